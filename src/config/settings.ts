@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * Engine settings (`settings.yaml` in the config folder, then `settings.<env>.yaml` over it,
+ * then environment variables over both). Every default is written here and nowhere else.
+ * Durations carry their unit in the name.
+ */
+export const ErsAuthSchema = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('session'),
+    /** ASID of this application (XAPI_ASID). */
+    asid: z.string().min(1),
+    /** Smartcard SSO token; use ${ERS_SSO_TOKEN} or tokenFile, never a literal in the repo. */
+    token: z.string().optional(),
+    tokenFile: z.string().optional(),
+    businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
+    odsCode: z.string().min(1),
+  }).strict(),
+  z.object({
+    mode: z.literal('platform'),
+    /** A bearer token supplied directly (env or file), or obtained by a signed JWT assertion. */
+    accessToken: z.string().optional(),
+    accessTokenFile: z.string().optional(),
+    clientId: z.string().optional(),
+    privateKeyFile: z.string().optional(),
+    keyId: z.string().optional(),
+    tokenUrl: z.string().url().optional(),
+    businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
+    odsCode: z.string().min(1),
+    onBehalfOfUserId: z.string().optional(),
+  }).strict(),
+]);
+
+export const SettingsSchema = z
+  .object({
+    /** Where the SQLite store, drop folders and outputs live unless set otherwise. */
+    dataDir: z.string().default('./data'),
+    /** `sqlite` (file in dataDir), `sqlite:/path/to/file.db`, or `postgres://…`. */
+    store: z.string().default('sqlite'),
+    instanceId: z.string().optional(),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    sandbox: z
+      .object({
+        /** Run the embedded e-RS sandbox and point the e-RS client at it. */
+        enabled: z.boolean().default(true),
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8090),
+        seedFile: z.string().optional(),
+      })
+      .strict()
+      .default({ enabled: true, host: '127.0.0.1', port: 8090 }),
+    ers: z
+      .object({
+        /** Base URL of e-RS; ignored while the embedded sandbox is enabled. */
+        baseUrl: z.string().url().optional(),
+        flavour: z.enum(['classic', 'platform']).default('platform'),
+        auth: ErsAuthSchema.optional(),
+        requestsPerMinute: z.number().int().min(1).default(600),
+        timeoutMs: z.number().int().min(1).default(30_000),
+      })
+      .strict()
+      .default({ flavour: 'platform', requestsPerMinute: 600, timeoutMs: 30_000 }),
+    workers: z
+      .object({
+        pollIntervalMs: z.number().int().min(10).default(250),
+        leaseMs: z.number().int().min(1000).default(60_000),
+        shutdownGraceMs: z.number().int().min(0).default(10_000),
+      })
+      .strict()
+      .default({ pollIntervalMs: 250, leaseMs: 60_000, shutdownGraceMs: 10_000 }),
+    retention: z
+      .object({
+        bodyDays: z.number().int().min(1).default(30),
+        /** node-cron expression, Europe/London. */
+        schedule: z.string().default('15 3 * * *'),
+        includeUnresolved: z.boolean().default(false),
+      })
+      .strict()
+      .default({ bodyDays: 30, schedule: '15 3 * * *', includeUnresolved: false }),
+    logging: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** Off by default: patient data never reaches logs unless an operator asks for it. */
+        includePatientData: z.boolean().default(false),
+      })
+      .strict()
+      .default({ level: 'info', includePatientData: false }),
+    /** Watch channels/ and mappings/ and reload changed channels without a restart. */
+    hotReload: z.boolean().default(true),
+  })
+  .strict();
+
+export type EngineSettings = z.infer<typeof SettingsSchema>;
+export type ErsAuthSettings = z.infer<typeof ErsAuthSchema>;
+
+/** Environment variables that override settings, documented in the README. */
+export const SETTINGS_ENV = {
+  ERS_BRIDGE_HTTP_PORT: ['http', 'port'],
+  ERS_BRIDGE_HTTP_HOST: ['http', 'host'],
+  ERS_BRIDGE_SANDBOX_PORT: ['sandbox', 'port'],
+  ERS_BRIDGE_DATA_DIR: ['dataDir'],
+  ERS_BRIDGE_STORE: ['store'],
+  ERS_BRIDGE_LOG_LEVEL: ['logging', 'level'],
+  ERS_BRIDGE_INSTANCE_ID: ['instanceId'],
+} as const satisfies Record<string, readonly string[]>;

@@ -1,0 +1,46 @@
+import type { MessageStore } from '../store/types.js';
+import type { SourceStatus } from './plugins.js';
+import type { EngineServices } from './services.js';
+
+/** Run state of one channel as operators see it. */
+export const ChannelState = {
+  STARTED: 'STARTED',
+  STOPPED: 'STOPPED',
+  FAILED: 'FAILED',
+} as const;
+export type ChannelState = (typeof ChannelState)[keyof typeof ChannelState];
+
+export interface ChannelInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly file: string;
+  readonly state: ChannelState;
+  readonly source: SourceStatus | null;
+  /** Content hash of the channel file in force. */
+  readonly versionHash: string;
+  readonly lastError: string | null;
+  readonly inFlight: number;
+}
+
+export interface ReloadOutcome {
+  readonly ok: boolean;
+  /** One line each, `file:line: reason`, when the reload was refused (old version kept). */
+  readonly errors: readonly string[];
+}
+
+/**
+ * What the admin API and CLI may do with a running engine. Implemented by `Engine`; the admin
+ * server is given this, never the engine's internals.
+ */
+export interface EngineControl {
+  readonly services: EngineServices;
+  readonly store: MessageStore;
+  channels(): ChannelInfo[];
+  startChannel(id: string, actor: string): Promise<void>;
+  stopChannel(id: string, actor: string): Promise<void>;
+  /** Re-reads the channel (and its mappings); refuses an invalid one, keeping the old. */
+  reloadChannel(id: string, actor: string): Promise<ReloadOutcome>;
+  reloadAll(actor: string): Promise<ReloadOutcome>;
+  /** Puts the message back in the queue and wakes the workers. */
+  reprocess(messageId: number, actor: string, note?: string): Promise<boolean>;
+}

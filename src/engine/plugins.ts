@@ -1,0 +1,129 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { EngineError } from './errors.js';
+import type { AppendResult, MessageStore, NewMessage, StoredMessage } from '../store/types.js';
+import type { EngineServices } from './services.js';
+
+/**
+ * The three kinds of channel stage. Each is a plain interface: a source takes messages in, a
+ * transformer turns one into logical inputs for an operation, a destination performs an effect
+ * (an e-RS call, a file, an HL7 message to the PAS). Plugins register themselves by `type`
+ * with a zod schema for their slice of the channel file; see src/engine/README.md.
+ */
+
+/** What a source answers once the engine is done with one message (e.g. an application ACK). */
+export interface MessageOutcome {
+  readonly id: number;
+  readonly status: StoredMessage['status'];
+  readonly reply: string | null;
+  readonly error: StoredMessage['error'];
+  readonly outboundResponse: unknown;
+}
+
+export interface SourceContext {
+  readonly channelId: string;
+  readonly logger: Logger;
+  readonly services: EngineServices;
+  /** Stores the message durably (group commit) and wakes the workers. Resolves after commit. */
+  receive(message: Omit<NewMessage, 'channel'>): Promise<AppendResult>;
+  /** Stores many in one transaction (file rows). */
+  receiveMany(messages: readonly Omit<NewMessage, 'channel'>[]): Promise<AppendResult[]>;
+  /** Waits for a message to reach a final status; undefined on timeout. */
+  awaitOutcome(id: number, timeoutMs: number): Promise<MessageOutcome | undefined>;
+  /** Records what was answered to the sender, so a duplicate gets the same answer. */
+  saveReply(id: number, reply: string): Promise<void>;
+}
+
+export interface SourceStatus {
+  readonly type: string;
+  /** e.g. `mllp://0.0.0.0:2575`, `folder ./data/drop/ref` */
+  readonly endpoint: string;
+  readonly listening: boolean;
+  readonly detail?: Record<string, unknown>;
+}
+
+export interface Source {
+  start(context: SourceContext): Promise<void>;
+  /** Stops taking new messages; in-flight receives finish first. */
+  stop(): Promise<void>;
+  status(): SourceStatus;
+}
+
+export interface TransformContext {
+  readonly channelId: string;
+  readonly logger: Logger;
+  readonly services: EngineServices;
+  readonly now: number;
+}
+
+export type TransformResult =
+  | { readonly kind: 'filtered'; readonly reason: string }
+  | {
+      readonly kind: 'mapped';
+      /** e-RS operation id (A021…) or another verb a destination understands. */
+      readonly operation: string;
+      /** The operation's logical inputs (serialisable: stored with the message). */
+      readonly input: Record<string, unknown>;
+      readonly mappingId: string;
+      readonly mappingHash: string;
+      readonly warnings?: readonly string[];
+      readonly lineage?: Record<string, string>;
+      readonly searchKeys?: Record<string, string>;
+    };
+
+export type MappedMessage = Extract<TransformResult, { kind: 'mapped' }>;
+
+export interface Transformer {
+  transform(message: StoredMessage, context: TransformContext): Promise<TransformResult>;
+}
+
+export interface DestinationContext {
+  readonly channelId: string;
+  readonly logger: Logger;
+  readonly services: EngineServices;
+  readonly message: StoredMessage;
+  readonly mapped: MappedMessage;
+  /** Results of the destinations before this one, by destination name. */
+  readonly previous: Readonly<Record<string, DestinationResult>>;
+  readonly now: number;
+  readonly signal: AbortSignal;
+}
+
+export interface DestinationResult {
+  /** What was sent (e.g. the FHIR request), stored with the message for the dashboard. */
+  readonly request?: unknown;
+  readonly response?: unknown;
+  /** Text to answer the sender with (an application ACK's content, an outbound message). */
+  readonly reply?: string;
+  /** Values later destinations and reply mappings may use (UBRN, letter path…). */
+  readonly output?: Record<string, unknown>;
+}
+
+export interface Destination {
+  /** Throws EngineError with its retry class on failure. */
+  send(context: DestinationContext): Promise<DestinationResult>;
+  close?(): Promise<void>;
+}
+
+export interface PluginFactoryContext {
+  readonly channelId: string;
+  /** Folder holding channels/ and mappings/, for resolving relative paths. */
+  readonly configDir: string;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly services: EngineServices;
+}
+
+export interface PluginDefinition<TConfig, TInstance> {
+  readonly type: string;
+  readonly description: string;
+  /** Validates this plugin's part of a channel file (everything but `type`). */
+  readonly schema: z.ZodType<TConfig>;
+  create(config: TConfig, context: PluginFactoryContext): TInstance | Promise<TInstance>;
+}
+
+export type SourcePlugin<T = unknown> = PluginDefinition<T, Source>;
+export type TransformerPlugin<T = unknown> = PluginDefinition<T, Transformer>;
+export type DestinationPlugin<T = unknown> = PluginDefinition<T, Destination>;
+
+export type { EngineError, MessageStore };

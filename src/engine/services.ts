@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { MessageStore } from '../store/types.js';
+import type { EngineSettings } from '../config/settings.js';
+
+/**
+ * Engine-wide services handed to every plugin. Stages add their own service by declaration
+ * merging, so this file does not grow with each stage:
+ *
+ *   declare module '../engine/services.js' {
+ *     interface EngineServices { ers?: ErsClient }
+ *   }
+ *
+ * and create it in a service provider registered with `registerServiceProvider`.
+ */
+export interface EngineServices {
+  readonly store: MessageStore;
+  readonly settings: EngineSettings;
+  readonly logger: Logger;
+  /** Injected so tests and pure code can fix time. */
+  readonly clock: () => number;
+}
+
+export interface ServiceProvider {
+  readonly name: string;
+  /** Adds the service to `services` (mutable during start-up only). */
+  start(services: EngineServices): Promise<void> | void;
+  stop?(services: EngineServices): Promise<void> | void;
+}
+
+const providers: ServiceProvider[] = [];
+
+export function registerServiceProvider(provider: ServiceProvider): void {
+  if (providers.some((p) => p.name === provider.name)) {
+    throw new Error(`service provider "${provider.name}" is registered twice`);
+  }
+  providers.push(provider);
+}
+
+export function serviceProviders(): readonly ServiceProvider[] {
+  return providers;
+}

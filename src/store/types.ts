@@ -1,0 +1,221 @@
+import type { SerializedError } from '../engine/errors.js';
+
+/** Message statuses, in the words of DESIGN.md (and Mirth/OIE). */
+export const MessageStatus = {
+  RECEIVED: 'RECEIVED',
+  TRANSFORMED: 'TRANSFORMED',
+  SENT: 'SENT',
+  FILTERED: 'FILTERED',
+  QUEUED: 'QUEUED',
+  NEEDS_REVIEW: 'NEEDS_REVIEW',
+  ERROR: 'ERROR',
+  DEAD: 'DEAD',
+} as const;
+export type MessageStatus = (typeof MessageStatus)[keyof typeof MessageStatus];
+
+/** Statuses a worker may claim; a message in one of them blocks later messages of its key. */
+export const CLAIMABLE_STATUSES: readonly MessageStatus[] = ['RECEIVED', 'TRANSFORMED', 'QUEUED'];
+/** Statuses retention never prunes unless told to: someone still has to act on them. */
+export const UNRESOLVED_STATUSES: readonly MessageStatus[] = [
+  'RECEIVED',
+  'TRANSFORMED',
+  'QUEUED',
+  'NEEDS_REVIEW',
+  'ERROR',
+  'DEAD',
+];
+
+export interface NewMessage {
+  readonly channel: string;
+  /** Who sent it: MSH-3/MSH-4 for HL7, the drop folder for files, the remote address for HTTP. */
+  readonly sender: string;
+  /** MSH-10, or `<file sha256>:<row>` for file rows; with sender, the dedup key. */
+  readonly controlId?: string | undefined;
+  readonly contentType: string;
+  readonly raw: Buffer;
+  /** Messages sharing a key are processed one at a time, in arrival order (invariant 3). */
+  readonly orderingKey?: string | undefined;
+  /** e.g. REF^I12, or csv-row; shown and searched in the dashboard. */
+  readonly messageType?: string | undefined;
+  /** Non-patient facts about where it came from: remote address, file name, row number. */
+  readonly sourceMeta?: Readonly<Record<string, unknown>> | undefined;
+  /** Searchable identifiers (UBRN, hashed NHS number); kept apart from logs. */
+  readonly searchKeys?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface StoredMessage {
+  readonly id: number;
+  readonly channel: string;
+  readonly sender: string;
+  readonly controlId: string | null;
+  readonly contentType: string;
+  /** null once retention has pruned the body. */
+  readonly raw: Buffer | null;
+  readonly orderingKey: string | null;
+  readonly messageType: string | null;
+  readonly sourceMeta: Record<string, unknown>;
+  readonly searchKeys: Record<string, string>;
+  readonly status: MessageStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly mappingHash: string | null;
+  readonly mappedInput: unknown;
+  /** Per-destination progress, so a retry never repeats a destination that succeeded. */
+  readonly destinationResults: Record<string, unknown>;
+  readonly outboundRequest: unknown;
+  readonly outboundResponse: unknown;
+  /** What was answered to the sender (e.g. the application ACK), replayed for duplicates. */
+  readonly reply: string | null;
+  readonly error: SerializedError | null;
+  readonly leaseOwner: string | null;
+  readonly leaseUntil: number | null;
+  readonly receivedAt: number;
+  readonly updatedAt: number;
+  readonly prunedAt: number | null;
+}
+
+export interface AppendResult {
+  readonly id: number;
+  /** Set when (channel, sender, controlId) was seen before: the first message, not a new one. */
+  readonly duplicateOf?: StoredMessage;
+}
+
+export interface MessageEvent {
+  readonly id: number;
+  readonly messageId: number;
+  readonly at: number;
+  readonly status: MessageStatus | null;
+  readonly stage: string;
+  /** `engine`, `worker:<instance>`, or `user:<name>` for people. */
+  readonly actor: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** The fields a transition may change besides the status. */
+export interface MessagePatch {
+  attempts?: number;
+  nextAttemptAt?: number;
+  mappingHash?: string | null;
+  mappedInput?: unknown;
+  destinationResults?: Record<string, unknown>;
+  outboundRequest?: unknown;
+  outboundResponse?: unknown;
+  reply?: string | null;
+  error?: SerializedError | null;
+  orderingKey?: string | null;
+  searchKeys?: Record<string, string>;
+  sourceMeta?: Record<string, unknown>;
+}
+
+export interface Transition {
+  readonly to: MessageStatus;
+  readonly stage: string;
+  readonly actor: string;
+  readonly detail?: Record<string, unknown>;
+  readonly patch?: MessagePatch;
+  /** Keep the lease (an intermediate step such as TRANSFORMED); default releases it. */
+  readonly keepLease?: boolean;
+  /** When given, the transition applies only while this owner still holds the lease. */
+  readonly leaseOwner?: string;
+}
+
+export interface ClaimRequest {
+  readonly owner: string;
+  readonly channels: readonly string[];
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly now: number;
+}
+
+export interface MessageFilter {
+  channel?: string;
+  status?: MessageStatus | readonly MessageStatus[];
+  messageType?: string;
+  controlId?: string;
+  /** Matches a searchKeys entry exactly, e.g. { ubrn: '000000070000' }. */
+  searchKey?: { name: string; value: string };
+  receivedFrom?: number;
+  receivedTo?: number;
+  /** Keyset paging: messages with id below this one (newest first). */
+  beforeId?: number;
+  limit?: number;
+}
+
+export interface MessageSummary {
+  readonly id: number;
+  readonly channel: string;
+  readonly status: MessageStatus;
+  readonly messageType: string | null;
+  readonly controlId: string | null;
+  readonly attempts: number;
+  readonly receivedAt: number;
+  readonly updatedAt: number;
+  readonly errorCode: string | null;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string | null;
+  readonly detail: Record<string, unknown>;
+}
+
+/** One row per e-RS API call (ENDPOINTS.md §8): kept for subject access requests. */
+export interface ErsAuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly endpoint: string;
+  readonly detail: Record<string, unknown>;
+}
+
+export interface PruneRequest {
+  readonly olderThan: number;
+  /** Also prune ERROR, NEEDS_REVIEW, DEAD, QUEUED…; off by default. */
+  readonly includeUnresolved?: boolean;
+  readonly now: number;
+}
+
+/**
+ * The durable store. Every write resolves only once committed (durable), so a caller may
+ * acknowledge to the sender after `append` resolves (invariant 1). Implementations: SQLite
+ * (embedded default) and PostgreSQL (scale-out); `test/store/contract.ts` holds both to it.
+ */
+export interface MessageStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Commits the message (group commit with concurrent callers) and its RECEIVED event. */
+  append(message: NewMessage): Promise<AppendResult>;
+  /** Commits many in one transaction (file rows): all or nothing. */
+  appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]>;
+  get(id: number): Promise<StoredMessage | undefined>;
+  findByControlId(channel: string, sender: string, controlId: string): Promise<StoredMessage | undefined>;
+  list(filter: MessageFilter): Promise<MessageSummary[]>;
+  countByStatus(channel?: string): Promise<Record<string, Partial<Record<MessageStatus, number>>>>;
+  events(messageId: number): Promise<MessageEvent[]>;
+
+  /** Leases up to `limit` claimable messages whose retry time has come, never two of one key,
+   * never one with an earlier unfinished message of its key. */
+  claim(request: ClaimRequest): Promise<StoredMessage[]>;
+  /** Moves a message to a new status with an event; false if the lease was lost. */
+  transition(id: number, transition: Transition): Promise<boolean>;
+  /** Returns the owner's unfinished leases to the queue (graceful shutdown). */
+  releaseLeases(owner: string): Promise<number>;
+  /** Puts any message back to RECEIVED for processing, with an event naming the actor. */
+  reprocess(id: number, actor: string, note?: string): Promise<boolean>;
+
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]>;
+  appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void>;
+  listErsAudit(filter: { from?: number; to?: number }): Promise<ErsAuditEntry[]>;
+
+  /** Small durable key/value records for resumable work (multi-file uploads, file progress). */
+  getCheckpoint(key: string): Promise<unknown>;
+  setCheckpoint(key: string, value: unknown): Promise<void>;
+  deleteCheckpoint(key: string): Promise<void>;
+
+  /** Removes bodies (raw, mapped input, requests, responses) of old messages, keeping metadata. */
+  prune(request: PruneRequest): Promise<number>;
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
