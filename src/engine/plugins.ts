@@ -18,6 +18,8 @@ export interface MessageOutcome {
   readonly reply: string | null;
   readonly error: StoredMessage['error'];
   readonly outboundResponse: unknown;
+  /** Each destination's result by name (e.g. a reply destination's `output.ack`). */
+  readonly destinationResults: Record<string, unknown>;
 }
 
 export interface SourceContext {
