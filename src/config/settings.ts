@@ -6,29 +6,33 @@ import { z } from 'zod';
  * Durations carry their unit in the name.
  */
 export const ErsAuthSchema = z.discriminatedUnion('mode', [
-  z.object({
-    mode: z.literal('session'),
-    /** ASID of this application (XAPI_ASID). */
-    asid: z.string().min(1),
-    /** Smartcard SSO token; use ${ERS_SSO_TOKEN} or tokenFile, never a literal in the repo. */
-    token: z.string().optional(),
-    tokenFile: z.string().optional(),
-    businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
-    odsCode: z.string().min(1),
-  }).strict(),
-  z.object({
-    mode: z.literal('platform'),
-    /** A bearer token supplied directly (env or file), or obtained by a signed JWT assertion. */
-    accessToken: z.string().optional(),
-    accessTokenFile: z.string().optional(),
-    clientId: z.string().optional(),
-    privateKeyFile: z.string().optional(),
-    keyId: z.string().optional(),
-    tokenUrl: z.string().url().optional(),
-    businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
-    odsCode: z.string().min(1),
-    onBehalfOfUserId: z.string().optional(),
-  }).strict(),
+  z
+    .object({
+      mode: z.literal('session'),
+      /** ASID of this application (XAPI_ASID). */
+      asid: z.string().min(1),
+      /** Smartcard SSO token; use ${ERS_SSO_TOKEN} or tokenFile, never a literal in the repo. */
+      token: z.string().optional(),
+      tokenFile: z.string().optional(),
+      businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
+      odsCode: z.string().min(1),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('platform'),
+      /** A bearer token supplied directly (env or file), or obtained by a signed JWT assertion. */
+      accessToken: z.string().optional(),
+      accessTokenFile: z.string().optional(),
+      clientId: z.string().optional(),
+      privateKeyFile: z.string().optional(),
+      keyId: z.string().optional(),
+      tokenUrl: z.string().url().optional(),
+      businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
+      odsCode: z.string().min(1),
+      onBehalfOfUserId: z.string().optional(),
+    })
+    .strict(),
 ]);
 
 export const SettingsSchema = z
@@ -85,7 +89,9 @@ export const SettingsSchema = z
       .default({ bodyDays: 30, schedule: '15 3 * * *', includeUnresolved: false }),
     logging: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info'),
         /** Off by default: patient data never reaches logs unless an operator asks for it. */
         includePatientData: z.boolean().default(false),
       })

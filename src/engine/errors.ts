@@ -1,4 +1,9 @@
-import { ERROR_CATALOGUE, type ErrorCode, type ErrorDefinition, type RetryClass } from './error-codes.js';
+import {
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  type ErrorDefinition,
+  type RetryClass,
+} from './error-codes.js';
 
 export interface ErrorDetails {
   /** Where the problem is, in the source's own notation: `PID-3.1`, `row 12, column nhs_number`,
@@ -64,7 +69,10 @@ export function isEngineError(value: unknown): value is EngineError {
  * happened decides the class: before any side effect it is permanent, during a send it may have
  * taken effect and is ambiguous.
  */
-export function toEngineError(error: unknown, fallbackRetry: RetryClass = 'permanent'): EngineError {
+export function toEngineError(
+  error: unknown,
+  fallbackRetry: RetryClass = 'permanent',
+): EngineError {
   if (error instanceof EngineError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new EngineError('ENGINE_UNEXPECTED', message, { retry: fallbackRetry, cause: error });

@@ -189,7 +189,11 @@ export interface MessageStore {
   /** Commits many in one transaction (file rows): all or nothing. */
   appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   get(id: number): Promise<StoredMessage | undefined>;
-  findByControlId(channel: string, sender: string, controlId: string): Promise<StoredMessage | undefined>;
+  findByControlId(
+    channel: string,
+    sender: string,
+    controlId: string,
+  ): Promise<StoredMessage | undefined>;
   list(filter: MessageFilter): Promise<MessageSummary[]>;
   countByStatus(channel?: string): Promise<Record<string, Partial<Record<MessageStatus, number>>>>;
   events(messageId: number): Promise<MessageEvent[]>;

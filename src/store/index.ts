@@ -1,0 +1,44 @@
+// store: durable message store — the MessageStore contract, SQLite (default) and PostgreSQL.
+import { isAbsolute, join, resolve } from 'node:path';
+import type { MessageStore } from './types.js';
+import { SqliteMessageStore } from './sqlite/index.js';
+
+export * from './types.js';
+
+export interface OpenStoreOptions {
+  /** `sqlite`, `sqlite:<file>` or `postgres://…` (settings.store). */
+  readonly url: string;
+  readonly dataDir: string;
+  readonly clock?: () => number;
+}
+
+/** The store file or server a settings value points at, for messages and `--help` output. */
+export function describeStore(url: string, dataDir: string): string {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+  return sqliteFile(url, dataDir);
+}
+
+function sqliteFile(url: string, dataDir: string): string {
+  const file = url === 'sqlite' ? 'ers-bridge.db' : url.slice('sqlite:'.length);
+  return isAbsolute(file) ? file : resolve(join(dataDir, file));
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<MessageStore> {
+  const { url } = options;
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // Loaded on demand so the embedded default never needs the pg driver at start-up.
+    const pg = (await import('./postgres/index.js')) as {
+      openPostgresStore(o: { url: string; clock?: () => number }): Promise<MessageStore>;
+    };
+    return pg.openPostgresStore({ url, ...(options.clock ? { clock: options.clock } : {}) });
+  }
+  if (url === 'sqlite' || url.startsWith('sqlite:')) {
+    return new SqliteMessageStore({
+      file: sqliteFile(url, options.dataDir),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  }
+  throw new Error(`store "${url}" is not sqlite, sqlite:<file> or postgres://…`);
+}

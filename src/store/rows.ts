@@ -1,0 +1,132 @@
+import type { SerializedError } from '../engine/errors.js';
+import type { MessageStatus, MessageSummary, StoredMessage } from './types.js';
+
+/** Column values as both SQL stores return them (JSON kept as text, times as epoch ms). */
+export interface MessageRow {
+  id: number | string;
+  channel: string;
+  sender: string;
+  control_id: string | null;
+  content_type: string;
+  raw: Buffer | null;
+  ordering_key: string | null;
+  message_type: string | null;
+  source_meta: string | null;
+  search_keys: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | string;
+  mapping_hash: string | null;
+  mapped_input: string | null;
+  destination_results: string | null;
+  outbound_request: string | null;
+  outbound_response: string | null;
+  reply: string | null;
+  error: string | null;
+  error_code?: string | null;
+  lease_owner: string | null;
+  lease_until: number | string | null;
+  received_at: number | string;
+  updated_at: number | string;
+  pruned_at: number | string | null;
+}
+
+export function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null || text === '') return fallback;
+  return JSON.parse(text) as T;
+}
+
+export const toJson = (value: unknown): string | null =>
+  value === undefined || value === null ? null : JSON.stringify(value);
+
+const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: number | string | null): number | null => (v === null ? null : num(v));
+
+export function rowToMessage(row: MessageRow): StoredMessage {
+  return {
+    id: num(row.id),
+    channel: row.channel,
+    sender: row.sender,
+    controlId: row.control_id,
+    contentType: row.content_type,
+    raw: row.raw,
+    orderingKey: row.ordering_key,
+    messageType: row.message_type,
+    sourceMeta: parseJson(row.source_meta, {}),
+    searchKeys: parseJson(row.search_keys, {}),
+    status: row.status as MessageStatus,
+    attempts: row.attempts,
+    nextAttemptAt: num(row.next_attempt_at),
+    mappingHash: row.mapping_hash,
+    mappedInput: parseJson<unknown>(row.mapped_input, null),
+    destinationResults: parseJson(row.destination_results, {}),
+    outboundRequest: parseJson<unknown>(row.outbound_request, null),
+    outboundResponse: parseJson<unknown>(row.outbound_response, null),
+    reply: row.reply,
+    error: parseJson<SerializedError | null>(row.error, null),
+    leaseOwner: row.lease_owner,
+    leaseUntil: numOrNull(row.lease_until),
+    receivedAt: num(row.received_at),
+    updatedAt: num(row.updated_at),
+    prunedAt: numOrNull(row.pruned_at),
+  };
+}
+
+export interface SummaryRow {
+  id: number | string;
+  channel: string;
+  status: string;
+  message_type: string | null;
+  control_id: string | null;
+  attempts: number;
+  received_at: number | string;
+  updated_at: number | string;
+  error_code: string | null;
+}
+
+export function rowToSummary(row: SummaryRow): MessageSummary {
+  return {
+    id: num(row.id),
+    channel: row.channel,
+    status: row.status as MessageStatus,
+    messageType: row.message_type,
+    controlId: row.control_id,
+    attempts: row.attempts,
+    receivedAt: num(row.received_at),
+    updatedAt: num(row.updated_at),
+    errorCode: row.error_code,
+  };
+}
+
+/** Maps a patch field to its column and how it is written; shared by both SQL stores. */
+export const PATCH_COLUMNS = {
+  attempts: { column: 'attempts', json: false },
+  nextAttemptAt: { column: 'next_attempt_at', json: false },
+  mappingHash: { column: 'mapping_hash', json: false },
+  mappedInput: { column: 'mapped_input', json: true },
+  destinationResults: { column: 'destination_results', json: true },
+  outboundRequest: { column: 'outbound_request', json: true },
+  outboundResponse: { column: 'outbound_response', json: true },
+  reply: { column: 'reply', json: false },
+  error: { column: 'error', json: true },
+  orderingKey: { column: 'ordering_key', json: false },
+  searchKeys: { column: 'search_keys', json: true },
+  sourceMeta: { column: 'source_meta', json: true },
+} as const;
+
+/** Column/value pairs for a patch, in a stable order. `error` also sets `error_code`. */
+export function patchAssignments(
+  patch: Record<string, unknown>,
+): { column: string; value: unknown }[] {
+  const out: { column: string; value: unknown }[] = [];
+  for (const [key, spec] of Object.entries(PATCH_COLUMNS)) {
+    if (!(key in patch)) continue;
+    const value = patch[key];
+    out.push({ column: spec.column, value: spec.json ? toJson(value) : (value ?? null) });
+    if (key === 'error') {
+      const code = (value as SerializedError | null | undefined)?.code ?? null;
+      out.push({ column: 'error_code', value: code });
+    }
+  }
+  return out;
+}

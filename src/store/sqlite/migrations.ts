@@ -1,0 +1,99 @@
+/**
+ * Versioned schema of the SQLite store. Append a migration, never edit one that shipped.
+ * `events`, `audit` and `ers_audit` are append-only: triggers refuse UPDATE and DELETE, so not
+ * even a bug in our code can rewrite history.
+ */
+const ACTIVE = `('RECEIVED','TRANSFORMED','QUEUED')`;
+
+const appendOnly = (table: string): string => `
+  CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+    BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
+  CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+    BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
+
+export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+    CREATE TABLE messages (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      channel TEXT NOT NULL,
+      sender TEXT NOT NULL,
+      control_id TEXT,
+      content_type TEXT NOT NULL,
+      raw BLOB,
+      ordering_key TEXT,
+      message_type TEXT,
+      source_meta TEXT NOT NULL DEFAULT '{}',
+      search_keys TEXT NOT NULL DEFAULT '{}',
+      status TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL DEFAULT 0,
+      mapping_hash TEXT,
+      mapped_input TEXT,
+      destination_results TEXT NOT NULL DEFAULT '{}',
+      outbound_request TEXT,
+      outbound_response TEXT,
+      reply TEXT,
+      error TEXT,
+      error_code TEXT,
+      lease_owner TEXT,
+      lease_until INTEGER,
+      received_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      pruned_at INTEGER
+    );
+    CREATE UNIQUE INDEX messages_dedup ON messages(channel, sender, control_id)
+      WHERE control_id IS NOT NULL;
+    CREATE INDEX messages_claim ON messages(channel, id) WHERE status IN ${ACTIVE};
+    CREATE INDEX messages_key_active ON messages(ordering_key, id)
+      WHERE status IN ${ACTIVE} AND ordering_key IS NOT NULL;
+    CREATE INDEX messages_channel_id ON messages(channel, id);
+    CREATE INDEX messages_status_id ON messages(status, id);
+    CREATE INDEX messages_channel_status ON messages(channel, status);
+    CREATE INDEX messages_received ON messages(received_at);
+    CREATE TABLE message_search (
+      name TEXT NOT NULL,
+      value TEXT NOT NULL,
+      message_id INTEGER NOT NULL,
+      PRIMARY KEY (name, value, message_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      message_id INTEGER NOT NULL,
+      at INTEGER NOT NULL,
+      status TEXT,
+      stage TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_message ON events(message_id, id);
+    ${appendOnly('events')}
+    CREATE TABLE audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target TEXT,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_at ON audit(at);
+    ${appendOnly('audit')}
+    CREATE TABLE ers_audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      endpoint TEXT NOT NULL,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX ers_audit_at ON ers_audit(at);
+    CREATE TRIGGER ers_audit_no_update BEFORE UPDATE ON ers_audit
+      BEGIN SELECT RAISE(ABORT, 'ers_audit is append-only'); END;
+    CREATE TABLE checkpoints (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    );`,
+  },
+];
+
+export const SQLITE_SCHEMA_VERSION = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
