@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadSettings } from '../config/load-settings.js';
+import { openStore } from '../store/index.js';
+import type { MessageStore } from '../store/types.js';
+
+/** The --config / --data options every command that reads the store or config shares. */
+export function withConfigOptions(command: Command): Command {
+  return command
+    .option('-c, --config <dir>', 'folder holding settings.yaml, channels/ and mappings/', '.')
+    .option(
+      '-d, --data <dir>',
+      'data folder (store, drop folders); default: settings dataDir or ./data',
+    );
+}
+
+export interface ConfigFlags {
+  config: string;
+  data?: string;
+}
+
+export async function openStoreFromFlags(flags: ConfigFlags): Promise<MessageStore> {
+  const { settings } = loadSettings(resolve(flags.config));
+  return openStore({ url: settings.store, dataDir: resolve(flags.data ?? settings.dataDir) });
+}
+
+/** A one-line progress indicator for long work, rewritten in place on a terminal. */
+export function progressLine(
+  label: string,
+  total: number,
+): { tick(done: number): void; end(): void } {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return {
+    tick(done) {
+      const now = Date.now();
+      if (!tty && done !== total && now - last < 1000) return;
+      last = now;
+      const pct = total === 0 ? 100 : Math.round((done / total) * 100);
+      process.stderr.write(
+        `${tty ? '\r' : ''}${label}: ${done}/${total} (${pct}%)${tty ? '' : '\n'}`,
+      );
+    },
+    end() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}

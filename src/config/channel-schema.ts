@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Retry policy of a channel; used by the engine's pure backoff function. */
+export const RetryPolicySchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(1000).default(10),
+    initialDelayMs: z.number().int().min(0).default(2_000),
+    maxDelayMs: z.number().int().min(0).default(600_000),
+    multiplier: z.number().min(1).max(10).default(2),
+    /** Spread of random jitter around each delay, 0–1 (0.2 = ±20%). */
+    jitterRatio: z.number().min(0).max(1).default(0.2),
+  })
+  .strict();
+export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const pluginRef = z.object({ type: z.string().min(1) }).passthrough();
+
+/** The frame of a channel file; each plugin slice is then validated by its plugin's schema. */
+export const ChannelFileSchema = z
+  .object({
+    id: z.string().regex(NAME, 'must be lower-case letters, digits and dashes'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    enabled: z.boolean().default(true),
+    source: pluginRef,
+    transformer: pluginRef.optional(),
+    destinations: z
+      .array(
+        pluginRef.extend({
+          name: z.string().regex(NAME, 'must be lower-case letters, digits and dashes'),
+        }),
+      )
+      .min(1),
+    retry: RetryPolicySchema.default({
+      maxAttempts: 10,
+      initialDelayMs: 2_000,
+      maxDelayMs: 600_000,
+      multiplier: 2,
+      jitterRatio: 0.2,
+    }),
+    workers: z.number().int().min(1).max(64).default(4),
+  })
+  .strict();
+
+export interface PluginConfig {
+  readonly type: string;
+  readonly config: unknown;
+}
+
+export interface ChannelDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly file: string;
+  /** sha256 of the channel file text, shown to operators and logged on reload. */
+  readonly hash: string;
+  readonly enabled: boolean;
+  readonly source: PluginConfig;
+  readonly transformer: PluginConfig | undefined;
+  readonly destinations: readonly (PluginConfig & { readonly name: string })[];
+  readonly retry: RetryPolicy;
+  readonly workers: number;
+}

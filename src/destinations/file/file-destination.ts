@@ -1,0 +1,80 @@
+import { mkdir, open, rename } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { EngineError } from '../../engine/errors.js';
+import type {
+  Destination,
+  DestinationContext,
+  PluginFactoryContext,
+} from '../../engine/plugins.js';
+
+export const FileDestinationSchema = z
+  .object({
+    /** Relative paths are under the data folder. */
+    folder: z.string().min(1),
+    /** `{channel}`, `{id}` and `{controlId}` are replaced; the result is confined to the folder. */
+    fileName: z.string().default('{channel}-{id}.json'),
+    /** raw: the message as received; mapped: the logical inputs; results: every destination result so far. */
+    content: z.enum(['raw', 'mapped', 'results']).default('raw'),
+  })
+  .strict();
+export type FileDestinationConfig = z.infer<typeof FileDestinationSchema>;
+
+/** Pure: the file name for a message, with anything that could leave the folder replaced. */
+export function fileNameFor(template: string, values: Record<string, string>): string {
+  const name = template.replace(/\{(\w+)\}/g, (_m, k: string) => values[k] ?? '');
+  return name.replace(/[/\\]/g, '_').replace(/^\.+/, '_');
+}
+
+export function contentFor(config: FileDestinationConfig, ctx: DestinationContext): Buffer {
+  switch (config.content) {
+    case 'raw':
+      return ctx.message.raw ?? Buffer.alloc(0);
+    case 'mapped':
+      return Buffer.from(
+        JSON.stringify({ operation: ctx.mapped.operation, input: ctx.mapped.input }, null, 2),
+      );
+    case 'results':
+      return Buffer.from(JSON.stringify(ctx.previous, null, 2));
+    default:
+      return config.content satisfies never;
+  }
+}
+
+export function createFileDestination(
+  config: FileDestinationConfig,
+  factory: PluginFactoryContext,
+): Destination {
+  const folder = isAbsolute(config.folder)
+    ? config.folder
+    : resolve(factory.dataDir, config.folder);
+  return {
+    async send(ctx) {
+      const name = fileNameFor(config.fileName, {
+        channel: ctx.channelId,
+        id: String(ctx.message.id),
+        controlId: ctx.message.controlId ?? '',
+      });
+      const target = join(folder, name);
+      const temp = join(folder, `.${name}.${process.pid}.tmp`);
+      try {
+        await mkdir(folder, { recursive: true });
+        const handle = await open(temp, 'w');
+        try {
+          await handle.writeFile(contentFor(config, ctx));
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, target);
+      } catch (error) {
+        throw new EngineError(
+          'DEST_UNAVAILABLE',
+          `cannot write to ${folder}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      return { output: { file: target } };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { ChannelDefinition } from '../config/channel-schema.js';
+import { EngineError } from './errors.js';
+import type { ChannelPipeline } from './process-message.js';
+import type { PluginFactoryContext, Source } from './plugins.js';
+import { destinations, sources, transformers } from './registry.js';
+import type { EngineServices } from './services.js';
+
+export interface BuiltChannel {
+  readonly source: Source;
+  readonly pipeline: ChannelPipeline;
+}
+
+/**
+ * Creates a channel's plugin instances. Anything that fails here (a mapping that does not
+ * compile, a template with an error) fails the whole build, so a reload never half-applies.
+ */
+export async function buildChannel(
+  def: ChannelDefinition,
+  deps: { configDir: string; dataDir: string; logger: Logger; services: EngineServices },
+): Promise<BuiltChannel> {
+  const ctx: PluginFactoryContext = {
+    channelId: def.id,
+    configDir: deps.configDir,
+    dataDir: deps.dataDir,
+    logger: deps.logger.child({ channel: def.id }),
+    services: deps.services,
+  };
+  const need = <T>(plugin: T | undefined, kind: string, type: string): T => {
+    if (plugin === undefined)
+      throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: unknown ${kind} type "${type}"`);
+    return plugin;
+  };
+  const transformer = def.transformer
+    ? await need(
+        transformers.get(def.transformer.type),
+        'transformer',
+        def.transformer.type,
+      ).create(def.transformer.config, ctx)
+    : undefined;
+  const dests = [];
+  for (const d of def.destinations) {
+    dests.push({
+      name: d.name,
+      destination: await need(destinations.get(d.type), 'destination', d.type).create(
+        d.config,
+        ctx,
+      ),
+    });
+  }
+  const source = await need(sources.get(def.source.type), 'source', def.source.type).create(
+    def.source.config,
+    ctx,
+  );
+  return {
+    source,
+    pipeline: { channelId: def.id, transformer, destinations: dests, retry: def.retry },
+  };
+}

@@ -1,0 +1,216 @@
+import type { Logger } from 'pino';
+import type { ChannelDefinition } from '../config/channel-schema.js';
+import type { AppendResult, MessageStore, NewMessage } from '../store/types.js';
+import type { BuiltChannel } from './build-pipeline.js';
+import type { ChannelInfo, ChannelState } from './control.js';
+import type { OutcomeWaiters } from './outcomes.js';
+import type { SourceContext } from './plugins.js';
+import { processMessage } from './process-message.js';
+import type { EngineServices } from './services.js';
+
+export interface RuntimeDeps {
+  readonly store: MessageStore;
+  readonly services: EngineServices;
+  readonly logger: Logger;
+  readonly owner: string;
+  readonly outcomes: OutcomeWaiters;
+  readonly clock: () => number;
+  readonly pollIntervalMs: number;
+  readonly leaseMs: number;
+}
+
+/**
+ * One running channel: its source feeding the store, and a dispatcher that claims up to
+ * `workers` messages at a time and processes them. Per-key order comes from the store's claim
+ * rule, so workers need no coordination of their own.
+ */
+export class ChannelRuntime {
+  private state: ChannelState = 'STOPPED';
+  private lastError: string | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | null = null;
+  private pendingWake = false;
+  private loop: Promise<void> | null = null;
+  private running = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    public definition: ChannelDefinition,
+    private built: BuiltChannel,
+    private readonly deps: RuntimeDeps,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.state === 'STARTED') return;
+    try {
+      await this.built.source.start(this.sourceContext());
+    } catch (error) {
+      this.state = 'FAILED';
+      this.lastError = (error as Error).message;
+      throw error;
+    }
+    this.state = 'STARTED';
+    this.lastError = null;
+    this.running = true;
+    this.loop = this.dispatch();
+  }
+
+  /** Stops the source, lets in-flight work finish for up to graceMs, then aborts it. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.state !== 'STARTED') return;
+    this.state = 'STOPPED';
+    await this.built.source
+      .stop()
+      .catch((e: unknown) =>
+        this.deps.logger.warn(
+          { channel: this.definition.id, err: (e as Error).message },
+          'source stop failed',
+        ),
+      );
+    this.running = false;
+    this.wake();
+    await this.loop;
+    const grace = new Promise((r) => setTimeout(r, graceMs).unref());
+    await Promise.race([Promise.all(this.inFlight), grace]);
+    if (this.inFlight.size > 0) this.abort.abort();
+  }
+
+  /**
+   * Swaps in a rebuilt channel (hot reload). When only the transformer or destinations changed,
+   * the running source is kept, so PAS connections are not dropped for a mapping edit; otherwise
+   * the new source starts after the old one stops (same port).
+   */
+  async replace(
+    definition: ChannelDefinition,
+    built: BuiltChannel,
+    graceMs: number,
+  ): Promise<void> {
+    const sameSource = JSON.stringify(definition.source) === JSON.stringify(this.definition.source);
+    const old = this.built;
+    if (sameSource && this.state === 'STARTED' && definition.enabled) {
+      this.definition = definition;
+      this.built = { source: old.source, pipeline: built.pipeline };
+    } else {
+      const wasStarted = this.state === 'STARTED';
+      if (wasStarted) await this.stop(graceMs);
+      this.definition = definition;
+      this.built = built;
+      if (definition.enabled) await this.start();
+    }
+    for (const d of old.pipeline.destinations) await d.destination.close?.();
+  }
+
+  async close(): Promise<void> {
+    for (const d of this.built.pipeline.destinations) await d.destination.close?.();
+  }
+
+  info(): ChannelInfo {
+    return {
+      id: this.definition.id,
+      name: this.definition.name,
+      file: this.definition.file,
+      state: this.state,
+      source: this.state === 'STARTED' ? this.built.source.status() : null,
+      versionHash: this.definition.hash,
+      lastError: this.lastError,
+      inFlight: this.inFlight.size,
+    };
+  }
+
+  wake(): void {
+    // A wake-up while the dispatcher is busy claiming must not be lost, or new work would wait a
+    // whole poll interval.
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  private sourceContext(): SourceContext {
+    const channel = this.definition.id;
+    const withChannel = (m: Omit<NewMessage, 'channel'>): NewMessage => ({ ...m, channel });
+    const woke = <T>(p: Promise<T>): Promise<T> => p.then((r) => (this.wake(), r));
+    return {
+      channelId: channel,
+      logger: this.deps.logger.child({ channel }),
+      services: this.deps.services,
+      receive: (m): Promise<AppendResult> => woke(this.deps.store.append(withChannel(m))),
+      receiveMany: (ms): Promise<AppendResult[]> =>
+        woke(this.deps.store.appendMany(ms.map(withChannel))),
+      awaitOutcome: (id, timeoutMs) => this.deps.outcomes.wait(id, timeoutMs),
+      saveReply: async (id, reply) => {
+        const m = await this.deps.store.get(id);
+        if (m)
+          await this.deps.store.transition(id, {
+            to: m.status,
+            stage: 'reply',
+            actor: `source:${channel}`,
+            patch: { reply },
+            keepLease: true,
+          });
+      },
+    };
+  }
+
+  private async dispatch(): Promise<void> {
+    while (this.running) {
+      const free = this.definition.workers - this.inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const batch = await this.deps.store.claim({
+            owner: this.deps.owner,
+            channels: [this.definition.id],
+            limit: free,
+            leaseMs: this.deps.leaseMs,
+            now: this.deps.clock(),
+          });
+          claimed = batch.length;
+          for (const message of batch) this.track(message);
+        } catch (error) {
+          this.lastError = (error as Error).message;
+          this.deps.logger.error(
+            { channel: this.definition.id, err: this.lastError },
+            'claim failed',
+          );
+        }
+      }
+      if (claimed === 0 || this.inFlight.size >= this.definition.workers) await this.sleep();
+    }
+  }
+
+  private track(message: Parameters<typeof processMessage>[0]): void {
+    const work = processMessage(message, this.built.pipeline, {
+      ...this.deps,
+      signal: this.abort.signal,
+    })
+      .catch((error: unknown) => {
+        // The store itself failed mid-processing: the lease will expire and the message be retried.
+        this.lastError = (error as Error).message;
+        this.deps.logger.error(
+          { channel: this.definition.id, messageId: message.id, err: this.lastError },
+          'processing failed',
+        );
+      })
+      .finally(() => {
+        this.inFlight.delete(work);
+        this.wake();
+      });
+    this.inFlight.add(work);
+  }
+
+  private sleep(): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        this.pendingWake = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.deps.pollIntervalMs);
+      this.wakeUp = done;
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  formatFailures,
+  loadChannelFile,
+  loadChannels,
+  type ChannelDefinition,
+} from '../config/index.js';
+import type { EngineSettings } from '../config/settings.js';
+import type { MessageStore } from '../store/types.js';
+import { buildChannel } from './build-pipeline.js';
+import { ChannelRuntime } from './channel-runtime.js';
+import type { ChannelInfo, EngineControl, ReloadOutcome } from './control.js';
+import { EngineError } from './errors.js';
+import { OutcomeWaiters } from './outcomes.js';
+import { serviceProviders, type EngineServices, type ServiceProvider } from './services.js';
+
+export interface EngineOptions {
+  readonly configDir: string;
+  readonly dataDir: string;
+  readonly settings: EngineSettings;
+  readonly store: MessageStore;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The channel runtime host: services, channels, reload and shutdown. */
+export class Engine implements EngineControl {
+  readonly services: EngineServices;
+  readonly store: MessageStore;
+  readonly owner: string;
+  private readonly runtimes = new Map<string, ChannelRuntime>();
+  private readonly outcomes = new OutcomeWaiters();
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private startedProviders: ServiceProvider[] = [];
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.clock = options.clock ?? Date.now;
+    this.owner =
+      options.settings.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.services = {
+      store: options.store,
+      settings: options.settings,
+      logger: options.logger,
+      clock: this.clock,
+    };
+  }
+
+  /** Starts services, then every valid enabled channel; invalid channel files are reported, not fatal. */
+  async start(): Promise<{ failures: string[] }> {
+    for (const provider of serviceProviders()) {
+      await provider.start(this.services);
+      this.startedProviders.push(provider);
+    }
+    const { channels, failures } = loadChannels(this.options.configDir, this.options.env);
+    const problems = formatFailures(failures);
+    for (const line of problems) this.logger.error({ stage: 'config' }, `channel refused: ${line}`);
+    for (const def of channels) {
+      try {
+        await this.addChannel(def);
+      } catch (error) {
+        problems.push(`${def.file}: ${(error as Error).message}`);
+        this.logger.error(
+          { channel: def.id, err: (error as Error).message },
+          'channel failed to start',
+        );
+      }
+    }
+    return { failures: problems };
+  }
+
+  private async addChannel(def: ChannelDefinition): Promise<ChannelRuntime> {
+    const built = await buildChannel(def, { ...this.options, services: this.services });
+    const runtime = new ChannelRuntime(def, built, {
+      store: this.store,
+      services: this.services,
+      logger: this.logger,
+      owner: this.owner,
+      outcomes: this.outcomes,
+      clock: this.clock,
+      pollIntervalMs: this.options.settings.workers.pollIntervalMs,
+      leaseMs: this.options.settings.workers.leaseMs,
+    });
+    this.runtimes.set(def.id, runtime);
+    if (def.enabled) await runtime.start();
+    return runtime;
+  }
+
+  channels(): ChannelInfo[] {
+    return [...this.runtimes.values()].map((r) => r.info());
+  }
+
+  private runtime(id: string): ChannelRuntime {
+    const r = this.runtimes.get(id);
+    if (!r) throw new EngineError('STORE_NOT_FOUND', `no channel "${id}"`);
+    return r;
+  }
+
+  async startChannel(id: string, actor: string): Promise<void> {
+    await this.runtime(id).start();
+    this.logger.info({ channel: id, actor }, 'channel started');
+  }
+
+  async stopChannel(id: string, actor: string): Promise<void> {
+    await this.runtime(id).stop(this.options.settings.workers.shutdownGraceMs);
+    this.logger.info({ channel: id, actor }, 'channel stopped');
+  }
+
+  /** Validates and rebuilds the channel before touching the running one: invalid → old kept. */
+  async reloadChannel(id: string, actor: string): Promise<ReloadOutcome> {
+    const current = this.runtime(id);
+    return this.reloadFile(current.definition.file, actor);
+  }
+
+  private async reloadFile(file: string, actor: string): Promise<ReloadOutcome> {
+    const loaded = loadChannelFile(file, this.options.env);
+    if (!loaded.ok) return this.refuse(formatFailures([loaded]), actor);
+    const def = loaded.channel;
+    const existing = this.runtimes.get(def.id);
+    if (existing && existing.definition.file !== file) {
+      return this.refuse(
+        [`${file}:1: id channel id "${def.id}" is already used by ${existing.definition.file}`],
+        actor,
+      );
+    }
+    let built;
+    try {
+      built = await buildChannel(def, { ...this.options, services: this.services });
+    } catch (error) {
+      return this.refuse([(error as Error).message], actor);
+    }
+    if (existing) await existing.replace(def, built, this.options.settings.workers.shutdownGraceMs);
+    else await this.addChannel(def);
+    this.logger.info({ channel: def.id, actor, version: def.hash }, 'channel reloaded');
+    return { ok: true, errors: [] };
+  }
+
+  private refuse(errors: string[], actor: string): ReloadOutcome {
+    for (const e of errors)
+      this.logger.error({ stage: 'config', actor }, `reload refused, previous version kept: ${e}`);
+    return { ok: false, errors };
+  }
+
+  /** Reloads every channel file; files that vanished stop their channel. */
+  async reloadAll(actor: string): Promise<ReloadOutcome> {
+    const { channelFiles } = await import('../config/load-channels.js');
+    const files = channelFiles(this.options.configDir);
+    const errors: string[] = [];
+    for (const file of files) errors.push(...(await this.reloadFile(file, actor)).errors);
+    for (const [id, r] of this.runtimes) {
+      if (!files.includes(r.definition.file)) {
+        await r.stop(this.options.settings.workers.shutdownGraceMs);
+        await r.close();
+        this.runtimes.delete(id);
+      }
+    }
+    return { ok: errors.length === 0, errors };
+  }
+
+  async reprocess(messageId: number, actor: string, note?: string): Promise<boolean> {
+    const ok = await this.store.reprocess(messageId, actor, note);
+    const m = ok ? await this.store.get(messageId) : undefined;
+    if (m) this.runtimes.get(m.channel)?.wake();
+    return ok;
+  }
+
+  /** Graceful shutdown: stop taking messages, finish or release in-flight work, close. */
+  async stop(): Promise<void> {
+    const grace = this.options.settings.workers.shutdownGraceMs;
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop(grace)));
+    const released = await this.store.releaseLeases(this.owner);
+    for (const r of this.runtimes.values()) await r.close();
+    for (const p of this.startedProviders.reverse()) await p.stop?.(this.services);
+    this.startedProviders = [];
+    this.logger.info({ stage: 'engine', released }, 'engine stopped');
+  }
+}

@@ -1,0 +1,233 @@
+import type { Logger } from 'pino';
+import type { RetryPolicy } from '../config/channel-schema.js';
+import type { MessageStore, StoredMessage } from '../store/types.js';
+import { toEngineError, type EngineError } from './errors.js';
+import type { OutcomeWaiters } from './outcomes.js';
+import type { Destination, DestinationResult, MappedMessage, Transformer } from './plugins.js';
+import { decideOnFailure } from './retry-policy.js';
+import type { EngineServices } from './services.js';
+
+/** The parts of a channel one message passes through; swapped whole on hot reload. */
+export interface ChannelPipeline {
+  readonly channelId: string;
+  readonly transformer: Transformer | undefined;
+  readonly destinations: readonly { readonly name: string; readonly destination: Destination }[];
+  readonly retry: RetryPolicy;
+}
+
+export interface ProcessDeps {
+  readonly store: MessageStore;
+  readonly services: EngineServices;
+  readonly logger: Logger;
+  readonly owner: string;
+  readonly outcomes: OutcomeWaiters;
+  readonly signal: AbortSignal;
+  readonly clock: () => number;
+}
+
+const FORWARD: MappedMessage = {
+  kind: 'mapped',
+  operation: 'forward',
+  input: {},
+  mappingId: 'none',
+  mappingHash: 'none',
+};
+
+/**
+ * Runs one claimed message through transform and destinations, recording each step. A
+ * destination that already succeeded (in an earlier attempt) is skipped, so a retry never
+ * repeats an effect. Every write is conditional on still holding the lease.
+ */
+export async function processMessage(
+  message: StoredMessage,
+  pipeline: ChannelPipeline,
+  deps: ProcessDeps,
+): Promise<void> {
+  const log = deps.logger.child({
+    channel: pipeline.channelId,
+    messageId: message.id,
+    controlId: message.controlId,
+  });
+  const ctx = { channelId: pipeline.channelId, logger: log, services: deps.services };
+  let mapped: MappedMessage;
+  try {
+    const result = pipeline.transformer
+      ? await pipeline.transformer.transform(message, { ...ctx, now: deps.clock() })
+      : FORWARD;
+    if (result.kind === 'filtered') {
+      await finish(message, deps, {
+        to: 'FILTERED',
+        stage: 'transform',
+        detail: { reason: result.reason },
+      });
+      return;
+    }
+    mapped = result;
+  } catch (error) {
+    await fail(
+      message,
+      pipeline,
+      deps,
+      toEngineError(error, 'permanent'),
+      'transform',
+      message.destinationResults,
+    );
+    return;
+  }
+  const kept = await deps.store.transition(message.id, {
+    to: 'TRANSFORMED',
+    stage: 'transform',
+    actor: deps.owner,
+    keepLease: true,
+    leaseOwner: deps.owner,
+    detail: {
+      operation: mapped.operation,
+      mappingId: mapped.mappingId,
+      mappingHash: mapped.mappingHash,
+      warnings: mapped.warnings?.length ?? 0,
+    },
+    patch: {
+      mappedInput: {
+        operation: mapped.operation,
+        input: mapped.input,
+        warnings: mapped.warnings ?? [],
+        lineage: mapped.lineage ?? {},
+      },
+      mappingHash: mapped.mappingHash,
+      ...(mapped.searchKeys ? { searchKeys: mapped.searchKeys } : {}),
+    },
+  });
+  if (!kept) return lostLease(log);
+
+  const results: Record<string, DestinationResult> = {
+    ...(message.destinationResults as Record<string, DestinationResult>),
+  };
+  for (const [index, { name, destination }] of pipeline.destinations.entries()) {
+    if (name in results) continue;
+    try {
+      results[name] = await destination.send({
+        ...ctx,
+        message,
+        mapped,
+        previous: { ...results },
+        now: deps.clock(),
+        signal: deps.signal,
+      });
+    } catch (error) {
+      await fail(
+        message,
+        pipeline,
+        deps,
+        toEngineError(error, 'ambiguous'),
+        `destination:${name}`,
+        results,
+      );
+      return;
+    }
+    const more = index < pipeline.destinations.length - 1;
+    if (
+      more &&
+      !(await deps.store.transition(message.id, {
+        to: 'TRANSFORMED',
+        stage: `destination:${name}`,
+        actor: deps.owner,
+        keepLease: true,
+        leaseOwner: deps.owner,
+        patch: { destinationResults: results },
+      }))
+    )
+      return lostLease(log);
+  }
+  const withRequest = Object.values(results)
+    .filter((r) => r.request !== undefined)
+    .at(-1);
+  await finish(message, deps, {
+    to: 'SENT',
+    stage: 'send',
+    detail: { destinations: Object.keys(results) },
+    patch: {
+      destinationResults: results,
+      attempts: message.attempts + 1,
+      error: null,
+      ...(withRequest
+        ? { outboundRequest: withRequest.request, outboundResponse: withRequest.response ?? null }
+        : {}),
+    },
+  });
+  log.debug({ stage: 'send' }, 'message sent');
+}
+
+async function fail(
+  message: StoredMessage,
+  pipeline: ChannelPipeline,
+  deps: ProcessDeps,
+  error: EngineError,
+  stage: string,
+  results: Record<string, unknown>,
+): Promise<void> {
+  const attempts = message.attempts + 1;
+  const decision = decideOnFailure({
+    retry: error.retry,
+    attempts,
+    policy: pipeline.retry,
+    now: deps.clock(),
+    retryAfterMs: error.retryAfterMs,
+  });
+  deps.logger.warn(
+    {
+      channel: pipeline.channelId,
+      messageId: message.id,
+      stage,
+      code: error.code,
+      at: error.at,
+      status: decision.status,
+    },
+    'message failed',
+  );
+  await finish(message, deps, {
+    to: decision.status,
+    stage,
+    detail: { code: error.code, retry: error.retry, attempt: attempts },
+    patch: {
+      error: error.toJSON(),
+      attempts,
+      destinationResults: results,
+      ...(decision.nextAttemptAt !== undefined ? { nextAttemptAt: decision.nextAttemptAt } : {}),
+    },
+  });
+}
+
+async function finish(
+  message: StoredMessage,
+  deps: ProcessDeps,
+  t: {
+    to: StoredMessage['status'];
+    stage: string;
+    detail?: Record<string, unknown>;
+    patch?: Parameters<MessageStore['transition']>[1]['patch'];
+  },
+): Promise<void> {
+  const ok = await deps.store.transition(message.id, {
+    ...t,
+    actor: deps.owner,
+    leaseOwner: deps.owner,
+  });
+  if (!ok) return lostLease(deps.logger);
+  if (t.to === 'QUEUED') return;
+  const stored = await deps.store.get(message.id);
+  if (stored) {
+    deps.outcomes.settle({
+      id: stored.id,
+      status: stored.status,
+      reply: stored.reply,
+      error: stored.error,
+      outboundResponse: stored.outboundResponse,
+      destinationResults: stored.destinationResults,
+    });
+  }
+}
+
+function lostLease(log: Logger): void {
+  // Another worker took the message over after our lease expired; its run is the one that counts.
+  log.warn({ stage: 'engine' }, 'lease lost; leaving the message to its new owner');
+}

@@ -1,0 +1,120 @@
+import { isAbsolute, resolve } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import { loadSettings } from '../config/load-settings.js';
+import type { EngineSettings } from '../config/settings.js';
+import { describeStore, openStore } from '../store/index.js';
+import type { MessageStore } from '../store/types.js';
+import { Engine } from './engine.js';
+import { watchConfig } from './hot-reload.js';
+import { createLogger } from './logger.js';
+
+export interface RunOptions {
+  readonly configDir: string;
+  /** Overrides settings.dataDir (the --data flag). */
+  readonly dataDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Logger;
+}
+
+export interface RunningEngine {
+  readonly engine: Engine;
+  readonly settings: EngineSettings;
+  readonly store: MessageStore;
+  readonly dataDir: string;
+  readonly adminUrl: string | undefined;
+  /** Problems with channel files found at start (those channels did not start). */
+  readonly failures: readonly string[];
+  stop(): Promise<void>;
+}
+
+interface AdminServer {
+  url: string;
+  close(): Promise<void>;
+}
+type StartAdmin = (o: {
+  control: Engine;
+  settings: EngineSettings;
+  logger: Logger;
+  dataDir: string;
+}) => Promise<AdminServer>;
+
+/** Wires a whole engine process: settings, store, plugins, channels, admin server, reload, retention. */
+export async function runEngine(options: RunOptions): Promise<RunningEngine> {
+  const env = options.env ?? process.env;
+  const configDir = resolve(options.configDir);
+  const { settings } = loadSettings(configDir, env);
+  const dataDirRaw = options.dataDir ?? settings.dataDir;
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
+  const logger =
+    options.logger ??
+    createLogger({
+      level: settings.logging.level,
+      includePatientData: settings.logging.includePatientData,
+    });
+  await import('../plugins.js');
+  const store = await openStore({ url: settings.store, dataDir });
+  logger.info({ stage: 'store', store: describeStore(settings.store, dataDir) }, 'store open');
+  const engine = new Engine({ configDir, dataDir, settings, store, logger, env });
+  let admin: AdminServer | undefined;
+  let stopWatching: (() => Promise<void>) | undefined;
+  let retention: ScheduledTask | undefined;
+  try {
+    const { failures } = await engine.start();
+    admin = await startAdmin(engine, settings, logger, dataDir);
+    if (settings.hotReload) stopWatching = watchConfig({ configDir, control: engine, logger });
+    retention = cron.schedule(
+      settings.retention.schedule,
+      async () => {
+        const now = Date.now();
+        const pruned = await store.prune({
+          olderThan: now - settings.retention.bodyDays * 86_400_000,
+          includeUnresolved: settings.retention.includeUnresolved,
+          now,
+        });
+        logger.info({ stage: 'store', pruned }, 'retention run');
+      },
+      { timezone: 'Europe/London', noOverlap: true, name: 'ers-bridge:retention' },
+    );
+    return {
+      engine,
+      settings,
+      store,
+      dataDir,
+      adminUrl: admin?.url,
+      failures,
+      async stop() {
+        await retention?.destroy();
+        await stopWatching?.();
+        await admin?.close();
+        await engine.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await retention?.destroy();
+    await stopWatching?.();
+    await admin?.close();
+    await engine.stop().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+}
+
+async function startAdmin(
+  engine: Engine,
+  settings: EngineSettings,
+  logger: Logger,
+  dataDir: string,
+): Promise<AdminServer | undefined> {
+  // The admin stage is loaded by name so the engine core builds and runs before it exists.
+  const specifier = '../admin/index.js';
+  let mod: { startAdminServer?: StartAdmin };
+  try {
+    mod = (await import(specifier)) as { startAdminServer?: StartAdmin };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    return undefined;
+  }
+  return mod.startAdminServer?.({ control: engine, settings, logger, dataDir });
+}
