@@ -1,0 +1,52 @@
+// Admin stage: express admin API and dashboard, users and roles, audit log, metrics and health.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { EngineControl } from '../engine/control.js';
+import type { EngineSettings } from '../config/settings.js';
+import { createAdminApp } from './app.js';
+
+export interface AdminServerOptions {
+  readonly control: EngineControl;
+  readonly settings: EngineSettings;
+  readonly logger: Logger;
+  /** Holds `users.json` (users, password hashes, API token hashes). */
+  readonly dataDir: string;
+}
+
+export interface AdminServer {
+  /** e.g. `http://127.0.0.1:8080` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the admin API and dashboard on settings.http (port 0 picks a free port). */
+export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
+  const admin = await createAdminApp(options);
+  const server = createServer(admin.app);
+  const { host, port } = options.settings.http;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  options.logger.info({ stage: 'admin', url }, 'admin server listening');
+  return {
+    url,
+    close: async () => {
+      admin.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The one prom-client registry of ers-bridge, scraped at `/metrics`. Other stages import the
+ * named metrics below and observe them; they never create registries of their own.
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'ers_bridge_' });
+
+/** e-RS API call latency; `outcome` is `ok` or an error code (e.g. ERS_THROTTLED). */
+export const ersCallDuration = new Histogram({
+  name: 'ers_bridge_ers_call_duration_seconds',
+  help: 'Duration of e-RS API calls by endpoint and outcome',
+  labelNames: ['endpoint', 'outcome'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  registers: [registry],
+});
+
+/** Messages that reached a status, counted when the worker moved them there. */
+export const messagesProcessed = new Counter({
+  name: 'ers_bridge_messages_processed_total',
+  help: 'Messages moved to a status by the engine, by channel and status',
+  labelNames: ['channel', 'status'] as const,
+  registers: [registry],
+});
+
+/** Time from receipt to the (application) ACK going out. */
+export const ackLatency = new Histogram({
+  name: 'ers_bridge_ack_latency_seconds',
+  help: 'Time from receiving a message to sending its acknowledgement',
+  labelNames: ['channel'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30],
+  registers: [registry],
+});
+
+/** Set at scrape time from the store (see `refreshStoreGauges`). */
+export const messagesByStatus = new Gauge({
+  name: 'ers_bridge_messages',
+  help: 'Stored messages by channel and status',
+  labelNames: ['channel', 'status'] as const,
+  registers: [registry],
+});
+
+export const queueDepth = new Gauge({
+  name: 'ers_bridge_queue_depth',
+  help: 'Messages waiting for a worker (RECEIVED, TRANSFORMED, QUEUED) by channel',
+  labelNames: ['channel'] as const,
+  registers: [registry],
+});
