@@ -43,9 +43,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     };
   }
   const frame = ChannelFileSchema.safeParse(source.value);
-  if (!frame.success) return { ok: false, file, issues: zodIssues(frame.error, source) };
-  const c = frame.data;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = frame.success ? [] : zodIssues(frame.error, source);
   const check = (
     kind: string,
     registry: { get(t: string): { schema: z.ZodType } | undefined; types(): string[] },
@@ -68,6 +66,22 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     if (!parsed.success) issues.push(...zodIssues(parsed.error, source, path));
     return { type, config: parsed.success ? parsed.data : rest };
   };
+  if (!frame.success) {
+    // Report the plugin slices' problems too, so one run shows every mistake in the file.
+    const raw = (source.value ?? {}) as Record<string, unknown>;
+    const slice = (v: unknown): v is { type: string } =>
+      v !== null && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string';
+    if (slice(raw['source'])) check('source', sources, raw['source'], ['source']);
+    if (slice(raw['transformer']))
+      check('transformer', transformers, raw['transformer'], ['transformer']);
+    if (Array.isArray(raw['destinations'])) {
+      raw['destinations'].forEach((d: unknown, i) => {
+        if (slice(d)) check('destination', destinations, d, ['destinations', i]);
+      });
+    }
+    return { ok: false, file, issues: [...issues].sort((a, b) => a.line - b.line) };
+  }
+  const c = frame.data;
   const src = check('source', sources, c.source, ['source']);
   const tr = c.transformer
     ? check('transformer', transformers, c.transformer, ['transformer'])

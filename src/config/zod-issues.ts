@@ -9,9 +9,14 @@ export function zodIssues(
 ): ConfigIssue[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path];
+    // An unknown key is best shown on its own line, not its parent's.
+    const at =
+      issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined
+        ? [...path, issue.keys[0]]
+        : path;
     return {
       file: source.displayPath,
-      line: source.lineOf(path),
+      line: source.lineOf(at),
       path: path.map(String).join('.'),
       message: describeIssue(issue),
     };

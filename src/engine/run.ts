@@ -7,6 +7,7 @@ import { describeStore, openStore } from '../store/index.js';
 import type { MessageStore } from '../store/types.js';
 import { Engine } from './engine.js';
 import { watchConfig } from './hot-reload.js';
+import '../plugins.js';
 import { createLogger } from './logger.js';
 
 export interface RunOptions {
@@ -52,7 +53,6 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
       level: settings.logging.level,
       includePatientData: settings.logging.includePatientData,
     });
-  await import('../plugins.js');
   const store = await openStore({ url: settings.store, dataDir });
   logger.info({ stage: 'store', store: describeStore(settings.store, dataDir) }, 'store open');
   const engine = new Engine({ configDir, dataDir, settings, store, logger, env });

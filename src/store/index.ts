@@ -2,6 +2,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MessageStore } from './types.js';
 import { SqliteMessageStore } from './sqlite/index.js';
+import { openPostgresStore } from './postgres/index.js';
 
 export * from './types.js';
 
@@ -28,11 +29,7 @@ function sqliteFile(url: string, dataDir: string): string {
 export async function openStore(options: OpenStoreOptions): Promise<MessageStore> {
   const { url } = options;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    // Loaded on demand so the embedded default never needs the pg driver at start-up.
-    const pg = (await import('./postgres/index.js')) as {
-      openPostgresStore(o: { url: string; clock?: () => number }): Promise<MessageStore>;
-    };
-    return pg.openPostgresStore({ url, ...(options.clock ? { clock: options.clock } : {}) });
+    return openPostgresStore({ url, ...(options.clock ? { clock: options.clock } : {}) });
   }
   if (url === 'sqlite' || url.startsWith('sqlite:')) {
     return new SqliteMessageStore({

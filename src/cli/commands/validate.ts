@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import '../../plugins.js';
 import { channelFiles, formatFailures, loadChannels } from '../../config/load-channels.js';
 import { loadSettings } from '../../config/load-settings.js';
 import { isEngineError } from '../../engine/errors.js';
@@ -16,7 +17,6 @@ export function register(program: Command): void {
     )
     .option('-c, --config <dir>', 'folder holding settings.yaml, channels/ and mappings/', '.')
     .action(async (flags: { config: string }) => {
-      await import('../../plugins.js');
       const dir = resolve(flags.config);
       const errors: string[] = [];
       try {
