@@ -8,6 +8,7 @@ import type { MessageStore } from '../store/types.js';
 import { Engine } from './engine.js';
 import { watchConfig } from './hot-reload.js';
 import '../plugins.js';
+import { startAdminServer, type AdminServer } from '../admin/index.js';
 import { createLogger } from './logger.js';
 
 export interface RunOptions {
@@ -28,17 +29,6 @@ export interface RunningEngine {
   readonly failures: readonly string[];
   stop(): Promise<void>;
 }
-
-interface AdminServer {
-  url: string;
-  close(): Promise<void>;
-}
-type StartAdmin = (o: {
-  control: Engine;
-  settings: EngineSettings;
-  logger: Logger;
-  dataDir: string;
-}) => Promise<AdminServer>;
 
 /** Wires a whole engine process: settings, store, plugins, channels, admin server, reload, retention. */
 export async function runEngine(options: RunOptions): Promise<RunningEngine> {
@@ -61,7 +51,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
   let retention: ScheduledTask | undefined;
   try {
     const { failures } = await engine.start();
-    admin = await startAdmin(engine, settings, logger, dataDir);
+    admin = await startAdminServer({ control: engine, settings, logger, dataDir });
     if (settings.hotReload) stopWatching = watchConfig({ configDir, control: engine, logger });
     retention = cron.schedule(
       settings.retention.schedule,
@@ -99,22 +89,4 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
     await store.close();
     throw error;
   }
-}
-
-async function startAdmin(
-  engine: Engine,
-  settings: EngineSettings,
-  logger: Logger,
-  dataDir: string,
-): Promise<AdminServer | undefined> {
-  // The admin stage is loaded by name so the engine core builds and runs before it exists.
-  const specifier = '../admin/index.js';
-  let mod: { startAdminServer?: StartAdmin };
-  try {
-    mod = (await import(specifier)) as { startAdminServer?: StartAdmin };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    return undefined;
-  }
-  return mod.startAdminServer?.({ control: engine, settings, logger, dataDir });
 }
