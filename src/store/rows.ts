@@ -1,5 +1,5 @@
 import type { SerializedError } from '../engine/errors.js';
-import type { MessageStatus, MessageSummary, StoredMessage } from './types.js';
+import type { MessageEvent, MessageStatus, MessageSummary, StoredMessage } from './types.js';
 
 /** Column values as both SQL stores return them (JSON kept as text, times as epoch ms). */
 export interface MessageRow {
@@ -129,4 +129,24 @@ export function patchAssignments(
     }
   }
   return out;
+}
+
+/**
+ * The RECEIVED event is not written as a row: it is exactly the message row's arrival, so it is
+ * derived from it. That saves a second insert (and its index) on every durable append.
+ */
+export function receivedEvent(message: {
+  id: number;
+  channel: string;
+  receivedAt: number;
+}): MessageEvent {
+  return {
+    id: 0,
+    messageId: message.id,
+    at: message.receivedAt,
+    status: 'RECEIVED',
+    stage: 'source',
+    actor: `source:${message.channel}`,
+    detail: {},
+  };
 }

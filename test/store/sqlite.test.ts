@@ -54,10 +54,14 @@ describe('SQLite store durability settings', () => {
   it('refuses to rewrite the event history', async () => {
     const file = freshFile();
     const store = new SqliteMessageStore({ file });
-    await store.append(msg());
+    const { id } = await store.append(msg());
+    await store.transition(id, { to: 'SENT', stage: 'test', actor: 'test' });
     await store.close();
     const db = new Database(file);
     expect(() => db.prepare('DELETE FROM events').run()).to.throw(/append-only/);
+    expect(() => db.prepare("UPDATE events SET actor = 'someone else'").run()).to.throw(
+      /append-only/,
+    );
     db.close();
   });
 });

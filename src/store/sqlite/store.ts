@@ -4,6 +4,7 @@ import {
   type SummaryRow,
   parseJson,
   patchAssignments,
+  receivedEvent,
   rowToMessage,
   rowToSummary,
   toJson,
@@ -43,6 +44,7 @@ export class SqliteMessageStore implements MessageStore {
   private readonly clock: () => number;
   private readonly committer: GroupCommitter<NewMessage, AppendResult>;
   private readonly stmt;
+  private readonly insertTx: (items: readonly NewMessage[], now: number) => AppendResult[];
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? Date.now;
@@ -67,6 +69,9 @@ export class SqliteMessageStore implements MessageStore {
         'INSERT OR IGNORE INTO message_search (name, value, message_id) VALUES (?, ?, ?)',
       ),
     };
+    this.insertTx = this.db.transaction((items: readonly NewMessage[], now: number) =>
+      items.map((m) => this.insertOne(m, now)),
+    );
     this.committer = new GroupCommitter((items) => this.insertBatch(items));
   }
 
@@ -100,7 +105,6 @@ export class SqliteMessageStore implements MessageStore {
       const first = this.stmt.byControlId.get(m.channel, m.sender, m.controlId) as MessageRow;
       return { id: Number(first.id), duplicateOf: rowToMessage(first) };
     }
-    this.stmt.event.run(row.id, now, 'RECEIVED', 'source', `source:${m.channel}`, '{}');
     for (const [name, value] of Object.entries(m.searchKeys ?? {})) {
       this.stmt.searchKey.run(name, value, row.id);
     }
@@ -187,8 +191,15 @@ export class SqliteMessageStore implements MessageStore {
       message_id: number;
       detail: string;
     })[];
-    return Promise.resolve(
-      rows.map((r) => ({
+    const head = this.db
+      .prepare('SELECT channel, received_at FROM messages WHERE id = ?')
+      .get(messageId) as { channel: string; received_at: number } | undefined;
+    const received = head
+      ? [receivedEvent({ id: messageId, channel: head.channel, receivedAt: head.received_at })]
+      : [];
+    return Promise.resolve([
+      ...received,
+      ...rows.map((r) => ({
         id: r.id,
         messageId: r.message_id,
         at: r.at,
@@ -197,7 +208,7 @@ export class SqliteMessageStore implements MessageStore {
         actor: r.actor,
         detail: parseJson(r.detail, {}),
       })),
-    );
+    ]);
   }
 
   claim(request: ClaimRequest): Promise<StoredMessage[]> {
