@@ -1,0 +1,36 @@
+# ers-bridge container image: multi-stage build, non-root user, data on a volume.
+#   docker build -t ers-bridge .
+#   docker run -p 8080:8080 -p 2575:2575 -v ers-data:/data ers-bridge
+# Mount your own channels/mappings over /app/channels and /app/mappings, and pass secrets as
+# environment variables or mounted files (never baked into the image).
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build \
+    && (cd src && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;) \
+    && npm prune --omit=dev
+
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    ERS_BRIDGE_DATA_DIR=/data \
+    ERS_BRIDGE_HTTP_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json settings.yaml ./
+COPY channels ./channels
+COPY mappings ./mappings
+COPY assets ./assets
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080 2575 8090
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/cli/main.js", "start", "--config", "/app"]
