@@ -18,3 +18,26 @@ export {
   type Hl7RepetitionFilter,
 } from './path.js';
 export { listPopulatedFields, listReadFields, listUnreadFields } from './fields.js';
+export {
+  Hl7MessageBuilder,
+  type Hl7Component,
+  type Hl7FieldValue,
+  type Hl7Leaf,
+  type Hl7Repetition,
+} from './builder.js';
+export { splitHl7Batch, type Hl7BatchMessage, type Hl7BatchSplit } from './batch.js';
+export { ErrSeverity, TABLE_0357, errSegment } from './err.js';
+export {
+  AckCode,
+  AckCondition,
+  AckLevel,
+  AckMode,
+  ackCodeFor,
+  ackModeOf,
+  ackWanted,
+  buildAck,
+  hl7Timestamp,
+  recoverAckTarget,
+  type AckOptions,
+  type AckTarget,
+} from './ack.js';
