@@ -8,12 +8,12 @@ import type { EngineControl } from './control.js';
  * write-rename-write counts once). A change that fails validation is refused by the engine and
  * the previous version stays live.
  */
-export function watchConfig(options: {
+export async function watchConfig(options: {
   configDir: string;
   control: EngineControl;
   logger: Logger;
   debounceMs?: number;
-}): () => Promise<void> {
+}): Promise<() => Promise<void>> {
   const { configDir, control, logger } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -36,6 +36,8 @@ export function watchConfig(options: {
       });
     }, options.debounceMs ?? 300);
   });
+  // Edits made before the first scan ends would be missed: start counts only once it is ready.
+  await new Promise<void>((resolve) => watcher.once('ready', resolve));
   return async () => {
     clearTimeout(timer);
     await watcher.close();

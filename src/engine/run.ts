@@ -52,7 +52,8 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
   try {
     const { failures } = await engine.start();
     admin = await startAdminServer({ control: engine, settings, logger, dataDir });
-    if (settings.hotReload) stopWatching = watchConfig({ configDir, control: engine, logger });
+    if (settings.hotReload)
+      stopWatching = await watchConfig({ configDir, control: engine, logger });
     retention = cron.schedule(
       settings.retention.schedule,
       async () => {

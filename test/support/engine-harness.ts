@@ -32,10 +32,21 @@ export function createHarness(): Harness {
       writeFileSync(join(configDir, 'channels', name), yaml);
     },
     async start(extraSettings = '') {
-      writeFileSync(
-        join(configDir, 'settings.yaml'),
-        `dataDir: ${dataDir}\nhttp: { port: 0 }\nsandbox: { enabled: false }\nworkers: { pollIntervalMs: 50 }\nhotReload: false\nlogging: { level: silent }\n${extraSettings}`,
-      );
+      // Extra settings replace the test defaults of the same top-level key.
+      const defaults = [
+        `dataDir: ${dataDir}`,
+        'http: { port: 0 }',
+        'sandbox: { enabled: false }',
+        'workers: { pollIntervalMs: 50 }',
+        'hotReload: false',
+        'logging: { level: silent }',
+      ];
+      const overridden = new Set(extraSettings.split('\n').map((l) => l.split(':')[0]?.trim()));
+      const lines = [
+        ...defaults.filter((l) => !overridden.has(l.split(':')[0]?.trim())),
+        extraSettings,
+      ];
+      writeFileSync(join(configDir, 'settings.yaml'), `${lines.join('\n')}\n`);
       const engine = await runEngine({
         configDir,
         env: {},

@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import '../support/recorder-destination.js';
+import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
+import { recorded, resetRecorder } from '../support/recorder-destination.js';
+import {
+  createHarness,
+  endpointPort,
+  eventually,
+  type Harness,
+} from '../support/engine-harness.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = (args: string[]): string =>
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+
+describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness();
+    resetRecorder();
+  });
+  afterEach(() => h.cleanup());
+
+  it('finishes in-flight work on graceful shutdown and leaves nothing leased', async () => {
+    h.writeChannel(
+      'slow.yaml',
+      'id: slow\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, maxDelayMs: 300 }\nworkers: 8\n',
+    );
+    const running = await h.start();
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/messages`, {
+        method: 'POST',
+        body: `m${i}`,
+      });
+      ids.push(((await res.json()) as { id: number }).id);
+    }
+    await running.stop();
+    const store = new SqliteMessageStore({ file: join(h.dataDir, 'ers-bridge.db') });
+    try {
+      for (const id of ids) {
+        const m = await store.get(id);
+        expect(m?.leaseOwner, `message ${id} still leased`).to.equal(null);
+        expect(['SENT', 'RECEIVED']).to.include(m?.status);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('applies an edited channel file by itself, and refuses a broken edit keeping the old one', async () => {
+    h.writeChannel(
+      'w.yaml',
+      'id: w\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: out, type: file, folder: out }\n',
+    );
+    const running = await h.start('hotReload: true\n');
+    const before = running.engine.channels()[0]!.versionHash;
+    h.writeChannel(
+      'w.yaml',
+      'id: w\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder }\n',
+    );
+    const changed = await eventually(() => {
+      const c = running.engine.channels()[0]!;
+      return c.versionHash !== before ? c : undefined;
+    });
+    h.writeChannel('w.yaml', 'id: w\nsource: { type: http, port: 0 }\ndestinations: [}\n');
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(running.engine.channels()[0]!.versionHash).to.equal(changed.versionHash);
+    await fetch(`http://127.0.0.1:${endpointPort(changed.source?.endpoint)}/messages`, {
+      method: 'POST',
+      body: 'after',
+    });
+    await eventually(() => recorded.length === 1 || undefined);
+  });
+
+  it('stores a trigger message at each tick of a cron schedule', async () => {
+    h.writeChannel(
+      'poll.yaml',
+      "id: poll\nsource: { type: cron, schedule: '* * * * * *', payload: { service: '10000001' } }\ndestinations:\n  - { name: rec, type: test-recorder }\n",
+    );
+    await h.start();
+    await eventually(() => recorded.length >= 1 || undefined, 5000);
+    const body = JSON.parse(recorded[0]!.body) as { trigger: string; payload: { service: string } };
+    expect(body).to.deep.include({ trigger: 'poll', payload: { service: '10000001' } });
+  });
+
+  it('lists, shows and reprocesses messages from the command line', async () => {
+    h.writeChannel(
+      'c.yaml',
+      'id: c\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, failWith: DEST_REJECTED }\n',
+    );
+    const running = await h.start();
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const res = await fetch(`http://127.0.0.1:${port}/messages`, {
+      method: 'POST',
+      body: 'fail please',
+      headers: { 'x-message-id': 'CLI-1' },
+    });
+    const { id } = (await res.json()) as { id: number };
+    await eventually(async () => (await running.store.get(id))?.status === 'ERROR');
+    const flags = ['--config', h.configDir];
+    expect(cli(['messages', 'list', '--status', 'ERROR', ...flags])).to.match(
+      new RegExp(`${id}.*ERROR.*CLI-1 DEST_REJECTED`),
+    );
+    const shown = cli(['messages', 'show', String(id), ...flags]);
+    expect(shown).to.match(/"code": "DEST_REJECTED"/);
+    expect(shown).to.not.match(/fail please/);
+    expect(
+      cli(['messages', 'reprocess', '--status', 'ERROR', '--note', 'retry after fix', ...flags]),
+    ).to.match(/1 message\(s\) queued/);
+    await eventually(async () =>
+      (await running.store.events(id)).some(
+        (e) => e.stage === 'reprocess' && e.detail['note'] === 'retry after fix',
+      ),
+    );
+    const audit = await running.store.listAudit({});
+    expect(audit.map((a) => a.action)).to.include('message.reprocess');
+  });
+});
