@@ -14,7 +14,7 @@ export const RetryPolicySchema = z
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
-const pluginRef = z.object({ type: z.string().min(1) }).passthrough();
+const pluginRef = z.looseObject({ type: z.string().min(1) });
 
 /** The frame of a channel file; each plugin slice is then validated by its plugin's schema. */
 export const ChannelFileSchema = z

@@ -27,7 +27,7 @@ export const ErsAuthSchema = z.discriminatedUnion('mode', [
       clientId: z.string().optional(),
       privateKeyFile: z.string().optional(),
       keyId: z.string().optional(),
-      tokenUrl: z.string().url().optional(),
+      tokenUrl: z.url().optional(),
       businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
       odsCode: z.string().min(1),
       onBehalfOfUserId: z.string().optional(),
@@ -62,7 +62,7 @@ export const SettingsSchema = z
     ers: z
       .object({
         /** Base URL of e-RS; ignored while the embedded sandbox is enabled. */
-        baseUrl: z.string().url().optional(),
+        baseUrl: z.url().optional(),
         flavour: z.enum(['classic', 'platform']).default('platform'),
         auth: ErsAuthSchema.optional(),
         requestsPerMinute: z.number().int().min(1).default(600),

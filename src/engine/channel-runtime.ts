@@ -59,14 +59,12 @@ export class ChannelRuntime {
   async stop(graceMs: number): Promise<void> {
     if (this.state !== 'STARTED') return;
     this.state = 'STOPPED';
-    await this.built.source
-      .stop()
-      .catch((e: unknown) =>
-        this.deps.logger.warn(
-          { channel: this.definition.id, err: (e as Error).message },
-          'source stop failed',
-        ),
+    await this.built.source.stop().catch((e: unknown) => {
+      this.deps.logger.warn(
+        { channel: this.definition.id, err: (e as Error).message },
+        'source stop failed',
       );
+    });
     this.running = false;
     this.wake();
     await this.loop;

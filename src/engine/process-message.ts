@@ -97,7 +97,10 @@ export async function processMessage(
       ...(mapped.searchKeys ? { searchKeys: mapped.searchKeys } : {}),
     },
   });
-  if (!kept) return lostLease(log);
+  if (!kept) {
+    lostLease(log);
+    return;
+  }
 
   const results: Record<string, DestinationResult> = {
     ...(message.destinationResults as Record<string, DestinationResult>),
@@ -135,8 +138,10 @@ export async function processMessage(
         leaseOwner: deps.owner,
         patch: { destinationResults: results },
       }))
-    )
-      return lostLease(log);
+    ) {
+      lostLease(log);
+      return;
+    }
   }
   const withRequest = Object.values(results)
     .filter((r) => r.request !== undefined)
@@ -212,7 +217,10 @@ async function finish(
     actor: deps.owner,
     leaseOwner: deps.owner,
   });
-  if (!ok) return lostLease(deps.logger);
+  if (!ok) {
+    lostLease(deps.logger);
+    return;
+  }
   if (t.to === 'QUEUED') return;
   const stored = await deps.store.get(message.id);
   if (stored) {

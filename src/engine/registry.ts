@@ -1,21 +1,23 @@
-import type { DestinationPlugin, SourcePlugin, TransformerPlugin } from './plugins.js';
+import type { Destination, PluginDefinition, Source, Transformer } from './plugins.js';
 
 /**
  * Plugin registries. A stage registers its plugins when its module is imported
  * (`src/plugins.ts` imports every stage), so adding a source is one new file and one import.
  */
-class Registry<T extends { type: string }> {
-  private readonly byType = new Map<string, T>();
+class Registry<TInstance> {
+  private readonly byType = new Map<string, PluginDefinition<unknown, TInstance>>();
   constructor(private readonly kind: string) {}
 
-  register(plugin: T): void {
+  /** The config type is inferred from the plugin's schema, so `create` sees validated, typed config. */
+  register<TConfig>(plugin: PluginDefinition<TConfig, TInstance>): void {
     if (this.byType.has(plugin.type)) {
       throw new Error(`${this.kind} type "${plugin.type}" is registered twice`);
     }
+    // Stored under `unknown` config: the loader passes `create` only what `schema` produced.
     this.byType.set(plugin.type, plugin);
   }
 
-  get(type: string): T | undefined {
+  get(type: string): PluginDefinition<unknown, TInstance> | undefined {
     return this.byType.get(type);
   }
 
@@ -24,10 +26,6 @@ class Registry<T extends { type: string }> {
   }
 }
 
-// The registries hold plugins of differing config types; each plugin validates its own config
-// with its schema before create() sees it, so `any` here is checked at the boundary.
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const sources = new Registry<SourcePlugin<any>>('source');
-export const transformers = new Registry<TransformerPlugin<any>>('transformer');
-export const destinations = new Registry<DestinationPlugin<any>>('destination');
-/* eslint-enable @typescript-eslint/no-explicit-any */
+export const sources = new Registry<Source>('source');
+export const transformers = new Registry<Transformer>('transformer');
+export const destinations = new Registry<Destination>('destination');

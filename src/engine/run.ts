@@ -72,7 +72,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
       settings,
       store,
       dataDir,
-      adminUrl: admin?.url,
+      adminUrl: admin.url,
       failures,
       async stop() {
         await retention?.destroy();

@@ -32,7 +32,7 @@ function startEngineProcess(configDir: string, env: Record<string, string>): Pro
   );
   return new Promise((resolve, reject) => {
     let err = '';
-    child.stderr?.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       if (err.includes('Press Ctrl+C')) resolve(child);
     });

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { MessageStore, NewMessage } from '../../src/store/types.js';
 
 export interface StoreHarness {
-  open(): Promise<{ store: MessageStore; reopen(): Promise<MessageStore> }>;
+  open: () => Promise<{ store: MessageStore; reopen: () => Promise<MessageStore> }>;
   cleanup(): Promise<void>;
 }
 
@@ -31,7 +31,9 @@ export function storeContract(name: string, harness: StoreHarness): void {
       for (const s of others.splice(0)) await s.close();
       await store.close();
     });
-    after(() => harness.cleanup());
+    after(async () => {
+      await harness.cleanup();
+    });
 
     it('makes an appended message readable from a new store handle once append returns', async () => {
       const { id } = await store.append(msg({ controlId: 'A1', raw: Buffer.from('hello') }));

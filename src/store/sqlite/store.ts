@@ -1,4 +1,5 @@
 import { GroupCommitter } from '../group-commit.js';
+import { messageFilterSql } from '../filter-sql.js';
 import {
   type MessageRow,
   type SummaryRow,
@@ -138,30 +139,10 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   list(filter: MessageFilter): Promise<MessageSummary[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.channel !== undefined) (where.push('channel = ?'), params.push(filter.channel));
-    if (filter.status !== undefined) {
-      const statuses = typeof filter.status === 'string' ? [filter.status] : filter.status;
-      where.push(`status IN (${statuses.map(() => '?').join(',')})`);
-      params.push(...statuses);
-    }
-    if (filter.messageType !== undefined)
-      (where.push('message_type = ?'), params.push(filter.messageType));
-    if (filter.controlId !== undefined)
-      (where.push('control_id = ?'), params.push(filter.controlId));
-    if (filter.receivedFrom !== undefined)
-      (where.push('received_at >= ?'), params.push(filter.receivedFrom));
-    if (filter.receivedTo !== undefined)
-      (where.push('received_at < ?'), params.push(filter.receivedTo));
-    if (filter.beforeId !== undefined) (where.push('id < ?'), params.push(filter.beforeId));
-    if (filter.searchKey !== undefined) {
-      where.push('id IN (SELECT message_id FROM message_search WHERE name = ? AND value = ?)');
-      params.push(filter.searchKey.name, filter.searchKey.value);
-    }
+    const { where, params } = messageFilterSql(filter, () => '?');
     const sql = `SELECT id, channel, status, message_type, control_id, attempts, received_at,
         updated_at, error_code FROM messages
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ${where}
       ORDER BY id DESC LIMIT ?`;
     params.push(Math.min(filter.limit ?? 50, 1000));
     const rows = this.db.prepare(sql).all(...params) as SummaryRow[];
@@ -247,9 +228,9 @@ export class SqliteMessageStore implements MessageStore {
     const sets = ['status = ?', 'updated_at = ?', ...assignments.map((a) => `${a.column} = ?`)];
     const params: unknown[] = [t.to, now, ...assignments.map((a) => a.value)];
     if (t.keepLease !== true) sets.push('lease_owner = NULL', 'lease_until = NULL');
-    let where = 'id = ?';
     params.push(id);
-    if (t.leaseOwner !== undefined) ((where += ' AND lease_owner = ?'), params.push(t.leaseOwner));
+    if (t.leaseOwner !== undefined) params.push(t.leaseOwner);
+    const where = t.leaseOwner === undefined ? 'id = ?' : 'id = ? AND lease_owner = ?';
     const apply = this.db.transaction(() => {
       const changed = this.db
         .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`)

@@ -1,0 +1,38 @@
+import type { MessageFilter } from './types.js';
+
+/**
+ * Pure: the WHERE clause and parameters of a message filter, shared by both SQL stores.
+ * `placeholder(n)` renders the n-th parameter (`?` for SQLite, `$n` for PostgreSQL).
+ */
+export function messageFilterSql(
+  filter: MessageFilter,
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (...p: string[]) => string, ...values: unknown[]): void => {
+    const marks = values.map((v) => {
+      params.push(v);
+      return placeholder(params.length);
+    });
+    clauses.push(sql(...marks));
+  };
+  if (filter.channel !== undefined) add((p) => `channel = ${p}`, filter.channel);
+  if (filter.status !== undefined) {
+    const statuses = typeof filter.status === 'string' ? [filter.status] : [...filter.status];
+    add((...p) => `status IN (${p.join(',')})`, ...statuses);
+  }
+  if (filter.messageType !== undefined) add((p) => `message_type = ${p}`, filter.messageType);
+  if (filter.controlId !== undefined) add((p) => `control_id = ${p}`, filter.controlId);
+  if (filter.receivedFrom !== undefined) add((p) => `received_at >= ${p}`, filter.receivedFrom);
+  if (filter.receivedTo !== undefined) add((p) => `received_at < ${p}`, filter.receivedTo);
+  if (filter.beforeId !== undefined) add((p) => `id < ${p}`, filter.beforeId);
+  if (filter.searchKey !== undefined) {
+    add(
+      (n, v) => `id IN (SELECT message_id FROM message_search WHERE name = ${n} AND value = ${v})`,
+      filter.searchKey.name,
+      filter.searchKey.value,
+    );
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
