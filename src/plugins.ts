@@ -1,5 +1,6 @@
 // plugins: importing this module registers every stage's sources, transformers, destinations and services.
 // Order matters for service providers: the sandbox starts before the e-RS client that may use it.
 import './sources/http/index.js';
+import './sources/mllp/index.js';
 import './sources/cron/index.js';
 import './destinations/file/index.js';

@@ -1,0 +1,17 @@
+// sources/mllp: HL7 v2 over MLLP (node:net / TLS) — durable commit ACK, application ACK, NAKs.
+import { sources } from '../../engine/registry.js';
+import { MllpSource } from './mllp-source.js';
+import { MllpSourceSchema, type MllpSourceConfig } from './schema.js';
+
+export { MllpSource } from './mllp-source.js';
+export { MllpSourceSchema, type MllpSourceConfig } from './schema.js';
+export { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
+export { hashIdentifier } from './message-facts.js';
+
+sources.register({
+  type: 'mllp',
+  description:
+    'HL7 v2 MLLP listener: ACK after durable commit, or an application ACK with the outcome',
+  schema: MllpSourceSchema,
+  create: (config: MllpSourceConfig, ctx) => new MllpSource(config, ctx),
+});

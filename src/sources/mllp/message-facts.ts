@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { compileHl7Path, type Hl7Message, type Hl7Path } from '../../formats/hl7v2/index.js';
+import type { MllpSourceConfig } from './schema.js';
+
+/** SHA-256 hex of an identifier with spaces removed (`999 123 4564` and `9991234564` agree). */
+export function hashIdentifier(value: string): string {
+  return createHash('sha256').update(value.replace(/\s+/g, '')).digest('hex');
+}
+
+export interface MessageFacts {
+  readonly sender: string;
+  readonly controlId: string;
+  readonly messageType: string;
+  readonly orderingKey: string | undefined;
+  readonly searchKeys: Record<string, string>;
+}
+
+export interface FactReader {
+  read(msg: Hl7Message): MessageFacts;
+}
+
+/**
+ * Compiles the configured paths once. Ordering keys are hashed: they can hold an NHS number and
+ * are stored beside the message, where only the equality of keys matters.
+ */
+export function factReader(
+  config: Pick<MllpSourceConfig, 'sender' | 'orderingKey' | 'searchKeys'>,
+): FactReader {
+  const sender = config.sender.map(compileHl7Path);
+  const ordering = config.orderingKey.map(compileHl7Path);
+  const keys: [string, Hl7Path, boolean][] = Object.entries(config.searchKeys).map(([name, k]) => [
+    name,
+    compileHl7Path(k.path),
+    k.hash,
+  ]);
+  return {
+    read(msg) {
+      const searchKeys: Record<string, string> = {};
+      for (const [name, path, hash] of keys) {
+        const v = path.first(msg);
+        if (v !== undefined && v.trim() !== '')
+          searchKeys[name] = hash ? hashIdentifier(v) : v.trim();
+      }
+      let orderingKey: string | undefined;
+      for (const p of ordering) {
+        const v = p.first(msg);
+        if (v !== undefined && v.trim() !== '') {
+          orderingKey = hashIdentifier(v).slice(0, 32);
+          break;
+        }
+      }
+      return {
+        sender: sender.map((p) => p.first(msg) ?? '').join('/'),
+        controlId: msg.controlId,
+        messageType: msg.messageType,
+        orderingKey,
+        searchKeys,
+      };
+    },
+  };
+}
