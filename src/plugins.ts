@@ -4,3 +4,4 @@ import './sources/http/index.js';
 import './sources/mllp/index.js';
 import './sources/cron/index.js';
 import './destinations/file/index.js';
+import './destinations/mllp/index.js';

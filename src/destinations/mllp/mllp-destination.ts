@@ -1,0 +1,128 @@
+import { EngineError } from '../../engine/errors.js';
+import type { Destination, DestinationContext, DestinationResult } from '../../engine/plugins.js';
+import { compileHl7Path, encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
+import { MllpClient } from './client.js';
+import type { MllpDestinationConfig } from './schema.js';
+
+const MSA_1 = compileHl7Path('MSA-1');
+const MSA_2 = compileHl7Path('MSA-2');
+const ERR_8 = compileHl7Path('ERR[*]-8');
+
+/** The HL7 texts earlier destinations produced (`output.outbound`), in destination order. */
+export function outboundMessages(previous: DestinationContext['previous']): string[] {
+  const out: string[] = [];
+  for (const result of Object.values(previous)) {
+    const outbound = result.output?.outbound;
+    if (typeof outbound === 'string') out.push(outbound);
+    else if (Array.isArray(outbound))
+      for (const m of outbound) if (typeof m === 'string') out.push(m);
+  }
+  return out;
+}
+
+/** Pure: what an ACK means for the message it answers. */
+export function judgeAck(
+  ack: Buffer,
+  sentControlId: string,
+  config: Pick<MllpDestinationConfig, 'onApplicationError'>,
+): string {
+  let code: string | undefined;
+  let answered: string | undefined;
+  let reason: string;
+  try {
+    const msg = parseHl7(ack);
+    code = MSA_1.first(msg);
+    answered = MSA_2.first(msg);
+    reason = ERR_8.values(msg).join('; ');
+  } catch {
+    throw new EngineError('DEST_NO_ACK', 'the answer was not an HL7 ACK', { retry: 'ambiguous' });
+  }
+  if (answered !== sentControlId) {
+    throw new EngineError(
+      'DEST_NO_ACK',
+      `the ACK answers ${answered ?? 'nothing'}, not ${sentControlId}`,
+    );
+  }
+  switch (code) {
+    case 'AA':
+    case 'CA':
+      return code;
+    case 'AE':
+    case 'CE':
+      throw new EngineError(
+        'DEST_REJECTED',
+        `the receiver answered ${code}${reason === '' ? '' : `: ${reason}`}`,
+        {
+          retry: config.onApplicationError === 'retry' ? 'transient' : 'permanent',
+          at: 'MSA-1',
+        },
+      );
+    case 'AR':
+    case 'CR':
+      throw new EngineError(
+        'DEST_REJECTED',
+        `the receiver answered ${code}${reason === '' ? '' : `: ${reason}`}`,
+        { at: 'MSA-1' },
+      );
+    default:
+      throw new EngineError('DEST_NO_ACK', `MSA-1 "${code ?? ''}" is not an acknowledgement code`, {
+        at: 'MSA-1',
+      });
+  }
+}
+
+/** Sends HL7 to a PAS over MLLP and waits for each ACK. */
+export class MllpDestination implements Destination {
+  private readonly client: MllpClient;
+
+  constructor(private readonly config: MllpDestinationConfig) {
+    this.client = new MllpClient({
+      host: config.host,
+      port: config.port,
+      connectTimeoutMs: config.connectTimeoutMs,
+      ackTimeoutMs: config.ackTimeoutMs,
+      ...(config.tls === undefined ? {} : { tls: config.tls }),
+    });
+  }
+
+  async send(context: DestinationContext): Promise<DestinationResult> {
+    const raw = context.message.raw;
+    const messages: Buffer[] =
+      this.config.payload === 'raw'
+        ? raw === null
+          ? []
+          : [raw]
+        : outboundMessages(context.previous).map((text) =>
+            encodeText(text, parseHl7(text).headerValue(18)),
+          );
+    const acks: { controlId: string; ack: string }[] = [];
+    for (const payload of messages) {
+      const controlId = parseHl7(payload).controlId;
+      const ack = await this.client.send(payload, context.signal).catch((e: unknown) => {
+        throw withProgress(e, acks.length);
+      });
+      try {
+        acks.push({ controlId, ack: judgeAck(ack, controlId, this.config) });
+      } catch (e) {
+        throw withProgress(e, acks.length);
+      }
+    }
+    return { request: { sent: messages.length }, response: { acks }, output: { acks } };
+  }
+
+  close(): Promise<void> {
+    this.client.close();
+    return Promise.resolve();
+  }
+}
+
+/** Names how many messages of this send were already acknowledged (a retry resends them). */
+function withProgress(error: unknown, acknowledged: number): unknown {
+  if (!(error instanceof EngineError) || acknowledged === 0) return error;
+  return new EngineError(error.code, error.message, {
+    ...(error.at === undefined ? {} : { at: error.at }),
+    context: { ...error.context, acknowledgedBefore: acknowledged },
+    retry: error.retry,
+    cause: error,
+  });
+}
