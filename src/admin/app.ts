@@ -1,6 +1,19 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Express } from 'express';
 import type { AdminServerOptions } from './index.js';
+import { DEFAULT_LOCKOUT, LoginGuard, type LockoutPolicy } from './auth/login-guard.js';
+import { identify, requireCsrf, requirePermission } from './auth/middleware.js';
+import { loginRoutes, logoutRoute } from './auth/login-routes.js';
+import { DEFAULT_SESSION_LIMITS, SessionStore } from './auth/sessions.js';
+import { UserDirectory, usersFilePath } from './auth/user-file.js';
+import { ensureInitialAdmin } from './auth/user-admin.js';
+import type { AdminContext } from './context.js';
+import { errorHandler, requireLogin } from './http-errors.js';
+import { apiRoutes } from './api/routes.js';
+import { pageRoutes } from './pages/routes.js';
+import { metricsRoute } from './api/metrics-route.js';
 
 export interface AdminApp {
   readonly app: Express;
@@ -8,21 +21,104 @@ export interface AdminApp {
   dispose(): void;
 }
 
-/** Builds the express app: health first, then auth, then API and dashboard routes. */
-export async function createAdminApp(options: AdminServerOptions): Promise<AdminApp> {
+/** Knobs tests turn; production uses the defaults. */
+export interface AdminTuning {
+  readonly lockout?: LockoutPolicy;
+  readonly loginsPerMinute?: number;
+  /** log2 of the scrypt N for the first admin's password. */
+  readonly scryptCost?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly configDir?: string;
+  readonly clock?: () => number;
+  /** Where the first admin's random password is printed (console by default, never the log). */
+  readonly announce?: (line: string) => void;
+}
+
+const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'assets');
+
+async function buildContext(
+  options: AdminServerOptions & { tuning?: AdminTuning },
+): Promise<AdminContext> {
+  const tuning = options.tuning ?? {};
+  const env = tuning.env ?? process.env;
+  const clock = tuning.clock ?? Date.now;
+  const users = new UserDirectory(usersFilePath(options.dataDir, env));
+  const first = await ensureInitialAdmin({
+    directory: users,
+    now: clock(),
+    env,
+    ...(tuning.scryptCost === undefined ? {} : { log2Cost: tuning.scryptCost }),
+  });
+  if (first.created) {
+    options.logger.warn({ stage: 'admin', file: users.file }, 'no users: created user "admin"');
+    if (first.generatedPassword !== undefined) {
+      const say = tuning.announce ?? ((line: string) => process.stderr.write(`${line}\n`));
+      say(
+        `ers-bridge: created user "admin" with password ${first.generatedPassword} (shown once; change it with "ers-bridge users passwd admin")`,
+      );
+    }
+  }
+  return {
+    control: options.control,
+    settings: options.settings,
+    logger: options.logger,
+    users,
+    sessions: new SessionStore(DEFAULT_SESSION_LIMITS),
+    guard: new LoginGuard(tuning.lockout ?? DEFAULT_LOCKOUT),
+    clock,
+    configDir: tuning.configDir ?? process.cwd(),
+  };
+}
+
+/** Builds the express app: health, login, then everything else behind authentication. */
+export async function createAdminApp(
+  options: AdminServerOptions & { tuning?: AdminTuning },
+): Promise<AdminApp> {
+  const ctx = await buildContext(options);
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+      'content-security-policy':
+        "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+      'cache-control': 'no-store',
+    });
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.use('/assets', express.static(assetsDir, { index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use(express.json({ limit: '2mb' }));
+  app.use(loginRoutes(ctx, { loginsPerMinute: options.tuning?.loginsPerMinute ?? 30 }));
+  app.use(identify(ctx));
+  app.use(requireLogin);
+  app.use(requireCsrf);
+  app.use(logoutRoute(ctx));
+  app.get('/readyz', requirePermission('health.view'), async (_req, res) => {
     try {
-      await options.control.store.schemaVersion();
-      res.json({ status: 'ready', channels: options.control.channels().length });
+      await ctx.control.store.schemaVersion();
+      res.json({ status: 'ready', channels: ctx.control.channels().length });
     } catch {
       res.status(503).json({ status: 'not ready', reason: 'store unavailable' });
     }
   });
-  await Promise.resolve();
-  return { app, dispose: () => undefined };
+  app.use(metricsRoute(ctx));
+  app.use('/api', apiRoutes(ctx));
+  app.use(pageRoutes(ctx));
+  app.use(errorHandler(ctx.logger));
+  const sweep = setInterval(() => {
+    ctx.sessions.sweep(ctx.clock());
+  }, 60_000);
+  sweep.unref();
+  return {
+    app,
+    dispose: () => {
+      clearInterval(sweep);
+    },
+  };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { EngineControl } from '../engine/control.js';
 import type { EngineSettings } from '../config/settings.js';
-import { createAdminApp } from './app.js';
+import { createAdminApp, type AdminTuning } from './app.js';
 
 export interface AdminServerOptions {
   readonly control: EngineControl;
@@ -12,6 +12,8 @@ export interface AdminServerOptions {
   readonly logger: Logger;
   /** Holds `users.json` (users, password hashes, API token hashes). */
   readonly dataDir: string;
+  /** Test and embedding knobs (lock-out policy, scrypt cost, config folder, clock). */
+  readonly tuning?: AdminTuning;
 }
 
 export interface AdminServer {

@@ -1,0 +1,261 @@
+/**
+ * OpenAPI 3.1 description of the admin API, served at /api/openapi.json. Kept beside the routes
+ * (routes.ts) and checked against them by test/admin/openapi.test.ts.
+ */
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const ok = (description: string, schema: object = { type: 'object' }) => ({
+  200: { description, ...json(schema) },
+});
+const errors = {
+  400: {
+    description: 'Bad request (ADMIN_BAD_REQUEST)',
+    ...json({ $ref: '#/components/schemas/Error' }),
+  },
+  401: {
+    description: 'No valid session or token (ADMIN_UNAUTHENTICATED)',
+    ...json({ $ref: '#/components/schemas/Error' }),
+  },
+  403: {
+    description: 'Role too low (ADMIN_FORBIDDEN) or CSRF token missing (ADMIN_CSRF)',
+    ...json({ $ref: '#/components/schemas/Error' }),
+  },
+};
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const noteBody = {
+  required: false,
+  ...json({ type: 'object', properties: { note: { type: 'string' } } }),
+};
+const role = (r: 'viewer' | 'operator' | 'admin') => ({ 'x-min-role': r });
+
+const filterParams = [
+  ['channel', 'Channel id'],
+  ['status', 'One status or several separated by commas (RECEIVED, SENT, ERROR, …)'],
+  ['type', 'Message type, e.g. REF^I12'],
+  ['controlId', 'MSH-10 (or file hash:row)'],
+  ['ubrn', 'Unique Booking Reference Number'],
+  ['nhsNumber', '10-digit NHS number; hashed (sha256) before searching, never stored or logged'],
+  ['from', 'Received at or after (ISO 8601 or epoch ms)'],
+  ['to', 'Received at or before (ISO 8601 or epoch ms)'],
+].map(([name, description]) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema: { type: 'string' },
+}));
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'ers-bridge admin API',
+    version: '1',
+    description:
+      'Channels, messages, reprocessing, mapping tests and the audit log. Authenticate with a bearer token (`ers-bridge users token NAME`) or a dashboard session; browser requests that change state must send the session CSRF token in `x-csrf-token`.',
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      session: { type: 'apiKey', in: 'cookie', name: 'ersb_session' },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              at: { type: 'string' },
+            },
+            required: ['code', 'message'],
+          },
+        },
+      },
+      MessageSummary: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          channel: { type: 'string' },
+          status: { type: 'string' },
+          messageType: { type: ['string', 'null'] },
+          controlId: { type: ['string', 'null'] },
+          attempts: { type: 'integer' },
+          receivedAt: { type: 'integer' },
+          updatedAt: { type: 'integer' },
+          errorCode: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+  security: [{ bearer: [] }, { session: [] }],
+  paths: {
+    '/healthz': {
+      get: { summary: 'Liveness (no authentication)', security: [], responses: ok('Alive') },
+    },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: the store answers',
+        ...role('viewer'),
+        responses: { ...ok('Ready'), 503: { description: 'Store unavailable' }, ...errors },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        ...role('viewer'),
+        responses: { 200: { description: 'Prometheus text format' }, ...errors },
+      },
+    },
+    '/api/session': {
+      get: {
+        summary: 'Who am I; the CSRF token of a dashboard session',
+        ...role('viewer'),
+        responses: { ...ok('Session'), ...errors },
+      },
+    },
+    '/api/channels': {
+      get: {
+        summary:
+          'Channels with state, source, counts by status, queue depth, last error, throughput of the last hour',
+        ...role('viewer'),
+        responses: { ...ok('Channels'), ...errors },
+      },
+    },
+    '/api/channels/{id}/{command}': {
+      post: {
+        summary: 'Start, stop or reload a channel (audited)',
+        ...role('operator'),
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          {
+            name: 'command',
+            in: 'path',
+            required: true,
+            schema: { enum: ['start', 'stop', 'reload'] },
+          },
+        ],
+        responses: {
+          ...ok('Done', {
+            type: 'object',
+            properties: {
+              ok: { type: 'boolean' },
+              errors: { type: 'array', items: { type: 'string' } },
+            },
+          }),
+          422: { description: 'Reload refused; previous version kept' },
+          ...errors,
+        },
+      },
+    },
+    '/api/messages': {
+      get: {
+        summary: 'Messages, newest first, keyset paged',
+        ...role('viewer'),
+        parameters: [
+          ...filterParams,
+          {
+            name: 'before',
+            in: 'query',
+            description: 'Page: messages with id below this (nextBefore of the previous page)',
+            schema: { type: 'integer' },
+          },
+          { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 200, default: 50 } },
+        ],
+        responses: {
+          ...ok('A page', {
+            type: 'object',
+            properties: {
+              messages: { type: 'array', items: { $ref: '#/components/schemas/MessageSummary' } },
+              nextBefore: { type: ['integer', 'null'] },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/api/messages/reprocess': {
+      post: {
+        summary: 'Reprocess every message matching a filter (at most 1000; audited)',
+        ...role('operator'),
+        requestBody: json({
+          type: 'object',
+          description: 'The filter fields of GET /api/messages, plus an optional note',
+        }),
+        responses: {
+          ...ok('Reprocessed', {
+            type: 'object',
+            properties: {
+              count: { type: 'integer' },
+              ids: { type: 'array', items: { type: 'integer' } },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/api/messages/{id}': {
+      get: {
+        summary:
+          'One message with body, HL7 fields, mapped input, destination results, reply, events (audited view)',
+        ...role('viewer'),
+        parameters: [idParam],
+        responses: { ...ok('Message'), 404: { description: 'No such message' }, ...errors },
+      },
+    },
+    '/api/messages/{id}/raw': {
+      get: {
+        summary: 'Download the raw body (audited export)',
+        ...role('operator'),
+        parameters: [idParam],
+        responses: { 200: { description: 'The body as received' }, ...errors },
+      },
+    },
+    '/api/messages/{id}/reprocess': {
+      post: {
+        summary: 'Reprocess one message (audited)',
+        ...role('operator'),
+        parameters: [idParam],
+        requestBody: noteBody,
+        responses: { ...ok('Queued again'), ...errors },
+      },
+    },
+    '/api/messages/{id}/resolve': {
+      post: {
+        summary:
+          'Close a NEEDS_REVIEW message as SENT after checking e-RS by hand; note required (audited)',
+        ...role('operator'),
+        parameters: [idParam],
+        requestBody: noteBody,
+        responses: { ...ok('Resolved'), ...errors },
+      },
+    },
+    '/api/mappings': {
+      get: {
+        summary: 'Mapping files the tester can use',
+        ...role('operator'),
+        responses: { ...ok('Mapping files'), ...errors },
+      },
+    },
+    '/api/mapping-test': {
+      post: {
+        summary: 'Run a mapping on a pasted message without sending anything (audited)',
+        ...role('operator'),
+        requestBody: json({
+          type: 'object',
+          properties: { mapping: { type: 'string' }, message: { type: 'string' } },
+          required: ['mapping', 'message'],
+        }),
+        responses: { ...ok('Logical inputs, FHIR body and errors'), ...errors },
+      },
+    },
+    '/api/audit': {
+      get: {
+        summary: 'The audit log, newest first',
+        ...role('admin'),
+        parameters: filterParams.filter((p) => p.name === 'from' || p.name === 'to'),
+        responses: { ...ok('Entries'), ...errors },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import { can, PERMISSIONS, type Permission, type Role } from '../../src/admin/auth/roles.js';
+import { startAdminHarness, ROLES, PASSWORD, type AdminHarness } from './support/admin-harness.js';
+import { Client } from './support/http-client.js';
+import { ALPHA_CHANNEL, seedMessage } from './support/fixtures.js';
+
+interface EndpointCase {
+  readonly method: 'GET' | 'POST';
+  readonly path: (id: number) => string;
+  readonly permission: Permission;
+  /** The audit action an allowed call leaves, if any. */
+  readonly audit?: string;
+  readonly body?: Record<string, unknown>;
+  readonly status?: 'ERROR' | 'NEEDS_REVIEW';
+}
+
+const ENDPOINTS: readonly EndpointCase[] = [
+  { method: 'GET', path: () => '/readyz', permission: 'health.view' },
+  { method: 'GET', path: () => '/metrics', permission: 'metrics.view' },
+  { method: 'GET', path: () => '/api/channels', permission: 'channels.view' },
+  {
+    method: 'POST',
+    path: () => '/api/channels/alpha/reload',
+    permission: 'channels.control',
+    audit: 'channel.reload',
+  },
+  { method: 'GET', path: () => '/api/messages?status=ERROR', permission: 'messages.view' },
+  {
+    method: 'GET',
+    path: (id) => `/api/messages/${id}`,
+    permission: 'messages.body',
+    audit: 'message.view',
+  },
+  {
+    method: 'GET',
+    path: (id) => `/api/messages/${id}/raw`,
+    permission: 'messages.export',
+    audit: 'message.export',
+  },
+  {
+    method: 'POST',
+    path: (id) => `/api/messages/${id}/reprocess`,
+    permission: 'messages.reprocess',
+    audit: 'message.reprocess',
+    body: { note: 'fixed' },
+  },
+  {
+    method: 'POST',
+    path: () => '/api/messages/reprocess',
+    permission: 'messages.reprocess',
+    audit: 'message.reprocess-bulk',
+    body: { channel: 'nowhere' },
+  },
+  {
+    method: 'POST',
+    path: (id) => `/api/messages/${id}/resolve`,
+    permission: 'messages.resolve',
+    audit: 'message.resolve',
+    body: { note: 'checked in e-RS' },
+    status: 'NEEDS_REVIEW',
+  },
+  { method: 'GET', path: () => '/api/mappings', permission: 'mapping.test' },
+  { method: 'GET', path: () => '/api/audit', permission: 'audit.view', audit: 'audit.view' },
+];
+
+describe('admin API: every role against every endpoint', function () {
+  this.timeout(60_000);
+  let h: AdminHarness;
+  before(async () => {
+    h = await startAdminHarness({ channels: { 'alpha.yaml': ALPHA_CHANNEL } });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('covers every permission of the role table', () => {
+    const covered = new Set(ENDPOINTS.map((e) => e.permission));
+    expect([...covered].sort()).to.deep.equal(Object.keys(PERMISSIONS).sort());
+  });
+
+  for (const role of ROLES) {
+    for (const via of ['token', 'session'] as const) {
+      for (const e of ENDPOINTS) {
+        const allowed = can(role, e.permission);
+        it(`${allowed ? 'lets' : 'refuses'} a ${role} (${via}) ${e.method} ${e.path(0)}${e.audit && allowed ? ` and audits ${e.audit}` : ''}`, async () => {
+          const client = new Client(h.url, via === 'token' ? h.tokens[role] : undefined);
+          if (via === 'session') expect((await client.login(role, PASSWORD)).status).to.equal(303);
+          const id = await seedMessage(h.store, { status: e.status ?? 'ERROR' });
+          const since = Date.now();
+          const reply =
+            e.method === 'GET'
+              ? await client.get(e.path(id))
+              : await client.post(e.path(id), e.body);
+          if (!allowed) {
+            expect(reply.status, reply.text).to.equal(403);
+            expect(reply.json<{ error: { code: string } }>().error.code).to.equal(
+              'ADMIN_FORBIDDEN',
+            );
+            return;
+          }
+          expect(reply.status, reply.text).to.equal(200);
+          if (e.audit) {
+            const entries = await h.store.listAudit({ from: since - 1 });
+            expect(entries.map((a) => `${a.actor} ${a.action}`)).to.include(
+              `user:${role} ${e.audit}`,
+            );
+          }
+        });
+      }
+    }
+  }
+
+  it('answers 401 to every endpoint without credentials', async () => {
+    const client = new Client(h.url);
+    for (const e of ENDPOINTS) {
+      const reply =
+        e.method === 'GET' ? await client.get(e.path(1)) : await client.post(e.path(1), e.body);
+      expect(reply.status, `${e.method} ${e.path(1)}`).to.equal(401);
+    }
+  });
+
+  it('answers /healthz without credentials', async () => {
+    const reply = await new Client(h.url).get('/healthz');
+    expect(reply.status).to.equal(200);
+  });
+
+  it('refuses a made-up bearer token', async () => {
+    const reply = await new Client(h.url, `ersb_000000000000_${'x'.repeat(43)}`).get(
+      '/api/channels',
+    );
+    expect(reply.status).to.equal(401);
+  });
+
+  it('keeps the role table ordered: whatever a viewer may do, an operator and an admin may too', () => {
+    const roles: Role[] = ['viewer', 'operator', 'admin'];
+    for (const p of Object.keys(PERMISSIONS) as Permission[]) {
+      const allowed = roles.map((r) => can(r, p));
+      expect(allowed.indexOf(true), p).to.be.at.least(0);
+      expect(allowed.slice(allowed.indexOf(true)).every(Boolean), p).to.equal(true);
+    }
+  });
+});
