@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { register as registerStart } from './commands/start.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerMessages } from './commands/messages.js';
+import { register as registerSend } from './commands/send.js';
+import { register as registerHl7 } from './commands/hl7.js';
 
 const program = new Command()
   .name('ers-bridge')
@@ -12,6 +14,13 @@ const program = new Command()
   .showHelpAfterError()
   .enablePositionalOptions();
 
-for (const register of [registerStart, registerValidate, registerMessages]) register(program);
+for (const register of [
+  registerStart,
+  registerValidate,
+  registerMessages,
+  registerSend,
+  registerHl7,
+])
+  register(program);
 
 await program.parseAsync(process.argv);

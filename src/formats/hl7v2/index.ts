@@ -41,3 +41,5 @@ export {
   type AckOptions,
   type AckTarget,
 } from './ack.js';
+export { formatHl7Tree } from './inspect.js';
+export { fieldName, FIELD_NAMES, SEGMENT_NAMES } from './field-names.js';

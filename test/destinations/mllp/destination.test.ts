@@ -175,7 +175,11 @@ describe('MLLP destination', () => {
 
   it('reports a refused connection as transient', async () => {
     const p = await pas(answer('AA'));
-    await new Promise<void>((r) => p.server.close(() => { r(); }));
+    await new Promise<void>((r) =>
+      p.server.close(() => {
+        r();
+      }),
+    );
     const e = await failure(dest(p.port).send(context([RRI])));
     expect([e.code, e.retry]).to.deep.equal(['DEST_UNAVAILABLE', 'transient']);
   });
