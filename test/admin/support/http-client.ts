@@ -47,7 +47,12 @@ export class Client {
       else this.cookies.set(name.trim(), v);
     }
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as never };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      json: () => JSON.parse(text) as never,
+    };
   }
 
   get(path: string): Promise<Reply> {
