@@ -17,7 +17,7 @@ import { frameMllp, MllpDecoder, MllpSource, MllpSourceSchema } from '../src/sou
 import { SqliteMessageStore } from '../src/store/sqlite/index.js';
 
 const DURATION_MS = 3000;
-const CONCURRENCY = [1, 8, 32];
+const CONCURRENCY = (process.env.BENCH_CONNECTIONS ?? '1,8,32').split(',').map(Number);
 const template = readFileSync(new URL('../samples/hl7/ref-i12.hl7', import.meta.url), 'utf8');
 
 /** Each connection sends, waits for the whole ACK frame, records the latency, sends the next. */
