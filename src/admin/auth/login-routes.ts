@@ -19,7 +19,13 @@ function cookieOptions(req: Request) {
 }
 
 function showLogin(req: Request, res: Response, status: number, error?: string): void {
-  const csrf = randomBytes(24).toString('base64url');
+  // Reuse the cookie already set: a second tab or a background request for the login page
+  // must not invalidate the form the person is filling in.
+  const existing = cookiesOf(req)[LOGIN_CSRF_COOKIE];
+  const csrf =
+    existing && /^[A-Za-z0-9_-]{32}$/.test(existing)
+      ? existing
+      : randomBytes(24).toString('base64url');
   res.cookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req));
   const body = req.body as Record<string, unknown> | undefined;
   const next = safeNext(req.query.next ?? body?.next);

@@ -1,8 +1,160 @@
 import { Router } from 'express';
-import type { AdminContext } from '../context.js';
+import { EngineError } from '../../engine/errors.js';
+import { requirePermission } from '../auth/middleware.js';
+import { principalOf, type AdminContext } from '../context.js';
+import { idParam, noteOf } from '../api/routes.js';
+import {
+  controlChannel,
+  isChannelCommand,
+  reprocessMatching,
+  reprocessOne,
+  resolveReview,
+} from '../service/actions.js';
+import { channelOverviews } from '../service/channel-overview.js';
+import { readMessageDetail } from '../service/message-detail.js';
+import {
+  auditableQuery,
+  readMessageQuery,
+  toMessageFilter,
+  withoutPaging,
+} from '../service/message-query.js';
+import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
+import { actorOf, audit } from '../context.js';
+import { auditBody } from '../views/audit.js';
+import { channelsBody } from '../views/channels.js';
+import { page } from '../views/layout.js';
+import { messageDetailBody } from '../views/message-detail.js';
+import { messagesBody } from '../views/messages.js';
+import { testerBody } from '../views/tester.js';
+import { flashFrom } from './flash.js';
+
+const PAST: Record<string, string> = { start: 'started', stop: 'stopped', reload: 'reloaded' };
 
 /** Dashboard pages (server-rendered HTML; forms post with the session CSRF token). */
-export function pageRoutes(_ctx: AdminContext): Router {
-  const router = Router();
-  return router;
+export function pageRoutes(ctx: AdminContext): Router {
+  const r = Router();
+  r.get('/', requirePermission('channels.view'), async (req, res) => {
+    const principal = principalOf(res);
+    const channels = await channelOverviews({
+      channels: ctx.control.channels(),
+      store: ctx.control.store,
+      now: ctx.clock(),
+    });
+    res.type('html').send(
+      page({
+        title: 'Channels',
+        principal,
+        section: 'channels',
+        flash: flashFrom(req.query),
+        body: channelsBody(channels, principal),
+      }),
+    );
+  });
+  r.post('/channels/:id/:command', requirePermission('channels.control'), async (req, res) => {
+    const { id, command } = req.params as { id: string; command: string };
+    if (!isChannelCommand(command))
+      throw new EngineError('ADMIN_BAD_REQUEST', 'Use start, stop or reload.');
+    const outcome = await controlChannel(ctx, principalOf(res), { channel: id, command });
+    res.redirect(303, `/?flash=${outcome.ok ? (PAST[command] ?? '') : 'reload-refused'}`);
+  });
+  r.get('/messages', requirePermission('messages.view'), async (req, res) => {
+    const principal = principalOf(res);
+    const query = readMessageQuery(req.query);
+    const filter = toMessageFilter(query);
+    const messages = await ctx.control.store.list(filter);
+    const nextBefore = messages.length === filter.limit ? (messages.at(-1)?.id ?? null) : null;
+    const channels = ctx.control.channels().map((c) => c.id);
+    res.type('html').send(
+      page({
+        title: 'Messages',
+        principal,
+        section: 'messages',
+        flash: flashFrom(req.query),
+        body: messagesBody({ query, messages, nextBefore, channels }, principal),
+      }),
+    );
+  });
+  r.post('/messages/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
+    const query = withoutPaging(readMessageQuery(req.body));
+    if (Object.keys(query).length === 0)
+      throw new EngineError(
+        'ADMIN_BAD_REQUEST',
+        'Search first: reprocessing every message at once is not allowed.',
+      );
+    const ids = await reprocessMatching(ctx, principalOf(res), {
+      filter: toMessageFilter(query),
+      describe: auditableQuery(query),
+      note: noteOf(req.body),
+    });
+    const back = new URLSearchParams({
+      ...query,
+      flash: 'bulk-reprocessed',
+      n: String(ids.length),
+    });
+    res.redirect(303, `/messages?${back.toString()}`);
+  });
+  r.get('/messages/:id', requirePermission('messages.body'), async (req, res) => {
+    const principal = principalOf(res);
+    const detail = await readMessageDetail(ctx, principal, idParam(req));
+    res.type('html').send(
+      page({
+        title: `Message ${detail.message.id}`,
+        principal,
+        section: 'messages',
+        flash: flashFrom(req.query),
+        body: messageDetailBody(detail, principal),
+      }),
+    );
+  });
+  r.post('/messages/:id/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
+    const id = idParam(req);
+    await reprocessOne(ctx, principalOf(res), { id, note: noteOf(req.body) });
+    res.redirect(303, `/messages/${id}?flash=reprocessed`);
+  });
+  r.post('/messages/:id/resolve', requirePermission('messages.resolve'), async (req, res) => {
+    const id = idParam(req);
+    await resolveReview(ctx, principalOf(res), { id, note: noteOf(req.body) ?? '' });
+    res.redirect(303, `/messages/${id}?flash=resolved`);
+  });
+  r.get('/tester', requirePermission('mapping.test'), (_req, res) => {
+    const principal = principalOf(res);
+    res.type('html').send(
+      page({
+        title: 'Mapping tester',
+        principal,
+        section: 'tester',
+        body: testerBody({ principal, mappings: listMappingFiles(ctx.configDir) }),
+      }),
+    );
+  });
+  r.post('/tester', requirePermission('mapping.test'), async (req, res) => {
+    const principal = principalOf(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const mapping = typeof body.mapping === 'string' ? body.mapping : '';
+    const message = typeof body.message === 'string' ? body.message : '';
+    const result = await runMappingTest(ctx, principal, { mapping, message });
+    res.type('html').send(
+      page({
+        title: 'Mapping tester',
+        principal,
+        section: 'tester',
+        body: testerBody({
+          principal,
+          mappings: listMappingFiles(ctx.configDir),
+          mapping,
+          message,
+          result,
+        }),
+      }),
+    );
+  });
+  r.get('/audit', requirePermission('audit.view'), async (_req, res) => {
+    const principal = principalOf(res);
+    const entries = await ctx.control.store.listAudit({ limit: 500 });
+    await audit(ctx, { actor: actorOf(principal), action: 'audit.view' });
+    res
+      .type('html')
+      .send(page({ title: 'Audit log', principal, section: 'audit', body: auditBody(entries) }));
+  });
+  return r;
 }

@@ -1,0 +1,163 @@
+import type { Principal } from '../context.js';
+import { can } from '../auth/roles.js';
+import type { MessageDetail } from '../service/message-detail.js';
+import { html, type Html } from './html.js';
+import { hl7Tree, rawHl7 } from './hl7.js';
+import { csrfField, formatTime } from './layout.js';
+import { STATUS_MEANING, errorBox, jsonBlock, shortHash, statusBadge } from './widgets.js';
+
+function actions(d: MessageDetail, principal: Principal): Html {
+  const m = d.message;
+  if (!can(principal.role, 'messages.reprocess')) {
+    return html`<p class="muted">
+      Your role (${principal.role}) can read messages; an operator can reprocess them.
+    </p>`;
+  }
+  return html`<div class="card actions-card">
+    <form method="post" action="/messages/${m.id}/reprocess" class="inline-form">
+      ${csrfField(principal)}
+      <label>Note <input name="note" placeholder="e.g. mapping fixed" /></label>
+      <button type="submit" class="primary">Reprocess</button>
+      <span class="muted"
+        >with the mapping now live (this message last ran with
+        <code>${shortHash(m.mappingHash)}</code>)</span
+      >
+    </form>
+    ${
+      m.status === 'NEEDS_REVIEW'
+        ? html`<form method="post" action="/messages/${m.id}/resolve" class="inline-form">
+            ${csrfField(principal)}
+            <label
+              >What you checked
+              <input name="note" required placeholder="referral found in e-RS, UBRN …"
+            /></label>
+            <button type="submit">Mark resolved (took effect)</button>
+          </form>`
+        : ''
+    }
+    ${can(principal.role, 'messages.export') ? html`<a class="button" href="/api/messages/${m.id}/raw">Download raw</a>` : ''}
+  </div>`;
+}
+
+function facts(d: MessageDetail): Html {
+  const m = d.message;
+  const keys = Object.entries(m.searchKeys).filter(([k]) => k !== 'nhsNumberHash');
+  return html`<dl class="facts wide">
+    <dt>Channel</dt>
+    <dd><a href="/messages?channel=${m.channel}">${m.channel}</a></dd>
+    <dt>Type</dt>
+    <dd>${m.messageType ?? '—'}</dd>
+    <dt>MSH-10</dt>
+    <dd><code>${m.controlId ?? '—'}</code></dd>
+    <dt>Sender</dt>
+    <dd>${m.sender}</dd>
+    ${keys.map(
+      ([k, v]) =>
+        html`<dt>${k.toUpperCase()}</dt>
+          <dd><code>${v}</code></dd>`,
+    )}
+    <dt>Received</dt>
+    <dd>${formatTime(m.receivedAt)}</dd>
+    <dt>Updated</dt>
+    <dd>${formatTime(m.updatedAt)}</dd>
+    <dt>Attempts</dt>
+    <dd>${m.attempts}</dd>
+    <dt>Mapping</dt>
+    <dd><code>${shortHash(m.mappingHash)}</code></dd>
+  </dl>`;
+}
+
+function body(d: MessageDetail): Html {
+  const m = d.message;
+  if (m.raw === null) return html`<p class="muted">The body was removed by retention.</p>`;
+  if (!d.hl7) return html`<pre class="raw">${m.raw}</pre>`;
+  const separator = d.hl7[0]?.fields[0]?.text ?? '|';
+  return html`${rawHl7(d.hl7, separator)}
+    <h3>Parsed</h3>
+    ${hl7Tree(d.hl7)}`;
+}
+
+/** Event details as short `key value` lines; long values (hashes) cut, the full text on hover. */
+export function detailList(detail: Record<string, unknown>): Html {
+  const entries = Object.entries(detail).filter(
+    ([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0),
+  );
+  if (entries.length === 0) return html``;
+  return html`<ul class="kv">
+    ${entries.map(([k, v]) => {
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+      return html`<li title="${text}"><span class="k">${k}</span> ${shown}</li>`;
+    })}
+  </ul>`;
+}
+
+function events(d: MessageDetail): Html {
+  return html`<table class="list">
+    <thead>
+      <tr>
+        <th>Time</th>
+        <th>Status</th>
+        <th>Stage</th>
+        <th>By</th>
+        <th>Detail</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${d.events.map(
+        (e) =>
+          html`<tr>
+            <td class="nowrap">${formatTime(e.at)}</td>
+            <td>${e.status ? statusBadge(e.status) : ''}</td>
+            <td>${e.stage}</td>
+            <td>${e.actor}</td>
+            <td>${detailList(e.detail)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+export function messageDetailBody(d: MessageDetail, principal: Principal): Html {
+  const m = d.message;
+  return html`<p><a href="/messages">← Messages</a></p>
+    <h1>Message ${m.id} ${statusBadge(m.status)}</h1>
+    <p class="muted">${STATUS_MEANING[m.status]}</p>
+    ${errorBox(m.error)} ${actions(d, principal)}
+    <div class="columns">
+      <section class="card">
+        <h2>Facts</h2>
+        ${facts(d)}
+      </section>
+      <section class="card">
+        <h2>History</h2>
+        ${events(d)}
+      </section>
+    </div>
+    <section class="card">
+      <h2>Message as received</h2>
+      ${body(d)}
+    </section>
+    <section class="card">
+      <h2>Logical inputs (mapped)</h2>
+      ${jsonBlock(m.mappedInput)}
+    </section>
+    <section class="card">
+      <h2>Destinations</h2>
+      ${jsonBlock(Object.keys(m.destinationResults).length > 0 ? m.destinationResults : null)}
+    </section>
+    <div class="columns">
+      <section class="card">
+        <h2>Request sent (FHIR)</h2>
+        ${jsonBlock(m.outboundRequest)}
+      </section>
+      <section class="card">
+        <h2>Response (e-RS)</h2>
+        ${jsonBlock(m.outboundResponse)}
+      </section>
+    </div>
+    <section class="card">
+      <h2>Reply to the sender</h2>
+      ${m.reply ? html`<pre class="raw">${m.reply.replace(/\r/g, '\n')}</pre>` : html`<p class="muted">None.</p>`}
+    </section>`;
+}
