@@ -6,9 +6,9 @@ import {
   readDelimiters,
   type Hl7Delimiters,
 } from './delimiters.js';
-import { unescapeHl7 } from './escape.js';
+import { escapeHl7, unescapeHl7 } from './escape.js';
 import { errSegment } from './err.js';
-import { Hl7Segment } from './message.js';
+import { Hl7Segment, parseHl7 } from './message.js';
 
 /** MSA-1 acknowledgement codes (HL7 table 0008). */
 export const AckCode = { AA: 'AA', AE: 'AE', AR: 'AR', CA: 'CA', CE: 'CE', CR: 'CR' } as const;
@@ -134,14 +134,20 @@ export function buildAck(target: AckTarget, options: AckOptions): string {
     h.field(17),
     h.field(18),
   ];
+  msh[9] = escapeHl7(options.controlId, d);
   while (msh.at(-1) === '') msh.pop();
-  const b = new Hl7MessageBuilder(d).addEncodedSegment(msh.join(d.field));
-  b.set('MSH-10', options.controlId);
-  b.addEncodedSegment(['MSA', options.code, h.field(10)].join(d.field));
-  if (options.text !== undefined) b.set('MSA-3', options.text);
-  for (const error of options.errors ?? []) b.addEncodedSegment(errSegment(error, d));
-  for (const [path, value] of Object.entries(options.fields ?? {})) b.set(path, value);
-  for (const segment of options.segments ?? []) b.addEncodedSegment(segment);
+  const msa = ['MSA', options.code, h.field(10)];
+  if (options.text !== undefined) msa.push(escapeHl7(options.text, d));
+  const segments = [msh.join(d.field), msa.join(d.field)];
+  for (const error of options.errors ?? []) segments.push(errSegment(error, d));
+  // Built as text: the copied MSH fields are already encoded in these delimiters. Only reply
+  // contributions go through the builder, which escapes their values and places them by path.
+  const fields = Object.entries(options.fields ?? {});
+  const extra = options.segments ?? [];
+  if (fields.length === 0 && extra.length === 0) return segments.join('\r');
+  const b = Hl7MessageBuilder.from(parseHl7(segments.join('\r')));
+  for (const [path, value] of fields) b.set(path, value);
+  for (const segment of extra) b.addEncodedSegment(segment);
   return b.toString();
 }
 

@@ -35,17 +35,23 @@ export function factReader(
   ]);
   return {
     read(msg) {
+      // The NHS number is usually both a search key and the ordering key: hash it once.
+      const hashes = new Map<string, string>();
+      const hash = (v: string): string => {
+        let h = hashes.get(v);
+        if (h === undefined) hashes.set(v, (h = hashIdentifier(v)));
+        return h;
+      };
       const searchKeys: Record<string, string> = {};
-      for (const [name, path, hash] of keys) {
+      for (const [name, path, hashed] of keys) {
         const v = path.first(msg);
-        if (v !== undefined && v.trim() !== '')
-          searchKeys[name] = hash ? hashIdentifier(v) : v.trim();
+        if (v !== undefined && v.trim() !== '') searchKeys[name] = hashed ? hash(v) : v.trim();
       }
       let orderingKey: string | undefined;
       for (const p of ordering) {
         const v = p.first(msg);
         if (v !== undefined && v.trim() !== '') {
-          orderingKey = hashIdentifier(v).slice(0, 32);
+          orderingKey = hash(v).slice(0, 32);
           break;
         }
       }
