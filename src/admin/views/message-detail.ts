@@ -86,7 +86,7 @@ export function detailList(detail: Record<string, unknown>): Html {
   return html`<ul class="kv">
     ${entries.map(([k, v]) => {
       const text = typeof v === 'string' ? v : JSON.stringify(v);
-      const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+      const shown = text.length > 40 ? `${text.slice(0, 16)}…` : text;
       return html`<li title="${text}"><span class="k">${k}</span> ${shown}</li>`;
     })}
   </ul>`;
@@ -124,16 +124,14 @@ export function messageDetailBody(d: MessageDetail, principal: Principal): Html 
     <h1>Message ${m.id} ${statusBadge(m.status)}</h1>
     <p class="muted">${STATUS_MEANING[m.status]}</p>
     ${errorBox(m.error)} ${actions(d, principal)}
-    <div class="columns">
-      <section class="card">
-        <h2>Facts</h2>
-        ${facts(d)}
-      </section>
-      <section class="card">
-        <h2>History</h2>
-        ${events(d)}
-      </section>
-    </div>
+    <section class="card">
+      <h2>Facts</h2>
+      ${facts(d)}
+    </section>
+    <section class="card">
+      <h2>History</h2>
+      ${events(d)}
+    </section>
     <section class="card">
       <h2>Message as received</h2>
       ${body(d)}
