@@ -44,13 +44,16 @@ export const MllpSourceSchema = z
       .strict()
       .default({ mode: 'commit', applicationTimeoutMs: 20_000 }),
     /** HL7 paths; the first with a value orders messages (e.g. UBRN, then NHS number). */
-    orderingKey: z.array(hl7Path).default(['PID-3[CX.5=NH].1']),
+    orderingKey: z.array(hl7Path).default(['ZRF-2', 'PID-3[CX.5=NH].1']),
     /** HL7 paths joined with `/` naming the sender, the dedup scope of MSH-10. */
     sender: z.array(hl7Path).min(1).default(['MSH-3', 'MSH-4']),
     /** Search keys for the dashboard; `hash: true` stores the SHA-256 hex, never the value. */
     searchKeys: z
       .record(z.string(), z.object({ path: hl7Path, hash: z.boolean().default(false) }).strict())
-      .default({ nhsNumberHash: { path: 'PID-3[CX.5=NH].1', hash: true } }),
+      .default({
+        ubrn: { path: 'ZRF-2', hash: false },
+        nhsNumberHash: { path: 'PID-3[CX.5=NH].1', hash: true },
+      }),
   })
   .strict();
 

@@ -111,7 +111,7 @@ describe('populated and unread fields', () => {
       'PID-3.5',
       'PID-5.1',
       'PID-7',
-      'ZRF-2.1',
+      'ZRF-3.1',
     ]);
     expect(fields).not.to.include('PID-2');
   });
@@ -122,7 +122,7 @@ describe('populated and unread fields', () => {
     compileHl7Path('PID-5').values(msg);
     const unread = listUnreadFields(msg);
     expect(unread).not.to.include.members(['PID-3.1', 'PID-3.5', 'PID-5.1', 'PID-5.2']);
-    expect(unread).to.include.members(['PID-3.4', 'PID-7', 'ZRF-2.1']);
+    expect(unread).to.include.members(['PID-3.4', 'PID-7', 'ZRF-3.1']);
     expect(listReadFields(msg)).to.include.members(['PID-3.1', 'PID-3.5', 'PID-5']);
   });
 });

@@ -67,6 +67,17 @@ describe('MLLP source with independent clients', () => {
     ).not.to.include('9912003888');
   });
 
+  it('keys a message that carries a UBRN by the UBRN first', async () => {
+    await sendWithSimpleHl7(src.port, sample('siu-s12.hl7').toString('utf8'));
+    const stored = await src.store.findByControlId(CHANNEL, 'PAS/RXX01', 'PAS0000124');
+    expect(stored?.searchKeys.ubrn).to.equal('000000070000');
+    expect(stored?.orderingKey).to.equal(
+      createHash('sha256').update('000000070000').digest('hex').slice(0, 32),
+    );
+    const found = await src.store.list({ searchKey: { name: 'ubrn', value: '000000070000' } });
+    expect(found.map((m) => m.id)).to.deep.equal([stored?.id]);
+  });
+
   it('acknowledges 20 concurrent simple-hl7 connections, each message once', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `CONC${i}`);
     const acks = await Promise.all(
