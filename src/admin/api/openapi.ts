@@ -1,6 +1,6 @@
 /**
  * OpenAPI 3.1 description of the admin API, served at /api/openapi.json. Kept beside the routes
- * (routes.ts) and checked against them by test/admin/openapi.test.ts.
+ * (routes.ts); test/admin/messages.test.ts checks it is served and lists the paths.
  */
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ok = (description: string, schema: object = { type: 'object' }) => ({
