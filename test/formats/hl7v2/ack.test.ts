@@ -117,4 +117,11 @@ describe('HL7 acknowledgements', () => {
   it('recovers nothing from input without an MSH', () => {
     expect(recoverAckTarget('hello')).to.equal(undefined);
   });
+  it('copies escaped sender fields into the ACK unchanged', () => {
+    const msg = parseHl7('MSH|^~\\&|PAS\\T\\CO|R\\F\\1|ERS|RXX01|1||ADT^A08|C1|P|2.4');
+    const ack = buildAck(msg, { code: 'AA', controlId: 'A&1', now });
+    expect(v(ack, 'MSH-5')).to.equal('PAS&CO');
+    expect(v(ack, 'MSH-6')).to.equal('R|1');
+    expect(v(ack, 'MSH-10')).to.equal('A&1');
+  });
 });

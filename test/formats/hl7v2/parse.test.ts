@@ -145,4 +145,14 @@ describe('parseHl7', () => {
     const raw = sample('adt-a08.hl7').toString('utf8');
     expect(parseHl7(raw).toString()).to.equal(raw.trimEnd().split('\n').join('\r'));
   });
+  it('uses the first repetition of MSH-18 as the character set', () => {
+    const text = 'MSH|^~\\&|A|B|C|D|1||ADT^A08|1|P|2.4|||||GBR|8859/1~UNICODE UTF-8\rNTE|1||Zoë';
+    expect(first(Buffer.from(text, 'latin1'), 'NTE-3')).to.equal('Zoë');
+  });
+
+  it('reads the v2.7 truncation character from MSH-2 without treating it as a delimiter', () => {
+    const msg = parseHl7('MSH|^~\\&#|A|B|C|D|1||ADT^A08|1|P|2.7\rNTE|1||a#b\\P\\c');
+    expect(msg.delimiters.truncation).to.equal('#');
+    expect(compileHl7Path('NTE-3').first(msg)).to.equal('a#b#c');
+  });
 });
