@@ -7,6 +7,7 @@ export { MllpSource } from './mllp-source.js';
 export { MllpSourceSchema, type MllpSourceConfig } from './schema.js';
 export { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
 export { hashIdentifier } from './message-facts.js';
+export { HL7_CONTENT_TYPE } from './answer-frame.js';
 
 sources.register({
   type: 'mllp',
