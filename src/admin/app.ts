@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Express } from 'express';
@@ -34,6 +34,16 @@ export interface AdminTuning {
   readonly announce?: (line: string) => void;
 }
 
+/**
+ * The engine does not expose its config folder; channel files live in `<config>/channels/`, so
+ * the folder above theirs is it. With no channel loaded, the working directory (the default
+ * `--config .`).
+ */
+export function inferConfigDir(channelFiles: readonly string[]): string {
+  const first = channelFiles[0];
+  return first === undefined ? process.cwd() : dirname(dirname(resolve(first)));
+}
+
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 
 async function buildContext(
@@ -66,7 +76,8 @@ async function buildContext(
     sessions: new SessionStore(DEFAULT_SESSION_LIMITS),
     guard: new LoginGuard(tuning.lockout ?? DEFAULT_LOCKOUT),
     clock,
-    configDir: tuning.configDir ?? process.cwd(),
+    configDir: () =>
+      tuning.configDir ?? inferConfigDir(options.control.channels().map((c) => c.file)),
   };
 }
 

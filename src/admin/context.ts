@@ -17,8 +17,8 @@ export interface AdminContext {
   readonly sessions: SessionStore;
   readonly guard: LoginGuard;
   readonly clock: () => number;
-  /** Where mapping paths in the tester are resolved from (the config folder). */
-  readonly configDir: string;
+  /** The config folder (holding channels/ and mappings/), for the mapping tester. */
+  configDir(): string;
 }
 
 /** Who is asking: a dashboard session (cookie) or an API token (bearer). */

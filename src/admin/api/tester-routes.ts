@@ -6,7 +6,7 @@ import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
 export function testerRoutes(ctx: AdminContext): Router {
   const router = Router();
   router.get('/mappings', requirePermission('mapping.test'), (_req, res) => {
-    res.json({ mappings: listMappingFiles(ctx.configDir) });
+    res.json({ mappings: listMappingFiles(ctx.configDir()) });
   });
   router.post('/mapping-test', requirePermission('mapping.test'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

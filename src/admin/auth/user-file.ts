@@ -1,5 +1,13 @@
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { Role } from './roles.js';
 
@@ -43,6 +51,7 @@ export function readUsersFile(file: string): UsersFile {
 
 /** Writes beside and renames, so a crash never leaves half a file; owner-only permissions. */
 export function writeUsersFile(file: string, data: UsersFile): void {
+  mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
   chmodSync(temp, 0o600);

@@ -123,7 +123,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         title: 'Mapping tester',
         principal,
         section: 'tester',
-        body: testerBody({ principal, mappings: listMappingFiles(ctx.configDir) }),
+        body: testerBody({ principal, mappings: listMappingFiles(ctx.configDir()) }),
       }),
     );
   });
@@ -140,7 +140,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         section: 'tester',
         body: testerBody({
           principal,
-          mappings: listMappingFiles(ctx.configDir),
+          mappings: listMappingFiles(ctx.configDir()),
           mapping,
           message,
           result,

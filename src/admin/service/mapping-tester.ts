@@ -28,7 +28,7 @@ export async function runMappingTest(
   who: Principal,
   request: { mapping: string; message: string },
 ): Promise<MappingTestResult> {
-  if (!listMappingFiles(ctx.configDir).includes(request.mapping)) {
+  if (!listMappingFiles(ctx.configDir()).includes(request.mapping)) {
     throw new EngineError('ADMIN_BAD_REQUEST', 'Pick one of the mapping files listed.', {
       at: 'mapping',
     });

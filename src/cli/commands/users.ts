@@ -1,8 +1,9 @@
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { Option, type Command } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
-import { withConfigOptions, type ConfigFlags } from '../options.js';
+import { openStoreFromFlags, withConfigOptions, type ConfigFlags } from '../options.js';
 import { UserDirectory, usersFilePath } from '../../admin/auth/user-file.js';
 import {
   addToken,
@@ -28,6 +29,33 @@ async function newPassword(flags: {
   if (flags.passwordStdin)
     return { password: (await text(process.stdin)).split(/\r?\n/)[0] ?? '', show: false };
   return { password: randomPassword(), show: true };
+}
+
+/** User changes are config changes: they go in the store's audit log like the dashboard's. */
+async function auditChange(
+  flags: ConfigFlags,
+  action: string,
+  target: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  try {
+    const store = await openStoreFromFlags(flags);
+    try {
+      await store.appendAudit({
+        at: Date.now(),
+        actor: `cli:${userInfo().username}`,
+        action,
+        target,
+        detail,
+      });
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    process.stderr.write(
+      `warning: the change was made but could not be written to the audit log: ${(error as Error).message}\n`,
+    );
+  }
 }
 
 const roleOption = () =>
@@ -65,6 +93,7 @@ export function register(program: Command): void {
       try {
         const { password, show } = await newPassword(flags);
         await addUser(adminOptions(flags), { name, role: flags.role, password });
+        await auditChange(flags, 'user.add', name, { role: flags.role });
         process.stdout.write(
           show
             ? `added ${name} (${flags.role}) with password ${password}\n`
@@ -85,6 +114,7 @@ export function register(program: Command): void {
       try {
         const { password, show } = await newPassword(flags);
         await setPassword(adminOptions(flags), name, password);
+        await auditChange(flags, 'user.passwd', name);
         process.stdout.write(
           show ? `new password for ${name}: ${password}\n` : `password of ${name} changed\n`,
         );
@@ -94,10 +124,11 @@ export function register(program: Command): void {
     });
 
   withConfigOptions(users.command('role <name> <role>').description("change a user's role")).action(
-    (name: string, role: string, flags: ConfigFlags) => {
+    async (name: string, role: string, flags: ConfigFlags) => {
       try {
         if (!Object.hasOwn(Role, role)) throw new Error('a role is viewer, operator or admin');
         setRole(adminOptions(flags), name, role as Role);
+        await auditChange(flags, 'user.role', name, { role });
         process.stdout.write(`${name} is now ${role}\n`);
       } catch (error) {
         fail(error);
@@ -111,9 +142,11 @@ export function register(program: Command): void {
       .description('issue an API bearer token acting as the user (printed once)'),
   )
     .option('-l, --label <label>', 'what the token is for', 'api')
-    .action((name: string, flags: ConfigFlags & { label: string }) => {
+    .action(async (name: string, flags: ConfigFlags & { label: string }) => {
       try {
-        process.stdout.write(`${addToken(adminOptions(flags), name, flags.label)}\n`);
+        const token = addToken(adminOptions(flags), name, flags.label);
+        await auditChange(flags, 'user.token', name, { label: flags.label });
+        process.stdout.write(`${token}\n`);
       } catch (error) {
         fail(error);
       }
@@ -121,8 +154,12 @@ export function register(program: Command): void {
 
   withConfigOptions(
     users.command('revoke <tokenId>').description('revoke an API token by its id (see users list)'),
-  ).action((tokenId: string, flags: ConfigFlags) => {
-    if (revokeToken(adminOptions(flags), tokenId)) process.stdout.write(`revoked ${tokenId}\n`);
-    else fail(new Error(`no token ${tokenId}`));
+  ).action(async (tokenId: string, flags: ConfigFlags) => {
+    if (!revokeToken(adminOptions(flags), tokenId)) {
+      fail(new Error(`no token ${tokenId}`));
+      return;
+    }
+    await auditChange(flags, 'user.revoke-token', tokenId);
+    process.stdout.write(`revoked ${tokenId}\n`);
   });
 }
