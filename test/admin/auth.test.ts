@@ -3,6 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAdminHarness, PASSWORD, type AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
+import { UserDirectory } from '../../src/admin/auth/user-file.js';
+import { addUser, setPassword, setRole } from '../../src/admin/auth/user-admin.js';
 import { seedMessage } from './support/fixtures.js';
 
 describe('admin auth: sessions, CSRF, lock-out', function () {
@@ -94,6 +96,18 @@ describe('admin auth: sessions, CSRF, lock-out', function () {
     const cookie = client.cookies.get('ersb_session');
     expect((await client.post('/logout')).status).to.equal(303);
     client.cookies.set('ersb_session', cookie ?? '');
+    expect((await client.get('/api/channels')).status).to.equal(401);
+  });
+
+  it("ends a session when the user's password changes, and applies a changed role at once", async () => {
+    const directory = new UserDirectory(join(h.dataDir, 'users.json'));
+    const options = { directory, now: Date.now(), log2Cost: 10 };
+    await addUser(options, { name: 'temp', role: 'viewer', password: PASSWORD });
+    const client = new Client(h.url);
+    await client.login('temp', PASSWORD);
+    setRole(options, 'temp', 'admin');
+    expect((await client.get('/api/audit')).status).to.equal(200);
+    await setPassword(options, 'temp', 'a brand new password');
     expect((await client.get('/api/channels')).status).to.equal(401);
   });
 

@@ -35,6 +35,16 @@ describe('admin users file', () => {
     expect((await ensureInitialAdmin({ ...options, env: {} })).created).to.equal(false);
   });
 
+  it('refuses a first admin password from the environment that is too short', async () => {
+    let message = '';
+    await ensureInitialAdmin({ ...options, env: { ERS_BRIDGE_ADMIN_PASSWORD: 'admin' } }).catch(
+      (e: unknown) => {
+        message = (e as Error).message;
+      },
+    );
+    expect(message).to.equal('ERS_BRIDGE_ADMIN_PASSWORD must be at least 12 characters long');
+  });
+
   it('refuses a short password', async () => {
     let message = '';
     await addUser(options, { name: 'ann', role: 'viewer', password: 'short' }).catch(

@@ -91,7 +91,12 @@ export function loginRoutes(ctx: AdminContext, options: { loginsPerMinute: numbe
       return;
     }
     ctx.guard.succeed(username);
-    const session = ctx.sessions.create(user.name, user.role, now);
+    const session = ctx.sessions.create({
+      user: user.name,
+      role: user.role,
+      credential: user.passwordHash,
+      now,
+    });
     await audit(ctx, { actor: `user:${user.name}`, action: 'login', detail: { ip: req.ip } });
     res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
     res.cookie(SESSION_COOKIE, session.id, cookieOptions(req));

@@ -37,10 +37,12 @@ export function identify(ctx: AdminContext): RequestHandler {
     }
     const sessionId = cookiesOf(req)[SESSION_COOKIE];
     const session = sessionId ? ctx.sessions.touch(sessionId, ctx.clock()) : undefined;
-    // The role is read again from the users file, so a changed role applies at once.
+    // The role is read again from the users file, so a changed role applies at once; a
+    // changed password (or a deleted user) ends the session.
     const user = session ? ctx.users.find(session.user) : undefined;
-    if (session && user)
+    if (session && user?.passwordHash === session.credential) {
       setPrincipal(res, { user: user.name, role: user.role, via: 'session', session });
+    }
     next();
   };
 }

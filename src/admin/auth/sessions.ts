@@ -7,6 +7,8 @@ export interface Session {
   readonly role: Role;
   /** Synchroniser token: every state-changing browser request must echo it. */
   readonly csrfToken: string;
+  /** The password hash at login: a changed password ends the session (checked per request). */
+  readonly credential: string;
   readonly createdAt: number;
   lastSeenAt: number;
 }
@@ -32,11 +34,13 @@ export class SessionStore {
 
   constructor(private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS) {}
 
-  create(user: string, role: Role, now: number): Session {
+  create(options: { user: string; role: Role; credential: string; now: number }): Session {
+    const { user, role, credential, now } = options;
     const session: Session = {
       id: randomBytes(32).toString('base64url'),
       user,
       role,
+      credential,
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,

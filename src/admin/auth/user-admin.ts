@@ -91,6 +91,11 @@ export async function ensureInitialAdmin(
 ): Promise<{ created: false } | { created: true; generatedPassword: string | undefined }> {
   if (options.directory.current().users.length > 0) return { created: false };
   const fromEnv = options.env.ERS_BRIDGE_ADMIN_PASSWORD;
+  if (fromEnv !== undefined && fromEnv.length < MIN_PASSWORD_LENGTH) {
+    throw new Error(
+      `ERS_BRIDGE_ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters long`,
+    );
+  }
   const password = fromEnv ?? randomPassword();
   await addUser(options, { name: 'admin', role: 'admin', password });
   return { created: true, generatedPassword: fromEnv === undefined ? password : undefined };
