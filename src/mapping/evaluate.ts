@@ -1,0 +1,124 @@
+import { EngineError } from '../engine/errors.js';
+import {
+  OPERATIONS,
+  isOperationId,
+  operationInputSchema,
+  type OperationRequest,
+} from '../ers/operations/index.js';
+import type { CompiledMapping, CompiledRule } from './compile.js';
+import { toStrings, type EvalScope } from './conditions.js';
+import { parseInput, unreadFields, type ParsedInput } from './inputs.js';
+import { shapeValue } from './operations.js';
+
+export type MappingRun =
+  | { readonly kind: 'filtered'; readonly reason: string }
+  | {
+      readonly kind: 'mapped';
+      readonly mappingId: string;
+      readonly mappingHash: string;
+      readonly operation: string;
+      /** The logical inputs as the operation's schema normalised them (defaults filled in). */
+      readonly input: Record<string, unknown>;
+      /** For each logical input: the path, table or constant it came from. */
+      readonly lineage: Record<string, string>;
+      /** Input fields no rule read (minus the mapping's `ignore` list). */
+      readonly warnings: string[];
+      /** The e-RS request the operation would send. */
+      readonly request: OperationRequest;
+    };
+
+/** Parses `raw` as the mapping's input kind and evaluates the mapping on it. */
+export async function evaluateMapping(
+  compiled: CompiledMapping,
+  raw: Buffer | string,
+  contentType: string,
+): Promise<MappingRun> {
+  return evaluateParsed(compiled, await parseInput(compiled.kind, raw, contentType));
+}
+
+export async function evaluateParsed(
+  compiled: CompiledMapping,
+  parsed: ParsedInput,
+): Promise<MappingRun> {
+  const values: Record<string, unknown> = {};
+  const scope: EvalScope = { input: parsed, values };
+  if (!compiled.when.every((c) => c(scope)))
+    return { kind: 'filtered', reason: `mapping ${compiled.id}: when does not hold` };
+  const lineage: Record<string, string> = {};
+  for (const rule of compiled.rules) {
+    const v = await evaluateRule(rule, scope);
+    if (v === undefined) continue;
+    values[rule.name] = v.value;
+    lineage[rule.name] = v.lineage;
+  }
+  const schema = operationInputSchema(compiled.operation);
+  const checked = schema?.safeParse(values);
+  if (checked && !checked.success) {
+    const issue = checked.error.issues[0]!;
+    const name = String(issue.path[0] ?? '');
+    const rule = compiled.rules.find((r) => r.name === name);
+    const at = rule?.from?.source ?? name;
+    if (values[name] === undefined)
+      throw new EngineError(
+        'MAP_REQUIRED_FIELD_MISSING',
+        `${compiled.operation} needs ${name} but ${at} has no value`,
+        { at },
+      );
+    throw new EngineError('MAP_INVALID_VALUE', `${name} from ${at}: ${issue.message}`, {
+      at,
+      context: { input: name },
+    });
+  }
+  const input = (checked?.data ?? values) as Record<string, unknown>;
+  const request = isOperationId(compiled.operation)
+    ? (OPERATIONS[compiled.operation].build as (i: unknown) => OperationRequest)(input)
+    : { method: 'POST' as const, path: '', expect: 'none' as const };
+  const warnings = unreadFields(scope.input)
+    .filter(
+      (f) =>
+        !compiled.ignore.some((ig) => f === ig || f.startsWith(`${ig}-`) || f.startsWith(`${ig}.`)),
+    )
+    .map((f) => `unread: ${f}`);
+  return {
+    kind: 'mapped',
+    mappingId: compiled.id,
+    mappingHash: compiled.hash,
+    operation: compiled.operation,
+    input,
+    lineage,
+    warnings,
+    request,
+  };
+}
+
+async function evaluateRule(
+  rule: CompiledRule,
+  scope: EvalScope,
+): Promise<{ value: unknown; lineage: string } | undefined> {
+  if (rule.when && !rule.when(scope)) return undefined;
+  const at = rule.from?.source ?? rule.name;
+  let value: unknown;
+  if (rule.from) {
+    const found = rule.from.values(scope.input);
+    value = found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
+  } else value = rule.constValue;
+  const trail = [rule.origin];
+  for (const step of rule.steps) {
+    value = await step.fn(value, scope, at);
+    if (step.lineage) trail.push(step.lineage);
+  }
+  if (toStrings(value).length === 0 && rule.defaultValue !== undefined) {
+    value = rule.defaultValue;
+    trail.splice(0, trail.length, 'default');
+  }
+  if (toStrings(value).length === 0) {
+    if (rule.required)
+      throw new EngineError(
+        'MAP_REQUIRED_FIELD_MISSING',
+        `${rule.name} is required but ${at} has no value`,
+        { at },
+      );
+    return undefined;
+  }
+  return { value: shapeValue(value, rule.shape), lineage: trail.join(' → ') };
+}

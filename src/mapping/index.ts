@@ -1,0 +1,26 @@
+// mapping: declarative YAML mapping files (compile up front, evaluate per message) and the `mapping` transformer.
+import { transformers } from '../engine/registry.js';
+import { MappingTransformerSchema, createMappingTransformer } from './transformer.js';
+
+transformers.register({
+  type: 'mapping',
+  description: 'Map a message to an e-RS operation with declarative mapping files',
+  schema: MappingTransformerSchema,
+  create: (config, ctx) => createMappingTransformer(config, ctx),
+});
+
+export {
+  compileMappingFile,
+  compileMappingText,
+  type CompiledMapping,
+  type CompileResult,
+} from './compile.js';
+export { evaluateMapping, evaluateParsed, type MappingRun } from './evaluate.js';
+export {
+  compiledMappingByHash,
+  createMappingTransformer,
+  MappingTransformerSchema,
+} from './transformer.js';
+export { renderReply, type AckReply, type ReplyScope } from './reply.js';
+export { formatIssue, type CompileIssue } from './positions.js';
+export { runMappingTests, type MappingTestResult } from './golden.js';

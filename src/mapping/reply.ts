@@ -1,0 +1,65 @@
+import type { Node } from 'yaml';
+import type { IssueList } from './positions.js';
+
+/** What a reply template may read: the e-RS destination's output and the logical inputs. */
+export interface ReplyScope {
+  readonly ers: Readonly<Record<string, unknown>>;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export type Template = (scope: ReplyScope) => string;
+
+export interface CompiledReply {
+  readonly fields: ReadonlyArray<readonly [string, Template]>;
+  readonly segments: readonly Template[];
+}
+
+export interface AckReply {
+  readonly fields: Record<string, string>;
+  readonly segments: string[];
+}
+
+const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
+const ROOTS = ['ers', 'input'] as const;
+
+/** Compiles `"{{ers.ubrn}}"`-style text once; unknown roots are compile errors. */
+export function compileTemplate(text: string, node: Node | undefined, issues: IssueList): Template {
+  const parts: Array<string | readonly string[]> = [];
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    parts.push(text.slice(last, m.index));
+    const path = m[1]!.split('.');
+    if (
+      !(ROOTS as readonly string[]).includes(path[0]!) ||
+      path.length < 2 ||
+      path.some((p) => !/^\w+$/.test(p))
+    )
+      issues.add(
+        node,
+        `bad placeholder "{{${m[1]}}}"`,
+        'use {{ers.ubrn}}, {{ers.version}} or {{input.<name>}}',
+        m.index,
+      );
+    parts.push(path);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return (scope) =>
+    parts
+      .map((p) => {
+        if (typeof p === 'string') return p;
+        let v: unknown = scope;
+        for (const step of p)
+          v =
+            v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[step] : undefined;
+        return v === undefined || v === null ? '' : String(v);
+      })
+      .join('');
+}
+
+export function renderReply(reply: CompiledReply, scope: ReplyScope): AckReply {
+  return {
+    fields: Object.fromEntries(reply.fields.map(([k, t]) => [k, t(scope)])),
+    segments: reply.segments.map((t) => t(scope)),
+  };
+}

@@ -1,0 +1,79 @@
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { EngineError } from '../engine/errors.js';
+import type { PluginFactoryContext, TransformResult, Transformer } from '../engine/plugins.js';
+import { compileMappingFile, type CompiledMapping } from './compile.js';
+import { evaluateParsed } from './evaluate.js';
+import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';
+
+export const MappingTransformerSchema = z.strictObject({
+  /** Mapping files, relative to the config folder; the first whose `when` holds is used. */
+  mappings: z.array(z.string().min(1)).min(1),
+});
+export type MappingTransformerConfig = z.infer<typeof MappingTransformerSchema>;
+
+/**
+ * Compiled mappings by content hash, so the reply destination of the same process finds the
+ * reply section of the mapping that produced a message (its hash is stored on the message).
+ */
+const byHash = new Map<string, CompiledMapping>();
+
+export function compiledMappingByHash(hash: string): CompiledMapping | undefined {
+  return byHash.get(hash);
+}
+
+export function rememberMapping(m: CompiledMapping): void {
+  byHash.set(m.hash, m);
+}
+
+/** Compiles every mapping up front: one bad file refuses the whole channel (and its reload). */
+export function createMappingTransformer(
+  config: MappingTransformerConfig,
+  ctx: Pick<PluginFactoryContext, 'configDir'>,
+): Transformer {
+  const errors: string[] = [];
+  const compiled: CompiledMapping[] = [];
+  for (const f of config.mappings) {
+    try {
+      compiled.push(compileMappingFile(isAbsolute(f) ? f : join(ctx.configDir, f)));
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      errors.push(error.message);
+    }
+  }
+  if (errors.length > 0)
+    throw new EngineError('MAP_COMPILE_ERROR', errors.join('\n'), {
+      context: { files: config.mappings.length },
+    });
+  compiled.forEach(rememberMapping);
+  return {
+    async transform(message): Promise<TransformResult> {
+      const parsed = new Map<InputKind, ParsedInput>();
+      for (const m of compiled) {
+        if (CONTENT_TYPES[m.kind] !== message.contentType) continue;
+        let input = parsed.get(m.kind);
+        if (input === undefined)
+          parsed.set(
+            m.kind,
+            (input = await parseInput(m.kind, message.raw ?? Buffer.alloc(0), message.contentType)),
+          );
+        const run = await evaluateParsed(m, input);
+        if (run.kind === 'filtered') continue;
+        return {
+          kind: 'mapped',
+          operation: run.operation,
+          input: run.input,
+          mappingId: run.mappingId,
+          mappingHash: run.mappingHash,
+          warnings: run.warnings,
+          lineage: run.lineage,
+          searchKeys: {},
+        };
+      }
+      throw new EngineError(
+        'MAP_NO_MATCHING_MAPPING',
+        `no mapping applies (${compiled.map((m) => m.id).join(', ')})`,
+      );
+    },
+  };
+}
