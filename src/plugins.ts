@@ -5,3 +5,5 @@ import './sources/mllp/index.js';
 import './sources/cron/index.js';
 import './destinations/file/index.js';
 import './destinations/mllp/index.js';
+import './mapping/index.js';
+import './destinations/reply/index.js';

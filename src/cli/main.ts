@@ -6,6 +6,7 @@ import { register as registerMessages } from './commands/messages.js';
 import { register as registerUsers } from './commands/users.js';
 import { register as registerSend } from './commands/send.js';
 import { register as registerHl7 } from './commands/hl7.js';
+import { register as registerMapping } from './commands/mapping.js';
 
 const program = new Command()
   .name('ers-bridge')
@@ -21,6 +22,7 @@ for (const register of [
   registerMessages,
   registerSend,
   registerHl7,
+  registerMapping,
   registerUsers,
 ])
   register(program);

@@ -17,13 +17,16 @@ export type MappingTransformerConfig = z.infer<typeof MappingTransformerSchema>;
  * reply section of the mapping that produced a message (its hash is stored on the message).
  */
 const byHash = new Map<string, CompiledMapping>();
+const byId = new Map<string, CompiledMapping>();
 
-export function compiledMappingByHash(hash: string): CompiledMapping | undefined {
-  return byHash.get(hash);
+/** The mapping of that hash, else the latest compiled mapping of that id (after a reload). */
+export function compiledMappingByHash(hash: string, id?: string): CompiledMapping | undefined {
+  return byHash.get(hash) ?? (id === undefined ? undefined : byId.get(id));
 }
 
 export function rememberMapping(m: CompiledMapping): void {
   byHash.set(m.hash, m);
+  byId.set(m.id, m);
 }
 
 /** Compiles every mapping up front: one bad file refuses the whole channel (and its reload). */
