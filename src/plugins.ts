@@ -5,5 +5,8 @@ import './sources/mllp/index.js';
 import './sources/cron/index.js';
 import './destinations/file/index.js';
 import './destinations/mllp/index.js';
+import './sandbox/provider.js';
+import './ers/provider.js';
+import './destinations/ers/index.js';
 import './mapping/index.js';
 import './destinations/reply/index.js';

@@ -1,0 +1,12 @@
+// ers: the e-RS client — typed operations, both auth modes, quota, error classes, audit rows.
+export { ErsClient, type ErsClientOptions, type ErsResult } from './client.js';
+export { ErsError, classifyStatus, outcomeFacts } from './ers-error.js';
+export {
+  OPERATIONS,
+  operationInputSchema,
+  isOperationId,
+  type OperationId,
+} from './operations/index.js';
+export { isValidNhsNumber, normaliseNhsNumber, isUbrn } from './nhs-number.js';
+export { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
+export { createErsClient, stu3Base } from './provider.js';

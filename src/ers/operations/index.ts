@@ -1,0 +1,77 @@
+// ers/operations: typed builders — logical inputs in, the exact e-RS request out. Add one: README.md.
+import type { z } from 'zod';
+import { CreateReferralInputSchema, createReferralRequest } from './create-referral.js';
+import {
+  AcceptReferralInputSchema,
+  MaintainLetterInputSchema,
+  RejectReferralInputSchema,
+  RetrieveReferralInputSchema,
+  acceptReferralRequest,
+  maintainLetterRequest,
+  rejectReferralRequest,
+  retrieveReferralRequest,
+} from './referral-actions.js';
+import { UploadInputSchema, uploadRequest } from './upload.js';
+import type { OperationRequest } from './types.js';
+
+export interface OperationDefinition<T> {
+  readonly id: string;
+  readonly name: string;
+  readonly input: z.ZodType<T>;
+  build(input: T): OperationRequest;
+}
+
+const op = <T>(d: OperationDefinition<T>): OperationDefinition<T> => d;
+
+export const OPERATIONS = {
+  A005: op({
+    id: 'A005',
+    name: 'Retrieve referral',
+    input: RetrieveReferralInputSchema,
+    build: retrieveReferralRequest,
+  }),
+  A011: op({
+    id: 'A011',
+    name: 'Create referral',
+    input: CreateReferralInputSchema,
+    build: (i) => createReferralRequest(i, false),
+  }),
+  A012: op({
+    id: 'A012',
+    name: 'Maintain referral letter',
+    input: MaintainLetterInputSchema,
+    build: maintainLetterRequest,
+  }),
+  A013: op({
+    id: 'A013',
+    name: 'Accept referral',
+    input: AcceptReferralInputSchema,
+    build: acceptReferralRequest,
+  }),
+  A014: op({
+    id: 'A014',
+    name: 'Reject referral',
+    input: RejectReferralInputSchema,
+    build: rejectReferralRequest,
+  }),
+  A020: op({ id: 'A020', name: 'Upload file', input: UploadInputSchema, build: uploadRequest }),
+  A021: op({
+    id: 'A021',
+    name: 'Create referral and send for triage',
+    input: CreateReferralInputSchema,
+    build: (i) => createReferralRequest(i, true),
+  }),
+} as const;
+
+export type OperationId = keyof typeof OPERATIONS;
+
+export const isOperationId = (id: string): id is OperationId => id in OPERATIONS;
+
+/** The zod schema of an operation's logical inputs, for mapping compilers to check against. */
+export function operationInputSchema(id: string): z.ZodType | undefined {
+  return isOperationId(id) ? OPERATIONS[id].input : undefined;
+}
+
+export type { OperationRequest } from './types.js';
+export { createReferralBody, type CreateReferralInput } from './create-referral.js';
+export { uploadProblems, MAX_UPLOAD_BYTES, UPLOAD_MIME_TYPES } from './upload.js';

@@ -1,0 +1,67 @@
+import { registerServiceProvider, type EngineServices } from '../engine/services.js';
+import type { ErsAuthSettings } from '../config/settings.js';
+import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
+import { ErsClient } from './client.js';
+
+declare module '../engine/services.js' {
+  interface EngineServices {
+    /** The e-RS client, pointed at the embedded sandbox or at settings.ers.baseUrl. */
+    ers?: ErsClient;
+    /** Set by the sandbox provider when the embedded sandbox runs. */
+    sandbox?: { readonly url: string };
+  }
+}
+
+/** What the embedded sandbox accepts when no auth is configured: a platform-style caller. */
+export const SANDBOX_DEFAULT_AUTH: ErsAuthSettings = {
+  mode: 'platform',
+  accessToken: 'sandbox-access-token',
+  businessFunction: 'REFERRING_CLINICIAN',
+  odsCode: 'R69',
+};
+
+/** Pure: the STU3 base for a base URL and path flavour (ENDPOINTS.md §1). */
+export function stu3Base(baseUrl: string, flavour: 'classic' | 'platform'): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  return flavour === 'classic' ? `${base}/STU3/v1` : `${base}/FHIR/STU3`;
+}
+
+/** The client for these settings, or why there is none (e-RS not configured: file-only engines). */
+export function createErsClient(services: EngineServices): ErsClient | string {
+  const { ers } = services.settings;
+  const baseUrl = services.sandbox?.url ?? ers.baseUrl;
+  if (baseUrl === undefined)
+    return 'no e-RS: the embedded sandbox is disabled and settings.ers.baseUrl is not set';
+  const authSettings = ers.auth ?? (services.sandbox ? SANDBOX_DEFAULT_AUTH : undefined);
+  if (authSettings === undefined)
+    return 'no e-RS: settings.ers.auth is required outside the sandbox';
+  const auth: ErsAuth =
+    authSettings.mode === 'platform'
+      ? platformAuth(authSettings)
+      : sessionAuth(authSettings, baseUrl.replace(/\/+$/, ''));
+  return new ErsClient({
+    stu3Base: stu3Base(baseUrl, ers.flavour),
+    auth,
+    requestsPerMinute: ers.requestsPerMinute,
+    timeoutMs: ers.timeoutMs,
+    store: services.store,
+    clock: services.clock,
+  });
+}
+
+registerServiceProvider({
+  name: 'ers',
+  start(services) {
+    // A mutable slot during start-up only (services.ts): the client is shared by every channel,
+    // so one quota governs the whole application.
+    const client = createErsClient(services);
+    if (typeof client === 'string') {
+      services.logger.warn({ stage: 'ers' }, client);
+      return;
+    }
+    (services as { ers?: ErsClient }).ers = client;
+  },
+  async stop(services) {
+    await services.ers?.close();
+  },
+});

@@ -1,0 +1,114 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { FaultInjector } from './faults.js';
+import { operationOutcome, SandboxError } from './outcome.js';
+import { binaryRoutes } from './routes/binary.js';
+import { referralRoutes } from './routes/referrals.js';
+import { sessionRoutes } from './routes/session.js';
+import { DEFAULT_SEED, type Seed } from './seed.js';
+import { SandboxState } from './state.js';
+
+export interface SandboxApp {
+  readonly app: express.Express;
+  readonly state: SandboxState;
+  readonly faults: FaultInjector;
+}
+
+const SENSITIVE = new Set(['authorization', 'http_x_session_key']);
+
+/**
+ * The e-RS simulator: both path flavours over one state — classic `/STU3/v1/…` with sessions at
+ * `/v1/ProfessionalSession`, and platform `/FHIR/STU3/…` — plus `/_sandbox/*` to inspect the
+ * requests received, read and reset the state, and set faults.
+ */
+export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
+  const state = new SandboxState(options.seed ?? DEFAULT_SEED);
+  const faults = new FaultInjector();
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/_sandbox/requests', (_req, res) => {
+    res.json(state.requests);
+  });
+  app.get('/_sandbox/state', (_req, res) => {
+    res.json(state.snapshot());
+  });
+  app.post('/_sandbox/reset', (_req, res) => {
+    state.reset();
+    faults.set({});
+    res.status(204).end();
+  });
+  app.post('/_sandbox/faults', express.json(), (req, res) => {
+    res.json(faults.set(req.body));
+  });
+
+  app.use((req, res, next) => {
+    const transactionId = `${randomUUID()}-1`;
+    res.set('X-Request-ID', transactionId).set('X_ERS_TRANSACTION_ID', transactionId);
+    const correlation = req.get('x-correlation-id');
+    if (correlation) res.set('X-Correlation-ID', correlation);
+    res.on('finish', () => {
+      const headers = Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([k]) => !SENSITIVE.has(k))
+          .map(([k, v]) => [k, String(v)]),
+      );
+      state.requests.push({
+        at: new Date().toISOString(),
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        headers,
+        body: Buffer.isBuffer(req.body) ? { bytes: req.body.length } : (req.body as unknown),
+      });
+    });
+    next();
+  });
+  app.use(faults.middleware());
+  app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
+
+  app.use('/', sessionRoutes(state));
+  const flavour =
+    (name: 'classic' | 'platform') =>
+    (_req: Request, res: Response, next: NextFunction): void => {
+      res.locals['flavour'] = name;
+      next();
+    };
+  for (const [prefix, name] of [
+    ['/STU3/v1', 'classic'],
+    ['/FHIR/STU3', 'platform'],
+  ] as const) {
+    app.use(prefix, flavour(name), referralRoutes(state), binaryRoutes(state));
+  }
+
+  app.use((req, res) => {
+    res
+      .status(404)
+      .type('application/fhir+json')
+      .json(
+        operationOutcome(
+          'REFERENCE_NOT_FOUND',
+          `no e-RS endpoint ${req.method} ${req.path} in this sandbox`,
+          'not-found',
+        ),
+      );
+  });
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof SandboxError) {
+      res.status(error.status).type('application/fhir+json').json(error.toOutcome());
+      return;
+    }
+    const parseFailed = (error as { type?: string }).type === 'entity.parse.failed';
+    res
+      .status(parseFailed ? 400 : 500)
+      .type('application/fhir+json')
+      .json(
+        operationOutcome(
+          parseFailed ? 'INVALID_FHIR_STRUCTURE' : 'SANDBOX_ERROR',
+          parseFailed ? 'body is not valid JSON' : (error as Error).message,
+          'invalid',
+        ),
+      );
+  });
+  return { app, state, faults };
+}

@@ -1,0 +1,75 @@
+import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
+
+/** Fault injection for tests and demos: latency, forced errors, dropped connections, a quota. */
+export const FaultsSchema = z
+  .object({
+    latencyMs: z.number().int().min(0).default(0),
+    /** Each next request takes the first entry: a status to answer, or a connection to drop. */
+    failNext: z
+      .array(
+        z
+          .object({
+            status: z.number().int().min(400).max(599).optional(),
+            retryAfterSeconds: z.number().int().min(0).optional(),
+            /** before: drop without applying; after: apply the request, then drop before answering. */
+            drop: z.enum(['before', 'after']).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Requests per minute per application (platform default 600); 429 above it. */
+    quotaPerMinute: z.number().int().min(1).default(600),
+  })
+  .strict();
+export type Faults = z.infer<typeof FaultsSchema>;
+
+export class FaultInjector {
+  faults: Faults = FaultsSchema.parse({});
+  private readonly calls = new Map<string, number[]>();
+
+  set(faults: unknown): Faults {
+    this.faults = FaultsSchema.parse(faults);
+    this.calls.clear();
+    return this.faults;
+  }
+
+  /** Pure-ish check: has this caller spent its quota in the last minute? */
+  overQuota(app: string, now: number): boolean {
+    const recent = (this.calls.get(app) ?? []).filter((t) => t > now - 60_000);
+    recent.push(now);
+    this.calls.set(app, recent);
+    return recent.length > this.faults.quotaPerMinute;
+  }
+
+  middleware() {
+    return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+      const app = req.get('authorization') ?? req.get('xapi_asid') ?? 'anonymous';
+      if (this.overQuota(app, Date.now())) {
+        // STU3 paths answer a quota breach with an empty body (ENDPOINTS.md §2.2).
+        res.status(429).set('Retry-After', '1').end();
+        return;
+      }
+      const fault = this.faults.failNext.shift();
+      if (fault?.drop === 'before') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.drop === 'after') {
+        const end = res.end.bind(res);
+        res.end = ((..._args: unknown[]) => {
+          req.socket.destroy();
+          return res;
+        }) as typeof res.end;
+        void end;
+      } else if (fault?.status !== undefined) {
+        if (fault.retryAfterSeconds !== undefined)
+          res.set('Retry-After', String(fault.retryAfterSeconds));
+        res.status(fault.status).end();
+        return;
+      }
+      next();
+    };
+  }
+}
