@@ -35,7 +35,9 @@ describe('mapping compile errors', () => {
       'unmapped: error\nentries:\n  R: ROUTINE\n',
     );
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   function compile(lines: readonly string[]) {
     return compileMappingText(lines.join('\n') + '\n', {

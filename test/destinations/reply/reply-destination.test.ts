@@ -90,7 +90,9 @@ describe('reply destination', () => {
     dir = mkdtempSync(join(tmpdir(), 'ers-reply-'));
     mkdirSync(join(dir, 'mappings', 'tables'), { recursive: true });
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('puts the UBRN the e-RS destination returned into the ACK fields and a Z-segment', async () => {
     const m = await mappedWith(dir, MAPPING, 'a.yaml');
