@@ -52,6 +52,16 @@ export async function runMappingTests(
         'expected-fhir.json': {
           method: run.request.method,
           path: run.request.path,
+          ...(run.request.headers ? { headers: run.request.headers } : {}),
+          // A020 sends raw bytes, not a FHIR body: record their type and size instead.
+          ...(run.request.bytes
+            ? {
+                bytes: {
+                  contentType: run.request.bytes.contentType,
+                  length: run.request.bytes.data.length,
+                },
+              }
+            : {}),
           body: run.request.body ?? null,
         },
         'expected-reply.json': m.reply

@@ -71,7 +71,7 @@ describe('mapping: shipped mappings against their samples', () => {
 
       it('produces a FHIR body with no empty elements', async () => {
         const r = await run();
-        expect(emptyElements(r.request.body ?? {})).to.deep.equal([]);
+        expect(emptyElements({ input: r.input, body: r.request.body ?? null })).to.deep.equal([]);
       });
 
       it('produces NHS numbers that pass the check digit', async () => {
