@@ -1,3 +1,4 @@
+import { DEFAULT_DELIMITERS, escapeHl7 } from '../formats/hl7v2/index.js';
 import type { Node } from 'yaml';
 import type { IssueList } from './positions.js';
 
@@ -52,7 +53,11 @@ export function compileTemplate(text: string, node: Node | undefined, issues: Is
         for (const step of p)
           v =
             v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[step] : undefined;
-        return v === undefined || v === null ? '' : String(v);
+        // Values are escaped (a `|` in a value must not split the segment); lists become repetitions.
+        const list = Array.isArray(v) ? (v as unknown[]) : v === undefined || v === null ? [] : [v];
+        return list
+          .map((x) => escapeHl7(String(x), DEFAULT_DELIMITERS))
+          .join(DEFAULT_DELIMITERS.repetition);
       })
       .join('');
 }
