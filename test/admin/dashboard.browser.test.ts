@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -19,7 +19,8 @@ const FLAGS = [
   '--disable-sync',
   '--disable-quic',
 ];
-const SHOTS = join(import.meta.dirname, '..', '..', 'samples', 'dashboard');
+const ROOT = join(import.meta.dirname, '..', '..');
+const SHOTS = join(ROOT, 'samples', 'dashboard');
 const UBRN = '000000070001';
 
 async function send(port: number, body: Record<string, unknown>): Promise<number> {
@@ -51,6 +52,7 @@ describe('dashboard in a real headless Chromium', function () {
       files: { 'mappings/referral.json': '{ "priorityField": "urgency" }\n' },
     });
     cleanups.push(() => h.close());
+    cpSync(join(ROOT, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
     const port = endpointPort(h.engine.channels()[0]?.source?.endpoint);
     for (let i = 2; i <= 6; i++) await send(port, { ubrn: `00000007000${i}`, urgency: 'routine' });
     failedId = await send(port, { ubrn: UBRN, priority: 'urgent' });
@@ -145,6 +147,17 @@ describe('dashboard in a real headless Chromium', function () {
     await page.getByRole('button', { name: 'Log out' }).click();
     await login(page, 'admin');
     await page.getByRole('link', { name: 'Mapping tester' }).click();
+    await page.getByLabel('Mapping').selectOption('mappings/ref-i12-a021.yaml');
+    await page
+      .getByLabel('Message')
+      .fill(
+        readFileSync(join(ROOT, 'samples/ref-i12-a021/input.hl7'), 'utf8').replace(/\r/g, '\n'),
+      );
+    await page.getByRole('button', { name: 'Test mapping' }).click();
+    expect(await page.locator('section.card h2').last().innerText()).to.include('OK');
+    expect(await page.locator('body').innerText()).to.include(
+      '$ers.createReferralAndSendForTriage',
+    );
     await page.screenshot({ path: join(SHOTS, 'tester.png'), fullPage: true });
     await page.getByRole('link', { name: 'Audit log' }).click();
     expect(await page.locator('table.list').innerText()).to.include('message.reprocess');

@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
+import { Client } from './support/http-client.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const SAMPLE = readFileSync(join(root, 'samples/ref-i12-a021/input.hl7'), 'utf8');
+const EXPECTED_FHIR = JSON.parse(
+  readFileSync(join(root, 'samples/ref-i12-a021/expected-fhir.json'), 'utf8'),
+) as { path: string; body: unknown };
+
+interface TesterReply {
+  ok: boolean;
+  operation: string | null;
+  input: Record<string, unknown> | null;
+  lineage: Record<string, string> | null;
+  request: { method: string; path: string; body: unknown } | null;
+  errors: { code: string; message: string; at?: string }[];
+}
+
+describe('admin mapping tester (real mapping compiler and evaluator)', function () {
+  this.timeout(30_000);
+  let h: AdminHarness;
+  let api: Client;
+  before(async () => {
+    h = await startAdminHarness();
+    cpSync(join(root, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    h.writeFile('mappings/broken.yaml', 'id: broken\ninput: hl7v2\noperation: A999\ninputs: {}\n');
+    api = new Client(h.url, h.tokens.operator);
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('lists the mapping files of the config folder, not the tables', async () => {
+    const { mappings } = (await api.get('/api/mappings')).json<{ mappings: string[] }>();
+    expect(mappings).to.include('mappings/ref-i12-a021.yaml');
+    expect(mappings.some((m) => m.includes('tables'))).to.equal(false);
+  });
+
+  it('shows the logical inputs with where each came from, and the FHIR request it would send', async () => {
+    const r = (
+      await api.post('/api/mapping-test', {
+        mapping: 'mappings/ref-i12-a021.yaml',
+        message: SAMPLE.replace(/\r/g, '\r\n'),
+      })
+    ).json<TesterReply>();
+    expect(r.errors).to.deep.equal([]);
+    expect(r.operation).to.equal('A021');
+    expect(r.input?.priority).to.equal('ROUTINE');
+    expect(r.lineage?.nhsNumber).to.include('PID-3');
+    expect(r.request?.path).to.equal(EXPECTED_FHIR.path);
+    expect(r.request?.body).to.deep.equal(EXPECTED_FHIR.body);
+  });
+
+  it('names the missing field in plain words when the message lacks it', async () => {
+    const withoutPriority = SAMPLE.replace(/^RF1\|[^|]*\|[^|]*/m, (seg) =>
+      seg.replace(/\|[^|]*$/, '|'),
+    );
+    const r = (
+      await api.post('/api/mapping-test', {
+        mapping: 'mappings/ref-i12-a021.yaml',
+        message: withoutPriority,
+      })
+    ).json<TesterReply>();
+    expect(r.ok).to.equal(false);
+    expect(r.errors[0]).to.deep.include({ code: 'MAP_REQUIRED_FIELD_MISSING', at: 'RF1-2.1' });
+  });
+
+  it('reports a mapping that does not compile with its file and line', async () => {
+    const r = (
+      await api.post('/api/mapping-test', { mapping: 'mappings/broken.yaml', message: SAMPLE })
+    ).json<TesterReply>();
+    expect(r.ok).to.equal(false);
+    expect(r.errors[0]?.code).to.equal('MAP_COMPILE_ERROR');
+    expect(r.errors[0]?.message).to.match(/broken\.yaml:\d+/);
+  });
+
+  it('refuses a mapping path outside the listed files', async () => {
+    const reply = await api.post('/api/mapping-test', {
+      mapping: '../../etc/passwd',
+      message: SAMPLE,
+    });
+    expect(reply.status).to.equal(400);
+  });
+});
