@@ -392,6 +392,15 @@ export const ERROR_CATALOGUE = {
     httpStatus: 500,
     summary: 'An unexpected internal error; the message is kept in ERROR for an operator.',
   }),
+  ENGINE_INTERRUPTED_SEND: def({
+    stage: 'engine',
+    retry: 'ambiguous',
+    ack: 'AE',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      'The engine stopped while calling a destination that is not safe to repeat; the call may have taken effect.',
+  }),
   ENGINE_SHUTTING_DOWN: def({
     stage: 'engine',
     retry: 'transient',

@@ -102,6 +102,9 @@ export interface DestinationResult {
 }
 
 export interface Destination {
+  /** True when sending the same message twice has no further effect (an atomic file write), so
+   * a call interrupted by a crash may simply be made again. Default: false (NEEDS_REVIEW). */
+  readonly safeToRepeat?: boolean;
   /** Throws EngineError with its retry class on failure. */
   send(context: DestinationContext): Promise<DestinationResult>;
   close?(): Promise<void>;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RetryPolicy } from '../config/channel-schema.js';
 import type { MessageStore, StoredMessage } from '../store/types.js';
-import { toEngineError, type EngineError } from './errors.js';
+import { EngineError, toEngineError } from './errors.js';
 import type { OutcomeWaiters } from './outcomes.js';
 import type { Destination, DestinationResult, MappedMessage, Transformer } from './plugins.js';
 import { decideOnFailure } from './retry-policy.js';
@@ -48,11 +48,62 @@ export async function processMessage(
     messageId: message.id,
     controlId: message.controlId,
   });
-  const ctx = { channelId: pipeline.channelId, logger: log, services: deps.services };
+  const interrupted = interruptedSend(message, pipeline);
+  if (interrupted !== undefined) {
+    await fail(
+      message,
+      pipeline,
+      deps,
+      interrupted,
+      `destination:${message.inFlightDestination ?? ''}`,
+      message.destinationResults,
+    );
+    return;
+  }
+  const mapped = await transformStep(message, pipeline, deps, log);
+  if (mapped === undefined) return;
+  await sendStep(message, mapped, pipeline, deps, log);
+}
+
+/**
+ * A message claimed with a destination still marked in flight was being sent when its engine
+ * stopped (crash or kill): the call may have taken effect, so it is not made again unless that
+ * destination is safe to repeat (invariant 2).
+ */
+function interruptedSend(
+  message: StoredMessage,
+  pipeline: ChannelPipeline,
+): EngineError | undefined {
+  const name = message.inFlightDestination;
+  if (name === null || name in message.destinationResults) return undefined;
+  const destination = pipeline.destinations.find((d) => d.name === name)?.destination;
+  if (destination?.safeToRepeat === true) return undefined;
+  return new EngineError(
+    'ENGINE_INTERRUPTED_SEND',
+    `the engine stopped while sending to "${name}"; it may have taken effect — check, then reprocess or resolve`,
+    { at: `destination:${name}` },
+  );
+}
+
+/** The first destination of the pipeline that has not succeeded yet, if any. */
+const nextPending = (pipeline: ChannelPipeline, results: Record<string, unknown>): string | null =>
+  pipeline.destinations.find((d) => !(d.name in results))?.name ?? null;
+
+async function transformStep(
+  message: StoredMessage,
+  pipeline: ChannelPipeline,
+  deps: ProcessDeps,
+  log: Logger,
+): Promise<MappedMessage | undefined> {
   let mapped: MappedMessage;
   try {
     const result = pipeline.transformer
-      ? await pipeline.transformer.transform(message, { ...ctx, now: deps.clock() })
+      ? await pipeline.transformer.transform(message, {
+          channelId: pipeline.channelId,
+          logger: log,
+          services: deps.services,
+          now: deps.clock(),
+        })
       : FORWARD;
     if (result.kind === 'filtered') {
       await finish(message, deps, {
@@ -60,7 +111,7 @@ export async function processMessage(
         stage: 'transform',
         detail: { reason: result.reason },
       });
-      return;
+      return undefined;
     }
     mapped = result;
   } catch (error) {
@@ -72,8 +123,9 @@ export async function processMessage(
       'transform',
       message.destinationResults,
     );
-    return;
+    return undefined;
   }
+  // This write also marks the first destination in flight, before it is called.
   const kept = await deps.store.transition(message.id, {
     to: 'TRANSFORMED',
     stage: 'transform',
@@ -94,22 +146,34 @@ export async function processMessage(
         lineage: mapped.lineage ?? {},
       },
       mappingHash: mapped.mappingHash,
+      inFlightDestination: nextPending(pipeline, message.destinationResults),
       ...(mapped.searchKeys ? { searchKeys: mapped.searchKeys } : {}),
     },
   });
   if (!kept) {
     lostLease(log);
-    return;
+    return undefined;
   }
+  return mapped;
+}
 
+async function sendStep(
+  message: StoredMessage,
+  mapped: MappedMessage,
+  pipeline: ChannelPipeline,
+  deps: ProcessDeps,
+  log: Logger,
+): Promise<void> {
   const results: Record<string, DestinationResult> = {
     ...(message.destinationResults as Record<string, DestinationResult>),
   };
-  for (const [index, { name, destination }] of pipeline.destinations.entries()) {
+  for (const { name, destination } of pipeline.destinations) {
     if (name in results) continue;
     try {
       results[name] = await destination.send({
-        ...ctx,
+        channelId: pipeline.channelId,
+        logger: log,
+        services: deps.services,
         message,
         mapped,
         previous: { ...results },
@@ -127,18 +191,17 @@ export async function processMessage(
       );
       return;
     }
-    const more = index < pipeline.destinations.length - 1;
-    if (
-      more &&
-      !(await deps.store.transition(message.id, {
-        to: 'TRANSFORMED',
-        stage: `destination:${name}`,
-        actor: deps.owner,
-        keepLease: true,
-        leaseOwner: deps.owner,
-        patch: { destinationResults: results },
-      }))
-    ) {
+    const next = nextPending(pipeline, results);
+    if (next === null) break;
+    const kept = await deps.store.transition(message.id, {
+      to: 'TRANSFORMED',
+      stage: `destination:${name}`,
+      actor: deps.owner,
+      keepLease: true,
+      leaseOwner: deps.owner,
+      patch: { destinationResults: results, inFlightDestination: next },
+    });
+    if (!kept) {
       lostLease(log);
       return;
     }
@@ -152,6 +215,7 @@ export async function processMessage(
     detail: { destinations: Object.keys(results) },
     patch: {
       destinationResults: results,
+      inFlightDestination: null,
       attempts: message.attempts + 1,
       error: null,
       ...(withRequest
@@ -195,6 +259,7 @@ async function fail(
     detail: { code: error.code, retry: error.retry, attempt: attempts },
     patch: {
       error: error.toJSON(),
+      inFlightDestination: null,
       attempts,
       destinationResults: results,
       ...(decision.nextAttemptAt !== undefined ? { nextAttemptAt: decision.nextAttemptAt } : {}),

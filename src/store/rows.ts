@@ -19,6 +19,7 @@ export interface MessageRow {
   mapping_hash: string | null;
   mapped_input: string | null;
   destination_results: string | null;
+  in_flight_destination?: string | null;
   outbound_request: string | null;
   outbound_response: string | null;
   reply: string | null;
@@ -60,6 +61,7 @@ export function rowToMessage(row: MessageRow): StoredMessage {
     mappingHash: row.mapping_hash,
     mappedInput: parseJson<unknown>(row.mapped_input, null),
     destinationResults: parseJson(row.destination_results, {}),
+    inFlightDestination: row.in_flight_destination ?? null,
     outboundRequest: parseJson<unknown>(row.outbound_request, null),
     outboundResponse: parseJson<unknown>(row.outbound_response, null),
     reply: row.reply,
@@ -105,6 +107,7 @@ export const PATCH_COLUMNS = {
   mappingHash: { column: 'mapping_hash', json: false },
   mappedInput: { column: 'mapped_input', json: true },
   destinationResults: { column: 'destination_results', json: true },
+  inFlightDestination: { column: 'in_flight_destination', json: false },
   outboundRequest: { column: 'outbound_request', json: true },
   outboundResponse: { column: 'outbound_response', json: true },
   reply: { column: 'reply', json: false },

@@ -62,6 +62,9 @@ export interface StoredMessage {
   readonly mappedInput: unknown;
   /** Per-destination progress, so a retry never repeats a destination that succeeded. */
   readonly destinationResults: Record<string, unknown>;
+  /** The destination being called when this was written: set before the call, cleared after.
+   * Found set on a claimed message, it means the engine stopped mid-call (invariant 2). */
+  readonly inFlightDestination: string | null;
   readonly outboundRequest: unknown;
   readonly outboundResponse: unknown;
   /** What was answered to the sender (e.g. the application ACK), replayed for duplicates. */
@@ -98,6 +101,7 @@ export interface MessagePatch {
   mappingHash?: string | null;
   mappedInput?: unknown;
   destinationResults?: Record<string, unknown>;
+  inFlightDestination?: string | null;
   outboundRequest?: unknown;
   outboundResponse?: unknown;
   reply?: string | null;

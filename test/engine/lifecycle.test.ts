@@ -123,3 +123,69 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
     expect(audit.map((a) => a.action)).to.include('message.reprocess');
   });
 });
+
+describe('engine: a send interrupted by a crash (invariant 2)', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness();
+    resetRecorder();
+  });
+  afterEach(() => h.cleanup());
+
+  /** Leaves a message as a killed engine would: claimed, destination marked in flight, lease expired. */
+  async function crashedMidSend(destination: string): Promise<number> {
+    const store = new SqliteMessageStore({ file: join(h.dataDir, 'ers-bridge.db') });
+    const { id } = await store.append({
+      channel: 'c',
+      sender: 'x',
+      contentType: 'text/plain',
+      raw: Buffer.from('body'),
+    });
+    await store.claim({
+      owner: 'dead-engine',
+      channels: ['c'],
+      limit: 1,
+      leaseMs: 1,
+      now: Date.now(),
+    });
+    await store.transition(id, {
+      to: 'TRANSFORMED',
+      stage: 'transform',
+      actor: 'dead-engine',
+      keepLease: true,
+      leaseOwner: 'dead-engine',
+      patch: { inFlightDestination: destination },
+    });
+    await store.close();
+    return id;
+  }
+
+  it('sends a message whose call may have taken effect to NEEDS_REVIEW instead of calling again', async () => {
+    h.writeChannel(
+      'c.yaml',
+      'id: c\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder }\n',
+    );
+    const id = await crashedMidSend('rec');
+    const running = await h.start();
+    const m = await eventually(async () => {
+      const got = await running.store.get(id);
+      return got?.status === 'NEEDS_REVIEW' ? got : undefined;
+    });
+    expect(m.error).to.deep.include({ code: 'ENGINE_INTERRUPTED_SEND', at: 'destination:rec' });
+    expect(recorded).to.have.length(0);
+    // An operator who checked and wants it sent reprocesses it: then it goes through.
+    await running.engine.reprocess(id, 'user:ops', 'checked: not received');
+    await eventually(async () => (await running.store.get(id))?.status === 'SENT');
+    expect(recorded).to.have.length(1);
+  });
+
+  it('simply repeats an interrupted send to a destination that is safe to repeat', async () => {
+    h.writeChannel(
+      'c.yaml',
+      'id: c\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: out, type: file, folder: out }\n',
+    );
+    const id = await crashedMidSend('out');
+    const running = await h.start();
+    await eventually(async () => (await running.store.get(id))?.status === 'SENT');
+  });
+});

@@ -80,7 +80,7 @@ describe('sandbox: e-RS simulator driven by fhir-kit-client', () => {
     const read = (await referrer.read({
       resourceType: 'ReferralRequest',
       id: String(created['id']),
-    })) as { extension: { url: string; extension?: { valueCoding: { code: string } }[] }[] };
+    })) as unknown as { extension: { url: string; extension?: { valueCoding: { code: string } }[] }[] };
     const state = read.extension.find((e) => e.url.endsWith('Extension-eRS-ReferralState-1'))
       ?.extension?.[0]?.valueCoding.code;
     expect(state).to.equal('NOT_BOOKED');
@@ -162,7 +162,7 @@ describe('sandbox: e-RS simulator driven by fhir-kit-client', () => {
         resourceType: 'ReferralRequest',
         id: ubrn,
         options: { headers: { 'If-Match': `W/"${version}"` } },
-      }) as Promise<{ meta: { versionId: string } }>;
+      }) as unknown as Promise<{ meta: { versionId: string } }>;
     const accepted = await accept('1');
     expect(accepted.meta.versionId).to.equal('2');
     expect(await failure(accept('1'))).to.deep.include({ status: 409, code: 'VERSION_CONFLICT' });
@@ -180,7 +180,7 @@ describe('sandbox: e-RS simulator driven by fhir-kit-client', () => {
       id: ubrn,
       input: officialExample('A014_Request_IBS.json') as never,
       options: { headers: { 'If-Match': 'W/"1"' } },
-    })) as { extension: { extension?: { valueCoding: { code: string } }[] }[] };
+    })) as unknown as { extension: { extension?: { valueCoding: { code: string } }[] }[] };
     expect(JSON.stringify(rejected.extension)).to.include('REJECTED');
   });
 
@@ -261,7 +261,7 @@ describe('sandbox: e-RS simulator driven by fhir-kit-client', () => {
     expect(select.status).to.equal(200);
     const ubrn = String((await createTriage())['id']);
     expect(
-      ((await classic.read({ resourceType: 'ReferralRequest', id: ubrn })) as { id: string }).id,
+      ((await classic.read({ resourceType: 'ReferralRequest', id: ubrn })) as unknown as { id: string }).id,
     ).to.equal(ubrn);
     expect(
       (

@@ -49,6 +49,8 @@ export function createFileDestination(
     ? config.folder
     : resolve(factory.dataDir, config.folder);
   return {
+    // The same message always writes the same bytes to the same name, atomically.
+    safeToRepeat: true,
     async send(ctx) {
       const name = fileNameFor(config.fileName, {
         channel: ctx.channelId,

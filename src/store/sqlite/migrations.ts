@@ -37,6 +37,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       mapping_hash TEXT,
       mapped_input TEXT,
       destination_results TEXT NOT NULL DEFAULT '{}',
+      in_flight_destination TEXT,
       outbound_request TEXT,
       outbound_response TEXT,
       reply TEXT,

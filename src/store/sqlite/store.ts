@@ -263,7 +263,7 @@ export class SqliteMessageStore implements MessageStore {
       this.db
         .prepare(
           `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
-             error_code = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
+             error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
              ${fresh ? ", destination_results = '{}'" : ''} WHERE id = ?`,
         )
         .run(now, id);
