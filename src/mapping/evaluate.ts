@@ -73,12 +73,12 @@ export async function evaluateParsed(
   const request = isOperationId(compiled.operation)
     ? (OPERATIONS[compiled.operation].build as (i: unknown) => OperationRequest)(input)
     : { method: 'POST' as const, path: '', expect: 'none' as const };
-  const warnings = unreadFields(scope.input)
-    .filter(
-      (f) =>
-        !compiled.ignore.some((ig) => f === ig || f.startsWith(`${ig}-`) || f.startsWith(`${ig}.`)),
-    )
-    .map((f) => `unread: ${f}`);
+  const ignored = ignoredOf(compiled);
+  const warnings: string[] = [];
+  for (const f of unreadFields(scope.input)) {
+    // HL7 ids are `SEG-n`; CSV/JSON/XML paths are matched whole or by their first step.
+    if (!ignored.has(f) && !ignored.has(f.split(/[-./]/)[0]!)) warnings.push(`unread: ${f}`);
+  }
   return {
     kind: 'mapped',
     mappingId: compiled.id,
@@ -121,4 +121,13 @@ async function evaluateRule(
     return undefined;
   }
   return { value: shapeValue(value, rule.shape), lineage: trail.join(' → ') };
+}
+
+const ignoredSets = new WeakMap<CompiledMapping, ReadonlySet<string>>();
+
+/** The mapping's `ignore` list as a set, built once per compiled mapping (hot path). */
+function ignoredOf(m: CompiledMapping): ReadonlySet<string> {
+  let set = ignoredSets.get(m);
+  if (set === undefined) ignoredSets.set(m, (set = new Set(m.ignore)));
+  return set;
 }

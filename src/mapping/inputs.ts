@@ -2,8 +2,6 @@ import { parseStringPromise } from 'xml2js';
 import {
   compileHl7Path,
   Hl7PathSyntaxError,
-  listReadFields,
-  listUnreadFields,
   parseHl7,
   type Hl7Message,
 } from '../formats/hl7v2/index.js';
@@ -188,11 +186,25 @@ function leafPaths(node: unknown, sep: string, prefix: string): string[] {
 
 /**
  * Unread HL7 fields, one entry per field (`PID-5`, not `PID-5.1`…): a field of which a rule read
- * any part counts as read, so the warning list names what a person should look at.
+ * any part counts as read, so the warning list names what a person should look at. Works on
+ * field text only (no component split): this runs on every message (decision 040).
  */
 function unreadHl7Fields(msg: Hl7Message): string[] {
-  const field = (p: string): string =>
-    p.replace(/\[\d+\]/g, '').replace(/^([A-Z0-9]{3}-\d+).*$/, '$1');
-  const read = new Set(listReadFields(msg).map(field));
-  return [...new Set(listUnreadFields(msg).map(field))].filter((f) => !read.has(f));
+  const read = new Set<string>();
+  for (const r of msg.reads)
+    read.add(r.replace(/\[[^\]]*\]/g, '').replace(/^([A-Z0-9]{3}-\d+).*$/, '$1'));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const seg of msg.segments) {
+    if (seg.isHeader) continue;
+    for (let f = 1; f <= seg.fieldCount; f++) {
+      const text = seg.field(f);
+      if (text === '' || text === '""') continue;
+      const id = `${seg.name}-${f}`;
+      if (read.has(id) || seen.has(id)) continue;
+      seen.add(id);
+      out.push(id);
+    }
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, type Document, type Node, type YAMLMap } from 'yaml';
+import type { LineCounter } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 
 /** One compile problem, with where it is and what to do about it. */
 export interface CompileIssue {
@@ -38,16 +39,16 @@ export function formatIssue(i: CompileIssue): string {
   return `${i.file}:${i.line}:${i.column}: ${i.message}${i.hint === undefined ? '' : ` (hint: ${i.hint})`}`;
 }
 
-export function mapNode(node: unknown): YAMLMap<unknown, unknown> | undefined {
+export function mapNode(node: unknown): YAMLMap | undefined {
   return isMap(node) ? node : undefined;
 }
 
-export function keyNode(map: YAMLMap<unknown, unknown>, key: string): Node | undefined {
+export function keyNode(map: YAMLMap, key: string): Node | undefined {
   const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
   return pair?.key as Node | undefined;
 }
 
-export function valueNode(map: YAMLMap<unknown, unknown>, key: string): Node | undefined {
+export function valueNode(map: YAMLMap, key: string): Node | undefined {
   const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
   return pair?.value as Node | undefined;
 }
@@ -62,7 +63,7 @@ export function scalarString(node: Node | undefined): string | undefined {
 
 /** Reports keys that are not allowed, with the nearest allowed key as a hint. */
 export function checkKeys(
-  map: YAMLMap<unknown, unknown>,
+  map: YAMLMap,
   allowed: readonly string[],
   where: string,
   issues: IssueList,

@@ -57,7 +57,7 @@ export function loadTable(dir: string, name: string): LookupTable | string {
         string,
         string
       >[];
-      if (rows.length > 0 && (!('local' in rows[0]!) || !('ers' in rows[0]!)))
+      if (rows.length > 0 && (!('local' in rows[0]!) || !('ers' in rows[0])))
         return `table ${name}: CSV needs the columns local,ers`;
       return {
         name,

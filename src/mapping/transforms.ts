@@ -135,13 +135,18 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
     case 'first':
       return { type: 'string', fn: (v) => (Array.isArray(v) ? v[0] : v) };
     case 'default':
-      if (arg === undefined || !isScalar(arg))
-        return need(env, node, 'default needs a value', 'default: ROUTINE');
+      if (arg === undefined || !isScalar(arg)) {
+        need(env, node, 'default needs a value', 'default: ROUTINE');
+        return;
+      }
       return { type: undefined, fn: (v) => (toStrings(v).length === 0 ? arg.value : v) };
     case 'join':
       return { type: 'string', fn: (v) => (Array.isArray(v) ? v.join(argText ?? ',') : v) };
     case 'split':
-      if (argText === undefined) return need(env, node, 'split needs a separator', "split: ','");
+      if (argText === undefined) {
+        need(env, node, 'split needs a separator', "split: ','");
+        return;
+      }
       return {
         type: 'list',
         fn: (v) =>
@@ -177,13 +182,15 @@ function pad(node: Node, arg: Node | undefined, env: TransformEnv): CompiledTran
     length < 1 ||
     char.length !== 1 ||
     !['left', 'right'].includes(side)
-  )
-    return need(
+  ) {
+    need(
       env,
       node,
       'pad needs a length, one char and side left|right',
       'pad: { length: 12, char: "0" }',
     );
+    return;
+  }
   return {
     type: undefined,
     fn: eachString((s) => (side === 'left' ? s.padStart(length, char) : s.padEnd(length, char))),
@@ -198,13 +205,15 @@ function concat(
 ): CompiledTransform | undefined {
   const partsNode = isMap(arg) ? valueNode(arg, 'parts') : arg;
   const separator = (isMap(arg) ? scalarString(valueNode(arg, 'separator')) : undefined) ?? '';
-  if (!isSeq(partsNode))
-    return need(
+  if (!isSeq(partsNode)) {
+    need(
       env,
       node,
       'concat needs a list of parts',
       "concat: { parts: [$a, PID-5.2], separator: ' ' }",
     );
+    return;
+  }
   const parts: Array<(s: EvalScope) => string[]> = [];
   for (const p of partsNode.items as Node[]) {
     const text = scalarString(p) ?? '';
@@ -244,7 +253,10 @@ export function table(
   env: TransformEnv,
 ): CompiledTransform | undefined {
   const name = scalarString(isMap(arg) ? valueNode(arg, 'name') : arg);
-  if (name === undefined) return need(env, node, 'table needs a name', 'table: specialty');
+  if (name === undefined) {
+    need(env, node, 'table needs a name', 'table: specialty');
+    return;
+  }
   let t = env.tables.get(name);
   if (t === undefined) {
     const loaded = loadTable(env.tablesDir, name);
@@ -255,17 +267,16 @@ export function table(
     env.tables.set(name, (t = loaded));
   }
   const ruleText = isMap(arg) ? scalarString(valueNode(arg, 'unmapped')) : undefined;
-  if (ruleText !== undefined && !['error', 'default', 'passthrough'].includes(ruleText))
-    return need(
-      env,
-      node,
-      'unmapped must be error, default or passthrough',
-      'unmapped: passthrough',
-    );
+  if (ruleText !== undefined && !['error', 'default', 'passthrough'].includes(ruleText)) {
+    need(env, node, 'unmapped must be error, default or passthrough', 'unmapped: passthrough');
+    return;
+  }
   const rule = (ruleText ?? t.unmapped) as UnmappedRule;
   const fallback = (isMap(arg) ? scalarString(valueNode(arg, 'default')) : undefined) ?? t.default;
-  if (rule === 'default' && fallback === undefined)
-    return need(env, node, `table ${name}: rule default needs a default value`, 'default: ROUTINE');
+  if (rule === 'default' && fallback === undefined) {
+    need(env, node, `table ${name}: rule default needs a default value`, 'default: ROUTINE');
+    return;
+  }
   const entries = t.entries;
   const lookup = (code: string, at: string): string => {
     const hit = entries.get(code);
@@ -300,8 +311,10 @@ export function expression(
   env: TransformEnv,
 ): CompiledTransform | undefined {
   const text = scalarString(arg);
-  if (text === undefined)
-    return need(env, node, 'jsonata needs an expression', 'jsonata: "$uppercase($value)"');
+  if (text === undefined) {
+    need(env, node, 'jsonata needs an expression', 'jsonata: "$uppercase($value)"');
+    return;
+  }
   try {
     const compiled = jsonata(text);
     return {
