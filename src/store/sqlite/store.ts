@@ -33,6 +33,10 @@ import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './op
 const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
 const ACTIVE = inList(CLAIMABLE_STATUSES);
 
+type StoreWrite =
+  | { readonly kind: 'append'; readonly message: NewMessage }
+  | { readonly kind: 'transition'; readonly id: number; readonly t: Transition };
+
 export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock?: () => number;
@@ -43,9 +47,13 @@ export class SqliteMessageStore implements MessageStore {
   readonly kind = 'sqlite' as const;
   private readonly db: SqliteDatabase;
   private readonly clock: () => number;
-  private readonly committer: GroupCommitter<NewMessage, AppendResult>;
+  /** Appends and status changes of one event-loop turn share one transaction (one fsync). */
+  private readonly committer: GroupCommitter<StoreWrite, AppendResult | boolean>;
   private readonly stmt;
-  private readonly insertTx: (items: readonly NewMessage[], now: number) => AppendResult[];
+  private readonly writeTx: (
+    items: readonly StoreWrite[],
+    now: number,
+  ) => (AppendResult | boolean)[];
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? Date.now;
@@ -70,14 +78,18 @@ export class SqliteMessageStore implements MessageStore {
         'INSERT OR IGNORE INTO message_search (name, value, message_id) VALUES (?, ?, ?)',
       ),
     };
-    this.insertTx = this.db.transaction((items: readonly NewMessage[], now: number) =>
-      items.map((m) => this.insertOne(m, now)),
+    this.writeTx = this.db.transaction((items: readonly StoreWrite[], now: number) =>
+      items.map((w) =>
+        w.kind === 'append' ? this.insertOne(w.message, now) : this.applyTransition(w.id, w.t, now),
+      ),
     );
-    this.committer = new GroupCommitter((items) => this.insertBatch(items));
+    this.committer = new GroupCommitter((items) =>
+      this.guard(() => this.writeTx(items, this.clock())),
+    );
   }
 
   append(message: NewMessage): Promise<AppendResult> {
-    return this.committer.submit(message);
+    return this.committer.submit({ kind: 'append', message }) as Promise<AppendResult>;
   }
 
   appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
@@ -223,7 +235,11 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   transition(id: number, t: Transition): Promise<boolean> {
-    const now = this.clock();
+    return this.committer.submit({ kind: 'transition', id, t }) as Promise<boolean>;
+  }
+
+  /** One status change inside the current write transaction; false if the lease was lost. */
+  private applyTransition(id: number, t: Transition, now: number): boolean {
     const assignments = patchAssignments({ ...t.patch });
     const sets = ['status = ?', 'updated_at = ?', ...assignments.map((a) => `${a.column} = ?`)];
     const params: unknown[] = [t.to, now, ...assignments.map((a) => a.value)];
@@ -231,18 +247,15 @@ export class SqliteMessageStore implements MessageStore {
     params.push(id);
     if (t.leaseOwner !== undefined) params.push(t.leaseOwner);
     const where = t.leaseOwner === undefined ? 'id = ?' : 'id = ? AND lease_owner = ?';
-    const apply = this.db.transaction(() => {
-      const changed = this.db
-        .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`)
-        .run(...params).changes;
-      if (changed === 0) return false;
-      this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
-      for (const [name, value] of Object.entries(t.patch?.searchKeys ?? {})) {
-        this.stmt.searchKey.run(name, value, id);
-      }
-      return true;
-    });
-    return Promise.resolve(this.guard(apply));
+    const changed = this.db
+      .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`)
+      .run(...params).changes;
+    if (changed === 0) return false;
+    this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
+    for (const [name, value] of Object.entries(t.patch?.searchKeys ?? {})) {
+      this.stmt.searchKey.run(name, value, id);
+    }
+    return true;
   }
 
   releaseLeases(owner: string): Promise<number> {
