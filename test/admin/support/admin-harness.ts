@@ -39,6 +39,8 @@ export interface HarnessOptions {
   /** Channel files by name, written before the engine starts. */
   readonly channels?: Record<string, string>;
   readonly files?: Record<string, string>;
+  /** Runs on the config folder before the engine starts (e.g. copy the shipped mappings). */
+  readonly prepare?: (configDir: string) => void;
   readonly lockout?: LockoutPolicy;
   readonly loginsPerMinute?: number;
 }
@@ -56,6 +58,7 @@ export async function startAdminHarness(options: HarnessOptions = {}): Promise<A
   for (const [name, yaml] of Object.entries(options.channels ?? {}))
     writeFile(join('channels', name), yaml);
   for (const [name, text] of Object.entries(options.files ?? {})) writeFile(name, text);
+  options.prepare?.(configDir);
   const settings = SettingsSchema.parse({
     dataDir,
     http: { host: '127.0.0.1', port: 0 },
