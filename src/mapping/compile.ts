@@ -270,15 +270,15 @@ function compileRule(
   if (spec.table !== undefined) {
     const c = table(
       map
-        ? (map.items.find((p) => (p.key as { value?: unknown }).value === 'table')!.key as Node)
-        : node!,
+        ? (map.items.find((p) => (p.key as { value?: unknown }).value === 'table')?.key as Node)
+        : (node as Node),
       at('table'),
       tenv,
     );
     if (c) steps.push(c);
   }
   if (spec.expr !== undefined) {
-    const c = expression(at('expr')!, at('expr'), tenv);
+    const c = expression(at('expr') as Node, at('expr'), tenv);
     if (c) steps.push(c);
   }
   const when =
@@ -363,7 +363,10 @@ function condition(
   const tests: Array<(v: string[]) => boolean> = [];
   if (spec.equals !== undefined) tests.push((v) => v.includes(String(spec.equals)));
   if (spec.notEquals !== undefined) tests.push((v) => !v.includes(String(spec.notEquals)));
-  if (spec.in !== undefined) tests.push((v) => v.some((x) => spec.in!.map(String).includes(x)));
+  if (spec.in !== undefined) {
+    const list = spec.in.map(String);
+    tests.push((v) => v.some((x) => list.includes(x)));
+  }
   if (spec.exists !== undefined) tests.push((v) => v.length > 0 === spec.exists);
   if (tests.length === 0)
     issues.add(

@@ -27,8 +27,9 @@ function tokenize(text: string): Token[] {
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(text);
     if (m === null) throw new PathError(`unexpected character "${text[pos]}"`, pos + 1);
-    const lead = m[0].length - m[1]!.length;
-    out.push({ text: m[1]!, column: pos + lead + 1 });
+    const word = m[1] ?? '';
+    const lead = m[0].length - word.length;
+    out.push({ text: word, column: pos + lead + 1 });
     pos = TOKEN.lastIndex;
   }
   return out;
@@ -79,7 +80,8 @@ export function compileCondition(
     }
     if (t.text === '(') {
       const inner = or();
-      if (expect('")"').text !== ')') throw new PathError('expected ")"', tokens[i - 1]!.column);
+      if (expect('")"').text !== ')')
+        throw new PathError('expected ")"', tokens[i - 1]?.column ?? endColumn);
       return inner;
     }
     const left = operand(t);
@@ -116,7 +118,8 @@ export function compileCondition(
       i++;
       parts.push(atom());
     }
-    return parts.length === 1 ? parts[0]! : (s) => parts.every((p) => p(s));
+    const [only] = parts;
+    return parts.length === 1 && only ? only : (s) => parts.every((p) => p(s));
   };
   const or = (): Condition => {
     const parts = [and()];
@@ -124,7 +127,8 @@ export function compileCondition(
       i++;
       parts.push(and());
     }
-    return parts.length === 1 ? parts[0]! : (s) => parts.some((p) => p(s));
+    const [only] = parts;
+    return parts.length === 1 && only ? only : (s) => parts.some((p) => p(s));
   };
 
   const result = or();
@@ -136,5 +140,7 @@ export function compileCondition(
 export function toStrings(v: unknown): string[] {
   if (v === undefined || v === null || v === '') return [];
   if (Array.isArray(v)) return v.flatMap(toStrings);
-  return [String(v)];
+  if (typeof v === 'string') return [v];
+  if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
+  return [JSON.stringify(v)];
 }

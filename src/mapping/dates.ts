@@ -11,7 +11,14 @@ function parseTs(ts: string): { dt: DateTime; hasTime: boolean } | undefined {
   const [, y, mo = '01', d = '01', h, mi = '00', s = '00', off] = m;
   const zone = off === undefined ? ZONE : `UTC${off.slice(0, 3)}:${off.slice(3)}`;
   const dt = DateTime.fromObject(
-    { year: +y!, month: +mo, day: +d, hour: h === undefined ? 0 : +h, minute: +mi, second: +s },
+    {
+      year: Number(y),
+      month: +mo,
+      day: +d,
+      hour: h === undefined ? 0 : +h,
+      minute: +mi,
+      second: +s,
+    },
     { zone },
   );
   return dt.isValid ? { dt, hasTime: h !== undefined } : undefined;

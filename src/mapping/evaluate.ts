@@ -54,7 +54,9 @@ export async function evaluateParsed(
   const schema = operationInputSchema(compiled.operation);
   const checked = schema?.safeParse(values);
   if (checked && !checked.success) {
-    const issue = checked.error.issues[0]!;
+    const [issue] = checked.error.issues;
+    if (issue === undefined)
+      throw new EngineError('MAP_INVALID_VALUE', `${compiled.operation}: inputs refused`);
     const name = String(issue.path[0] ?? '');
     const rule = compiled.rules.find((r) => r.name === name);
     const at = rule?.from?.source ?? name;
@@ -77,7 +79,7 @@ export async function evaluateParsed(
   const warnings: string[] = [];
   for (const f of unreadFields(scope.input)) {
     // HL7 ids are `SEG-n`; CSV/JSON/XML paths are matched whole or by their first step.
-    if (!ignored.has(f) && !ignored.has(f.split(/[-./]/)[0]!)) warnings.push(`unread: ${f}`);
+    if (!ignored.has(f) && !ignored.has(f.split(/[-./]/)[0] ?? f)) warnings.push(`unread: ${f}`);
   }
   return {
     kind: 'mapped',

@@ -81,9 +81,7 @@ export async function runMappingTests(
       }
     } catch (error) {
       failures.push(
-        error instanceof EngineError
-          ? `${error.code}: ${error.message}`
-          : String((error as Error).message),
+        error instanceof EngineError ? `${error.code}: ${error.message}` : (error as Error).message,
       );
     }
     results.push({ file, mappingId: id, passed: failures.length === 0, failures, updated });

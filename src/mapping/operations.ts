@@ -65,7 +65,7 @@ export function operationFields(operation: string): ReadonlyMap<string, InputFie
   const schema = operationInputSchema(operation);
   if (schema === undefined) return undefined;
   let obj = schema;
-  while (defOf(obj).type === 'pipe' && defOf(obj).in) obj = defOf(obj).in!;
+  for (let d = defOf(obj); d.type === 'pipe' && d.in; d = defOf(obj)) obj = d.in;
   const shape = defOf(obj).shape ?? {};
   const fields = new Map<string, InputField>();
   for (const [name, field] of Object.entries(shape)) {
@@ -82,11 +82,11 @@ export function shapeValue(value: unknown, shape: InputShape): unknown {
     case 'array':
       return Array.isArray(value) ? value : [value];
     case 'number': {
-      const v = Array.isArray(value) ? value[0] : value;
+      const v: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
       return typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
     }
     case 'boolean': {
-      const v = Array.isArray(value) ? value[0] : value;
+      const v: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
       if (v === 'true' || v === 'Y') return true;
       if (v === 'false' || v === 'N') return false;
       return v;

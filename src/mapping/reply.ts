@@ -29,9 +29,10 @@ export function compileTemplate(text: string, node: Node | undefined, issues: Is
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
     parts.push(text.slice(last, m.index));
-    const path = m[1]!.split('.');
+    const inner = m[1] ?? '';
+    const path = inner.split('.');
     if (
-      !(ROOTS as readonly string[]).includes(path[0]!) ||
+      !(ROOTS as readonly string[]).includes(path[0] ?? '') ||
       path.length < 2 ||
       path.some((p) => !/^\w+$/.test(p))
     )

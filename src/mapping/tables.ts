@@ -47,22 +47,26 @@ export function loadTable(dir: string, name: string): LookupTable | string {
         file: yamlFile,
         entries,
         unmapped: rule as UnmappedRule,
-        ...(doc.default === undefined ? {} : { default: String(doc.default) }),
+        ...(typeof doc.default === 'string' || typeof doc.default === 'number'
+          ? { default: String(doc.default) }
+          : {}),
         text,
       };
     }
     if (existsSync(csvFile)) {
       const text = readFileSync(csvFile, 'utf8');
-      const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<
-        string,
-        string
-      >[];
-      if (rows.length > 0 && (!('local' in rows[0]!) || !('ers' in rows[0])))
+      const rows: Record<string, string>[] = parseCsv(text, {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+      });
+      const [head] = rows;
+      if (head && (!('local' in head) || !('ers' in head)))
         return `table ${name}: CSV needs the columns local,ers`;
       return {
         name,
         file: csvFile,
-        entries: new Map(rows.map((r) => [r.local!, r.ers!])),
+        entries: new Map(rows.map((r) => [r['local'] ?? '', r['ers'] ?? ''])),
         unmapped: 'error',
         text,
       };

@@ -54,7 +54,7 @@ const eachString =
   (f: (s: string) => unknown): TransformFn =>
   (v) =>
     Array.isArray(v)
-      ? v.map((x) => (typeof x === 'string' ? f(x) : x))
+      ? (v as unknown[]).map((x) => (typeof x === 'string' ? f(x) : x))
       : typeof v === 'string'
         ? f(v)
         : v;
@@ -70,9 +70,12 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
   let name: string | undefined;
   let arg: Node | undefined;
   if (isScalar(node)) name = scalarString(node);
-  else if (isMap(node) && node.items.length === 1 && isScalar(node.items[0]!.key)) {
-    name = String(node.items[0]!.key.value);
-    arg = node.items[0]!.value as Node;
+  else if (isMap(node) && node.items.length === 1) {
+    const [pair] = node.items;
+    if (pair && isScalar(pair.key)) {
+      name = String(pair.key.value);
+      arg = pair.value as Node;
+    }
   }
   if (name === undefined || !(TRANSFORM_NAMES as readonly string[]).includes(name)) {
     env.issues.add(
@@ -133,7 +136,7 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
         },
       };
     case 'first':
-      return { type: 'string', fn: (v) => (Array.isArray(v) ? v[0] : v) };
+      return { type: 'string', fn: (v) => (Array.isArray(v) ? (v as unknown[])[0] : v) };
     case 'default':
       if (arg === undefined || !isScalar(arg)) {
         need(env, node, 'default needs a value', 'default: ROUTINE');
@@ -292,7 +295,7 @@ export function table(
           },
         );
       case 'default':
-        return fallback!;
+        return fallback ?? code;
       case 'passthrough':
         return code;
     }

@@ -77,7 +77,7 @@ describe('mapping: shipped mappings against their samples', () => {
       it('produces NHS numbers that pass the check digit', async () => {
         const r = await run();
         const nhs = r.input['nhsNumber'];
-        if (nhs !== undefined) expect(isValidNhsNumber(String(nhs))).to.equal(true);
+        if (typeof nhs === 'string') expect(isValidNhsNumber(nhs)).to.equal(true);
       });
 
       it('produces a body whose key paths all occur in the official example of its operation', async () => {
