@@ -26,6 +26,8 @@ import {
 export interface CompiledRule {
   readonly name: string;
   readonly from?: InputAccessor;
+  /** `from: $name`: an earlier logical input or `_helper`. */
+  readonly ref?: string;
   readonly constValue?: unknown;
   readonly when?: Condition;
   readonly steps: readonly CompiledTransform[];
@@ -140,7 +142,7 @@ function build(
     const keyNode = inputsNode?.items.find((p) => (p.key as { value?: unknown }).value === name)
       ?.key as Node | undefined;
     const field = fields?.get(name);
-    if (fields !== undefined && field === undefined)
+    if (fields !== undefined && field === undefined && !name.startsWith('_'))
       issues.add(
         keyNode,
         `operation ${m.operation} has no logical input "${name}"`,
@@ -150,7 +152,7 @@ function build(
       kind,
       issues,
       known,
-      shape: field?.shape ?? 'scalar',
+      shape: field?.shape ?? (name.startsWith('_') ? 'any' : 'scalar'),
       tables: env.tables,
       tablesDir: env.tablesDir,
     });
@@ -252,7 +254,16 @@ function compileRule(
   if (spec.from !== undefined && spec.const !== undefined)
     issues.add(at('const'), `input "${name}" has both from and const`, 'keep one');
   let from: InputAccessor | undefined;
-  if (spec.from !== undefined) from = accessor(env.kind, spec.from, at('from'), issues);
+  let ref: string | undefined;
+  if (spec.from?.startsWith('$')) {
+    ref = spec.from.slice(1);
+    if (!env.known.has(ref))
+      issues.add(
+        at('from'),
+        `${spec.from} is not an earlier input`,
+        'inputs are computed in file order',
+      );
+  } else if (spec.from !== undefined) from = accessor(env.kind, spec.from, at('from'), issues);
   const tenv: TransformEnv = {
     issues,
     kind: env.kind,
@@ -287,14 +298,17 @@ function compileRule(
       : condition(env.kind, spec.when, at('when'), env.known, issues);
   const origin = from
     ? `${env.kind}:${spec.from}`
-    : spec.const !== undefined
-      ? 'const'
-      : spec.expr !== undefined
-        ? 'jsonata'
-        : 'default';
+    : ref !== undefined
+      ? `input:$${ref}`
+      : spec.const !== undefined
+        ? 'const'
+        : spec.expr !== undefined
+          ? 'jsonata'
+          : 'default';
   return {
     name,
     ...(from ? { from } : {}),
+    ...(ref === undefined ? {} : { ref }),
     ...(spec.const !== undefined ? { constValue: spec.const } : {}),
     ...(when ? { when } : {}),
     steps,

@@ -52,7 +52,10 @@ export async function evaluateParsed(
     lineage[rule.name] = v.lineage;
   }
   const schema = operationInputSchema(compiled.operation);
-  const checked = schema?.safeParse(values);
+  // `_helpers` are steps for later rules, never sent.
+  const sent = Object.fromEntries(Object.entries(values).filter(([k]) => !k.startsWith('_')));
+  for (const k of Object.keys(lineage)) if (k.startsWith('_')) delete lineage[k];
+  const checked = schema?.safeParse(sent);
   if (checked && !checked.success) {
     const [issue] = checked.error.issues;
     if (issue === undefined)
@@ -71,7 +74,7 @@ export async function evaluateParsed(
       context: { input: name },
     });
   }
-  const input = (checked?.data ?? values) as Record<string, unknown>;
+  const input = (checked?.data ?? sent) as Record<string, unknown>;
   const request = isOperationId(compiled.operation)
     ? (OPERATIONS[compiled.operation].build as (i: unknown) => OperationRequest)(input)
     : { method: 'POST' as const, path: '', expect: 'none' as const };
@@ -103,7 +106,8 @@ async function evaluateRule(
   if (rule.from) {
     const found = rule.from.values(scope.input);
     value = found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
-  } else value = rule.constValue;
+  } else if (rule.ref !== undefined) value = scope.values[rule.ref];
+  else value = rule.constValue;
   const trail = [rule.origin];
   for (const step of rule.steps) {
     value = await step.fn(value, scope, at);

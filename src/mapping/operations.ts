@@ -14,7 +14,7 @@ export const ValueType = {
 export type ValueType = (typeof ValueType)[keyof typeof ValueType];
 
 /** How a produced value is shaped before the operation's schema checks it. */
-export type InputShape = 'array' | 'number' | 'boolean' | 'scalar';
+export type InputShape = 'array' | 'number' | 'boolean' | 'scalar' | 'any';
 
 export interface InputField {
   readonly schema: z.ZodType;
@@ -91,6 +91,8 @@ export function shapeValue(value: unknown, shape: InputShape): unknown {
       if (v === 'false' || v === 'N') return false;
       return v;
     }
+    case 'any':
+      return value;
     case 'scalar':
       return Array.isArray(value) ? value[0] : value;
   }

@@ -73,7 +73,9 @@ describe('mapping: evaluation', () => {
       'unmapped: default\ndefault: GENERAL\nentries: { CT1: HEART_FAILURE }\n',
     );
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('picks the NHS-numbered repetition of PID-3 and the table codes', async () => {
     const r = await mapped(compile(BASE), ref());
@@ -172,6 +174,23 @@ describe('mapping: evaluation', () => {
     const r = await mapped(compile(text), ref());
     expect(r.input['specialty']).to.equal('CARDIOLOGY');
     expect(r.lineage['specialty']).to.equal('hl7v2:ZRF-4 → jsonata');
+  });
+
+  it('computes helper steps named with _ for later rules without sending them', async () => {
+    const text = `${BASE}  _code: { from: ZRF-4, transforms: [trim] }\n  specialty: { from: $_code, when: "$_code = 300", const: CARDIOLOGY }\n`;
+    const r = await mapped(
+      compile(
+        text.replace(
+          'const: CARDIOLOGY',
+          'transforms: [{ table: { name: clinic, unmapped: passthrough } }]',
+        ),
+      ),
+      ref(),
+    );
+    expect(r.input).not.to.have.property('_code');
+    expect(r.lineage).not.to.have.property('_code');
+    expect(r.input['specialty']).to.equal('300');
+    expect(r.lineage['specialty']).to.equal('input:$_code → table:clinic');
   });
 
   it('builds the FHIR request of the operation from the inputs', async () => {
