@@ -49,12 +49,11 @@ export async function evaluateParsed(
     const v = await evaluateRule(rule, scope);
     if (v === undefined) continue;
     values[rule.name] = v.value;
-    lineage[rule.name] = v.lineage;
+    if (!rule.name.startsWith('_')) lineage[rule.name] = v.lineage;
   }
   const schema = operationInputSchema(compiled.operation);
   // `_helpers` are steps for later rules, never sent.
   const sent = Object.fromEntries(Object.entries(values).filter(([k]) => !k.startsWith('_')));
-  for (const k of Object.keys(lineage)) if (k.startsWith('_')) delete lineage[k];
   const checked = schema?.safeParse(sent);
   if (checked && !checked.success) {
     const [issue] = checked.error.issues;
