@@ -20,7 +20,13 @@ const FLAGS = [
   '--disable-quic',
 ];
 const ROOT = join(import.meta.dirname, '..', '..');
-const SHOTS = join(ROOT, 'samples', 'dashboard');
+/**
+ * `ERS_BRIDGE_SCREENSHOTS=1` refreshes the committed screenshots in samples/dashboard/; otherwise
+ * they go to a temp folder, so a test run does not change tracked files.
+ */
+const SHOTS = process.env.ERS_BRIDGE_SCREENSHOTS
+  ? join(ROOT, 'samples', 'dashboard')
+  : join(tmpdir(), `ers-dashboard-shots-${process.pid}`);
 const UBRN = '000000070001';
 
 async function send(port: number, body: Record<string, unknown>): Promise<number> {
@@ -67,6 +73,11 @@ describe('dashboard in a real headless Chromium', function () {
       rmSync(profile, { recursive: true, force: true });
     });
     mkdirSync(SHOTS, { recursive: true });
+    if (!process.env.ERS_BRIDGE_SCREENSHOTS) {
+      cleanups.push(() => {
+        rmSync(SHOTS, { recursive: true, force: true });
+      });
+    }
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
