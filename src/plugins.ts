@@ -3,6 +3,7 @@
 import './sources/http/index.js';
 import './sources/mllp/index.js';
 import './sources/cron/index.js';
+import './sources/file-drop/index.js';
 import './destinations/file/index.js';
 import './destinations/mllp/index.js';
 import './sandbox/provider.js';
