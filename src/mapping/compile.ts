@@ -5,10 +5,12 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } fr
 import { EngineError } from '../engine/errors.js';
 import { compileCondition, toStrings, type Condition } from './conditions.js';
 import {
-  MappingFileSchema,
+  MappingTopSchema,
+  RuleSchema,
+  type RuleSpec,
   reportSchemaIssues,
   type ConditionSpec,
-  type MappingFile,
+  type MappingTop,
 } from './file-schema.js';
 import { compileAccessor, PathError, type InputAccessor, type InputKind } from './inputs.js';
 import { operationFields, type InputShape } from './operations.js';
@@ -89,10 +91,13 @@ export function compileMappingText(
     });
   }
   if (issues.issues.length > 0) return { ok: false, issues: issues.issues };
-  const parsed = MappingFileSchema.safeParse(doc.toJS());
+  const js: unknown = doc.toJS();
+  let parsed = MappingTopSchema.safeParse(js);
   if (!parsed.success) {
     reportSchemaIssues(doc, parsed.error, issues);
-    return { ok: false, issues: issues.issues };
+    // Unknown keys aside, the file may still be usable: go on to find its other problems.
+    parsed = MappingTopSchema.loose().safeParse(js);
+    if (!parsed.success) return { ok: false, issues: issues.issues };
   }
   const tables = new Map<string, LookupTable>();
   const mapping = build(parsed.data, doc, issues, {
@@ -100,8 +105,10 @@ export function compileMappingText(
     tables,
     file: opts.file,
   });
-  if (issues.issues.length > 0 || mapping === undefined)
-    return { ok: false, issues: issues.issues };
+  if (issues.issues.length > 0 || mapping === undefined) {
+    const sorted = [...issues.issues].sort((x, y) => x.line - y.line || x.column - y.column);
+    return { ok: false, issues: sorted };
+  }
   const hash = createHash('sha256').update(text);
   for (const t of [...tables.values()].sort((a, b) => a.name.localeCompare(b.name)))
     hash.update(`\0${t.name}\0${t.text}`);
@@ -115,7 +122,7 @@ interface BuildEnv {
 }
 
 function build(
-  m: MappingFile,
+  m: MappingTop,
   doc: Document,
   issues: IssueList,
   env: BuildEnv,
@@ -137,7 +144,14 @@ function build(
   const inputsNode = mapNode(doc.getIn(['inputs'], true));
   const known = new Set<string>();
   const rules: CompiledRule[] = [];
-  for (const [name, spec] of Object.entries(m.inputs)) {
+  for (const [name, raw] of Object.entries(m.inputs)) {
+    const checked = typeof raw === 'string' && raw !== '' ? undefined : RuleSchema.safeParse(raw);
+    if (checked && !checked.success) {
+      reportSchemaIssues(doc, checked.error, issues, ['inputs', name]);
+      known.add(name);
+      continue;
+    }
+    const spec: RuleSpec = checked ? checked.data : { from: raw as string };
     const ruleNode = inputsNode && (valueNode(inputsNode, name) as Node);
     const keyNode = inputsNode?.items.find((p) => (p.key as { value?: unknown }).value === name)
       ?.key as Node | undefined;
@@ -148,7 +162,7 @@ function build(
         `operation ${m.operation} has no logical input "${name}"`,
         `inputs: ${[...fields.keys()].join(', ')}`,
       );
-    const rule = compileRule(name, typeof spec === 'string' ? { from: spec } : spec, ruleNode, {
+    const rule = compileRule(name, spec, ruleNode, {
       kind,
       issues,
       known,
@@ -197,7 +211,7 @@ function keyOf(doc: Document, key: string): Node | undefined {
 }
 
 function compileReply(
-  reply: NonNullable<MappingFile['reply']>,
+  reply: NonNullable<MappingTop['reply']>,
   doc: Document,
   issues: IssueList,
 ): CompiledReply {
@@ -230,8 +244,6 @@ interface RuleEnv {
   readonly tables: Map<string, LookupTable>;
   readonly tablesDir: string;
 }
-
-type RuleSpec = Exclude<MappingFile['inputs'][string], string>;
 
 function compileRule(
   name: string,

@@ -54,10 +54,22 @@ export const MappingFileSchema = z.strictObject({
 });
 export type MappingFile = z.infer<typeof MappingFileSchema>;
 
+/** The file with rules left unchecked: each rule is checked on its own so one bad rule does not hide the others' problems. */
+export const MappingTopSchema = MappingFileSchema.extend({
+  inputs: z.record(z.string(), z.unknown()),
+});
+export type MappingTop = z.infer<typeof MappingTopSchema>;
+export type RuleSpec = z.infer<typeof RuleSchema>;
+
 /** Reports zod issues at the YAML node they concern (the nearest existing one). */
-export function reportSchemaIssues(doc: Document, error: z.ZodError, issues: IssueList): void {
+export function reportSchemaIssues(
+  doc: Document,
+  error: z.ZodError,
+  issues: IssueList,
+  prefix: readonly (string | number)[] = [],
+): void {
   for (const issue of error.issues) {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
