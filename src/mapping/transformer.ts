@@ -70,7 +70,6 @@ export function createMappingTransformer(
           mappingHash: run.mappingHash,
           warnings: run.warnings,
           lineage: run.lineage,
-          searchKeys: {},
         };
       }
       throw new EngineError(
