@@ -12,7 +12,8 @@ export const FileDestinationSchema = z
   .object({
     /** Relative paths are under the data folder. */
     folder: z.string().min(1),
-    /** `{channel}`, `{id}` and `{controlId}` are replaced; the result is confined to the folder. */
+    /** `{channel}`, `{id}`, `{controlId}`, `{date}` (yyyy-mm-dd) and any output of an earlier
+     * destination (`{ubrn}`) are replaced; the result is confined to the folder. */
     fileName: z.string().default('{channel}-{id}.json'),
     /** raw: the message as received; mapped: the logical inputs; results: every destination result so far. */
     content: z.enum(['raw', 'mapped', 'results']).default('raw'),
@@ -52,10 +53,19 @@ export function createFileDestination(
     // The same message always writes the same bytes to the same name, atomically.
     safeToRepeat: true,
     async send(ctx) {
+      const outputs = Object.assign(
+        {},
+        ...Object.values(ctx.previous).map((r) => r.output ?? {}),
+      ) as Record<string, unknown>;
+      const values = Object.fromEntries(
+        Object.entries(outputs).filter(([, v]) => typeof v === 'string'),
+      ) as Record<string, string>;
       const name = fileNameFor(config.fileName, {
+        ...values,
         channel: ctx.channelId,
         id: String(ctx.message.id),
         controlId: ctx.message.controlId ?? '',
+        date: new Date(ctx.now).toISOString().slice(0, 10),
       });
       const target = join(folder, name);
       const temp = join(folder, `.${name}.${process.pid}.tmp`);

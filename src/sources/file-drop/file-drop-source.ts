@@ -1,3 +1,4 @@
+import { watch, type FSWatcher } from 'chokidar';
 import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EngineError } from '../../engine/errors.js';
@@ -34,6 +35,8 @@ export function createFileDropSource(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let current: { file: string; done: number } | null = null;
+  let watcher: FSWatcher | undefined;
+  let lastProgressLog = 0;
   const log = factory.logger.child({ stage: 'source', folder });
 
   const refuse = async (name: string, reason: string): Promise<void> => {
@@ -75,6 +78,10 @@ export function createFileDropSource(
     const outcome = await storeFileRecords(path, name, hash, config, ctx, async (done) => {
       current = { file: name, done };
       await ctx?.services.store.setCheckpoint(key, { file: name, done, state: 'reading' });
+      if (Date.now() - lastProgressLog > 5000) {
+        lastProgressLog = Date.now();
+        log.info({ file: name, recordsStored: done }, 'file in progress');
+      }
     });
     const duplicate = !resumed && outcome.stored === 0 && outcome.alreadyStored > 0;
     await ctx.services.store.setCheckpoint(key, {
@@ -88,14 +95,15 @@ export function createFileDropSource(
         { file: name, records: outcome.alreadyStored },
         'the same content was dropped before; nothing stored again',
       );
+      // The original moves first, so whoever sees the report finds the file beside it.
+      await rename(path, join(dirs.error, name));
       await writeFile(
         join(dirs.error, `${name}.errors.csv`),
         'row,column,value,reason\r\nfile,,,already processed: every record of this content was stored before\r\n',
       );
-      await rename(path, join(dirs.error, name));
     } else if (outcome.report !== null) {
-      await writeFile(join(dirs.error, `${name}.errors.csv`), outcome.report);
       await rename(path, join(dirs.error, name));
+      await writeFile(join(dirs.error, `${name}.errors.csv`), outcome.report);
       log.warn(
         { file: name, stored: outcome.stored, problems: outcome.problems.length },
         'file stored with problems; report written',
@@ -166,9 +174,18 @@ export function createFileDropSource(
       }
       await running;
       tick();
+      if (config.events) {
+        watcher = watch(folder, { depth: 0, ignoreInitial: true });
+        watcher.on('add', () => {
+          // An event only brings the next scan forward; the scan still checks completeness.
+          clearTimeout(timer);
+          tick();
+        });
+      }
     },
     async stop() {
       ctx = undefined;
+      await watcher?.close();
       clearTimeout(timer);
       await running;
     },

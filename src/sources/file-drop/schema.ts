@@ -8,6 +8,8 @@ export const FileDropSchema = z
     format: z.enum(['csv', 'hl7-batch', 'xml']),
     /** Polling is the safe default on SMB/NFS shares, which do not send change events reliably. */
     pollIntervalMs: z.number().int().min(50).default(2000),
+    /** Also react to file-system events (local disks); polling still runs, as events can be missed. */
+    events: z.boolean().default(false),
     /** stable: size and mtime unchanged for stableMs; marker: a companion `<name>.done` file. */
     completion: z.enum(['stable', 'marker']).default('stable'),
     stableMs: z.number().int().min(0).default(5000),

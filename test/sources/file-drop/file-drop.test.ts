@@ -15,6 +15,8 @@ import { recorded, resetRecorder } from '../../support/recorder-destination.js';
 import { createHarness, eventually, type Harness } from '../../support/engine-harness.js';
 import { SqliteMessageStore } from '../../../src/store/sqlite/index.js';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { freePort, startEngineProcess } from '../../support/engine-process.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const channel = (options: string) => `
@@ -205,5 +207,84 @@ describe('sources/file-drop: files on a share folder', () => {
     const all = await running.store.list({ channel: 'drop', limit: 100 });
     expect(all).to.have.length(5);
     expect(new Set(all.map((m) => m.controlId)).size).to.equal(5);
+  });
+});
+
+describe('sources/file-drop: refusals, options and crash safety', () => {
+  let h: Harness;
+  let drop: string;
+  beforeEach(() => {
+    h = createHarness();
+    drop = join(h.dataDir, 'drop');
+    mkdirSync(drop, { recursive: true });
+    resetRecorder();
+  });
+  afterEach(() => h.cleanup());
+
+  it('refuses a device file and an oversized file with a report, keeping both', async () => {
+    h.writeChannel('d.yaml', channel('format: csv\nmaxFileBytes: 100'));
+    await h.start();
+    execFileSync('mkfifo', [join(drop, 'pipe.csv')]);
+    writeFileSync(join(drop, 'big.csv'), csvRows(20));
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'big.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'pipe.csv.errors.csv'))) ||
+        undefined,
+    );
+    expect(readFileSync(join(drop, 'error', 'big.csv.errors.csv'), 'utf8')).to.include(
+      'larger than maxFileBytes',
+    );
+    expect(readFileSync(join(drop, 'error', 'pipe.csv.errors.csv'), 'utf8')).to.include(
+      'not a regular file',
+    );
+    expect(readFileSync(join(drop, 'error', 'big.csv'), 'utf8')).to.equal(csvRows(20));
+    expect(recorded).to.have.length(0);
+  });
+
+  it('splits an XML file by a configured element', async () => {
+    h.writeChannel('d.yaml', channel('format: xml\nxmlSplitElement: referral'));
+    await h.start();
+    writeFileSync(
+      join(drop, 'two.xml'),
+      '<referrals><referral><nhs>9912003888</nhs></referral><referral><nhs>9462979626</nhs></referral></referrals>',
+    );
+    await eventually(() => recorded.length === 2 || undefined);
+    expect(recorded.map((r) => r.body).join()).to.include('9462979626');
+  });
+
+  it('loses and duplicates no row when the engine is SIGKILLed mid-file and restarted', async function () {
+    this.timeout(90_000);
+    const rows = 20_000;
+    h.writeChannel(
+      'd.yaml',
+      `id: drop\nsource: { type: file, folder: drop, format: csv, pollIntervalMs: 50, stableMs: 100, batchRows: 200 }\ndestinations:\n  - { name: out, type: file, folder: out, fileName: "{controlId}.json" }\n`,
+    );
+    writeFileSync(
+      join(h.configDir, 'settings.yaml'),
+      `dataDir: ${h.dataDir}\nhttp: { port: ${await freePort()} }\nsandbox: { enabled: false }\nhotReload: false\nlogging: { level: silent }\n`,
+    );
+    const child = await startEngineProcess(h.configDir, {
+      ERS_BRIDGE_ADMIN_PASSWORD: 'a-long-test-password',
+    });
+    writeFileSync(join(drop, 'big.csv'), csvRows(rows));
+    const probe = new SqliteMessageStore({ file: join(h.dataDir, 'ers-bridge.db') });
+    await eventually(
+      async () => ((await probe.countByStatus('drop'))['drop'] ? true : undefined),
+      30_000,
+    );
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const counts = (await probe.countByStatus('drop'))['drop'] ?? {};
+    const storedBeforeKill = Object.values(counts).reduce((a, b) => a + b, 0);
+    await probe.close();
+    expect(storedBeforeKill, 'killed mid-file').to.be.within(1, rows - 1);
+    const running = await h.start();
+    await eventually(() => readdirSync(join(drop, 'processed')).length === 1 || undefined, 60_000);
+    const total = Object.values((await running.store.countByStatus('drop'))['drop'] ?? {}).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(total).to.equal(rows);
   });
 });
