@@ -15,7 +15,7 @@ import {
 import { compileAccessor, PathError, type InputAccessor, type InputKind } from './inputs.js';
 import { operationFields, type InputShape } from './operations.js';
 import { formatIssue, IssueList, mapNode, valueNode, type CompileIssue } from './positions.js';
-import { compileTemplate, type CompiledReply } from './reply.js';
+import { compileReply, type CompiledReply } from './reply.js';
 import type { LookupTable } from './tables.js';
 import {
   compileTransform,
@@ -208,32 +208,6 @@ function keyOf(doc: Document, key: string): Node | undefined {
   const root = mapNode(doc.contents);
   return root?.items.find((p) => (p.key as { value?: unknown }).value === key)?.key as
     Node | undefined;
-}
-
-function compileReply(
-  reply: NonNullable<MappingTop['reply']>,
-  doc: Document,
-  issues: IssueList,
-): CompiledReply {
-  const fieldsNode = mapNode(doc.getIn(['reply', 'fields'], true));
-  const fields = Object.entries(reply.fields ?? {}).map(([k, v]) => {
-    const node = fieldsNode ? valueNode(fieldsNode, k) : undefined;
-    if (!/^[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/.test(k))
-      issues.add(node, `reply field "${k}" is not a field like MSA-3`, 'e.g. MSA-3 or ERR-8');
-    return [k, compileTemplate(v, node, issues)] as const;
-  });
-  const segs = doc.getIn(['reply', 'segments'], true);
-  const segNodes = isSeq(segs) ? (segs.items as Node[]) : [];
-  const segments = (reply.segments ?? []).map((s, i) => {
-    if (!/^[A-Z][A-Z0-9]{2}\|/.test(s))
-      issues.add(
-        segNodes[i],
-        `reply segment "${s.slice(0, 10)}…" does not start with a segment id and "|"`,
-        'e.g. "ZRF|1|{{ers.ubrn}}"',
-      );
-    return compileTemplate(s, segNodes[i], issues);
-  });
-  return { fields, segments };
 }
 
 interface RuleEnv {

@@ -1,5 +1,7 @@
 import { DEFAULT_DELIMITERS, escapeHl7 } from '../formats/hl7v2/index.js';
-import type { Node } from 'yaml';
+import { isSeq, type Document, type Node } from 'yaml';
+import type { MappingTop } from './file-schema.js';
+import { mapNode, valueNode } from './positions.js';
 import type { IssueList } from './positions.js';
 
 /** What a reply template may read: the e-RS destination's output and the logical inputs. */
@@ -68,4 +70,31 @@ export function renderReply(reply: CompiledReply, scope: ReplyScope): AckReply {
     fields: Object.fromEntries(reply.fields.map(([k, t]) => [k, t(scope)])),
     segments: reply.segments.map((t) => t(scope)),
   };
+}
+
+/** Compiles the `reply` section: field names like MSA-3, segments starting `XXX|`, templates. */
+export function compileReply(
+  reply: NonNullable<MappingTop['reply']>,
+  doc: Document,
+  issues: IssueList,
+): CompiledReply {
+  const fieldsNode = mapNode(doc.getIn(['reply', 'fields'], true));
+  const fields = Object.entries(reply.fields ?? {}).map(([k, v]) => {
+    const node = fieldsNode ? valueNode(fieldsNode, k) : undefined;
+    if (!/^[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/.test(k))
+      issues.add(node, `reply field "${k}" is not a field like MSA-3`, 'e.g. MSA-3 or ERR-8');
+    return [k, compileTemplate(v, node, issues)] as const;
+  });
+  const segs = doc.getIn(['reply', 'segments'], true);
+  const segNodes = isSeq(segs) ? (segs.items as Node[]) : [];
+  const segments = (reply.segments ?? []).map((s, i) => {
+    if (!/^[A-Z][A-Z0-9]{2}\|/.test(s))
+      issues.add(
+        segNodes[i],
+        `reply segment "${s.slice(0, 10)}…" does not start with a segment id and "|"`,
+        'e.g. "ZRF|1|{{ers.ubrn}}"',
+      );
+    return compileTemplate(s, segNodes[i], issues);
+  });
+  return { fields, segments };
 }
