@@ -1,0 +1,9 @@
+/** Page geometry and colours shared by the renderer parts (points; A4 = 595.28 x 841.89). */
+export const DEFAULT_MARGINS = { top: 40, right: 56, bottom: 60, left: 56 } as const;
+export const HEADER_HEIGHT = 96;
+export const TEXT_COLOUR = '#212B32';
+export const MUTED_COLOUR = '#4C6272';
+export const RULE_COLOUR = '#D8DDE0';
+export const TABLE_HEADER_FILL = '#E8EDEE';
+export const FONT = { regular: 'body', bold: 'body-bold' } as const;
+export const SIZE = { body: 10.5, small: 8.5, heading: 13, title: 16, org: 15 } as const;
