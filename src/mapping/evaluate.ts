@@ -46,7 +46,8 @@ export async function evaluateParsed(
     return { kind: 'filtered', reason: `mapping ${compiled.id}: when does not hold` };
   const lineage: Record<string, string> = {};
   for (const rule of compiled.rules) {
-    const v = await evaluateRule(rule, scope);
+    const pending = evaluateRule(rule, scope);
+    const v = pending instanceof Promise ? await pending : pending;
     if (v === undefined) continue;
     values[rule.name] = v.value;
     if (!rule.name.startsWith('_')) lineage[rule.name] = v.lineage;
@@ -95,10 +96,10 @@ export async function evaluateParsed(
   };
 }
 
-async function evaluateRule(
-  rule: CompiledRule,
-  scope: EvalScope,
-): Promise<{ value: unknown; lineage: string } | undefined> {
+type RuleResult = { value: unknown; lineage: string } | undefined;
+
+/** Synchronous unless a step is (JSONata): most rules then cost no promise per message. */
+function evaluateRule(rule: CompiledRule, scope: EvalScope): RuleResult | Promise<RuleResult> {
   if (rule.when && !rule.when(scope)) return undefined;
   const at = rule.from?.source ?? rule.name;
   let value: unknown;
@@ -107,21 +108,51 @@ async function evaluateRule(
     value = found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
   } else if (rule.ref !== undefined) value = scope.values[rule.ref];
   else value = rule.constValue;
-  const trail = [rule.origin];
-  for (const step of rule.steps) {
-    value = await step.fn(value, scope, at);
-    if (step.lineage) trail.push(step.lineage);
+  return runSteps(rule, scope, { at, value, next: 0, trail: [rule.origin] });
+}
+
+interface StepState {
+  readonly at: string;
+  value: unknown;
+  next: number;
+  readonly trail: string[];
+}
+
+function runSteps(
+  rule: CompiledRule,
+  scope: EvalScope,
+  st: StepState,
+): RuleResult | Promise<RuleResult> {
+  for (; st.next < rule.steps.length; st.next++) {
+    const step = rule.steps[st.next];
+    if (step === undefined) break;
+    if (step.lineage) st.trail.push(step.lineage);
+    const out = step.fn(st.value, scope, st.at);
+    if (out instanceof Promise) {
+      st.next++;
+      return out.then((v: unknown) => {
+        st.value = v;
+        return runSteps(rule, scope, st);
+      });
+    }
+    st.value = out;
   }
+  return finish(rule, st);
+}
+
+function finish(rule: CompiledRule, st: StepState): RuleResult {
+  let value = st.value;
+  let trail = st.trail;
   if (toStrings(value).length === 0 && rule.defaultValue !== undefined) {
     value = rule.defaultValue;
-    trail.splice(0, trail.length, 'default');
+    trail = ['default'];
   }
   if (toStrings(value).length === 0) {
     if (rule.required)
       throw new EngineError(
         'MAP_REQUIRED_FIELD_MISSING',
-        `${rule.name} is required but ${at} has no value`,
-        { at },
+        `${rule.name} is required but ${st.at} has no value`,
+        { at: st.at },
       );
     return undefined;
   }
