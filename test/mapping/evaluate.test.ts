@@ -193,6 +193,12 @@ describe('mapping: evaluation', () => {
     expect(r.lineage['specialty']).to.equal('input:$_code → table:clinic');
   });
 
+  it('goes on with the steps after a JSONata transform', async () => {
+    const text = `${BASE}  specialty: { from: ZRF-5, transforms: [{ jsonata: "$value & '-x'" }, upper] }\n`;
+    const r = await mapped(compile(text), ref());
+    expect(r.input['specialty']).to.equal('CT1-X');
+  });
+
   it('builds the FHIR request of the operation from the inputs', async () => {
     const r = await mapped(compile(BASE), ref());
     expect(r.request.method).to.equal('POST');
