@@ -4,17 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { fill } from './placeholders.js';
 import { drawTable } from './table.js';
 import type { LetterBlock, LetterTemplate } from './template.js';
-import {
-  DEFAULT_MARGINS,
-  FONT,
-  HEADER_HEIGHT,
-  MUTED_COLOUR,
-  SIZE,
-  TEXT_COLOUR,
-} from './layout.js';
+import { DEFAULT_MARGINS, FONT, HEADER_HEIGHT, MUTED_COLOUR, SIZE, TEXT_COLOUR } from './layout.js';
 
 /** DejaVu Sans ships with the project: pdfkit's built-in Helvetica has no ŵ ŷ ł (WinAnsi only). */
-export const FONT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'fonts');
+export const FONT_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'assets',
+  'fonts',
+);
 
 export interface RenderOptions {
   /** The letter date and the PDF CreationDate/ModDate: fixing it makes the bytes reproducible. */
@@ -79,11 +78,16 @@ function drawHeader(doc: PDFKit.PDFDocument, t: LetterTemplate, data: unknown, a
   doc.rect(0, 0, doc.page.width, HEADER_HEIGHT).fill(t.header.colour);
   const org = fill(t.header.organisation, data, at('header.organisation'));
   const address = t.header.address.map((line, i) => fill(line, data, at(`header.address[${i}]`)));
-  const half = (doc.page.width - left - right) / 2;
+  // The organisation name gets most of the band: trust names are long (two lines at most).
+  const content = doc.page.width - left - right;
+  const nameWidth = content * 0.64;
   doc.fillColor('#FFFFFF').font(FONT.bold).fontSize(SIZE.org);
-  doc.text(org, left, 30, { width: half + 20 });
+  doc.text(org, left, 26, { width: nameWidth });
   doc.font(FONT.regular).fontSize(SIZE.small);
-  doc.text(address.join('\n'), left + half, 24, { width: half, align: 'right' });
+  doc.text(address.join('\n'), left + nameWidth, 28, {
+    width: content - nameWidth,
+    align: 'right',
+  });
   doc.fillColor(TEXT_COLOUR);
   doc.x = left;
   doc.y = HEADER_HEIGHT + 24;
@@ -104,19 +108,33 @@ function drawAddressAndDate(
   const afterAddress = doc.y;
   const date =
     t.date === undefined
-      ? now.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })
+      ? now.toLocaleDateString('en-GB', {
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'Europe/London',
+        })
       : fill(t.date, data, at('date'));
-  const reference = t.reference === undefined ? undefined : fill(t.reference, data, at('reference'));
+  const reference =
+    t.reference === undefined ? undefined : fill(t.reference, data, at('reference'));
   const boxLeft = doc.page.width - right - 180;
   doc.text(date, boxLeft, top, { width: 180, align: 'right' });
   if (reference !== undefined)
-    doc.fillColor(MUTED_COLOUR).fontSize(SIZE.small).text(reference, boxLeft, doc.y + 2, { width: 180, align: 'right' });
+    doc
+      .fillColor(MUTED_COLOUR)
+      .fontSize(SIZE.small)
+      .text(reference, boxLeft, doc.y + 2, { width: 180, align: 'right' });
   doc.fillColor(TEXT_COLOUR);
   doc.x = left;
   doc.y = Math.max(afterAddress, doc.y) + 28;
 }
 
-function drawBlock(doc: PDFKit.PDFDocument, block: LetterBlock, data: unknown, where: string): void {
+function drawBlock(
+  doc: PDFKit.PDFDocument,
+  block: LetterBlock,
+  data: unknown,
+  where: string,
+): void {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   doc.x = left;
@@ -128,7 +146,10 @@ function drawBlock(doc: PDFKit.PDFDocument, block: LetterBlock, data: unknown, w
       doc.fillColor(TEXT_COLOUR).moveDown(0.3);
       return;
     case 'text':
-      doc.font(block.bold ? FONT.bold : FONT.regular).fontSize(SIZE.body).fillColor(TEXT_COLOUR);
+      doc
+        .font(block.bold ? FONT.bold : FONT.regular)
+        .fontSize(SIZE.body)
+        .fillColor(TEXT_COLOUR);
       doc.text(fill(block.text, data, where).trimEnd(), left, doc.y, { width, lineGap: 2 });
       doc.moveDown(0.6);
       return;
@@ -159,9 +180,16 @@ function drawFields(
   block.fields.forEach((field, i) => {
     const value = fill(field.value, data, `${where}.fields[${i}]`);
     const top = doc.y;
-    doc.font(FONT.regular).fontSize(SIZE.body).fillColor(MUTED_COLOUR).text(field.label, left, top, { width: labelWidth });
+    doc
+      .font(FONT.regular)
+      .fontSize(SIZE.body)
+      .fillColor(MUTED_COLOUR)
+      .text(field.label, left, top, { width: labelWidth });
     const afterLabel = doc.y;
-    doc.font(FONT.bold).fillColor(TEXT_COLOUR).text(value, left + labelWidth, top, { width: valueWidth });
+    doc
+      .font(FONT.bold)
+      .fillColor(TEXT_COLOUR)
+      .text(value, left + labelWidth, top, { width: valueWidth });
     doc.y = Math.max(afterLabel, doc.y) + 3;
   });
   doc.x = left;
@@ -179,7 +207,11 @@ function drawFooters(doc: PDFKit.PDFDocument, t: LetterTemplate, data: unknown, 
     const y = doc.page.height - bottom + 20;
     doc.page.margins.bottom = 0; // writing inside the bottom margin must not add a page
     doc.font(FONT.regular).fontSize(SIZE.small).fillColor(MUTED_COLOUR);
-    doc.text(text, left, y, { width: doc.page.width - left - right, align: 'center', lineBreak: false });
+    doc.text(text, left, y, {
+      width: doc.page.width - left - right,
+      align: 'center',
+      lineBreak: false,
+    });
     doc.page.margins.bottom = bottom;
   }
 }

@@ -8,7 +8,12 @@ const PAD = 4;
 
 /** Draws a table row by row; a row that does not fit starts a new page, which repeats the
  * header row first so every page of the table can be read on its own. */
-export function drawTable(doc: PDFKit.PDFDocument, block: TableBlock, data: unknown, where: string): void {
+export function drawTable(
+  doc: PDFKit.PDFDocument,
+  block: TableBlock,
+  data: unknown,
+  where: string,
+): void {
   const rows = lookup(data, block.rows);
   if (!Array.isArray(rows))
     throw new EngineError('LETTER_DATA_MISSING', `${where}: {{${block.rows}}} is not a list`, {
@@ -22,7 +27,10 @@ export function drawTable(doc: PDFKit.PDFDocument, block: TableBlock, data: unkn
   const header = block.columns.map((c) => c.header);
   drawRow(doc, header, widths, { bold: true, fill: TABLE_HEADER_FILL });
   if (rows.length === 0 && block.empty !== undefined) {
-    doc.font(FONT.regular).fontSize(SIZE.body).text(block.empty, left, doc.y + PAD, { width });
+    doc
+      .font(FONT.regular)
+      .fontSize(SIZE.body)
+      .text(block.empty, left, doc.y + PAD, { width });
     return;
   }
   rows.forEach((row: unknown, index) => {
@@ -40,7 +48,12 @@ function bottomOf(doc: PDFKit.PDFDocument): number {
   return doc.page.height - doc.page.margins.bottom;
 }
 
-function rowHeight(doc: PDFKit.PDFDocument, cells: string[], widths: number[], bold: boolean): number {
+function rowHeight(
+  doc: PDFKit.PDFDocument,
+  cells: string[],
+  widths: number[],
+  bold: boolean,
+): number {
   doc.font(bold ? FONT.bold : FONT.regular).fontSize(SIZE.body - 1);
   const heights = cells.map((cell, i) => doc.heightOfString(cell, { width: widths[i]! - 2 * PAD }));
   return Math.max(...heights) + 2 * PAD;
@@ -63,7 +76,10 @@ function drawRow(
     doc.text(cell, x + PAD, top + PAD, { width: widths[i]! - 2 * PAD, lineBreak: true });
     x += widths[i]!;
   });
-  doc.moveTo(left, top + height).lineTo(left + width, top + height).lineWidth(0.5).stroke(RULE_COLOUR);
+  doc
+    .moveTo(left, top + height)
+    .lineTo(left + width, top + height)
+    .lineWidth(0.5)
+    .stroke(RULE_COLOUR);
   doc.y = top + height;
 }
-

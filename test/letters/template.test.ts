@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineError } from '../../src/engine/errors.js';
+import { loadLetterTemplate } from '../../src/letters/index.js';
+
+const GOOD = `id: test-letter
+title: A letter
+header:
+  organisation: "{{org}}"
+blocks:
+  - type: text
+    text: "Hello {{name}}"
+`;
+
+async function errorOf(source: string): Promise<EngineError> {
+  const file = join(mkdtempSync(join(tmpdir(), 'letter-tpl-')), 'bad.yaml');
+  writeFileSync(file, source);
+  const error = await loadLetterTemplate(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).to.be.instanceOf(EngineError);
+  expect((error as EngineError).code).to.equal('LETTER_TEMPLATE_INVALID');
+  expect((error as EngineError).message.startsWith(`${file}:`)).to.equal(true);
+  return error as EngineError;
+}
+
+describe('letters: template validation', () => {
+  it('loads a minimal template with the default A4 page and footer', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'letter-tpl-')), 'good.yaml');
+    writeFileSync(file, GOOD);
+    const template = await loadLetterTemplate(file);
+    expect(template.page.size).to.equal('A4');
+    expect(template.footer.text).to.equal('Page {{page}} of {{pages}}');
+    expect(template.header.colour).to.equal('#005EB8');
+  });
+
+  it('reports a YAML syntax error with its line', async () => {
+    const error = await errorOf(GOOD.replace('title: A letter', 'title: [A letter'));
+    expect(error.message).to.match(/bad\.yaml:\d+: /);
+  });
+
+  it('reports an unknown block type on the line of the block', async () => {
+    const error = await errorOf(GOOD.replace('type: text', 'type: picture'));
+    expect(error.message).to.match(/bad\.yaml:6: blocks\.0\.type/);
+  });
+
+  it('reports an unknown key on its own line', async () => {
+    const error = await errorOf(
+      GOOD.replace('  organisation:', '  colur: "#005EB8"\n  organisation:'),
+    );
+    expect(error.message).to.match(/bad\.yaml:4: header.*colur/);
+  });
+
+  it('reports a missing required key on the line of its parent', async () => {
+    const error = await errorOf(GOOD.replace('  organisation: "{{org}}"', '  address: []'));
+    expect(error.message).to.match(/bad\.yaml:4: header\.organisation/);
+  });
+
+  it('reports a malformed placeholder on its line', async () => {
+    const error = await errorOf(GOOD.replace('Hello {{name}}', 'Hello {{name}'));
+    expect(error.message).to.match(/bad\.yaml:7: blocks\.0\.text: malformed placeholder/);
+  });
+
+  it('reports a bad header colour on its line', async () => {
+    const error = await errorOf(
+      GOOD.replace('  organisation: "{{org}}"', '  organisation: "{{org}}"\n  colour: blue'),
+    );
+    expect(error.message).to.match(/bad\.yaml:5: header\.colour: colour must be #RRGGBB/);
+  });
+
+  it('reports a table without columns on its line', async () => {
+    const error = await errorOf(GOOD + '  - type: table\n    rows: services\n    columns: []\n');
+    expect(error.message).to.match(
+      /bad\.yaml:10: blocks\.1\.columns: a table needs at least one column/,
+    );
+  });
+});
