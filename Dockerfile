@@ -13,9 +13,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build \
-    && (cd src && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \;) \
-    && npm prune --omit=dev
+COPY scripts ./scripts
+RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -5,6 +5,7 @@ import { EngineError, toEngineError } from './errors.js';
 import type { OutcomeWaiters } from './outcomes.js';
 import type { Destination, DestinationResult, MappedMessage, Transformer } from './plugins.js';
 import { decideOnFailure } from './retry-policy.js';
+import { messagesProcessed } from '../admin/metrics.js';
 import type { EngineServices } from './services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
@@ -282,6 +283,7 @@ async function finish(
     actor: deps.owner,
     leaseOwner: deps.owner,
   });
+  if (ok) messagesProcessed.inc({ channel: message.channel, status: t.to });
   if (!ok) {
     lostLease(deps.logger);
     return;

@@ -4,6 +4,7 @@ import type { ErsAuth } from './auth.js';
 import { ErsError, classifyStatus, outcomeFacts, retryAfterAt } from './ers-error.js';
 import { OPERATIONS, isOperationId, type OperationRequest } from './operations/index.js';
 import { QuotaLimiter } from './quota.js';
+import { ersCallDuration } from '../admin/metrics.js';
 
 export interface ErsClientOptions {
   /** The STU3 base, e.g. `http://127.0.0.1:8090/FHIR/STU3` or `https://…/ers-api/STU3/v1`. */
@@ -167,6 +168,9 @@ export class ErsClient {
     request: OperationRequest,
     facts: { status: number; transactionId?: string | undefined; ms: number },
   ): Promise<void> {
+    const outcome =
+      facts.status === 0 ? 'no-answer' : facts.status < 400 ? 'ok' : String(facts.status);
+    ersCallDuration.observe({ endpoint: id, outcome }, facts.ms / 1000);
     const ubrn = /ReferralRequest\/(\d{12})/.exec(request.path)?.[1];
     await this.options.store?.appendErsAudit({
       at: this.clock(),

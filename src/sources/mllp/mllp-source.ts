@@ -14,6 +14,7 @@ import { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
 import { factReader } from './message-facts.js';
 import { commitReply } from './replies.js';
 import type { MllpSourceConfig } from './schema.js';
+import { ackLatency } from '../../admin/metrics.js';
 
 /** Frames waiting on one connection before reading pauses (a client that does not wait for ACKs). */
 const MAX_QUEUED_FRAMES = 32;
@@ -150,8 +151,15 @@ export class MllpSource implements Source {
     const { socket } = conn;
     switch (event.kind) {
       case 'frame': {
+        const started = performance.now();
         const answer = await answerFrame(event.payload, deps);
-        if (answer !== undefined && !socket.destroyed) socket.write(frameMllp(answer));
+        if (answer !== undefined && !socket.destroyed) {
+          socket.write(frameMllp(answer));
+          ackLatency.observe(
+            { channel: deps.context.channelId },
+            (performance.now() - started) / 1000,
+          );
+        }
         return;
       }
       case 'garbage':

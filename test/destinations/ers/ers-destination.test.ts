@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { registry } from '../../../src/admin/metrics.js';
 import {
   createHarness,
   endpointPort,
@@ -49,6 +50,10 @@ describe('destinations/ers: JSON logical inputs to the embedded sandbox through 
       '/ReferralRequest/$ers.createReferralAndSendForTriage',
     );
     expect((await running.store.listErsAudit({})).map((a) => a.endpoint)).to.deep.equal(['A021']);
+    const processed = await registry.getSingleMetricAsString('ers_bridge_messages_processed_total');
+    expect(processed).to.match(/ers_bridge_messages_processed_total\{channel="json-to-ers",status="SENT"\} [1-9]/);
+    const calls = await registry.getSingleMetricAsString('ers_bridge_ers_call_duration_seconds');
+    expect(calls).to.match(/ers_bridge_ers_call_duration_seconds_count\{endpoint="A021",outcome="ok"\} [1-9]/);
   });
 
   it('puts a refusal by e-RS in ERROR with the eRS code, without retrying', async () => {
