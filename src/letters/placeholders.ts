@@ -30,7 +30,7 @@ export function fill(text: string, data: unknown, where: string): string {
         at: where,
         context: { placeholder: path },
       });
-    if (typeof value === 'object')
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
       throw new EngineError('LETTER_DATA_MISSING', `${where}: {{${path}}} is not a text value`, {
         at: where,
         context: { placeholder: path },

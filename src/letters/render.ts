@@ -49,7 +49,9 @@ export async function renderTemplate(
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    });
     doc.on('error', reject);
   });
   try {
@@ -60,7 +62,9 @@ export async function renderTemplate(
     drawAddressAndDate(doc, template, data, at, options.now);
     doc.font(FONT.bold).fontSize(SIZE.title).fillColor(TEXT_COLOUR).text(title);
     doc.moveDown(0.6);
-    template.blocks.forEach((block, i) => drawBlock(doc, block, data, at(`blocks[${i}]`)));
+    template.blocks.forEach((block, i) => {
+      drawBlock(doc, block, data, at(`blocks[${i}]`));
+    });
     drawFooters(doc, template, data, at);
   } catch (error) {
     doc.end();

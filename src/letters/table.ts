@@ -55,7 +55,9 @@ function rowHeight(
   bold: boolean,
 ): number {
   doc.font(bold ? FONT.bold : FONT.regular).fontSize(SIZE.body - 1);
-  const heights = cells.map((cell, i) => doc.heightOfString(cell, { width: widths[i]! - 2 * PAD }));
+  const heights = cells.map((cell, i) =>
+    doc.heightOfString(cell, { width: (widths[i] ?? 0) - 2 * PAD }),
+  );
   return Math.max(...heights) + 2 * PAD;
 }
 
@@ -73,8 +75,9 @@ function drawRow(
   doc.fillColor(TEXT_COLOUR);
   let x = left;
   cells.forEach((cell, i) => {
-    doc.text(cell, x + PAD, top + PAD, { width: widths[i]! - 2 * PAD, lineBreak: true });
-    x += widths[i]!;
+    const cellWidth = widths[i] ?? 0;
+    doc.text(cell, x + PAD, top + PAD, { width: cellWidth - 2 * PAD, lineBreak: true });
+    x += cellWidth;
   });
   doc
     .moveTo(left, top + height)

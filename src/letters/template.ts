@@ -84,7 +84,7 @@ export function parseLetterTemplate(source: string, file: string): LetterTemplat
   const yamlError = doc.errors[0];
   if (yamlError !== undefined)
     throw invalid(file, lineCounter.linePos(yamlError.pos[0]).line, yamlError.message);
-  const result = letterTemplateSchema.safeParse(doc.toJS());
+  const result = letterTemplateSchema.safeParse(doc.toJS() as unknown);
   if (result.success) return { ...result.data, file };
   const problems = result.error.issues.map((issue) => {
     // An unknown key is reported on its own line, not on the mapping that holds it.
@@ -97,8 +97,8 @@ export function parseLetterTemplate(source: string, file: string): LetterTemplat
     return { line, reason: key === '' ? issue.message : `${key}: ${issue.message}` };
   });
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const first = problems[0]!;
-  throw invalid(file, first.line, first.reason);
+  const first = problems[0];
+  throw invalid(file, first?.line, first?.reason ?? 'invalid template');
 }
 
 /** The line of the deepest node that exists on the issue's path (a missing key points at its
@@ -109,7 +109,7 @@ function lineOf(
   path: (string | number)[],
 ): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
