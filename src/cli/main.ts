@@ -7,6 +7,7 @@ import { register as registerUsers } from './commands/users.js';
 import { register as registerSend } from './commands/send.js';
 import { register as registerHl7 } from './commands/hl7.js';
 import { register as registerMapping } from './commands/mapping.js';
+import { register as registerLetters } from './commands/letters.js';
 
 const program = new Command()
   .name('ers-bridge')
@@ -23,6 +24,7 @@ for (const register of [
   registerSend,
   registerHl7,
   registerMapping,
+  registerLetters,
   registerUsers,
 ])
   register(program);
