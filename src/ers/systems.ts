@@ -43,6 +43,8 @@ export const CODE_SYSTEM = {
   referralState: `${CS}/eRS-ReferralState-1`,
   attachmentType: `${CS}/eRS-AttachmentType-1`,
   apiErrorCode: `${CS}/eRS-APIErrorCode-1`,
+  reviewReason: `${CS}/eRS-ReviewReason-1`,
+  referralListSelector: `${CS}/eRS-ReferralListSelector-1`,
 } as const;
 
 export const PRIORITIES = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'] as const;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { FaultInjector } from './faults.js';
 import { operationOutcome, SandboxError } from './outcome.js';
 import { binaryRoutes } from './routes/binary.js';
+import { bookingRoutes } from './routes/booking.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
 import { DEFAULT_SEED, type Seed } from './seed.js';
@@ -78,7 +79,13 @@ export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
     ['/STU3/v1', 'classic'],
     ['/FHIR/STU3', 'platform'],
   ] as const) {
-    app.use(prefix, flavour(name), referralRoutes(state), binaryRoutes(state));
+    app.use(
+      prefix,
+      flavour(name),
+      bookingRoutes(state),
+      referralRoutes(state),
+      binaryRoutes(state),
+    );
   }
 
   app.use((req, res) => {

@@ -17,6 +17,8 @@ export interface Seed {
   readonly patients: readonly string[];
   readonly services: readonly SeedService[];
   readonly firstUbrn: number;
+  /** First slot time (UTC); slots run 09:00–13:00 for five days. */
+  readonly slotsFrom: string;
 }
 
 export const DEFAULT_SEED: Seed = {
@@ -80,4 +82,5 @@ export const DEFAULT_SEED: Seed = {
     },
   ],
   firstUbrn: 90_000,
+  slotsFrom: '2027-01-11T09:00:00.000Z',
 };

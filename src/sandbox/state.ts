@@ -1,11 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Seed, SeedService } from './seed.js';
 
+/** Eight free 30-minute slots a day for five days on each directly bookable service, from seed.slotsFrom. */
+export function seedSlots(seed: Seed): Slot[] {
+  const slots: Slot[] = [];
+  let id = 228_000;
+  for (const service of seed.services.filter((s) => s.kind === 'DIRECTLY_BOOKABLE')) {
+    for (let day = 0; day < 5; day++) {
+      for (let n = 0; n < 8; n++) {
+        const start = new Date(Date.parse(seed.slotsFrom) + day * 86_400_000 + n * 1_800_000);
+        slots.push({
+          id: String(id++),
+          serviceId: service.id,
+          start: start.toISOString(),
+          end: new Date(start.getTime() + 1_800_000).toISOString(),
+          status: 'free',
+        });
+      }
+    }
+  }
+  return slots;
+}
+
 /** Referral states of Extension-eRS-ReferralState-1 the sandbox moves between (ENDPOINTS.md §4). */
 export const ReferralState = {
   NOT_BOOKED: 'NOT_BOOKED',
   AWAITING_TRIAGE: 'AWAITING_TRIAGE',
   BOOKED: 'BOOKED',
+  DEFERRED_TO_PROVIDER: 'DEFERRED_TO_PROVIDER',
+  APPT_CANCELLED_BY_PROVIDER: 'APPT_CANCELLED_BY_PROVIDER',
   TRIAGED_PROVIDER_TO_ACTION: 'TRIAGED_PROVIDER_TO_ACTION',
   REJECTED: 'REJECTED',
   CANCELLED_REFERRAL: 'CANCELLED_REFERRAL',
@@ -23,6 +46,23 @@ export interface Referral {
   readonly requestId: string;
   letters: string[];
   rejection?: { reason: string; comments: string };
+  appointment?: {
+    id: string;
+    status: 'booked' | 'proposed' | 'cancelled';
+    slotId?: string;
+    serviceId: string;
+    reason?: string;
+    start?: string;
+    end?: string;
+  };
+}
+
+export interface Slot {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly start: string;
+  readonly end: string;
+  status: 'free' | 'busy';
 }
 
 export interface StoredBinary {
@@ -56,6 +96,8 @@ export class SandboxState {
   readonly referrals = new Map<string, Referral>();
   readonly binaries = new Map<string, StoredBinary>();
   readonly sessions = new Map<string, Session>();
+  readonly slots = new Map<string, Slot>();
+  private nextAppointment = 70_000;
   readonly requests: LoggedRequest[] = [];
   private nextUbrn = 0;
 
@@ -72,11 +114,18 @@ export class SandboxState {
     this.requests.length = 0;
     for (const p of this.seed.patients) this.patients.add(p);
     for (const s of this.seed.services) this.services.set(s.id, s);
+    this.slots.clear();
+    for (const slot of seedSlots(this.seed)) this.slots.set(slot.id, slot);
+    this.nextAppointment = 70_000;
     this.nextUbrn = this.seed.firstUbrn;
   }
 
   newUbrn(): string {
     return String(this.nextUbrn++).padStart(12, '0');
+  }
+
+  newAppointmentId(): string {
+    return String(this.nextAppointment++);
   }
 
   newRequestId(): string {

@@ -12,6 +12,16 @@ import {
   retrieveReferralRequest,
 } from './referral-actions.js';
 import { UploadInputSchema, uploadRequest } from './upload.js';
+import {
+  BookOrDeferInputSchema,
+  CancelActionLaterInputSchema,
+  FetchWorklistInputSchema,
+  RetrieveSlotsInputSchema,
+  bookOrDeferRequest,
+  cancelActionLaterRequest,
+  fetchWorklistRequest,
+  retrieveSlotsRequest,
+} from './booking.js';
 import type { OperationRequest } from './types.js';
 
 export interface OperationDefinition<T> {
@@ -29,6 +39,12 @@ export const OPERATIONS = {
     name: 'Retrieve referral',
     input: RetrieveReferralInputSchema,
     build: retrieveReferralRequest,
+  }),
+  A008: op({
+    id: 'A008',
+    name: 'Retrieve worklist',
+    input: FetchWorklistInputSchema,
+    build: fetchWorklistRequest,
   }),
   A011: op({
     id: 'A011',
@@ -54,12 +70,30 @@ export const OPERATIONS = {
     input: RejectReferralInputSchema,
     build: rejectReferralRequest,
   }),
+  A015: op({
+    id: 'A015',
+    name: 'Retrieve slots',
+    input: RetrieveSlotsInputSchema,
+    build: retrieveSlotsRequest,
+  }),
+  A016: op({
+    id: 'A016',
+    name: 'Book or defer',
+    input: BookOrDeferInputSchema,
+    build: bookOrDeferRequest,
+  }),
   A020: op({ id: 'A020', name: 'Upload file', input: UploadInputSchema, build: uploadRequest }),
   A021: op({
     id: 'A021',
     name: 'Create referral and send for triage',
     input: CreateReferralInputSchema,
     build: (i) => createReferralRequest(i, true),
+  }),
+  A022: op({
+    id: 'A022',
+    name: 'Cancel appointment, action later',
+    input: CancelActionLaterInputSchema,
+    build: cancelActionLaterRequest,
   }),
 } as const;
 

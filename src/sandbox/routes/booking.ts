@@ -1,0 +1,309 @@
+import { Router } from 'express';
+import { CODE_SYSTEM, SYSTEM } from '../../ers/systems.js';
+import { allow, ROLE } from '../auth.js';
+import { SandboxError } from '../outcome.js';
+import type { Referral, SandboxState } from '../state.js';
+import { checkVersion, param, parametersOf } from './parameters.js';
+
+const CARE_CONNECT_APPOINTMENT =
+  'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1';
+const ERS_APPOINTMENT = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Appointment-1';
+const DEFER_REASONS = ['NO_SLOTS_AT_SERVICE', 'SLOT_NOT_AVAILABLE', 'BOOKING_ATTEMPT_PROBLEM'];
+
+interface AppointmentBody {
+  resourceType?: string;
+  status?: string;
+  start?: string;
+  end?: string;
+  comment?: string;
+  slot?: { reference?: string }[];
+  reason?: { coding?: { code?: string }[] }[];
+  incomingReferral?: { reference?: string }[];
+  participant?: { actor?: { identifier?: { system?: string; value?: string | null } } }[];
+}
+
+const participant = (a: AppointmentBody, system: string): string | undefined =>
+  a.participant?.map((p) => p.actor?.identifier).find((i) => i?.system === system)?.value ??
+  undefined;
+
+/** A016 book (status booked, a free slot of a shortlisted DBS) or defer (status proposed + reason). */
+function bookOrDefer(
+  state: SandboxState,
+  a: AppointmentBody,
+): { referral: Referral; body: Record<string, unknown> } {
+  if (a.resourceType !== 'Appointment')
+    throw new SandboxError(422, 'INVALID_FHIR_STRUCTURE', 'body must be an Appointment');
+  const ref = /^ReferralRequest\/(\d{12})\/_history\/(\d+)$/.exec(
+    a.incomingReferral?.[0]?.reference ?? '',
+  );
+  if (!ref)
+    throw new SandboxError(
+      422,
+      'MISSING_VALUE',
+      'incomingReferral must be ReferralRequest/{ubrn}/_history/{version}',
+    );
+  const referral = state.referrals.get(ref[1] ?? '');
+  if (!referral) throw new SandboxError(422, 'NO_SUCH_REQUEST', `no referral ${ref[1] ?? ''}`);
+  if (Number(ref[2]) !== referral.version)
+    throw new SandboxError(
+      409,
+      'VERSION_CONFLICT',
+      `version ${ref[2] ?? ''} is not the latest (${referral.version})`,
+    );
+  if (referral.state !== 'NOT_BOOKED')
+    throw new SandboxError(
+      422,
+      'INVALID_REQUEST_STATE',
+      `referral is ${referral.state}; only an unbooked referral can be booked or deferred`,
+    );
+  const serviceId = participant(a, SYSTEM.ersService);
+  if (serviceId === undefined || !referral.serviceIds.includes(serviceId))
+    throw new SandboxError(
+      422,
+      'INAPPROPRIATE_VALUE',
+      `service ${serviceId ?? '(none)'} is not on the referral's shortlist`,
+    );
+  const nhs = participant(a, SYSTEM.nhsNumber);
+  if (nhs !== undefined && nhs !== referral.nhsNumber)
+    throw new SandboxError(
+      422,
+      'INAPPROPRIATE_VALUE',
+      'the patient participant is not the referral’s patient',
+    );
+  const slotId = /^Slot\/(\w+)$/.exec(a.slot?.[0]?.reference ?? '')?.[1];
+  const appointmentId = state.newAppointmentId();
+  if (a.status === 'booked') {
+    const service = state.services.get(serviceId);
+    if (service?.kind !== 'DIRECTLY_BOOKABLE')
+      throw new SandboxError(422, 'INVALID_STATE', `service ${serviceId} is not directly bookable`);
+    const slot = slotId === undefined ? undefined : state.slots.get(slotId);
+    if (!slot || slot.serviceId !== serviceId)
+      throw new SandboxError(
+        422,
+        'INAPPROPRIATE_SLOT',
+        `slot ${slotId ?? '(none)'} does not belong to service ${serviceId}`,
+      );
+    if (slot.status !== 'free')
+      throw new SandboxError(422, 'SLOT_NOT_AVAILABLE', `slot ${slot.id} is no longer available`);
+    if (a.start !== undefined && Date.parse(a.start) !== Date.parse(slot.start))
+      throw new SandboxError(422, 'INAPPROPRIATE_SLOT', 'start does not match the slot');
+    slot.status = 'busy';
+    referral.state = 'BOOKED';
+    referral.appointment = {
+      id: appointmentId,
+      status: 'booked',
+      slotId: slot.id,
+      serviceId,
+      start: slot.start,
+      end: slot.end,
+    };
+  } else if (a.status === 'proposed') {
+    const reason = a.reason?.[0]?.coding?.[0]?.code;
+    if (reason === undefined || !DEFER_REASONS.includes(reason))
+      throw new SandboxError(
+        422,
+        'INVALID_CODE',
+        `defer reason must be one of ${DEFER_REASONS.join(', ')}`,
+      );
+    if ((slotId !== undefined) !== (reason === 'SLOT_NOT_AVAILABLE'))
+      throw new SandboxError(
+        422,
+        'INAPPROPRIATE_VALUE',
+        'a slot is given exactly when the reason is SLOT_NOT_AVAILABLE',
+      );
+    if ((a.comment ?? '').length > 1000)
+      throw new SandboxError(422, 'INVALID_VALUE', 'comment is longer than 1000 characters');
+    referral.state = 'DEFERRED_TO_PROVIDER';
+    referral.appointment = { id: appointmentId, status: 'proposed', serviceId, reason };
+  } else {
+    throw new SandboxError(
+      422,
+      'INVALID_CODE',
+      `status must be booked or proposed, not ${a.status ?? '(none)'}`,
+    );
+  }
+  referral.version += 1;
+  const body = {
+    ...a,
+    id: appointmentId,
+    meta: { profile: [ERS_APPOINTMENT, CARE_CONNECT_APPOINTMENT] },
+    created: new Date().toISOString(),
+    incomingReferral: [
+      { reference: `ReferralRequest/${referral.ubrn}/_history/${referral.version}` },
+    ],
+    ...(a.status === 'proposed' ? { slot: undefined } : {}),
+  };
+  return { referral, body };
+}
+
+export function bookingRoutes(state: SandboxState): Router {
+  const r = Router();
+  // A015: free slots of a directly bookable service, paged.
+  r.get('/Slot', allow(state, [ROLE.RC, ROLE.RCA]), (req, res) => {
+    const serviceId = String(req.query['schedule.actor:HealthcareService'] ?? '');
+    if (serviceId === '')
+      throw new SandboxError(
+        400,
+        'MISSING_PARAMETER',
+        'schedule.actor:HealthcareService is required',
+      );
+    const service = state.services.get(serviceId);
+    if (!service) throw new SandboxError(400, 'NO_SUCH_SERVICE', `no service ${serviceId}`);
+    if (service.kind !== 'DIRECTLY_BOOKABLE')
+      throw new SandboxError(400, 'INVALID_STATE', `service ${serviceId} is not directly bookable`);
+    if (req.query['status'] !== undefined && req.query['status'] !== 'free')
+      throw new SandboxError(400, 'INVALID_VALUE', 'status must be free');
+    const count = Number(req.query['_count'] ?? 20);
+    const page = Number(req.query['page'] ?? 1);
+    if (!Number.isInteger(count) || count < 1 || count > 100)
+      throw new SandboxError(400, 'INVALID_VALUE', '_count must be 1–100');
+    const free = [...state.slots.values()].filter(
+      (s) => s.serviceId === serviceId && s.status === 'free',
+    );
+    if (!Number.isInteger(page) || page < 1 || (page > 1 && (page - 1) * count >= free.length))
+      throw new SandboxError(400, 'INVALID_VALUE', 'page is out of range');
+    const entries = free.slice((page - 1) * count, page * count).map((s) => ({
+      resource: {
+        resourceType: 'Slot',
+        id: s.id,
+        schedule: { reference: `Schedule/${serviceId}` },
+        status: 'free',
+        start: s.start,
+        end: s.end,
+      },
+      search: { mode: 'match' },
+    }));
+    res.type('application/fhir+json').json({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: free.length,
+      entry: [
+        ...entries,
+        {
+          resource: {
+            resourceType: 'Schedule',
+            id: serviceId,
+            actor: [{ identifier: { system: SYSTEM.ersService, value: serviceId } }],
+          },
+          search: { mode: 'include' },
+        },
+      ],
+    });
+  });
+  r.post('/Appointment', allow(state, [ROLE.RC, ROLE.RCA]), (req, res) => {
+    const { referral, body } = bookOrDefer(state, req.body as AppointmentBody);
+    res.status(201).set('ETag', `W/"${referral.version}"`).type('application/fhir+json').json(body);
+  });
+  // A022: the provider cancels a booked appointment and will act later.
+  r.post(
+    '/ReferralRequest/:ubrn/\\$ers.cancelAppointmentActionLater',
+    allow(state, [ROLE.SPC, ROLE.SPCA]),
+    (req, res) => {
+      const referral = state.referrals.get(String(req.params['ubrn']));
+      if (!referral)
+        throw new SandboxError(422, 'NO_SUCH_REQUEST', `no referral ${String(req.params['ubrn'])}`);
+      checkVersion(req.get('if-match'), referral.version);
+      // The official example names the operation's profile this way (ENDPOINTS.md §7).
+      const params = parametersOf(
+        req.body,
+        'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-cancelAppointmentActionLater-Operation-1',
+      );
+      const comments = String(param(params, 'comments', true)['valueString'] ?? '');
+      if (comments.length > 2000)
+        throw new SandboxError(422, 'INVALID_VALUE', 'comments is longer than 2000 characters');
+      if (referral.state !== 'BOOKED' || !referral.appointment)
+        throw new SandboxError(
+          422,
+          'INVALID_REQUEST_STATE',
+          `referral is ${referral.state}; only a booked appointment can be cancelled`,
+        );
+      const slot = referral.appointment.slotId
+        ? state.slots.get(referral.appointment.slotId)
+        : undefined;
+      if (slot) slot.status = 'free';
+      referral.appointment.status = 'cancelled';
+      referral.state = 'APPT_CANCELLED_BY_PROVIDER';
+      referral.version += 1;
+      res
+        .status(200)
+        .set('ETag', `W/"${referral.version}"`)
+        .type('application/fhir+json')
+        .json({
+          resourceType: 'ReferralRequest',
+          id: referral.ubrn,
+          meta: { versionId: String(referral.version) },
+        });
+    },
+  );
+  // A008: provider worklists.
+  r.post(
+    '/ReferralRequest/\\$ers.fetchworklist',
+    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA]),
+    (req, res) => {
+      const params = parametersOf(
+        req.body,
+        'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-Parameters-1',
+      );
+      const listType = (
+        param(params, 'listType', true)['valueCodeableConcept'] as
+          { coding?: { code?: string }[] } | undefined
+      )?.coding?.[0]?.code;
+      const wanted =
+        listType === 'REFERRALS_FOR_REVIEW'
+          ? 'AWAITING_TRIAGE'
+          : listType === 'APPOINTMENT_SLOT_ISSUES'
+            ? 'DEFERRED_TO_PROVIDER'
+            : undefined;
+      if (wanted === undefined)
+        throw new SandboxError(
+          422,
+          'INVALID_CODE',
+          `listType ${listType ?? '(none)'} is not a provider worklist`,
+        );
+      const service = (
+        param(params, 'service')?.['valueIdentifier'] as { value?: string } | undefined
+      )?.value;
+      if (service !== undefined && !state.services.has(service))
+        throw new SandboxError(422, 'NO_SUCH_SERVICE', `no service ${service}`);
+      const items = [...state.referrals.values()].filter(
+        (x) => x.state === wanted && (service === undefined || x.serviceIds.includes(service)),
+      );
+      res.type('application/fhir+json').json({
+        resourceType: 'List',
+        meta: {
+          profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-List-1'],
+        },
+        status: 'current',
+        mode: 'snapshot',
+        entry: items.map((x) => ({
+          item: { reference: `ReferralRequest/${x.ubrn}` },
+          extension: [
+            {
+              url: `https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-${listType === 'REFERRALS_FOR_REVIEW' ? 'ReferralsforReview' : 'AppointmentSlotIssues'}-WorkListItem-1`,
+              extension: [
+                {
+                  url: 'priority',
+                  valueCodeableConcept: {
+                    coding: [{ system: CODE_SYSTEM.priority, code: x.priority }],
+                  },
+                },
+                {
+                  url: 'patient',
+                  valueReference: { identifier: { system: SYSTEM.nhsNumber, value: x.nhsNumber } },
+                },
+                {
+                  url: 'service',
+                  valueReference: {
+                    identifier: { system: SYSTEM.ersService, value: x.serviceIds[0] ?? '' },
+                  },
+                },
+                { url: 'referralRequestVersion', valueString: String(x.version) },
+              ],
+            },
+          ],
+        })),
+      });
+    },
+  );
+  return r;
+}

@@ -1,0 +1,205 @@
+import { expect } from 'chai';
+import { ErsClient } from '../../src/ers/client.js';
+import { platformAuth } from '../../src/ers/auth.js';
+import { ErsError } from '../../src/ers/ers-error.js';
+import { OPERATIONS } from '../../src/ers/operations/index.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { officialExample, shapeOf } from '../support/fhir-shape.js';
+
+const as = (businessFunction: string) =>
+  platformAuth({ mode: 'platform', accessToken: 't', businessFunction, odsCode: 'R69' });
+
+describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', () => {
+  let sandbox: RunningSandbox;
+  let referrer: ErsClient;
+  let provider: ErsClient;
+  before(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    const base = `${sandbox.url}/FHIR/STU3`;
+    referrer = new ErsClient({
+      stu3Base: base,
+      auth: as('REFERRING_CLINICIAN'),
+      requestsPerMinute: 60_000,
+      timeoutMs: 2000,
+    });
+    provider = new ErsClient({
+      stu3Base: base,
+      auth: as('SERVICE_PROVIDER_CLINICIAN'),
+      requestsPerMinute: 60_000,
+      timeoutMs: 2000,
+    });
+  });
+  after(() => sandbox.close());
+  beforeEach(() => {
+    sandbox.state.reset();
+  });
+
+  const createDirect = async () =>
+    (
+      await referrer.execute('A011', {
+        nhsNumber: '9912003888',
+        priority: 'ROUTINE',
+        serviceIds: ['10000'],
+      })
+    ).output;
+  const firstSlot = async () => {
+    const bundle = (await referrer.execute('A015', { serviceId: '10000', count: 5 })).resource as {
+      total: number;
+      entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
+    };
+    expect(bundle.total).to.equal(40);
+    const slot = bundle.entry.find((e) => e.resource.resourceType === 'Slot')!.resource;
+    return slot;
+  };
+
+  it('builds A016 book and defer bodies of the shape of the official examples', () => {
+    const book = OPERATIONS.A016.build(
+      OPERATIONS.A016.input.parse({
+        ubrn: '000000070002',
+        version: '3',
+        serviceId: '70000',
+        nhsNumber: '9401130264',
+        action: 'book',
+        slotId: '228385',
+        start: '2021-02-09T09:00:00.000Z',
+        end: '2021-02-09T09:30:00.000Z',
+      }),
+    );
+    const official = shapeOf(officialExample('A016_Request_BOOK.json'));
+    expect(shapeOf(book.body).paths).to.include.members(
+      official.paths.filter((p) => !p.startsWith('participant.actor.identifier.value')),
+    );
+    const defer = OPERATIONS.A016.build(
+      OPERATIONS.A016.input.parse({
+        ubrn: '000000070004',
+        version: '3',
+        serviceId: '70000',
+        nhsNumber: '9401130264',
+        action: 'defer',
+        deferReason: 'SLOT_NOT_AVAILABLE',
+        slotId: '228340',
+        comment: 'Comment',
+      }),
+    );
+    expect(shapeOf(defer.body)).to.deep.equal(shapeOf(officialExample('A016_Request_DEFER.json')));
+    const a022 = OPERATIONS.A022.build(
+      OPERATIONS.A022.input.parse({
+        ubrn: '000000070001',
+        version: '11',
+        comments: 'Send to another service',
+        priority: 'TWO_WEEK_WAIT',
+      }),
+    );
+    // Provider attachments (providerAttachmentFile) are not built yet; the rest matches.
+    const a022Official = shapeOf(officialExample('A022_Request.json'));
+    expect(shapeOf(a022.body).profiles).to.deep.equal(
+      a022Official.profiles.filter((p) => p.endsWith('Operation-1')),
+    );
+    expect(a022Official.parameterNames.filter((n) => n !== 'providerAttachmentFile')).to.deep.equal(
+      shapeOf(a022.body).parameterNames,
+    );
+  });
+
+  it('books the first free slot, which is then gone, and the provider cancels it (A015, A016, A022)', async () => {
+    const { ubrn, version } = await createDirect();
+    const slot = await firstSlot();
+    const booked = await referrer.execute('A016', {
+      ubrn,
+      version,
+      serviceId: '10000',
+      nhsNumber: '9912003888',
+      action: 'book',
+      slotId: slot.id,
+      start: slot.start,
+      end: slot.end,
+    });
+    expect(booked.status).to.equal(201);
+    expect(sandbox.state.referrals.get(ubrn!)?.state).to.equal('BOOKED');
+    expect(
+      ((await referrer.execute('A015', { serviceId: '10000' })).resource as { total: number })
+        .total,
+    ).to.equal(39);
+    const again = await referrer
+      .execute('A016', {
+        ubrn,
+        version: '2',
+        serviceId: '10000',
+        nhsNumber: '9912003888',
+        action: 'book',
+        slotId: slot.id,
+        start: slot.start,
+        end: slot.end,
+      })
+      .catch((e: unknown) => e);
+    expect((again as ErsError).ersCodes).to.deep.equal(['INVALID_REQUEST_STATE']);
+    await provider.execute('A022', { ubrn, version: '2', comments: 'Clinic cancelled' });
+    expect(sandbox.state.referrals.get(ubrn!)?.state).to.equal('APPT_CANCELLED_BY_PROVIDER');
+    expect(sandbox.state.slots.get(slot.id)?.status).to.equal('free');
+  });
+
+  it('refuses a stale version (409, transient) and a slot that is not free', async () => {
+    const { ubrn } = await createDirect();
+    const slot = await firstSlot();
+    const stale = (await referrer
+      .execute('A016', {
+        ubrn,
+        version: '7',
+        serviceId: '10000',
+        nhsNumber: '9912003888',
+        action: 'book',
+        slotId: slot.id,
+        start: slot.start,
+        end: slot.end,
+      })
+      .catch((e: unknown) => e)) as ErsError;
+    expect(stale.status).to.equal(409);
+    expect(stale.retry).to.equal('transient');
+    sandbox.state.slots.get(slot.id)!.status = 'busy';
+    const taken = (await referrer
+      .execute('A016', {
+        ubrn,
+        version: '1',
+        serviceId: '10000',
+        nhsNumber: '9912003888',
+        action: 'book',
+        slotId: slot.id,
+        start: slot.start,
+        end: slot.end,
+      })
+      .catch((e: unknown) => e)) as ErsError;
+    expect(taken.ersCodes).to.deep.equal(['SLOT_NOT_AVAILABLE']);
+  });
+
+  it('defers to the provider and lists the referral on the slot-issues worklist (A008)', async () => {
+    const { ubrn, version } = await createDirect();
+    await referrer.execute('A016', {
+      ubrn,
+      version,
+      serviceId: '10000',
+      nhsNumber: '9912003888',
+      action: 'defer',
+      deferReason: 'NO_SLOTS_AT_SERVICE',
+    });
+    const list = (
+      await provider.execute('A008', { listType: 'APPOINTMENT_SLOT_ISSUES', serviceId: '10000' })
+    ).resource as { entry: { item: { reference: string } }[] };
+    expect(list.entry.map((e) => e.item.reference)).to.deep.equal([`ReferralRequest/${ubrn}`]);
+    const official = shapeOf(officialExample('A008_Response.json'));
+    expect(shapeOf(list).profiles).to.include.members(
+      official.profiles.filter((p) => p.includes('FetchWorklist')),
+    );
+  });
+
+  it('lists referrals awaiting triage for review (A008 REFERRALS_FOR_REVIEW)', async () => {
+    const { ubrn } = (
+      await referrer.execute('A021', {
+        nhsNumber: '9912003888',
+        priority: 'URGENT',
+        serviceIds: ['12000'],
+      })
+    ).output;
+    const list = (await provider.execute('A008', { listType: 'REFERRALS_FOR_REVIEW' }))
+      .resource as { entry: { item: { reference: string } }[] };
+    expect(list.entry.map((e) => e.item.reference)).to.include(`ReferralRequest/${ubrn}`);
+  });
+});
