@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fill } from './placeholders.js';
@@ -14,6 +15,16 @@ export const FONT_DIR = join(
   'assets',
   'fonts',
 );
+
+/** Read once per process (1.4 MB); pdfkit still parses them per document. */
+let fontBytes: { regular: Buffer; bold: Buffer } | undefined;
+function fonts(): { regular: Buffer; bold: Buffer } {
+  fontBytes ??= {
+    regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')),
+    bold: readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
+  };
+  return fontBytes;
+}
 
 export interface RenderOptions {
   /** The letter date and the PDF CreationDate/ModDate: fixing it makes the bytes reproducible. */
@@ -55,8 +66,8 @@ export async function renderTemplate(
     doc.on('error', reject);
   });
   try {
-    doc.registerFont(FONT.regular, join(FONT_DIR, 'DejaVuSans.ttf'));
-    doc.registerFont(FONT.bold, join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
+    doc.registerFont(FONT.regular, fonts().regular);
+    doc.registerFont(FONT.bold, fonts().bold);
     doc.addPage();
     drawHeader(doc, template, data, at);
     drawAddressAndDate(doc, template, data, at, options.now);
