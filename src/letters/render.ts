@@ -96,8 +96,10 @@ function drawHeader(doc: PDFKit.PDFDocument, t: LetterTemplate, data: unknown, a
   // The organisation name gets most of the band: trust names are long (two lines at most).
   const content = doc.page.width - left - right;
   const nameWidth = content * 0.64;
+  const logoWidth = t.header.logo === undefined ? 0 : 60;
+  if (t.header.logo !== undefined) doc.image(t.header.logo, left, 20, { fit: [52, 56] });
   doc.fillColor('#FFFFFF').font(FONT.bold).fontSize(SIZE.org);
-  doc.text(org, left, 26, { width: nameWidth });
+  doc.text(org, left + logoWidth, 26, { width: nameWidth - logoWidth });
   doc.font(FONT.regular).fontSize(SIZE.small);
   doc.text(address.join('\n'), left + nameWidth, 28, {
     width: content - nameWidth,

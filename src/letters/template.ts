@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { EngineError } from '../engine/errors.js';
@@ -59,6 +61,11 @@ export const letterTemplateSchema = z.strictObject({
     organisation: text,
     address: z.array(text).default([]),
     colour: colour.default('#005EB8'),
+    /** PNG or JPEG, relative to the template file; drawn at the left of the band. */
+    logo: z
+      .string()
+      .regex(/\.(png|jpe?g)$/i, 'logo must be a .png or .jpg file')
+      .optional(),
   }),
   recipient: z.array(text).default([]),
   date: text.optional(),
@@ -85,7 +92,18 @@ export function parseLetterTemplate(source: string, file: string): LetterTemplat
   if (yamlError !== undefined)
     throw invalid(file, lineCounter.linePos(yamlError.pos[0]).line, yamlError.message);
   const result = letterTemplateSchema.safeParse(doc.toJS() as unknown);
-  if (result.success) return { ...result.data, file };
+  if (result.success) {
+    const logo = result.data.header.logo;
+    if (logo === undefined) return { ...result.data, file };
+    const logoFile = resolve(dirname(file), logo);
+    if (!existsSync(logoFile))
+      throw invalid(
+        file,
+        lineOf(doc, lineCounter, ['header', 'logo']),
+        `header.logo: no file ${logo}`,
+      );
+    return { ...result.data, header: { ...result.data.header, logo: logoFile }, file };
+  }
   const problems = result.error.issues.map((issue) => {
     // An unknown key is reported on its own line, not on the mapping that holds it.
     const path = [

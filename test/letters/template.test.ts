@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from '../../src/engine/errors.js';
-import { loadLetterTemplate } from '../../src/letters/index.js';
+import { loadLetterTemplate, renderLetter } from '../../src/letters/index.js';
+import { NOW, pdfPages } from './pdf-text.js';
 
 const GOOD = `id: test-letter
 title: A letter
@@ -76,5 +77,24 @@ describe('letters: template validation', () => {
     expect(error.message).to.match(
       /bad\.yaml:10: blocks\.1\.columns: a table needs at least one column/,
     );
+  });
+});
+
+describe('letters: header logo', () => {
+  it('draws a logo given relative to the template file as an image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'letter-logo-'));
+    copyFileSync('samples/letters/triage-summary.png', join(dir, 'logo.png'));
+    const file = join(dir, 'logo.yaml');
+    writeFileSync(file, GOOD.replace('  organisation:', '  logo: logo.png\n  organisation:'));
+    const pdf = await renderLetter(file, { org: 'Trust', name: 'Siân' }, { now: NOW });
+    expect(pdf.includes('/Subtype /Image')).to.equal(true);
+    expect(pdfPages(pdf)[0]).to.include('Hello Siân');
+  });
+
+  it('reports a logo file that does not exist on its line', async () => {
+    const error = await errorOf(
+      GOOD.replace('  organisation:', '  logo: missing.png\n  organisation:'),
+    );
+    expect(error.message).to.match(/bad\.yaml:4: header\.logo: no file missing\.png/);
   });
 });
