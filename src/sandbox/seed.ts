@@ -22,7 +22,7 @@ export interface Seed {
 }
 
 export const DEFAULT_SEED: Seed = {
-  patients: ['9912003888', '9462979626', '9401130264', '9190000000'],
+  patients: ['9912003888', '9912003896', '9462979626', '9401130264', '9190000000'],
   services: [
     {
       id: '10000',
@@ -78,6 +78,13 @@ export const DEFAULT_SEED: Seed = {
       name: 'Sleep Medicine Clinic (example A011)',
       kind: 'DIRECTLY_BOOKABLE',
       specialty: 'SLEEP_MEDICINE',
+      ods: 'R68',
+    },
+    {
+      id: '90637',
+      name: 'Heart Failure Clinic',
+      kind: 'DIRECTLY_BOOKABLE',
+      specialty: 'CARDIOLOGY',
       ods: 'R68',
     },
   ],
