@@ -159,7 +159,10 @@ export class ErsClient {
       etag,
       location,
       transactionId,
-      output: outputOf(resource, etag, location),
+      output: {
+        ...outputOf(resource, etag, location),
+        ...fileNameOf(response.headers.get('content-disposition')),
+      },
     };
   }
 
@@ -208,6 +211,12 @@ function auditTypeOf(id: string): string {
     default:
       return `API ${id}`;
   }
+}
+
+/** The file name of a PDF or attachment answer (Content-Disposition), for letters and files. */
+function fileNameOf(disposition: string | null): Record<string, string> {
+  const name = /filename="([^"]+)"/.exec(disposition ?? '')?.[1];
+  return name === undefined ? {} : { fileName: name };
 }
 
 function outputOf(

@@ -4,6 +4,7 @@ import { FaultInjector } from './faults.js';
 import { operationOutcome, SandboxError } from './outcome.js';
 import { binaryRoutes } from './routes/binary.js';
 import { bookingRoutes } from './routes/booking.js';
+import { letterRoutes } from './routes/letter.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
 import { DEFAULT_SEED, type Seed } from './seed.js';
@@ -83,6 +84,7 @@ export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
       prefix,
       flavour(name),
       bookingRoutes(state),
+      letterRoutes(state),
       referralRoutes(state),
       binaryRoutes(state),
     );

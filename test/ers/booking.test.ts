@@ -203,3 +203,58 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
     expect(list.entry.map((e) => e.item.reference)).to.include(`ReferralRequest/${ubrn}`);
   });
 });
+
+describe('ers + sandbox: A019 patient letter', () => {
+  let sandbox: RunningSandbox;
+  let referrer: ErsClient;
+  before(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    referrer = new ErsClient({
+      stu3Base: `${sandbox.url}/FHIR/STU3`,
+      auth: as('REFERRING_CLINICIAN'),
+      requestsPerMinute: 60_000,
+      timeoutMs: 10_000,
+    });
+  });
+  after(() => sandbox.close());
+
+  it('returns a real PDF for an unbooked referral and names the file', async () => {
+    const { ubrn } = (
+      await referrer.execute('A011', {
+        nhsNumber: '9912003888',
+        priority: 'ROUTINE',
+        serviceIds: ['10000'],
+      })
+    ).output;
+    const letter = await referrer.execute('A019', { ubrn });
+    expect(letter.bytes?.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect(letter.output['fileName']).to.match(
+      new RegExp(`^${ubrn!}_Appointment_Request_\\d{14}\\.pdf$`),
+    );
+  });
+
+  it('refuses the letter for a booked referral with INVALID_REQUEST_STATE', async () => {
+    const { ubrn, version } = (
+      await referrer.execute('A011', {
+        nhsNumber: '9912003888',
+        priority: 'ROUTINE',
+        serviceIds: ['10000'],
+      })
+    ).output;
+    const slot = [...sandbox.state.slots.values()].find(
+      (s) => s.serviceId === '10000' && s.status === 'free',
+    )!;
+    await referrer.execute('A016', {
+      ubrn,
+      version,
+      serviceId: '10000',
+      nhsNumber: '9912003888',
+      action: 'book',
+      slotId: slot.id,
+      start: slot.start,
+      end: slot.end,
+    });
+    const error = (await referrer.execute('A019', { ubrn }).catch((e: unknown) => e)) as ErsError;
+    expect(error.ersCodes).to.deep.equal(['INVALID_REQUEST_STATE']);
+  });
+});

@@ -4,10 +4,12 @@ import { CreateReferralInputSchema, createReferralRequest } from './create-refer
 import {
   AcceptReferralInputSchema,
   MaintainLetterInputSchema,
+  PatientLetterInputSchema,
   RejectReferralInputSchema,
   RetrieveReferralInputSchema,
   acceptReferralRequest,
   maintainLetterRequest,
+  patientLetterRequest,
   rejectReferralRequest,
   retrieveReferralRequest,
 } from './referral-actions.js';
@@ -81,6 +83,12 @@ export const OPERATIONS = {
     name: 'Book or defer',
     input: BookOrDeferInputSchema,
     build: bookOrDeferRequest,
+  }),
+  A019: op({
+    id: 'A019',
+    name: 'Generate patient letter',
+    input: PatientLetterInputSchema,
+    build: patientLetterRequest,
   }),
   A020: op({ id: 'A020', name: 'Upload file', input: UploadInputSchema, build: uploadRequest }),
   A021: op({

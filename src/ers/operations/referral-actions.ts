@@ -106,3 +106,14 @@ export const maintainLetterRequest = (
   },
   expect: 'fhir',
 });
+
+/** A019: the patient letter (PDF) for an unbooked referral. */
+export const PatientLetterInputSchema = z.object({ ubrn }).strict();
+export const patientLetterRequest = (
+  i: z.infer<typeof PatientLetterInputSchema>,
+): OperationRequest => ({
+  method: 'POST',
+  path: `/ReferralRequest/${i.ubrn}/$ers.generatePatientLetter`,
+  headers: { Accept: 'application/pdf' },
+  expect: 'binary',
+});
