@@ -11,3 +11,4 @@ import './ers/provider.js';
 import './destinations/ers/index.js';
 import './mapping/index.js';
 import './destinations/reply/index.js';
+import './destinations/letter/index.js';
