@@ -8,6 +8,7 @@ import { register as registerSend } from './commands/send.js';
 import { register as registerHl7 } from './commands/hl7.js';
 import { register as registerMapping } from './commands/mapping.js';
 import { register as registerLetters } from './commands/letters.js';
+import { register as registerSandbox } from './commands/sandbox.js';
 
 const program = new Command()
   .name('ers-bridge')
@@ -25,6 +26,7 @@ for (const register of [
   registerHl7,
   registerMapping,
   registerLetters,
+  registerSandbox,
   registerUsers,
 ])
   register(program);
