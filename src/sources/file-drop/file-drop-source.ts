@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EngineError } from '../../engine/errors.js';
 import type {
   PluginFactoryContext,
@@ -11,6 +11,13 @@ import type {
 import { storeFileRecords, sha256File } from './read-file.js';
 import { isIgnored, processedName, type FileDropConfig } from './schema.js';
 import { isStable, observe, type Seen } from './stability.js';
+
+/** Someone watching error/ on the share never sees a half-written report. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
 
 /**
  * Watches a share folder by polling. A complete file is claimed by renaming it into processing/
@@ -43,7 +50,7 @@ export function createFileDropSource(
     // The name is ours to log; the content never is.
     log.warn({ file: name, reason, code: 'SOURCE_PATH_REFUSED' }, 'file refused');
     await rename(join(folder, name), join(dirs.error, name)).catch(() => undefined);
-    await writeFile(
+    await writeAtomically(
       join(dirs.error, `${name}.errors.csv`),
       `row,column,value,reason\r\nfile,,,"${reason.replace(/"/g, '""')}"\r\n`,
     ).catch(() => undefined);
@@ -97,13 +104,13 @@ export function createFileDropSource(
       );
       // The original moves first, so whoever sees the report finds the file beside it.
       await rename(path, join(dirs.error, name));
-      await writeFile(
+      await writeAtomically(
         join(dirs.error, `${name}.errors.csv`),
         'row,column,value,reason\r\nfile,,,already processed: every record of this content was stored before\r\n',
       );
     } else if (outcome.report !== null) {
       await rename(path, join(dirs.error, name));
-      await writeFile(join(dirs.error, `${name}.errors.csv`), outcome.report);
+      await writeAtomically(join(dirs.error, `${name}.errors.csv`), outcome.report);
       log.warn(
         { file: name, stored: outcome.stored, problems: outcome.problems.length },
         'file stored with problems; report written',
