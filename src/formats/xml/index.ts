@@ -31,8 +31,7 @@ export async function splitXml(text: string, splitElement: string | undefined): 
   }
   if (splitElement === undefined) return [text];
   const [rootName, root] = Object.entries(doc)[0] ?? [];
-  const items = ((root as Record<string, unknown[]> | undefined)?.[splitElement] ??
-    []) as unknown[];
+  const items = (root as Record<string, unknown[]> | undefined)?.[splitElement] ?? [];
   if (rootName === undefined || items.length === 0) {
     throw new EngineError(
       'FORMAT_UNPARSEABLE',

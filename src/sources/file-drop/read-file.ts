@@ -42,7 +42,10 @@ export async function storeFileRecords(
   const sender = `file:${config.folder}`;
   const keep = async (messages: Message[]): Promise<void> => {
     const results = await ctx.receiveMany(messages);
-    for (const r of results) r.duplicateOf ? alreadyStored++ : stored++;
+    for (const r of results) {
+      if (r.duplicateOf) alreadyStored++;
+      else stored++;
+    }
     await progress(stored + alreadyStored);
   };
   const base = { sender, sourceMeta: { file: name, sha256: hash } };
