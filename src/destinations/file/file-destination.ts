@@ -42,6 +42,51 @@ export function contentFor(config: FileDestinationConfig, ctx: DestinationContex
   }
 }
 
+/** The outputs of earlier destinations (ubrn, version…), merged, for names and letters. */
+export function previousOutputs(previous: DestinationContext['previous']): Record<string, unknown> {
+  return Object.assign({}, ...Object.values(previous).map((r) => r.output ?? {})) as Record<
+    string,
+    unknown
+  >;
+}
+
+const stringOutputs = (previous: DestinationContext['previous']): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(previousOutputs(previous)).filter(([, v]) => typeof v === 'string'),
+  ) as Record<string, string>;
+
+/**
+ * Writes `bytes` as `folder/name` so that nobody ever sees a partial file: a temp file in the
+ * same folder, fsync, then rename. Fails as DEST_UNAVAILABLE (retried) when the folder cannot
+ * be written.
+ */
+export async function writeFileAtomically(
+  folder: string,
+  name: string,
+  bytes: Buffer,
+): Promise<string> {
+  const target = join(folder, name);
+  const temp = join(folder, `.${name}.${process.pid}.tmp`);
+  try {
+    await mkdir(folder, { recursive: true });
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    throw new EngineError(
+      'DEST_UNAVAILABLE',
+      `cannot write to ${folder}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return target;
+}
+
 export function createFileDestination(
   config: FileDestinationConfig,
   factory: PluginFactoryContext,
@@ -53,39 +98,14 @@ export function createFileDestination(
     // The same message always writes the same bytes to the same name, atomically.
     safeToRepeat: true,
     async send(ctx) {
-      const outputs = Object.assign(
-        {},
-        ...Object.values(ctx.previous).map((r) => r.output ?? {}),
-      ) as Record<string, unknown>;
-      const values = Object.fromEntries(
-        Object.entries(outputs).filter(([, v]) => typeof v === 'string'),
-      ) as Record<string, string>;
       const name = fileNameFor(config.fileName, {
-        ...values,
+        ...stringOutputs(ctx.previous),
         channel: ctx.channelId,
         id: String(ctx.message.id),
         controlId: ctx.message.controlId ?? '',
         date: new Date(ctx.now).toISOString().slice(0, 10),
       });
-      const target = join(folder, name);
-      const temp = join(folder, `.${name}.${process.pid}.tmp`);
-      try {
-        await mkdir(folder, { recursive: true });
-        const handle = await open(temp, 'w');
-        try {
-          await handle.writeFile(contentFor(config, ctx));
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, target);
-      } catch (error) {
-        throw new EngineError(
-          'DEST_UNAVAILABLE',
-          `cannot write to ${folder}: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
+      const target = await writeFileAtomically(folder, name, contentFor(config, ctx));
       return { output: { file: target } };
     },
   };
