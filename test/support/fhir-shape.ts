@@ -51,9 +51,6 @@ export function shapeOf(value: unknown): Shape {
 
 export function officialExample(name: string): unknown {
   return JSON.parse(
-    readFileSync(
-      join(import.meta.dirname, '..', '..', '..', 'shared', 'ers', 'examples', name),
-      'utf8',
-    ),
+    readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ers-examples', name), 'utf8'),
   );
 }
