@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '**/*.cjs', 'bin/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', '**/*.cjs', '**/*.mjs', 'bin/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

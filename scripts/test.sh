@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README and CI): installs what the tests need on a fresh Debian machine —
 # PostgreSQL, Chromium, poppler-utils from Debian; the npm packages from the lock file — then
-# type-checks and runs every test. Safe to run again: it installs only what is missing.
+# type-checks, lints, checks formatting and runs every test. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +26,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
-echo "type-checking (tsc --noEmit)"
+echo "type-checking (tsc --noEmit), linting (eslint), checking formatting (prettier)"
 npx tsc --noEmit
+npx eslint .
+npx prettier --check . >/dev/null
 echo "running tests"
 npx mocha "$@"

@@ -57,12 +57,11 @@ export class FaultInjector {
         return;
       }
       if (fault?.drop === 'after') {
-        const end = res.end.bind(res);
+        // The handler applies the request; the answer is then lost, as when a connection drops.
         res.end = ((..._args: unknown[]) => {
           req.socket.destroy();
           return res;
         }) as typeof res.end;
-        void end;
       } else if (fault?.status !== undefined) {
         if (fault.retryAfterSeconds !== undefined)
           res.set('Retry-After', String(fault.retryAfterSeconds));

@@ -1,4 +1,5 @@
 // sandbox: a local simulator of the e-RS FHIR STU3 API (both path flavours), for tests and trials.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxApp, type SandboxApp } from './app.js';
 import type { Seed } from './seed.js';
@@ -13,7 +14,7 @@ export async function startSandbox(
 ): Promise<RunningSandbox> {
   const sandbox = createSandboxApp(options.seed ? { seed: options.seed } : {});
   const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = sandbox.app.listen(options.port ?? 0, host, () => {
       resolve(s);
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ErsClient } from '../../src/ers/client.js';
 import { platformAuth } from '../../src/ers/auth.js';
-import { ErsError } from '../../src/ers/ers-error.js';
+import type { ErsError } from '../../src/ers/ers-error.js';
 import { OPERATIONS } from '../../src/ers/operations/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { officialExample, shapeOf } from '../support/fhir-shape.js';

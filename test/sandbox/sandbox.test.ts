@@ -80,7 +80,9 @@ describe('sandbox: e-RS simulator driven by fhir-kit-client', () => {
     const read = (await referrer.read({
       resourceType: 'ReferralRequest',
       id: String(created['id']),
-    })) as unknown as { extension: { url: string; extension?: { valueCoding: { code: string } }[] }[] };
+    })) as unknown as {
+      extension: { url: string; extension?: { valueCoding: { code: string } }[] }[];
+    };
     const state = read.extension.find((e) => e.url.endsWith('Extension-eRS-ReferralState-1'))
       ?.extension?.[0]?.valueCoding.code;
     expect(state).to.equal('NOT_BOOKED');
@@ -261,7 +263,11 @@ describe('sandbox: e-RS simulator driven by fhir-kit-client', () => {
     expect(select.status).to.equal(200);
     const ubrn = String((await createTriage())['id']);
     expect(
-      ((await classic.read({ resourceType: 'ReferralRequest', id: ubrn })) as unknown as { id: string }).id,
+      (
+        (await classic.read({ resourceType: 'ReferralRequest', id: ubrn })) as unknown as {
+          id: string;
+        }
+      ).id,
     ).to.equal(ubrn);
     expect(
       (

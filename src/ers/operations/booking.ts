@@ -36,8 +36,8 @@ export const BookOrDeferInputSchema = z
       .refine(isValidNhsNumber, 'is not a valid NHS number (modulus 11 check digit)'),
     action: z.enum(['book', 'defer']),
     slotId: z.string().regex(/^\w+$/).optional(),
-    start: z.string().datetime({ offset: true }).optional(),
-    end: z.string().datetime({ offset: true }).optional(),
+    start: z.iso.datetime({ offset: true }).optional(),
+    end: z.iso.datetime({ offset: true }).optional(),
     deferReason: z
       .enum(['NO_SLOTS_AT_SERVICE', 'SLOT_NOT_AVAILABLE', 'BOOKING_ATTEMPT_PROBLEM'])
       .optional(),

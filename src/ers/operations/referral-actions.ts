@@ -77,7 +77,7 @@ export const MaintainLetterInputSchema = z
           .strict(),
       )
       .min(1),
-    indexed: z.string().datetime({ offset: true }),
+    indexed: z.iso.datetime({ offset: true }),
   })
   .strict();
 export const maintainLetterRequest = (

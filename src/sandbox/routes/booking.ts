@@ -3,7 +3,9 @@ import { CODE_SYSTEM, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import type { Referral, SandboxState } from '../state.js';
-import { checkVersion, param, parametersOf } from './parameters.js';
+import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
+
+const queryString = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 const CARE_CONNECT_APPOINTMENT =
   'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1';
@@ -140,7 +142,7 @@ export function bookingRoutes(state: SandboxState): Router {
   const r = Router();
   // A015: free slots of a directly bookable service, paged.
   r.get('/Slot', allow(state, [ROLE.RC, ROLE.RCA]), (req, res) => {
-    const serviceId = String(req.query['schedule.actor:HealthcareService'] ?? '');
+    const serviceId = queryString(req.query['schedule.actor:HealthcareService']);
     if (serviceId === '')
       throw new SandboxError(
         400,
@@ -208,7 +210,7 @@ export function bookingRoutes(state: SandboxState): Router {
         req.body,
         'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-cancelAppointmentActionLater-Operation-1',
       );
-      const comments = String(param(params, 'comments', true)['valueString'] ?? '');
+      const comments = stringValue(param(params, 'comments', true)['valueString']);
       if (comments.length > 2000)
         throw new SandboxError(422, 'INVALID_VALUE', 'comments is longer than 2000 characters');
       if (referral.state !== 'BOOKED' || !referral.appointment)

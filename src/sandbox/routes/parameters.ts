@@ -49,3 +49,6 @@ export function checkVersion(header: string | undefined, current: number): void 
   if (Number(v) !== current)
     throw new SandboxError(409, 'VERSION_CONFLICT', `version ${v} is not the latest (${current})`);
 }
+
+/** A parameter's valueString, or '' when absent or not a string. */
+export const stringValue = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -4,7 +4,7 @@ import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import { referralResource } from '../referral-resource.js';
 import type { Referral, SandboxState } from '../state.js';
-import { checkVersion, param, parametersOf, type Parameter } from './parameters.js';
+import { checkVersion, param, parametersOf, stringValue, type Parameter } from './parameters.js';
 
 const REFERRER = [ROLE.RC, ROLE.RCA];
 const PROVIDER = [ROLE.SPC, ROLE.SPCA];
@@ -146,7 +146,7 @@ export function referralRoutes(state: SandboxState): Router {
     const reason =
       (param(params, 'rejectionReason', true)['valueCoding'] as { code?: string } | undefined)
         ?.code ?? '';
-    const comments = String(param(params, 'rejectionComments', true)['valueString'] ?? '');
+    const comments = stringValue(param(params, 'rejectionComments', true)['valueString']);
     if (comments.length > 2000)
       throw new SandboxError(
         422,

@@ -44,7 +44,7 @@ export function sessionRoutes(state: SandboxState): Router {
     res.status(201).json(view(key, body.token, null));
   });
   r.put('/v1/ProfessionalSession/:key', (req, res) => {
-    const session = state.sessions.get(String(req.params['key']));
+    const session = state.sessions.get(req.params['key']);
     if (!session || req.get('http_x_session_key') !== session.key)
       throw new SandboxError(401, 'NO_ACCESS', 'no such session', 'login');
     const body = req.body as
@@ -69,7 +69,7 @@ export function sessionRoutes(state: SandboxState): Router {
     res.status(200).json(view(session.key, body?.token ?? '', session.permission));
   });
   r.delete('/v1/ProfessionalSession/:key', (req, res) => {
-    if (!state.sessions.delete(String(req.params['key'])))
+    if (!state.sessions.delete(req.params['key']))
       throw new SandboxError(401, 'NO_ACCESS', 'no such session', 'login');
     res.status(204).end();
   });

@@ -51,9 +51,13 @@ describe('destinations/ers: JSON logical inputs to the embedded sandbox through 
     );
     expect((await running.store.listErsAudit({})).map((a) => a.endpoint)).to.deep.equal(['A021']);
     const processed = await registry.getSingleMetricAsString('ers_bridge_messages_processed_total');
-    expect(processed).to.match(/ers_bridge_messages_processed_total\{channel="json-to-ers",status="SENT"\} [1-9]/);
+    expect(processed).to.match(
+      /ers_bridge_messages_processed_total\{channel="json-to-ers",status="SENT"\} [1-9]/,
+    );
     const calls = await registry.getSingleMetricAsString('ers_bridge_ers_call_duration_seconds');
-    expect(calls).to.match(/ers_bridge_ers_call_duration_seconds_count\{endpoint="A021",outcome="ok"\} [1-9]/);
+    expect(calls).to.match(
+      /ers_bridge_ers_call_duration_seconds_count\{endpoint="A021",outcome="ok"\} [1-9]/,
+    );
   });
 
   it('puts a refusal by e-RS in ERROR with the eRS code, without retrying', async () => {
