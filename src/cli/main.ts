@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { register as registerStart } from './commands/start.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerMessages } from './commands/messages.js';
+import { register as registerAudit } from './commands/audit.js';
 import { register as registerUsers } from './commands/users.js';
 import { register as registerSend } from './commands/send.js';
 import { register as registerHl7 } from './commands/hl7.js';
@@ -22,6 +23,7 @@ for (const register of [
   registerStart,
   registerValidate,
   registerMessages,
+  registerAudit,
   registerSend,
   registerHl7,
   registerMapping,
