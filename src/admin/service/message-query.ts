@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { EngineError } from '../../engine/errors.js';
 import { MessageStatus, type MessageFilter } from '../../store/types.js';
+import { hashSearchValue } from '../../store/search-keys.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -52,7 +52,7 @@ export function nhsNumberHash(input: string): string {
   if (!/^\d{10}$/.test(digits)) {
     throw new EngineError('ADMIN_BAD_REQUEST', 'An NHS number has 10 digits.', { at: 'nhsNumber' });
   }
-  return createHash('sha256').update(digits).digest('hex');
+  return hashSearchValue(digits);
 }
 
 function parseTime(value: string, field: string): number {

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { compileHl7Path, type Hl7Message, type Hl7Path } from '../../formats/hl7v2/index.js';
 import type { MllpSourceConfig } from './schema.js';
+import { hashSearchValue } from '../../store/search-keys.js';
 
-/** SHA-256 hex of an identifier with spaces removed (`999 123 4564` and `9991234564` agree). */
-export function hashIdentifier(value: string): string {
-  return createHash('sha256').update(value.replace(/\s+/g, '')).digest('hex');
-}
+/** The search-key hash shared with the admin search (see src/store/search-keys.ts). */
+export const hashIdentifier = hashSearchValue;
 
 export interface MessageFacts {
   readonly sender: string;
