@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  channelFiles,
   formatFailures,
   loadChannelFile,
   loadChannels,
@@ -148,7 +149,6 @@ export class Engine implements EngineControl {
 
   /** Reloads every channel file; files that vanished stop their channel. */
   async reloadAll(actor: string): Promise<ReloadOutcome> {
-    const { channelFiles } = await import('../config/load-channels.js');
     const files = channelFiles(this.options.configDir);
     const errors: string[] = [];
     for (const file of files) errors.push(...(await this.reloadFile(file, actor)).errors);

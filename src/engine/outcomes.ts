@@ -21,6 +21,11 @@ export class OutcomeWaiters {
     });
   }
 
+  /** Whether anyone waits for this message, so the outcome is only read when it is wanted. */
+  isWaitedFor(id: number): boolean {
+    return this.waiting.has(id);
+  }
+
   settle(outcome: MessageOutcome): void {
     for (const resolve of [...(this.waiting.get(outcome.id) ?? [])]) resolve(outcome);
   }

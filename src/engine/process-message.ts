@@ -283,12 +283,13 @@ async function finish(
     actor: deps.owner,
     leaseOwner: deps.owner,
   });
-  if (ok) messagesProcessed.inc({ channel: message.channel, status: t.to });
   if (!ok) {
     lostLease(deps.logger);
     return;
   }
-  if (t.to === 'QUEUED') return;
+  messagesProcessed.inc({ channel: message.channel, status: t.to });
+  // Reading the outcome back costs a query per message: only when a source waits for it.
+  if (t.to === 'QUEUED' || !deps.outcomes.isWaitedFor(message.id)) return;
   const stored = await deps.store.get(message.id);
   if (stored) {
     deps.outcomes.settle({

@@ -18,6 +18,8 @@ export interface ErsClientOptions {
 
 export interface ErsResult {
   readonly operation: string;
+  /** What was sent (method, path, FHIR body), as built from the logical inputs. */
+  readonly request: OperationRequest;
   readonly status: number;
   readonly resource: Record<string, unknown> | undefined;
   readonly bytes: Buffer | undefined;
@@ -153,6 +155,7 @@ export class ErsClient {
     const location = response.headers.get('location') ?? undefined;
     return {
       operation: id,
+      request,
       status: response.status,
       resource,
       bytes,

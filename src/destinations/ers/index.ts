@@ -51,8 +51,8 @@ destinations.register({
           'e-RS is not configured: enable the sandbox or set settings.ers.baseUrl and auth',
         );
       const { operation, input } = operationFor(config, ctx);
-      const request = client.prepare(operation, input);
       const result = await client.execute(operation, input, { signal: ctx.signal });
+      const { request } = result;
       return {
         request: { method: request.method, path: request.path, body: request.body ?? null },
         response: {

@@ -5,8 +5,6 @@ import { SandboxError } from '../outcome.js';
 import type { Referral, SandboxState } from '../state.js';
 import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
 
-const queryString = (v: unknown): string => (typeof v === 'string' ? v : '');
-
 const CARE_CONNECT_APPOINTMENT =
   'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1';
 const ERS_APPOINTMENT = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Appointment-1';
@@ -142,7 +140,7 @@ export function bookingRoutes(state: SandboxState): Router {
   const r = Router();
   // A015: free slots of a directly bookable service, paged.
   r.get('/Slot', allow(state, [ROLE.RC, ROLE.RCA]), (req, res) => {
-    const serviceId = queryString(req.query['schedule.actor:HealthcareService']);
+    const serviceId = stringValue(req.query['schedule.actor:HealthcareService']);
     if (serviceId === '')
       throw new SandboxError(
         400,
