@@ -57,7 +57,12 @@ describe('letters: rendering', () => {
     expect(first.equals(later)).to.equal(false);
   });
 
-  for (const name of ['appointment-request', 'triage-summary', 'booked-confirmation']) {
+  for (const name of [
+    'appointment-request',
+    'triage-summary',
+    'booked-confirmation',
+    'clinical-information',
+  ]) {
     it(`renders the shipped ${name} template with its sample data on one page`, async () => {
       const pages = pdfPages(await renderLetter(templateFile(name), sample(name), { now: NOW }));
       expect(pages).to.have.length(1);
