@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { ErsAuthSettings } from '../config/settings.js';
+import { ClientAssertionTokenSource } from './platform-token.js';
 
 /**
  * The two ways of proving who we are to e-RS (ENDPOINTS.md §2.1–2.2). Both give the headers for
@@ -9,10 +10,27 @@ import type { ErsAuthSettings } from '../config/settings.js';
 export interface ErsAuth {
   readonly mode: 'session' | 'platform';
   headers(): Promise<Record<string, string>>;
+  /** Who is calling, for the audit rows of ENDPOINTS.md §8 (what this mode knows). */
+  context(): AuthContext;
   /** Called after a 401: drop cached credentials so the next call re-authenticates. */
   invalidate(): void;
   close(): Promise<void>;
 }
+
+/** The caller facts an audit row needs; absent when this auth mode does not know them. */
+export interface AuthContext {
+  readonly accessMode: 'session' | 'user-restricted' | 'application-restricted';
+  readonly userId?: string;
+  readonly onBehalfOfUserId?: string;
+  readonly organisation?: string;
+  readonly organisationName?: string;
+  readonly businessFunction?: string;
+  readonly asid?: string;
+  readonly sessionId?: string;
+}
+
+/** Environment variable holding the platform private key (PEM) when no key file is configured. */
+export const PRIVATE_KEY_ENV = 'ERS_BRIDGE_ERS_PRIVATE_KEY';
 
 const secret = (value: string | undefined, file: string | undefined, what: string): string => {
   if (value !== undefined && value !== '') return value;
@@ -20,25 +38,100 @@ const secret = (value: string | undefined, file: string | undefined, what: strin
   throw new Error(`${what} is not configured: set it from an environment variable or a file`);
 };
 
-export function platformAuth(settings: Extract<ErsAuthSettings, { mode: 'platform' }>): ErsAuth {
+type PlatformSettings = Extract<ErsAuthSettings, { mode: 'platform' }>;
+
+/** The private key for the client assertion: the configured file, else the environment. */
+export function privateKeyPem(settings: PlatformSettings, env = process.env): string {
+  if (settings.privateKeyFile !== undefined) return readFileSync(settings.privateKeyFile, 'utf8');
+  const pem = env[PRIVATE_KEY_ENV];
+  if (pem === undefined || pem === '')
+    throw new Error(`ers.auth.privateKeyFile is not set and ${PRIVATE_KEY_ENV} is empty`);
+  return pem;
+}
+
+/**
+ * Pure: the client-assertion settings when these settings ask for application-restricted access
+ * (no supplied token, and clientId + tokenUrl + keyId set), else undefined (a supplied token).
+ */
+export function assertionSettings(
+  settings: PlatformSettings,
+): { clientId: string; tokenUrl: string; keyId: string } | undefined {
+  const supplied = settings.accessToken !== undefined && settings.accessToken !== '';
+  if (supplied || settings.accessTokenFile !== undefined) return undefined;
+  const { clientId, tokenUrl, keyId } = settings;
+  // Without a token or the three assertion settings, each call fails with "not configured".
+  return clientId && tokenUrl && keyId ? { clientId, tokenUrl, keyId } : undefined;
+}
+
+/**
+ * NHS API platform. A supplied bearer token (CIS2, user-restricted) travels with the context
+ * headers; a token obtained with a signed JWT client assertion is application-restricted, where
+ * the platform takes business function and ODS from the app registration and refuses the
+ * context headers (ENDPOINTS.md §2.2), so only Authorization and X-Correlation-ID are sent.
+ */
+export function platformAuth(
+  settings: PlatformSettings,
+  options: { fetchImpl?: typeof fetch; clock?: () => number; env?: NodeJS.ProcessEnv } = {},
+): ErsAuth {
+  const assertion = assertionSettings(settings);
+  const accessMode = assertion ? 'application-restricted' : 'user-restricted';
+  const tokens =
+    assertion !== undefined
+      ? new ClientAssertionTokenSource({
+          ...assertion,
+          privateKeyPem: () => privateKeyPem(settings, options.env),
+          ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+        })
+      : undefined;
   return {
     mode: 'platform',
-    headers() {
-      return Promise.resolve({
+    async headers() {
+      const correlation = { 'X-Correlation-ID': randomUUID() };
+      if (tokens) return { Authorization: `Bearer ${await tokens.token()}`, ...correlation };
+      return {
         Authorization: `Bearer ${secret(settings.accessToken, settings.accessTokenFile, 'ers.auth.accessToken')}`,
         'NHSD-eRS-Business-Function': settings.businessFunction,
         'NHSD-End-User-Organisation-ODS': settings.odsCode,
         ...(settings.onBehalfOfUserId
           ? { 'NHSD-eRS-On-Behalf-Of-User-ID': settings.onBehalfOfUserId }
           : {}),
-        'X-Correlation-ID': randomUUID(),
-      });
+        ...correlation,
+      };
     },
+    context: () => ({
+      accessMode,
+      organisation: settings.odsCode,
+      ...(tokens
+        ? {}
+        : {
+            businessFunction: settings.businessFunction,
+            ...(settings.onBehalfOfUserId ? { onBehalfOfUserId: settings.onBehalfOfUserId } : {}),
+          }),
+    }),
     invalidate() {
-      // A supplied bearer token cannot be renewed here; the next call fails the same way and the
-      // message is retried until an operator supplies a new one.
+      // A signed-JWT token is exchanged again; a supplied token cannot be renewed here, so the
+      // next call fails the same way and the message is retried until an operator supplies one.
+      tokens?.invalidate();
     },
     close: () => Promise.resolve(),
+  };
+}
+
+interface SessionAnswer {
+  id: string;
+  user?: { identifier?: string; permissions?: { orgIdentifier?: string; orgName?: string }[] };
+}
+
+/** Pure: the user id and organisation name an A001 answer gives for the selected organisation. */
+export function sessionUser(
+  session: SessionAnswer,
+  ods: string,
+): { userId?: string; organisationName?: string } {
+  const orgName = session.user?.permissions?.find((p) => p.orgIdentifier === ods)?.orgName;
+  return {
+    ...(session.user?.identifier ? { userId: session.user.identifier } : {}),
+    ...(orgName ? { organisationName: orgName } : {}),
   };
 }
 
@@ -49,6 +142,9 @@ export function sessionAuth(
   fetchImpl: typeof fetch = fetch,
 ): ErsAuth {
   let key: Promise<string> | undefined;
+  // From A001/A002, for the audit: the smartcard user and the selected organisation's name.
+  let who: { userId?: string; organisationName?: string } = {};
+  let sessionId: string | undefined;
   const json = {
     'Content-Type': 'application/json',
     Accept: 'application/json',
@@ -63,7 +159,7 @@ export function sessionAuth(
       body: JSON.stringify({ typeInfo, token }),
     });
     if (created.status !== 201) throw new Error(`A001 create session answered ${created.status}`);
-    const session = (await created.json()) as { id: string };
+    const session = (await created.json()) as SessionAnswer;
     const selected = await fetchImpl(`${sessionBase}/v1/ProfessionalSession/${session.id}`, {
       method: 'PUT',
       headers: { ...json, HTTP_X_SESSION_KEY: session.id },
@@ -77,19 +173,35 @@ export function sessionAuth(
       }),
     });
     if (selected.status !== 200) throw new Error(`A002 select role answered ${selected.status}`);
+    who = sessionUser(session, settings.odsCode);
     return session.id;
   };
   return {
     mode: 'session',
     async headers() {
-      key ??= open().catch((error: unknown) => {
-        key = undefined;
-        throw error;
-      });
+      key ??= open().then(
+        (id) => {
+          sessionId = id;
+          return id;
+        },
+        (error: unknown) => {
+          key = undefined;
+          throw error;
+        },
+      );
       return { XAPI_ASID: settings.asid, HTTP_X_SESSION_KEY: await key };
     },
+    context: () => ({
+      accessMode: 'session',
+      asid: settings.asid,
+      organisation: settings.odsCode,
+      businessFunction: settings.businessFunction,
+      ...who,
+      ...(sessionId === undefined ? {} : { sessionId }),
+    }),
     invalidate() {
       key = undefined;
+      sessionId = undefined;
     },
     async close() {
       if (key === undefined) return;

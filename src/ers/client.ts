@@ -85,7 +85,7 @@ export class ErsClient {
     await this.quota.acquire(signal);
     const headers: Record<string, string> = {
       Accept: 'application/fhir+json',
-      ...(await this.options.auth.headers()),
+      ...(await this.authHeaders(id)),
       ...request.headers,
     };
     let body: Buffer | string | undefined;
@@ -167,6 +167,23 @@ export class ErsClient {
         ...fileNameOf(response.headers.get('content-disposition')),
       },
     };
+  }
+
+  /** Credentials for one call; a failure to obtain them sent nothing, so it is retryable. */
+  private async authHeaders(id: string): Promise<Record<string, string>> {
+    try {
+      return await this.options.auth.headers();
+    } catch (error) {
+      if (error instanceof ErsError) throw error;
+      throw new ErsError(
+        'ERS_AUTH_FAILED',
+        `${id}: could not authenticate (${(error as Error).message})`,
+        {
+          retry: 'transient',
+          cause: error,
+        },
+      );
+    }
   }
 
   private async audit(
