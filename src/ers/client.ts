@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { MessageStore } from '../store/types.js';
 import { EngineError } from '../engine/errors.js';
 import type { ErsAuth } from './auth.js';
@@ -5,6 +6,7 @@ import { ErsError, classifyStatus, outcomeFacts, retryAfterAt } from './ers-erro
 import { OPERATIONS, isOperationId, type OperationRequest } from './operations/index.js';
 import { QuotaLimiter } from './quota.js';
 import { ersCallDuration } from '../admin/metrics.js';
+import { auditDetail, type CallFacts } from './audit.js';
 
 export interface ErsClientOptions {
   /** The STU3 base, e.g. `http://127.0.0.1:8090/FHIR/STU3` or `https://…/ers-api/STU3/v1`. */
@@ -14,6 +16,8 @@ export interface ErsClientOptions {
   readonly timeoutMs: number;
   readonly store?: MessageStore;
   readonly clock?: () => number;
+  /** This machine's name for the audit's FQDN field (default: the OS host name). */
+  readonly host?: string;
 }
 
 export interface ErsResult {
@@ -41,9 +45,11 @@ const transactionIdOf = (h: Headers): string | undefined =>
 export class ErsClient {
   private readonly quota: QuotaLimiter;
   private readonly clock: () => number;
+  private readonly host: string;
 
   constructor(private readonly options: ErsClientOptions) {
     this.clock = options.clock ?? Date.now;
+    this.host = options.host ?? hostname();
     this.quota = new QuotaLimiter(options.requestsPerMinute, this.clock);
   }
 
@@ -107,25 +113,38 @@ export class ErsClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
-      await this.audit(id, request, { status: 0, ms: this.clock() - started });
+      await this.audit({
+        id,
+        request,
+        status: 0,
+        ms: this.clock() - started,
+        sentHeaders: headers,
+      });
       throw transportError(id, request.method, error);
     }
     const transactionId = transactionIdOf(response.headers);
-    await this.audit(id, request, {
+    const isJson = (response.headers.get('content-type') ?? '').includes('json');
+    const etag = response.headers.get('etag') ?? undefined;
+    const location = response.headers.get('location') ?? undefined;
+    const fileName = fileNameOf(response.headers.get('content-disposition'));
+    const answer = await readAnswer(response, isJson, request.expect);
+    await this.audit({
+      id,
+      request,
       status: response.status,
       transactionId,
       ms: this.clock() - started,
+      sentHeaders: headers,
+      resource: answer.resource,
+      location,
+      fileName: fileName.fileName,
     });
     if (response.status === 401 && mayReauth) {
       this.options.auth.invalidate();
       return this.send(id, request, signal, false);
     }
-    const isJson = (response.headers.get('content-type') ?? '').includes('json');
     if (!response.ok) {
-      const payload: unknown = isJson
-        ? await response.json().catch(() => undefined)
-        : await response.text();
-      const facts = outcomeFacts(payload);
+      const facts = outcomeFacts(answer.resource ?? answer.text);
       const { code, retry } = classifyStatus(response.status, request.method);
       throw new ErsError(
         code,
@@ -146,26 +165,16 @@ export class ErsClient {
         },
       );
     }
-    const resource = isJson ? ((await response.json()) as Record<string, unknown>) : undefined;
-    const bytes =
-      !isJson && request.expect === 'binary'
-        ? Buffer.from(await response.arrayBuffer())
-        : undefined;
-    const etag = response.headers.get('etag') ?? undefined;
-    const location = response.headers.get('location') ?? undefined;
     return {
       operation: id,
       request,
       status: response.status,
-      resource,
-      bytes,
+      resource: answer.resource,
+      bytes: answer.bytes,
       etag,
       location,
       transactionId,
-      output: {
-        ...outputOf(resource, etag, location),
-        ...fileNameOf(response.headers.get('content-disposition')),
-      },
+      output: { ...outputOf(answer.resource, etag, location), ...fileName },
     };
   }
 
@@ -186,27 +195,19 @@ export class ErsClient {
     }
   }
 
-  private async audit(
-    id: string,
-    request: OperationRequest,
-    facts: { status: number; transactionId?: string | undefined; ms: number },
-  ): Promise<void> {
+  private async audit(facts: Omit<CallFacts, 'auth' | 'authMode' | 'host'>): Promise<void> {
     const outcome =
       facts.status === 0 ? 'no-answer' : facts.status < 400 ? 'ok' : String(facts.status);
-    ersCallDuration.observe({ endpoint: id, outcome }, facts.ms / 1000);
-    const ubrn = /ReferralRequest\/(\d{12})/.exec(request.path)?.[1];
+    ersCallDuration.observe({ endpoint: facts.id, outcome }, facts.ms / 1000);
     await this.options.store?.appendErsAudit({
       at: this.clock(),
-      endpoint: id,
-      detail: {
-        eventType: request.method,
-        auditType: auditTypeOf(id),
+      endpoint: facts.id,
+      detail: auditDetail({
+        ...facts,
+        auth: this.options.auth.context(),
         authMode: this.options.auth.mode,
-        httpStatus: facts.status,
-        durationMs: facts.ms,
-        ...(ubrn ? { ubrn } : {}),
-        ...(facts.transactionId ? { transactionId: facts.transactionId } : {}),
-      },
+        host: this.host,
+      }),
     });
   }
 
@@ -215,22 +216,20 @@ export class ErsClient {
   }
 }
 
-/** Audit Type vocabulary of ENDPOINTS.md §8. */
-function auditTypeOf(id: string): string {
-  switch (id) {
-    case 'A005':
-      return 'API Retrieve Request Summary';
-    case 'A006':
-      return 'API Retrieve Clinical Attachment';
-    case 'A007':
-      return 'API Retrieve Clinical Information';
-    case 'A008':
-      return 'API Retrieve Request List';
-    case 'A004':
-      return 'API Retrieve Reference Data';
-    default:
-      return `API ${id}`;
+/** The body of an answer, read once: FHIR JSON, the bytes of a binary answer, or error text. */
+async function readAnswer(
+  response: Response,
+  isJson: boolean,
+  expect: OperationRequest['expect'],
+): Promise<{ resource?: Record<string, unknown>; bytes?: Buffer; text?: string }> {
+  if (isJson) {
+    const resource = (await response.json().catch(() => undefined)) as
+      Record<string, unknown> | undefined;
+    return resource === undefined ? {} : { resource };
   }
+  if (response.ok && expect === 'binary')
+    return { bytes: Buffer.from(await response.arrayBuffer()) };
+  return { text: await response.text() };
 }
 
 /** The file name of a PDF or attachment answer (Content-Disposition), for letters and files. */

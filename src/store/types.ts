@@ -174,6 +174,35 @@ export interface ErsAuditEntry {
   readonly detail: Record<string, unknown>;
 }
 
+/**
+ * What the e-RS client writes in `ErsAuditEntry.detail` (ENDPOINTS.md §8); every field optional
+ * because a row holds what the call's auth mode and request knew. The NHS number is only its
+ * search hash (`hashSearchValue`), never in clear.
+ */
+export interface ErsAuditDetail extends Record<string, unknown> {
+  readonly eventType?: string;
+  readonly auditType?: string;
+  readonly authMode?: string;
+  readonly accessMode?: string;
+  readonly httpStatus?: number;
+  readonly durationMs?: number;
+  readonly ubrn?: string;
+  readonly nhsNumberHash?: string;
+  readonly userId?: string;
+  readonly onBehalfOfUserId?: string;
+  readonly organisation?: string;
+  readonly organisationName?: string;
+  readonly businessFunction?: string;
+  readonly asid?: string;
+  readonly sessionId?: string;
+  readonly host?: string;
+  readonly correlationId?: string;
+  readonly transactionId?: string;
+  readonly resourceType?: string;
+  readonly attachmentId?: string;
+  readonly fileName?: string;
+}
+
 export interface PruneRequest {
   readonly olderThan: number;
   /** Also prune ERROR, NEEDS_REVIEW, DEAD, QUEUED…; off by default. */

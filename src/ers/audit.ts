@@ -1,0 +1,136 @@
+import { hashSearchValue } from '../store/search-keys.js';
+import type { ErsAuditDetail } from '../store/types.js';
+import type { AuthContext } from './auth.js';
+import type { OperationRequest } from './operations/types.js';
+import { SYSTEM } from './systems.js';
+
+/**
+ * The audit row of one e-RS call (ENDPOINTS.md §8: event type, audit type, UTC time, user id,
+ * OBO user, UBRN, NHS number, session, organisation, business function, ASID, host; optional
+ * resource type, attachment id, file name). The NHS number is kept only as the store's search
+ * hash (`hashSearchValue`, as `searchKeys.nhsNumberHash`), so a subject access request can find
+ * the rows by hashing the number it asks about, and the table never holds it in clear.
+ */
+export interface CallFacts {
+  readonly id: string;
+  readonly request: OperationRequest;
+  /** HTTP status, 0 when no answer came. */
+  readonly status: number;
+  readonly ms: number;
+  readonly auth: AuthContext;
+  readonly authMode: string;
+  readonly host: string;
+  readonly sentHeaders: Readonly<Record<string, string>>;
+  readonly transactionId?: string | undefined;
+  readonly resource?: Record<string, unknown> | undefined;
+  readonly location?: string | undefined;
+  readonly fileName?: string | undefined;
+}
+
+/** Audit Type vocabulary of ENDPOINTS.md §8 (endpoints it does not name keep their id). */
+export function auditTypeOf(id: string): string {
+  switch (id) {
+    case 'A004':
+      return 'API Retrieve Reference Data';
+    case 'A005':
+    case 'A024':
+      return 'API Retrieve Request Summary';
+    case 'A006':
+      return 'API Retrieve Clinical Attachment';
+    case 'A007':
+      return 'API Retrieve Clinical Information';
+    case 'A008':
+    case 'A023':
+      return 'API Retrieve Request List';
+    default:
+      return `API ${id}`;
+  }
+}
+
+/** §8 optional Resource Type: Worklist | Referral Request | Appointment Request | Clinical Attachment. */
+function resourceTypeOf(id: string): string | undefined {
+  switch (id) {
+    case 'A008':
+    case 'A023':
+      return 'Worklist';
+    case 'A006':
+    case 'A020':
+      return 'Clinical Attachment';
+    case 'A015':
+    case 'A016':
+      return 'Appointment Request';
+    case 'A004':
+    case 'A010':
+      return undefined;
+    default:
+      return 'Referral Request';
+  }
+}
+
+/** Pure: the first NHS number identifier anywhere in a FHIR value (request body or answer). */
+export function findNhsNumber(value: unknown, depth = 0): string | undefined {
+  if (depth > 12 || value === null || typeof value !== 'object') return undefined;
+  const v = value as { system?: unknown; value?: unknown };
+  if (v.system === SYSTEM.nhsNumber && typeof v.value === 'string' && v.value !== '')
+    return v.value;
+  for (const child of Object.values(value)) {
+    const found = findNhsNumber(child, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Pure: the UBRN a call concerns — path, body reference, upload header, or created resource. */
+export function findUbrn(facts: Pick<CallFacts, 'request' | 'resource'>): string | undefined {
+  const { request, resource } = facts;
+  const reference = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
+  const inPath = reference.exec(decodeURIComponent(request.path))?.[1];
+  if (inPath) return inPath;
+  const inBody = request.body ? reference.exec(JSON.stringify(request.body))?.[1] : undefined;
+  if (inBody) return inBody;
+  const header = request.headers?.['NHSD-eRS-Referral-ID'];
+  if (header) return header;
+  const type = resource?.['resourceType'];
+  const created = resource?.['id'];
+  return (type === 'ReferralRequest' || type === 'CommunicationRequest') &&
+    typeof created === 'string'
+    ? created
+    : undefined;
+}
+
+function attachmentIdOf(facts: CallFacts): string | undefined {
+  const fromPath = /^\/Binary\/([^/?#]+)/.exec(facts.request.path)?.[1];
+  return fromPath ?? /Binary\/([^/?#]+)/.exec(facts.location ?? '')?.[1];
+}
+
+const definedOnly = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+
+/** Pure: the detail column of the audit row for one call. */
+export function auditDetail(facts: CallFacts): ErsAuditDetail {
+  const nhsNumber = findNhsNumber(facts.request.body) ?? findNhsNumber(facts.resource);
+  const a = facts.auth;
+  return definedOnly({
+    eventType: facts.request.method,
+    auditType: auditTypeOf(facts.id),
+    authMode: facts.authMode,
+    accessMode: a.accessMode,
+    httpStatus: facts.status,
+    durationMs: facts.ms,
+    ubrn: findUbrn(facts),
+    nhsNumberHash: nhsNumber === undefined ? undefined : hashSearchValue(nhsNumber),
+    userId: a.userId,
+    onBehalfOfUserId: a.onBehalfOfUserId,
+    organisation: a.organisation,
+    organisationName: a.organisationName,
+    businessFunction: a.businessFunction,
+    asid: a.asid,
+    sessionId: a.sessionId,
+    host: facts.host,
+    correlationId: facts.sentHeaders['X-Correlation-ID'],
+    transactionId: facts.transactionId,
+    resourceType: resourceTypeOf(facts.id),
+    attachmentId: attachmentIdOf(facts),
+    fileName: facts.request.headers?.['NHSD-eRS-File-Name'] ?? facts.fileName,
+  });
+}
