@@ -356,6 +356,14 @@ export const ERROR_CATALOGUE = {
     httpStatus: 404,
     summary: 'No message with that id.',
   }),
+  STORE_SCHEMA_OUTDATED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary: 'The store schema is older than this ers-bridge needs: run `ers-bridge migrate`.',
+  }),
 
   // destinations
   DEST_UNAVAILABLE: def({

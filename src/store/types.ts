@@ -254,5 +254,13 @@ export interface MessageStore {
   /** Removes bodies (raw, mapped input, requests, responses) of old messages, keeping metadata. */
   prune(request: PruneRequest): Promise<number>;
   schemaVersion(): Promise<number>;
+  /**
+   * Runs `fn` unless another instance sharing this store is running the same `lockName`
+   * (cluster-once schedules: retention, worklist polls); resolves whether it ran. Optional: a
+   * store that only one process can open (SQLite) has no other instance, so callers run `fn`
+   * directly when it is missing.
+   */
+  runExclusive?(lockName: string, fn: () => Promise<void>): Promise<boolean>;
   close(): Promise<void>;
 }
+

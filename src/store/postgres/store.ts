@@ -1,0 +1,330 @@
+import type pg from 'pg';
+import { GroupCommitter } from '../group-commit.js';
+import { messageFilterSql } from '../filter-sql.js';
+import {
+  type MessageRow,
+  type SummaryRow,
+  parseJson,
+  receivedEvent,
+  rowToMessage,
+  rowToSummary,
+  toJson,
+} from '../rows.js';
+import {
+  CLAIMABLE_STATUSES,
+  UNRESOLVED_STATUSES,
+  type AppendResult,
+  type AuditEntry,
+  type ClaimRequest,
+  type ErsAuditEntry,
+  type MessageEvent,
+  type MessageFilter,
+  type MessageStatus,
+  type MessageStore,
+  type MessageSummary,
+  type NewMessage,
+  type PruneRequest,
+  type StoredMessage,
+  type Transition,
+} from '../types.js';
+import { LOCK_NAMESPACE, lockKey } from './lock-key.js';
+import { currentVersion } from './migrate.js';
+import { inTransaction } from './transaction.js';
+import { applyTransition, insertMessages } from './writes.js';
+
+const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
+const ACTIVE = inList(CLAIMABLE_STATUSES);
+
+/**
+ * Leases the first claimable messages. A message waits while an earlier message of its ordering
+ * key is unfinished (invariant 3); `FOR UPDATE SKIP LOCKED` lets instances claim side by side
+ * without waiting on each other's rows. The earlier message of a key is either locked (skipped)
+ * or visible as active, so two instances never hold two messages of one key.
+ */
+const CLAIM = `
+  UPDATE messages SET lease_owner = $1, lease_until = $2
+  WHERE id IN (
+    SELECT m.id FROM messages m
+    WHERE m.status IN (${ACTIVE}) AND m.channel = ANY($3::text[])
+      AND m.next_attempt_at <= $4 AND (m.lease_until IS NULL OR m.lease_until < $4)
+      AND (m.ordering_key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM messages p WHERE p.ordering_key = m.ordering_key AND p.id < m.id
+          AND p.status IN (${ACTIVE})))
+    ORDER BY m.id LIMIT $5
+    FOR UPDATE SKIP LOCKED)
+  RETURNING *`;
+
+type StoreWrite =
+  | { readonly kind: 'append'; readonly message: NewMessage }
+  | { readonly kind: 'transition'; readonly id: number; readonly t: Transition };
+
+type JsonRow<T> = Omit<T, 'detail' | 'id' | 'at'> & { id: string; at: string; detail: string };
+
+/** The scale-out store: several engine instances share one PostgreSQL database. */
+export class PostgresMessageStore implements MessageStore {
+  readonly kind = 'postgres' as const;
+  /** Appends and status changes arriving together share one transaction (one WAL flush). */
+  private readonly committer: GroupCommitter<StoreWrite, AppendResult | boolean>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly clock: () => number,
+  ) {
+    this.committer = new GroupCommitter((items) =>
+      inTransaction(this.pool, (c) => this.writeBatch(c, items)),
+    );
+  }
+
+  private async writeBatch(
+    client: pg.PoolClient,
+    items: readonly StoreWrite[],
+  ): Promise<(AppendResult | boolean)[]> {
+    const now = this.clock();
+    const appends = items.flatMap((w) => (w.kind === 'append' ? [w.message] : []));
+    const appended = await insertMessages(client, appends, now);
+    let next = 0;
+    const out: (AppendResult | boolean)[] = [];
+    for (const w of items) {
+      out.push(
+        w.kind === 'append'
+          ? (appended[next++] as AppendResult)
+          : await applyTransition(client, w.id, w.t, now),
+      );
+    }
+    return out;
+  }
+
+  append(message: NewMessage): Promise<AppendResult> {
+    return this.committer.submit({ kind: 'append', message }) as Promise<AppendResult>;
+  }
+
+  appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
+    return inTransaction(this.pool, (c) => insertMessages(c, messages, this.clock()));
+  }
+
+  async get(id: number): Promise<StoredMessage | undefined> {
+    const { rows } = await this.pool.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [
+      id,
+    ]);
+    return rows[0] && rowToMessage(rows[0]);
+  }
+
+  async findByControlId(channel: string, sender: string, controlId: string) {
+    const { rows } = await this.pool.query<MessageRow>(
+      'SELECT * FROM messages WHERE channel = $1 AND sender = $2 AND control_id = $3',
+      [channel, sender, controlId],
+    );
+    return rows[0] && rowToMessage(rows[0]);
+  }
+
+  async list(filter: MessageFilter): Promise<MessageSummary[]> {
+    const { where, params } = messageFilterSql(filter, (n) => `$${n}`);
+    params.push(Math.min(filter.limit ?? 50, 1000));
+    const { rows } = await this.pool.query<SummaryRow>(
+      `SELECT id, channel, status, message_type, control_id, attempts, received_at, updated_at,
+         error_code FROM messages ${where} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(rowToSummary);
+  }
+
+  async countByStatus(channel?: string) {
+    const { rows } = await this.pool.query<{ channel: string; status: MessageStatus; n: string }>(
+      `SELECT channel, status, COUNT(*) AS n FROM messages
+       ${channel === undefined ? '' : 'WHERE channel = $1'} GROUP BY channel, status`,
+      channel === undefined ? [] : [channel],
+    );
+    const out: Record<string, Partial<Record<MessageStatus, number>>> = {};
+    for (const r of rows) (out[r.channel] ??= {})[r.status] = Number(r.n);
+    return out;
+  }
+
+  async events(messageId: number): Promise<MessageEvent[]> {
+    const { rows } = await this.pool.query<
+      JsonRow<MessageEvent> & { message_id: string; status: MessageStatus | null }
+    >('SELECT * FROM events WHERE message_id = $1 ORDER BY id', [messageId]);
+    const head = await this.pool.query<{ channel: string; received_at: string }>(
+      'SELECT channel, received_at FROM messages WHERE id = $1',
+      [messageId],
+    );
+    const first = head.rows[0];
+    const received = first
+      ? [receivedEvent({ id: messageId, channel: first.channel, receivedAt: +first.received_at })]
+      : [];
+    return [
+      ...received,
+      ...rows.map((r) => ({
+        id: Number(r.id),
+        messageId: Number(r.message_id),
+        at: Number(r.at),
+        status: r.status,
+        stage: r.stage,
+        actor: r.actor,
+        detail: parseJson(r.detail, {}),
+      })),
+    ];
+  }
+
+  async claim(request: ClaimRequest): Promise<StoredMessage[]> {
+    if (request.channels.length === 0 || request.limit <= 0) return [];
+    const leaseUntil = request.now + request.leaseMs;
+    const { rows } = await this.pool.query<MessageRow>(CLAIM, [
+      request.owner,
+      leaseUntil,
+      [...request.channels],
+      request.now,
+      request.limit,
+    ]);
+    return rows.map(rowToMessage).sort((a, b) => a.id - b.id);
+  }
+
+  transition(id: number, t: Transition): Promise<boolean> {
+    return this.committer.submit({ kind: 'transition', id, t }) as Promise<boolean>;
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    const result = await this.pool.query(
+      'UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1',
+      [owner],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  reprocess(id: number, actor: string, note?: string): Promise<boolean> {
+    const now = this.clock();
+    return inTransaction(this.pool, async (c) => {
+      const { rows } = await c.query<{ status: string }>(
+        'SELECT status FROM messages WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const status = rows[0]?.status;
+      if (status === undefined) return false;
+      // A finished message is sent again from scratch; an unfinished one keeps the results of
+      // destinations that already succeeded, so reprocessing never repeats an e-RS effect.
+      const fresh = status === 'SENT' || status === 'FILTERED';
+      await c.query(
+        `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
+           error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL,
+           updated_at = $1 ${fresh ? ", destination_results = '{}'" : ''} WHERE id = $2`,
+        [now, id],
+      );
+      const detail = { from: status, fresh, ...(note === undefined ? {} : { note }) };
+      await c.query(
+        `INSERT INTO events (message_id, at, status, stage, actor, detail)
+         VALUES ($1, $2, 'RECEIVED', 'reprocess', $3, $4)`,
+        [id, now, actor, JSON.stringify(detail)],
+      );
+      return true;
+    });
+  }
+
+  async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO audit (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)',
+      [entry.at, entry.actor, entry.action, entry.target, JSON.stringify(entry.detail)],
+    );
+  }
+
+  async listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]> {
+    const { rows } = await this.pool.query<JsonRow<AuditEntry>>(
+      'SELECT * FROM audit WHERE at >= $1 AND at < $2 ORDER BY id DESC LIMIT $3',
+      [filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER, filter.limit ?? 500],
+    );
+    return rows.map((r) => ({ ...r, id: +r.id, at: +r.at, detail: parseJson(r.detail, {}) }));
+  }
+
+  async appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void> {
+    await this.pool.query('INSERT INTO ers_audit (at, endpoint, detail) VALUES ($1, $2, $3)', [
+      entry.at,
+      entry.endpoint,
+      JSON.stringify(entry.detail),
+    ]);
+  }
+
+  async listErsAudit(filter: { from?: number; to?: number }): Promise<ErsAuditEntry[]> {
+    const { rows } = await this.pool.query<JsonRow<ErsAuditEntry>>(
+      'SELECT * FROM ers_audit WHERE at >= $1 AND at < $2 ORDER BY id',
+      [filter.from ?? 0, filter.to ?? Number.MAX_SAFE_INTEGER],
+    );
+    return rows.map((r) => ({ ...r, id: +r.id, at: +r.at, detail: parseJson(r.detail, {}) }));
+  }
+
+  async getCheckpoint(key: string): Promise<unknown> {
+    const { rows } = await this.pool.query<{ value: string }>(
+      'SELECT value FROM checkpoints WHERE key = $1',
+      [key],
+    );
+    return rows[0] === undefined ? undefined : JSON.parse(rows[0].value);
+  }
+
+  async setCheckpoint(key: string, value: unknown): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO checkpoints (key, value, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      [key, toJson(value) ?? 'null', this.clock()],
+    );
+  }
+
+  async deleteCheckpoint(key: string): Promise<void> {
+    await this.pool.query('DELETE FROM checkpoints WHERE key = $1', [key]);
+  }
+
+  async prune(request: PruneRequest): Promise<number> {
+    const keepUnresolved =
+      request.includeUnresolved === true
+        ? ''
+        : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
+    const result = await this.pool.query(
+      `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
+         outbound_response = NULL, destination_results = '{}', pruned_at = $1
+       WHERE received_at < $2 AND pruned_at IS NULL ${keepUnresolved}`,
+      [request.now, request.olderThan],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /**
+   * Runs `fn` only if no other instance is running the same `lockName` (a session advisory lock,
+   * held on one pooled connection for the duration); resolves false when another holds it.
+   * The lock dies with its connection, so a killed instance never leaves it held.
+   */
+  async runExclusive(lockName: string, fn: () => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    const keys = [LOCK_NAMESPACE, lockKey(lockName)];
+    let broken: Error | undefined;
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1, $2) AS ok',
+        keys,
+      );
+      if (rows[0]?.ok !== true) return false;
+      try {
+        await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', keys).catch((e: unknown) => {
+          broken = e as Error; // a connection that may still hold the lock must not be reused
+        });
+      }
+      return true;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** The synchronous_commit in force on this store's connections, for the durability test. */
+  async synchronousCommit(): Promise<string> {
+    const { rows } = await this.pool.query<{ s: string }>(
+      "SELECT current_setting('synchronous_commit') AS s",
+    );
+    return rows[0]?.s ?? '';
+  }
+
+  async schemaVersion(): Promise<number> {
+    return currentVersion(this.pool);
+  }
+
+  async close(): Promise<void> {
+    await this.committer.drain();
+    await this.pool.end();
+  }
+}
