@@ -10,6 +10,7 @@ import { register as registerHl7 } from './commands/hl7.js';
 import { register as registerMapping } from './commands/mapping.js';
 import { register as registerLetters } from './commands/letters.js';
 import { register as registerSandbox } from './commands/sandbox.js';
+import { register as registerMigrate } from './commands/migrate.js';
 
 const program = new Command()
   .name('ers-bridge')
@@ -30,6 +31,7 @@ for (const register of [
   registerLetters,
   registerSandbox,
   registerUsers,
+  registerMigrate,
 ])
   register(program);
 
