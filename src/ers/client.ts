@@ -244,7 +244,12 @@ function outputOf(
   location: string | undefined,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  if (resource?.['resourceType'] === 'ReferralRequest' && typeof resource['id'] === 'string')
+  const type = resource?.['resourceType'];
+  // A referral's or A&G request's id is its UBRN (A027 keeps the A&G UBRN for the referral).
+  if (
+    (type === 'ReferralRequest' || type === 'CommunicationRequest') &&
+    typeof resource?.['id'] === 'string'
+  )
     out['ubrn'] = resource['id'];
   const version =
     (resource?.['meta'] as { versionId?: string } | undefined)?.versionId ??

@@ -46,8 +46,24 @@ export type CreateReferralInput = z.infer<typeof CreateReferralInputSchema>;
 
 type Parameter = Record<string, unknown> & { name: string };
 
+/** The service search criteria fields (A010 search, and the A011/A021 shortlist's criteria). */
+export const SEARCH_CRITERIA_KEYS = {
+  priority: true,
+  specialty: true,
+  clinicType: true,
+  clinicalTerm: true,
+  namedClinician: true,
+  organisation: true,
+  postcode: true,
+  distanceLimit: true,
+  waitTimeLimitDays: true,
+  commissioningProvisioning: true,
+  ageAndGenderAppropriate: true,
+} as const;
+export type SearchCriteria = Pick<CreateReferralInput, keyof typeof SEARCH_CRITERIA_KEYS>;
+
 /** The service search criteria the shortlist came from, in the order of the official example. */
-function criteria(input: CreateReferralInput): Parameter[] {
+export function criteria(input: SearchCriteria): Parameter[] {
   const p: Parameter[] = [
     { name: 'priority', valueCoding: { system: CODE_SYSTEM.priority, code: input.priority } },
   ];

@@ -24,6 +24,32 @@ import {
   fetchWorklistRequest,
   retrieveSlotsRequest,
 } from './booking.js';
+import {
+  ClinicalInformationInputSchema,
+  ReferenceDataInputSchema,
+  RetrieveAttachmentInputSchema,
+  ServiceSearchInputSchema,
+  clinicalInformationRequest,
+  referenceDataRequest,
+  retrieveAttachmentRequest,
+  serviceSearchRequest,
+} from './reference-data.js';
+import {
+  AdviceConversationInputSchema,
+  AdviceSummaryInputSchema,
+  AdviceWorklistInputSchema,
+  AvailableActionsInputSchema,
+  ConvertAdviceInputSchema,
+  RecordReviewOutcomeInputSchema,
+  SendAdviceResponseInputSchema,
+  adviceConversationRequest,
+  adviceSummaryRequest,
+  adviceWorklistRequest,
+  availableActionsRequest,
+  convertAdviceRequest,
+  recordReviewOutcomeRequest,
+  sendAdviceResponseRequest,
+} from './advice-guidance.js';
 import type { OperationRequest } from './types.js';
 
 export interface OperationDefinition<T> {
@@ -36,17 +62,41 @@ export interface OperationDefinition<T> {
 const op = <T>(d: OperationDefinition<T>): OperationDefinition<T> => d;
 
 export const OPERATIONS = {
+  A004: op({
+    id: 'A004',
+    name: 'Retrieve reference data',
+    input: ReferenceDataInputSchema,
+    build: referenceDataRequest,
+  }),
   A005: op({
     id: 'A005',
     name: 'Retrieve referral',
     input: RetrieveReferralInputSchema,
     build: retrieveReferralRequest,
   }),
+  A006: op({
+    id: 'A006',
+    name: 'Retrieve attachment',
+    input: RetrieveAttachmentInputSchema,
+    build: retrieveAttachmentRequest,
+  }),
+  A007: op({
+    id: 'A007',
+    name: 'Retrieve clinical information',
+    input: ClinicalInformationInputSchema,
+    build: clinicalInformationRequest,
+  }),
   A008: op({
     id: 'A008',
     name: 'Retrieve worklist',
     input: FetchWorklistInputSchema,
     build: fetchWorklistRequest,
+  }),
+  A010: op({
+    id: 'A010',
+    name: 'Patient service search',
+    input: ServiceSearchInputSchema,
+    build: serviceSearchRequest,
   }),
   A011: op({
     id: 'A011',
@@ -102,6 +152,48 @@ export const OPERATIONS = {
     name: 'Cancel appointment, action later',
     input: CancelActionLaterInputSchema,
     build: cancelActionLaterRequest,
+  }),
+  A023: op({
+    id: 'A023',
+    name: 'Retrieve A&G worklist',
+    input: AdviceWorklistInputSchema,
+    build: adviceWorklistRequest,
+  }),
+  A024: op({
+    id: 'A024',
+    name: 'Retrieve A&G summary',
+    input: AdviceSummaryInputSchema,
+    build: adviceSummaryRequest,
+  }),
+  A025: op({
+    id: 'A025',
+    name: 'Retrieve A&G conversation',
+    input: AdviceConversationInputSchema,
+    build: adviceConversationRequest,
+  }),
+  A026: op({
+    id: 'A026',
+    name: 'Send A&G response',
+    input: SendAdviceResponseInputSchema,
+    build: sendAdviceResponseRequest,
+  }),
+  A027: op({
+    id: 'A027',
+    name: 'Convert A&G to referral',
+    input: ConvertAdviceInputSchema,
+    build: convertAdviceRequest,
+  }),
+  A028: op({
+    id: 'A028',
+    name: 'Record review outcome',
+    input: RecordReviewOutcomeInputSchema,
+    build: recordReviewOutcomeRequest,
+  }),
+  A029: op({
+    id: 'A029',
+    name: 'Available actions for user',
+    input: AvailableActionsInputSchema,
+    build: availableActionsRequest,
   }),
 } as const;
 
