@@ -57,13 +57,19 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
     retention = cron.schedule(
       settings.retention.schedule,
       async () => {
-        const now = Date.now();
-        const pruned = await store.prune({
-          olderThan: now - settings.retention.bodyDays * 86_400_000,
-          includeUnresolved: settings.retention.includeUnresolved,
-          now,
-        });
-        logger.info({ stage: 'store', pruned }, 'retention run');
+        const prune = async (): Promise<void> => {
+          const now = Date.now();
+          const pruned = await store.prune({
+            olderThan: now - settings.retention.bodyDays * 86_400_000,
+            includeUnresolved: settings.retention.includeUnresolved,
+            now,
+          });
+          logger.info({ stage: 'store', pruned }, 'retention run');
+        };
+        // Once per cluster: instances sharing a PostgreSQL store take an advisory lock.
+        if (store.runExclusive === undefined) await prune();
+        else if (!(await store.runExclusive('retention', prune)))
+          logger.info({ stage: 'store' }, 'retention running on another instance');
       },
       { timezone: 'Europe/London', noOverlap: true, name: 'ers-bridge:retention' },
     );

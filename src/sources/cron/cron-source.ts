@@ -52,8 +52,15 @@ export function createCronSource(config: CronSourceConfig, factory: PluginFactor
         async (tick) => {
           const at = tick.date;
           lastTick = at.toISOString();
-          try {
+          const store = async (): Promise<void> => {
             await ctx?.receive(tickMessage(config, factory.channelId, at));
+          };
+          try {
+            // Once per cluster: instances sharing a PostgreSQL store take an advisory lock (the
+            // minute's control id also collapses a tick another instance stored just before).
+            const shared = factory.services.store;
+            if (shared.runExclusive === undefined) await store();
+            else await shared.runExclusive(`cron:${factory.channelId}`, store);
           } catch (error) {
             factory.logger.error(
               { stage: 'source', err: (error as Error).message },
