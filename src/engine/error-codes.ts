@@ -330,6 +330,23 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'A placeholder of the letter template has no value in the data.',
   }),
+  LETTER_NO_UBRN: def({
+    stage: 'letters',
+    retry: 'permanent',
+    ack: 'AE',
+    hl7ErrorCode: '101',
+    httpStatus: 400,
+    summary:
+      'A letter destination found no UBRN: no earlier destination output one and the data has none.',
+  }),
+  LETTER_ERS_NOT_PDF: def({
+    stage: 'letters',
+    retry: 'transient',
+    ack: 'AE',
+    hl7ErrorCode: '207',
+    httpStatus: 502,
+    summary: 'e-RS answered the A019 patient letter request without a PDF; retried.',
+  }),
 
   // store
   STORE_UNAVAILABLE: def({
