@@ -2,10 +2,14 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { randomUUID } from 'node:crypto';
 import { FaultInjector } from './faults.js';
 import { operationOutcome, SandboxError } from './outcome.js';
+import { adviceRoutes } from './routes/advice.js';
 import { binaryRoutes } from './routes/binary.js';
 import { bookingRoutes } from './routes/booking.js';
 import { letterRoutes } from './routes/letter.js';
 import { referralRoutes } from './routes/referrals.js';
+import { deprecatedOnPlatform, RETIRED_NOTE, retiredRoutes } from './routes/retired.js';
+import { reviewRoutes } from './routes/review.js';
+import { serviceSearchRoutes } from './routes/service-search.js';
 import { sessionRoutes } from './routes/session.js';
 import { DEFAULT_SEED, type Seed } from './seed.js';
 import { SandboxState } from './state.js';
@@ -23,11 +27,14 @@ const SENSITIVE = new Set(['authorization', 'http_x_session_key']);
  * `/v1/ProfessionalSession`, and platform `/FHIR/STU3/…` — plus `/_sandbox/*` to inspect the
  * requests received, read and reset the state, and set faults.
  */
-export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
+export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}): SandboxApp {
   const state = new SandboxState(options.seed ?? DEFAULT_SEED);
   const faults = new FaultInjector();
+  if (options.faults !== undefined) faults.set(options.faults);
   const app = express();
   app.disable('x-powered-by');
+  // e-RS ETags are resource versions (W/"<n>", ENDPOINTS.md §2.5), never express's body hashes.
+  app.set('etag', false);
 
   app.get('/_sandbox/requests', (_req, res) => {
     res.json(state.requests);
@@ -42,6 +49,17 @@ export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
   });
   app.post('/_sandbox/faults', express.json(), (req, res) => {
     res.json(faults.set(req.body));
+  });
+  // A request being edited in the Professional App: writes to it answer 423 REFERRAL_LOCKED.
+  app.post('/_sandbox/locks', express.json(), (req, res) => {
+    const { ubrn, locked } = req.body as { ubrn?: unknown; locked?: unknown };
+    if (typeof ubrn !== 'string' || !/^\d{12}$/.test(ubrn) || typeof locked !== 'boolean') {
+      res.status(400).json({ error: 'body must be { ubrn: "<12 digits>", locked: true|false }' });
+      return;
+    }
+    if (locked) state.locked.add(ubrn);
+    else state.locked.delete(ubrn);
+    res.json({ locked: [...state.locked] });
   });
 
   app.use((req, res, next) => {
@@ -69,7 +87,7 @@ export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
   app.use(faults.middleware());
   app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
 
-  app.use('/', sessionRoutes(state));
+  app.use('/', sessionRoutes(state), retiredRoutes());
   const flavour =
     (name: 'classic' | 'platform') =>
     (_req: Request, res: Response, next: NextFunction): void => {
@@ -80,12 +98,27 @@ export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
     ['/STU3/v1', 'classic'],
     ['/FHIR/STU3', 'platform'],
   ] as const) {
+    const deprecated = express.Router();
+    deprecated.post(
+      '/ReferralRequest/\\$ers.createReferralAndSendForTriage',
+      deprecatedOnPlatform(
+        'A021 is deprecated on the NHS API platform: use A011, then A016 with reason TRIAGE',
+      ),
+    );
+    deprecated.get(
+      '/Binary/:id',
+      deprecatedOnPlatform('A006 is deprecated on the NHS API platform: use A042 (R4)'),
+    );
     app.use(
       prefix,
       flavour(name),
+      deprecated,
+      serviceSearchRoutes(state),
+      reviewRoutes(state),
       bookingRoutes(state),
       letterRoutes(state),
       referralRoutes(state),
+      adviceRoutes(state),
       binaryRoutes(state),
     );
   }
@@ -97,7 +130,7 @@ export function createSandboxApp(options: { seed?: Seed } = {}): SandboxApp {
       .json(
         operationOutcome(
           'REFERENCE_NOT_FOUND',
-          `no e-RS endpoint ${req.method} ${req.path} in this sandbox`,
+          `no e-RS endpoint ${req.method} ${req.path} in this sandbox (${RETIRED_NOTE})`,
           'not-found',
         ),
       );

@@ -15,7 +15,11 @@ export interface Caller {
   readonly flavour: 'classic' | 'platform';
   readonly businessFunction: string;
   readonly ods: string;
+  /** SDS user id of the person at the keyboard (the sandbox's one smartcard user, or the OBO id). */
+  readonly user: string;
 }
+
+export const SANDBOX_USER = '021600556514';
 
 /**
  * Who is calling. Platform paths need a bearer token and the NHSD-eRS-* context headers; classic
@@ -63,7 +67,7 @@ export function identify(state: SandboxState, req: Request, flavour: Caller['fla
         'NHSD-eRS-On-Behalf-Of-User-ID is only for SPCA',
         'forbidden',
       );
-    return { flavour, businessFunction, ods };
+    return { flavour, businessFunction, ods, user: obo ?? SANDBOX_USER };
   }
   const asid = req.get('xapi_asid');
   if (!asid) throw new SandboxError(403, 'NO_ACCESS', 'XAPI_ASID header is required', 'forbidden');
@@ -82,6 +86,7 @@ export function identify(state: SandboxState, req: Request, flavour: Caller['fla
     flavour,
     businessFunction: session.permission.businessFunction,
     ods: session.permission.orgIdentifier,
+    user: SANDBOX_USER,
   };
 }
 

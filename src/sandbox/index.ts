@@ -2,17 +2,31 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxApp, type SandboxApp } from './app.js';
-import type { Seed } from './seed.js';
+import { loadSeedFile, type Seed } from './seed.js';
 
 export interface RunningSandbox extends SandboxApp {
   readonly url: string;
   close(): Promise<void>;
 }
 
-export async function startSandbox(
-  options: { host?: string; port?: number; seed?: Seed } = {},
-): Promise<RunningSandbox> {
-  const sandbox = createSandboxApp(options.seed ? { seed: options.seed } : {});
+export interface SandboxOptions {
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The starting world; default DEFAULT_SEED. */
+  seed?: Seed;
+  /** A YAML/JSON seed file laid over `seed` (or the default): see docs/sandbox.md. */
+  seedFile?: string;
+  /** Initial faults, as for POST /_sandbox/faults: { latencyMs, failNext, quotaPerMinute }. */
+  faults?: unknown;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const seed = options.seedFile ? await loadSeedFile(options.seedFile, options.seed) : options.seed;
+  const sandbox = createSandboxApp({
+    ...(seed ? { seed } : {}),
+    ...(options.faults !== undefined ? { faults: options.faults } : {}),
+  });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {
     const s = sandbox.app.listen(options.port ?? 0, host, () => {
@@ -35,5 +49,5 @@ export async function startSandbox(
 }
 
 export { createSandboxApp, type SandboxApp } from './app.js';
-export { DEFAULT_SEED, type Seed } from './seed.js';
+export { DEFAULT_SEED, loadSeedFile, mergeSeed, SeedSchema, type Seed } from './seed.js';
 export { SandboxState } from './state.js';

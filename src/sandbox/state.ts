@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Seed, SeedService } from './seed.js';
+import type { Seed, SeedAdvice, SeedService } from './seed.js';
 
 /** Eight free 30-minute slots a day for five days on each directly bookable service, from seed.slotsFrom. */
 export function seedSlots(seed: Seed): Slot[] {
-  const slots: Slot[] = [];
+  const slots: Slot[] = seed.slots.map((s) => ({ ...s, status: 'free' as const }));
   let id = 228_000;
   for (const service of seed.services.filter((s) => s.kind === 'DIRECTLY_BOOKABLE')) {
     for (let day = 0; day < 5; day++) {
@@ -30,10 +30,23 @@ export const ReferralState = {
   DEFERRED_TO_PROVIDER: 'DEFERRED_TO_PROVIDER',
   APPT_CANCELLED_BY_PROVIDER: 'APPT_CANCELLED_BY_PROVIDER',
   TRIAGED_PROVIDER_TO_ACTION: 'TRIAGED_PROVIDER_TO_ACTION',
+  TRIAGE_RESPONSE: 'TRIAGE_RESPONSE',
   REJECTED: 'REJECTED',
   CANCELLED_REFERRAL: 'CANCELLED_REFERRAL',
 } as const;
 export type ReferralState = (typeof ReferralState)[keyof typeof ReferralState];
+
+export interface Appointment {
+  id: string;
+  status: 'booked' | 'proposed' | 'cancelled';
+  slotId?: string;
+  serviceId: string;
+  /** ReviewReason (defer) or ReviewOutcome (A027/A028) code. */
+  reason?: string;
+  comment?: string;
+  start?: string;
+  end?: string;
+}
 
 export interface Referral {
   readonly ubrn: string;
@@ -41,20 +54,17 @@ export interface Referral {
   state: ReferralState;
   status: 'active' | 'cancelled' | 'completed';
   readonly nhsNumber: string;
-  readonly priority: string;
+  priority: string;
   readonly serviceIds: readonly string[];
   readonly requestId: string;
+  readonly createdAt: string;
   letters: string[];
+  /** Provider, guidance and review files (A027/A028), shown beside the referrer's letters. */
+  otherFiles: string[];
+  /** Set when the referral came from an Advice and Guidance request (A027). */
+  fromAdvice?: boolean;
   rejection?: { reason: string; comments: string };
-  appointment?: {
-    id: string;
-    status: 'booked' | 'proposed' | 'cancelled';
-    slotId?: string;
-    serviceId: string;
-    reason?: string;
-    start?: string;
-    end?: string;
-  };
+  appointment?: Appointment;
 }
 
 export interface Slot {
@@ -71,7 +81,41 @@ export interface StoredBinary {
   readonly contentType: string;
   readonly data: Buffer;
   readonly intendedUbrn: string | undefined;
+  readonly addedAt: string;
+  readonly addedBy: string;
   linkedTo: string | undefined;
+  type?: string;
+  description?: string;
+  availability?: string;
+}
+
+export interface Role {
+  readonly sdsUserId: string;
+  readonly ods: string;
+  readonly businessFunction: string;
+}
+
+export interface Communication {
+  readonly id: string;
+  readonly ubrn: string;
+  readonly sentBy: 'REQUESTER' | 'RESPONDER';
+  readonly sender: Role;
+  readonly sent: string;
+  readonly note: string;
+  readonly attachments: readonly string[];
+}
+
+export interface AdviceRequest {
+  readonly ubrn: string;
+  version: number;
+  category: SeedAdvice['category'];
+  status: 'active' | 'cancelled' | 'completed';
+  readonly nhsNumber: string;
+  priority: string;
+  readonly serviceId: string;
+  readonly authorisedToConvert: boolean;
+  readonly referrer: Role;
+  readonly requestId: string;
 }
 
 export interface Session {
@@ -89,43 +133,149 @@ export interface LoggedRequest {
   readonly body: unknown;
 }
 
+const adviceStatus = (category: SeedAdvice['category']): AdviceRequest['status'] =>
+  category === 'CONVERSATION_ENDED_CANCELLED'
+    ? 'cancelled'
+    : category === 'CONVERSATION_ENDED_CLOSED' || category === 'ADVICE_CONVERTED'
+      ? 'completed'
+      : 'active';
+
 /** The sandbox's in-memory world, reset from its seed. */
 export class SandboxState {
   readonly patients = new Set<string>();
   readonly services = new Map<string, SeedService>();
   readonly referrals = new Map<string, Referral>();
+  readonly adviceRequests = new Map<string, AdviceRequest>();
+  readonly communications: Communication[] = [];
   readonly binaries = new Map<string, StoredBinary>();
   readonly sessions = new Map<string, Session>();
   readonly slots = new Map<string, Slot>();
-  private nextAppointment = 70_000;
+  /** UBRNs being edited in the Professional App: writes to them answer 423 REFERRAL_LOCKED. */
+  readonly locked = new Set<string>();
   readonly requests: LoggedRequest[] = [];
+  private nextAppointment = 70_000;
+  private nextCommunication = 80_000;
   private nextUbrn = 0;
 
-  constructor(private readonly seed: Seed) {
+  constructor(readonly seed: Seed) {
     this.reset();
   }
 
   reset(): void {
-    this.patients.clear();
-    this.services.clear();
-    this.referrals.clear();
-    this.binaries.clear();
-    this.sessions.clear();
+    for (const m of [this.patients, this.services, this.referrals, this.adviceRequests]) m.clear();
+    for (const m of [this.binaries, this.sessions, this.slots, this.locked]) m.clear();
+    this.communications.length = 0;
     this.requests.length = 0;
-    for (const p of this.seed.patients) this.patients.add(p);
-    for (const s of this.seed.services) this.services.set(s.id, s);
-    this.slots.clear();
-    for (const slot of seedSlots(this.seed)) this.slots.set(slot.id, slot);
+    const seed = this.seed;
+    for (const p of seed.patients) this.patients.add(p);
+    for (const s of seed.services) this.services.set(s.id, s);
+    for (const slot of seedSlots(seed)) this.slots.set(slot.id, slot);
     this.nextAppointment = 70_000;
-    this.nextUbrn = this.seed.firstUbrn;
+    this.nextCommunication = 80_000;
+    this.nextUbrn = seed.firstUbrn;
+    this.loadFiles(seed);
+    for (const r of seed.referrals) {
+      const booked = r.state === 'BOOKED';
+      this.referrals.set(r.ubrn, {
+        ubrn: r.ubrn,
+        version: r.version,
+        state: r.state,
+        status: 'active',
+        nhsNumber: r.nhsNumber,
+        priority: r.priority,
+        serviceIds: r.serviceIds,
+        requestId: `r.${randomUUID()}`,
+        createdAt: '2021-01-04T10:00:00.000Z',
+        letters: [...r.letters],
+        otherFiles: [],
+        ...(booked || r.state === 'DEFERRED_TO_PROVIDER'
+          ? {
+              appointment: {
+                id: this.newAppointmentId(),
+                status: booked ? 'booked' : 'proposed',
+                serviceId: r.serviceIds[0] ?? '',
+                ...(booked ? { start: r.appointmentStart, end: r.appointmentStart } : {}),
+                ...(booked ? {} : { reason: 'NO_SLOTS_AT_SERVICE' }),
+              },
+            }
+          : {}),
+      });
+      for (const id of r.letters) {
+        const file = this.binaries.get(id);
+        if (file) file.linkedTo = r.ubrn;
+      }
+      if (r.locked) this.locked.add(r.ubrn);
+    }
+    for (const a of seed.adviceRequests) this.loadAdvice(a);
   }
 
+  private loadFiles(seed: Seed): void {
+    for (const b of seed.binaries) {
+      this.binaries.set(b.id, {
+        id: b.id,
+        fileName: b.fileName,
+        contentType: b.contentType,
+        data: Buffer.from(b.text, 'utf8'),
+        intendedUbrn: b.intendedUbrn,
+        linkedTo: b.linkedTo,
+        addedAt: '2021-01-04T10:00:00.000Z',
+        addedBy: '021600556514',
+        ...(b.type ? { type: b.type } : {}),
+        ...(b.availability ? { availability: b.availability } : {}),
+      });
+    }
+  }
+
+  private loadAdvice(a: SeedAdvice): void {
+    const service = this.services.get(a.serviceId);
+    const referrer = { ...a.referrer, businessFunction: 'REFERRING_CLINICIAN' };
+    const responder = {
+      sdsUserId: '021600556514',
+      ods: service?.ods ?? 'R69',
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+    };
+    this.adviceRequests.set(a.ubrn, {
+      ubrn: a.ubrn,
+      version: a.version,
+      category: a.category,
+      status: adviceStatus(a.category),
+      nhsNumber: a.nhsNumber,
+      priority: a.priority,
+      serviceId: a.serviceId,
+      authorisedToConvert: a.authorisedToConvert,
+      referrer,
+      requestId: `a.${randomUUID()}`,
+    });
+    for (const m of a.messages) {
+      this.communications.push({
+        id: this.newCommunicationId(),
+        ubrn: a.ubrn,
+        sentBy: m.sentBy,
+        sender: m.sentBy === 'REQUESTER' ? referrer : responder,
+        sent: m.at,
+        note: m.note,
+        attachments: m.attachments,
+      });
+    }
+    if (a.locked) this.locked.add(a.ubrn);
+  }
+
+  /** The A&G category → CommunicationRequest.status rule of ENDPOINTS.md §4. */
+  static adviceStatus = adviceStatus;
+
   newUbrn(): string {
-    return String(this.nextUbrn++).padStart(12, '0');
+    let ubrn = String(this.nextUbrn++).padStart(12, '0');
+    while (this.referrals.has(ubrn) || this.adviceRequests.has(ubrn))
+      ubrn = String(this.nextUbrn++).padStart(12, '0');
+    return ubrn;
   }
 
   newAppointmentId(): string {
     return String(this.nextAppointment++);
+  }
+
+  newCommunicationId(): string {
+    return String(this.nextCommunication++);
   }
 
   newRequestId(): string {
@@ -135,7 +285,10 @@ export class SandboxState {
   snapshot(): Record<string, unknown> {
     return {
       referrals: [...this.referrals.values()],
+      adviceRequests: [...this.adviceRequests.values()],
+      communications: this.communications,
       binaries: [...this.binaries.values()].map(({ data, ...b }) => ({ ...b, size: data.length })),
+      locked: [...this.locked],
       sessions: this.sessions.size,
     };
   }

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { MAX_UPLOAD_BYTES, UPLOAD_MIME_TYPES } from '../../ers/operations/index.js';
-import { allow, ROLE } from '../auth.js';
+import { allow, ROLE, type Caller } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import type { SandboxState } from '../state.js';
 
@@ -47,6 +47,8 @@ export function binaryRoutes(state: SandboxState): Router {
         data,
         intendedUbrn,
         linkedTo: undefined,
+        addedAt: new Date().toISOString(),
+        addedBy: (res.locals['caller'] as Caller).user,
       });
       res.status(201).set('Location', `Binary/${id}`).end();
     },
@@ -58,6 +60,19 @@ export function binaryRoutes(state: SandboxState): Router {
         404,
         'REFERENCE_NOT_FOUND',
         `no file Binary/${String(req.params['id'])}`,
+      );
+    // Platform virus scanning: a file not yet clean cannot be downloaded (ENDPOINTS.md §5 A006).
+    if (file.availability !== undefined && file.availability !== 'AVAILABLE')
+      throw new SandboxError(
+        422,
+        file.availability,
+        `file Binary/${file.id} is ${file.availability}`,
+      );
+    if (file.data.length > MAX_UPLOAD_BYTES)
+      throw new SandboxError(
+        422,
+        'FILE_SIZE_ERROR',
+        'files over 5 MB are downloaded with A042 (R4)',
       );
     res
       .status(200)

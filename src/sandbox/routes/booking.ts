@@ -3,6 +3,7 @@ import { CODE_SYSTEM, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import type { Referral, SandboxState } from '../state.js';
+import { assertUnlocked, findReferral, sendReferral } from './respond.js';
 import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
 
 const CARE_CONNECT_APPOINTMENT =
@@ -42,8 +43,8 @@ function bookOrDefer(
       'MISSING_VALUE',
       'incomingReferral must be ReferralRequest/{ubrn}/_history/{version}',
     );
-  const referral = state.referrals.get(ref[1] ?? '');
-  if (!referral) throw new SandboxError(422, 'NO_SUCH_REQUEST', `no referral ${ref[1] ?? ''}`);
+  const referral = findReferral(state, ref[1]);
+  assertUnlocked(state, referral.ubrn);
   if (Number(ref[2]) !== referral.version)
     throw new SandboxError(
       409,
@@ -199,9 +200,8 @@ export function bookingRoutes(state: SandboxState): Router {
     '/ReferralRequest/:ubrn/\\$ers.cancelAppointmentActionLater',
     allow(state, [ROLE.SPC, ROLE.SPCA]),
     (req, res) => {
-      const referral = state.referrals.get(String(req.params['ubrn']));
-      if (!referral)
-        throw new SandboxError(422, 'NO_SUCH_REQUEST', `no referral ${String(req.params['ubrn'])}`);
+      const referral = findReferral(state, String(req.params['ubrn']));
+      assertUnlocked(state, referral.ubrn);
       checkVersion(req.get('if-match'), referral.version);
       // The official example names the operation's profile this way (ENDPOINTS.md §7).
       const params = parametersOf(
@@ -224,15 +224,7 @@ export function bookingRoutes(state: SandboxState): Router {
       referral.appointment.status = 'cancelled';
       referral.state = 'APPT_CANCELLED_BY_PROVIDER';
       referral.version += 1;
-      res
-        .status(200)
-        .set('ETag', `W/"${referral.version}"`)
-        .type('application/fhir+json')
-        .json({
-          resourceType: 'ReferralRequest',
-          id: referral.ubrn,
-          meta: { versionId: String(referral.version) },
-        });
+      sendReferral(state, res, referral);
     },
   );
   // A008: provider worklists.

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { renderLetter } from '../../letters/index.js';
 import { PRIORITY_DISPLAY, type Priority } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
+import { clinicalSummaryPdf, pdfName } from '../clinical-pdf.js';
 import { SandboxError } from '../outcome.js';
+import { findReferral } from './respond.js';
 import type { Referral, SandboxState } from '../state.js';
 
 const TEMPLATES = join(import.meta.dirname, '..', '..', '..', 'mappings', 'letters');
@@ -55,9 +57,7 @@ export function letterRoutes(state: SandboxState): Router {
     '/ReferralRequest/:ubrn/\\$ers.generatePatientLetter',
     allow(state, [ROLE.RC, ROLE.RCA]),
     async (req, res) => {
-      const referral = state.referrals.get(String(req.params['ubrn']));
-      if (!referral)
-        throw new SandboxError(422, 'NO_SUCH_REQUEST', `no referral ${String(req.params['ubrn'])}`);
+      const referral = findReferral(state, String(req.params['ubrn']));
       const template =
         referral.state === 'NOT_BOOKED'
           ? 'appointment-request'
@@ -83,6 +83,39 @@ export function letterRoutes(state: SandboxState): Router {
         .set(
           'Content-Disposition',
           `attachment; filename="${referral.ubrn}_${template === 'triage-summary' ? 'Triage_Summary' : 'Appointment_Request'}_${stamp}.pdf"`,
+        )
+        .send(pdf);
+    },
+  );
+  // A007: the provider's Clinical Information Summary; e-RS has none before a letter is attached.
+  r.post(
+    '/ReferralRequest/:ubrn/\\$ers.generateCRI',
+    allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA]),
+    async (req, res) => {
+      const referral = findReferral(state, String(req.params['ubrn']));
+      if (referral.letters.length === 0)
+        throw new SandboxError(
+          422,
+          'NO_CLINICAL_INFO',
+          `referral ${referral.ubrn} has no clinical information yet`,
+        );
+      const now = new Date();
+      const pdf = await clinicalSummaryPdf(state, {
+        ubrn: referral.ubrn,
+        nhsNumber: referral.nhsNumber,
+        priority: referral.priority,
+        serviceId: referral.appointment?.serviceId ?? referral.serviceIds[0] ?? '',
+        status: referral.state,
+        notes: 'The referral letter is attached: see the files below.',
+        files: [...referral.letters, ...referral.otherFiles],
+        now,
+      });
+      res
+        .status(200)
+        .type('application/pdf')
+        .set(
+          'Content-Disposition',
+          `attachment; filename="${pdfName(referral.ubrn, 'Clinical_Information_Summary', now)}"`,
         )
         .send(pdf);
     },

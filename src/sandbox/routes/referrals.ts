@@ -2,28 +2,13 @@ import { Router, type Request, type Response } from 'express';
 import { PROFILE, PRIORITIES, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
-import { referralResource } from '../referral-resource.js';
+import { REJECT_REASONS } from '../reference-data.js';
+import { assertLatest, assertUnlocked, findReferral, sendReferral } from './respond.js';
 import type { Referral, SandboxState } from '../state.js';
 import { checkVersion, param, parametersOf, stringValue, type Parameter } from './parameters.js';
 
 const REFERRER = [ROLE.RC, ROLE.RCA];
 const PROVIDER = [ROLE.SPC, ROLE.SPCA];
-
-function sendReferral(res: Response, r: Referral, status = 200): void {
-  res
-    .status(status)
-    .set('ETag', `W/"${r.version}"`)
-    .type('application/fhir+json')
-    .json(referralResource(r));
-}
-
-function findReferral(state: SandboxState, ubrn: string | undefined): Referral {
-  if (!ubrn || !/^\d{12}$/.test(ubrn))
-    throw new SandboxError(422, 'INVALID_VALUE', `UBRN ${ubrn ?? ''} must be 12 digits`);
-  const r = state.referrals.get(ubrn);
-  if (!r) throw new SandboxError(422, 'NO_SUCH_REQUEST', `no referral ${ubrn}`);
-  return r;
-}
 
 /** A011 / A021: validates as the create set of ENDPOINTS.md §5 and creates the referral. */
 function createReferral(state: SandboxState, params: Parameter[], triage: boolean): Referral {
@@ -65,6 +50,12 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
         'INAPPROPRIATE_VALUE',
         `service ${id} is not a referral assessment service`,
       );
+    if (!triage && service.kind === 'ADVICE_ONLY')
+      throw new SandboxError(
+        422,
+        'INAPPROPRIATE_VALUE',
+        `service ${id} takes only Advice and Guidance requests`,
+      );
     if (!triage && service.kind === 'TRIAGE')
       throw new SandboxError(
         422,
@@ -89,7 +80,9 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
     priority,
     serviceIds,
     requestId: state.newRequestId(),
+    createdAt: new Date().toISOString(),
     letters: [],
+    otherFiles: [],
   };
   state.referrals.set(referral.ubrn, referral);
   return referral;
@@ -102,6 +95,7 @@ export function referralRoutes(state: SandboxState): Router {
     allow(state, REFERRER),
     (req: Request, res: Response) => {
       sendReferral(
+        state,
         res,
         createReferral(state, parametersOf(req.body, PROFILE.createReferralParameters), false),
         201,
@@ -113,6 +107,7 @@ export function referralRoutes(state: SandboxState): Router {
     allow(state, REFERRER),
     (req, res) => {
       sendReferral(
+        state,
         res,
         createReferral(
           state,
@@ -123,11 +118,18 @@ export function referralRoutes(state: SandboxState): Router {
       );
     },
   );
-  r.get('/ReferralRequest/:ubrn', allow(state, [...REFERRER, ...PROVIDER]), (req, res) => {
-    sendReferral(res, findReferral(state, String(req.params['ubrn'])));
-  });
+  r.get(
+    ['/ReferralRequest/:ubrn', '/ReferralRequest/:ubrn/_history/:version'],
+    allow(state, [...REFERRER, ...PROVIDER]),
+    (req, res) => {
+      const ref = findReferral(state, String(req.params['ubrn']));
+      assertLatest(stringValue(req.params['version']) || undefined, ref.version);
+      sendReferral(state, res, ref);
+    },
+  );
   r.post('/ReferralRequest/:ubrn/\\$ers.acceptReferral', allow(state, PROVIDER), (req, res) => {
     const ref = findReferral(state, String(req.params['ubrn']));
+    assertUnlocked(state, ref.ubrn);
     checkVersion(req.get('if-match'), ref.version);
     if (ref.state !== 'AWAITING_TRIAGE')
       throw new SandboxError(
@@ -137,16 +139,37 @@ export function referralRoutes(state: SandboxState): Router {
       );
     ref.state = 'TRIAGED_PROVIDER_TO_ACTION';
     ref.version += 1;
-    sendReferral(res, ref);
+    sendReferral(state, res, ref);
   });
   r.post('/ReferralRequest/:ubrn/\\$ers.rejectReferral', allow(state, PROVIDER), (req, res) => {
     const ref = findReferral(state, String(req.params['ubrn']));
+    assertUnlocked(state, ref.ubrn);
     checkVersion(req.get('if-match'), ref.version);
     const params = parametersOf(req.body, PROFILE.rejectReferralParameters);
     const reason =
       (param(params, 'rejectionReason', true)['valueCoding'] as { code?: string } | undefined)
         ?.code ?? '';
-    const comments = stringValue(param(params, 'rejectionComments', true)['valueString']);
+    if (!REJECT_REASONS.some(([code]) => code === reason))
+      throw new SandboxError(
+        422,
+        'INVALID_CODE',
+        `rejectionReason ${reason} is not a PROVIDER_REJECT reason of APPOINTMENT-CANCELLATION-REASON`,
+      );
+    const comments = stringValue(param(params, 'rejectionComments')?.['valueString']);
+    const kind = state.services.get(ref.serviceIds[0] ?? '')?.kind;
+    const cancelledInPas = param(params, 'appointmentCancelledInPAS');
+    if (kind === 'INDIRECTLY_BOOKABLE' && !cancelledInPas)
+      throw new SandboxError(
+        422,
+        'VALUE_IS_REQUIRED',
+        'appointmentCancelledInPAS is required for an indirectly bookable service',
+      );
+    if (kind === 'DIRECTLY_BOOKABLE' && cancelledInPas)
+      throw new SandboxError(
+        422,
+        'FIELD_NOT_PERMITTED',
+        'appointmentCancelledInPAS is not allowed for a directly bookable service',
+      );
     if (comments.length > 2000)
       throw new SandboxError(
         422,
@@ -162,13 +185,14 @@ export function referralRoutes(state: SandboxState): Router {
     ref.state = 'REJECTED';
     ref.rejection = { reason, comments };
     ref.version += 1;
-    sendReferral(res, ref);
+    sendReferral(state, res, ref);
   });
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.maintainReferralLetter',
     allow(state, REFERRER),
     (req, res) => {
       const ref = findReferral(state, String(req.params['ubrn']));
+      assertUnlocked(state, ref.ubrn);
       checkVersion(req.get('if-match'), ref.version);
       const params = parametersOf(req.body, PROFILE.maintainReferralLetterParameters);
       const ids = params
@@ -214,7 +238,7 @@ export function referralRoutes(state: SandboxState): Router {
       }
       ref.letters = ids;
       ref.version += 1;
-      sendReferral(res, ref);
+      sendReferral(state, res, ref);
     },
   );
   return r;

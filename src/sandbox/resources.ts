@@ -1,0 +1,152 @@
+import { CODE_SYSTEM, PROFILE, SD, CS, SYSTEM } from '../ers/systems.js';
+import type { Role, StoredBinary } from './state.js';
+
+/** Pure builders of the small resources several sandbox answers share (ENDPOINTS.md §6). */
+
+export const ATTACHMENT_DISPLAY: Record<string, string> = {
+  REFERRER: 'Referrer',
+  PROVIDER: 'Provider',
+  ADVICE_REQUEST: 'Advice Request',
+  GUIDANCE_RESPONSE: 'Guidance Response',
+};
+
+/**
+ * Dynamic code systems (A004: SPECIALTY, CLINIC-TYPE…) live under each environment's own base
+ * (ENDPOINTS.md §2.8); the sandbox uses the one in the official A023 example.
+ */
+export const dynamicCodeSystem = (id: string): string =>
+  `https://fhir.nhs.uk/STU3/v1/CodeSystem/${id}`;
+
+export const PRACTITIONER_ROLE_PROFILE =
+  'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-PractitionerRole-1';
+
+/** e-RS ids DocumentReferences by the file's own number: att-98888-99120 → 99120. */
+export const documentId = (fileId: string): string => /^att-\d+-(\d+)$/.exec(fileId)?.[1] ?? fileId;
+
+/** An eRS-DocumentReference-1 for a stored file, with the attachment details e-RS adds. */
+export function documentReference(
+  file: StoredBinary,
+  options: { id: string; type: string },
+): Record<string, unknown> {
+  return {
+    resourceType: 'DocumentReference',
+    id: options.id,
+    meta: { profile: [PROFILE.documentReference] },
+    status: 'current',
+    type: {
+      coding: [
+        {
+          system: CODE_SYSTEM.attachmentType,
+          code: options.type,
+          display: ATTACHMENT_DISPLAY[options.type] ?? options.type,
+        },
+      ],
+    },
+    indexed: file.addedAt,
+    description: file.description ?? '',
+    content: [
+      {
+        attachment: {
+          id: documentId(file.id),
+          extension: [
+            {
+              url: `${SD}/Extension-eRS-AttachedBy-1`,
+              valueReference: { identifier: { system: SYSTEM.sdsUserId, value: file.addedBy } },
+            },
+          ],
+          contentType: file.contentType,
+          url: `Binary/${file.id}`,
+          size: file.data.length,
+          title: file.fileName,
+          creation: file.addedAt.slice(0, 10),
+        },
+      },
+    ],
+  };
+}
+
+/** PractitionerRole id as e-RS writes it: `<sds>.<ODS>.<BUSINESS-FUNCTION with hyphens>`. */
+export const roleId = (r: Role): string =>
+  `${r.sdsUserId}.${r.ods}.${r.businessFunction.replaceAll('_', '-')}`;
+
+export function practitionerRole(r: Role, id: string): Record<string, unknown> {
+  return {
+    resourceType: 'PractitionerRole',
+    id,
+    meta: { profile: [PRACTITIONER_ROLE_PROFILE] },
+    practitioner: { identifier: { system: SYSTEM.sdsUserId, value: r.sdsUserId } },
+    organization: { identifier: { system: SYSTEM.odsOrganizationCode, value: r.ods } },
+    code: [{ coding: [{ system: `${CS}/eRS-BusinessFunction-1`, code: r.businessFunction }] }],
+  };
+}
+
+/** The contained search criteria + one-service-or-more shortlist of referrals and A&G requests. */
+export function shortlistContained(options: {
+  priority: string;
+  specialty: string;
+  services: readonly { id: string; name: string }[];
+}): Record<string, unknown>[] {
+  return [
+    {
+      resourceType: 'Parameters',
+      id: 'serviceSearchCriteria',
+      meta: { profile: [PROFILE.serviceSearchCriteria] },
+      parameter: [
+        { name: 'priority', valueCoding: { system: CODE_SYSTEM.priority, code: options.priority } },
+        {
+          name: 'specialty',
+          valueCoding: { system: dynamicCodeSystem('SPECIALTY'), code: options.specialty },
+        },
+        { name: 'ageAndGenderAppropriate', valueBoolean: true },
+        {
+          name: 'commissioningProvisioning',
+          valueCoding: {
+            system: CODE_SYSTEM.commissioningProvisioning,
+            code: 'ALL_AVAILABLE_FOR_BOOKING',
+          },
+        },
+      ],
+    },
+    {
+      resourceType: 'List',
+      id: 'shortlist',
+      meta: { profile: [PROFILE.shortlist] },
+      extension: [
+        {
+          url: `${SD}/Extension-eRS-Shortlist-SearchCriteria-1`,
+          valueReference: { reference: '#serviceSearchCriteria' },
+        },
+      ],
+      status: 'current',
+      mode: 'snapshot',
+      entry: options.services.map((s) => ({
+        item: { identifier: { system: SYSTEM.ersService, value: s.id }, display: s.name },
+      })),
+    },
+  ];
+}
+
+/** A searchset Bundle as e-RS answers A015/A025/A029 (random id, lastUpdated, self link). */
+export function searchset(options: {
+  selfUrl: string;
+  base: string;
+  entries: { resource: Record<string, unknown>; mode: 'match' | 'include' }[];
+  total?: number;
+}): Record<string, unknown> {
+  return {
+    resourceType: 'Bundle',
+    id: crypto.randomUUID(),
+    meta: {
+      lastUpdated: new Date().toISOString(),
+      profile: ['http://hl7.org/fhir/STU3/StructureDefinition/Bundle'],
+    },
+    type: 'searchset',
+    ...(options.total === undefined ? {} : { total: options.total }),
+    link: [{ relation: 'self', url: options.selfUrl }],
+    entry: options.entries.map((e) => ({
+      fullUrl: `${options.base}/${String(e.resource['resourceType'])}/${String(e.resource['id'])}`,
+      resource: e.resource,
+      search: { mode: e.mode },
+    })),
+  };
+}
