@@ -255,6 +255,15 @@ export const ERROR_CATALOGUE = {
   }),
 
   // e-RS
+  ERS_NO_FREE_SLOT: def({
+    stage: 'ers',
+    retry: 'transient',
+    ack: 'AE',
+    hl7ErrorCode: '207',
+    httpStatus: 409,
+    summary:
+      'No free slot at the service fits the booking rule (A015); nothing was booked, retried later as slots free up.',
+  }),
   ERS_INVALID_INPUT: def({
     stage: 'ers',
     retry: 'permanent',

@@ -1,0 +1,133 @@
+import { EngineError } from '../../engine/errors.js';
+import type { ErsClient } from '../client.js';
+import { ErsError } from '../ers-error.js';
+
+/** How a slot is chosen from A015's free slots. */
+export type SlotRule =
+  | { readonly kind: 'first-free' }
+  /** The earliest slot starting on or after `from` (ISO 8601 date or date-time). */
+  | { readonly kind: 'first-on-or-after'; readonly from: string };
+
+export interface FreeSlot {
+  readonly id: string;
+  readonly start: string;
+  readonly end: string;
+}
+
+/** Pure: the free slots of an A015 Bundle (schedules and taken slots left out). */
+export function freeSlotsOf(bundle: unknown): FreeSlot[] {
+  const entries = (bundle as { entry?: { resource?: Record<string, unknown> }[] } | undefined)
+    ?.entry;
+  return (entries ?? []).flatMap(({ resource: r }) => {
+    if (r?.['resourceType'] !== 'Slot' || (r['status'] ?? 'free') !== 'free') return [];
+    const { id, start, end } = r;
+    return typeof id === 'string' && typeof start === 'string' && typeof end === 'string'
+      ? [{ id, start, end }]
+      : [];
+  });
+}
+
+/** Pure: the slot the rule picks among `slots` (any order), or undefined. */
+export function chooseSlot(rule: SlotRule, slots: readonly FreeSlot[]): FreeSlot | undefined {
+  const byStart = [...slots].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  switch (rule.kind) {
+    case 'first-free':
+      return byStart[0];
+    case 'first-on-or-after': {
+      const from = Date.parse(rule.from);
+      return byStart.find((s) => Date.parse(s.start) >= from);
+    }
+  }
+}
+
+export interface BookByRuleInput {
+  readonly ubrn: string;
+  readonly version: string;
+  readonly serviceId: string;
+  readonly nhsNumber: string;
+  readonly rule: SlotRule;
+}
+
+export interface BookByRuleOptions {
+  /** A015 page size (1–100); pages are read in order until the rule finds a slot. */
+  readonly pageSize?: number;
+  readonly maxPages?: number;
+  /** Slots taken between A015 and A016 (SLOT_NOT_AVAILABLE): search again this many times. */
+  readonly attempts?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface Booked {
+  readonly slot: FreeSlot;
+  readonly appointmentId: string | undefined;
+  readonly version: string | undefined;
+}
+
+/** A015 pages in order until the rule picks a slot; e-RS lists slots by start time. */
+async function findSlot(
+  client: ErsClient,
+  input: BookByRuleInput,
+  options: BookByRuleOptions,
+): Promise<FreeSlot | undefined> {
+  const count = options.pageSize ?? 100;
+  for (let page = 1; page <= (options.maxPages ?? 10); page++) {
+    const answer = await client.execute(
+      'A015',
+      { serviceId: input.serviceId, count, page },
+      options.signal ? { signal: options.signal } : {},
+    );
+    const slots = freeSlotsOf(answer.resource);
+    const chosen = chooseSlot(input.rule, slots);
+    if (chosen !== undefined) return chosen;
+    const total = (answer.resource as { total?: number } | undefined)?.total ?? 0;
+    if (slots.length === 0 || page * count >= total) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Books the slot a rule picks (A015 → A016). A slot taken by someone else in between is
+ * searched for again; no fitting slot fails with ERS_NO_FREE_SLOT (retried later: slots free
+ * up), leaving the choice to defer (A016 NO_SLOTS_AT_SERVICE) to the caller.
+ */
+export async function bookBySlotRule(
+  client: ErsClient,
+  input: BookByRuleInput,
+  options: BookByRuleOptions = {},
+): Promise<Booked> {
+  const attempts = options.attempts ?? 2;
+  for (let attempt = 1; ; attempt++) {
+    const slot = await findSlot(client, input, options);
+    if (slot === undefined)
+      throw new EngineError(
+        'ERS_NO_FREE_SLOT',
+        `no free slot at service ${input.serviceId} fits ${input.rule.kind === 'first-free' ? 'first free' : `first on or after ${input.rule.from}`}`,
+        { at: 'slotId' },
+      );
+    try {
+      const booked = await client.execute(
+        'A016',
+        {
+          ubrn: input.ubrn,
+          version: input.version,
+          serviceId: input.serviceId,
+          nhsNumber: input.nhsNumber,
+          action: 'book',
+          slotId: slot.id,
+          start: slot.start,
+          end: slot.end,
+        },
+        options.signal ? { signal: options.signal } : {},
+      );
+      const id = booked.resource?.['id'];
+      return {
+        slot,
+        appointmentId: typeof id === 'string' ? id : undefined,
+        version: booked.output['version'],
+      };
+    } catch (error) {
+      const taken = error instanceof ErsError && error.ersCodes.includes('SLOT_NOT_AVAILABLE');
+      if (!taken || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/** Pure readers of an A005 ReferralRequest that the composite flows need. */
+
+export interface LinkedFile {
+  readonly url: string;
+  readonly description: string;
+}
+
+interface DocumentReferenceView {
+  resourceType?: string;
+  type?: { coding?: { code?: string }[] };
+  description?: string;
+  content?: { attachment?: { url?: string } }[];
+}
+
+/** The referrer letters currently linked to the referral (A012 replaces exactly this set). */
+export function referrerLetters(referral: unknown): LinkedFile[] {
+  const contained = (referral as { contained?: DocumentReferenceView[] } | undefined)?.contained;
+  return (contained ?? []).flatMap((r) => {
+    const url = r.content?.[0]?.attachment?.url;
+    const isLetter =
+      r.resourceType === 'DocumentReference' && r.type?.coding?.some((c) => c.code === 'REFERRER');
+    return isLetter && typeof url === 'string' && /^Binary\/[\w.-]+$/.test(url)
+      ? [{ url, description: r.description ?? '' }]
+      : [];
+  });
+}
+
+export function versionOf(referral: unknown): string | undefined {
+  const v = (referral as { meta?: { versionId?: unknown } } | undefined)?.meta?.versionId;
+  return typeof v === 'string' ? v : undefined;
+}
