@@ -8,5 +8,14 @@ export {
   type OperationId,
 } from './operations/index.js';
 export { isValidNhsNumber, normaliseNhsNumber, isUbrn } from './nhs-number.js';
-export { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
+export {
+  platformAuth,
+  sessionAuth,
+  PRIVATE_KEY_ENV,
+  type ErsAuth,
+  type AuthContext,
+} from './auth.js';
+export { ClientAssertionTokenSource, type ClientAssertionOptions } from './platform-token.js';
+export { auditDetail, auditTypeOf } from './audit.js';
 export { createErsClient, stu3Base } from './provider.js';
+export * from './flows/index.js';
