@@ -253,6 +253,24 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'A JSONata expression in a mapping failed at run time.',
   }),
+  MAP_RESOLVE_FAILED: def({
+    stage: 'mapping',
+    retry: 'permanent',
+    ack: 'AE',
+    hl7ErrorCode: '207',
+    httpStatus: 422,
+    summary:
+      'An input e-RS supplies at send time could not be resolved (no free slot fits the rule, no referral version).',
+  }),
+  MAP_REPLY_NEEDS_MAPPING: def({
+    stage: 'mapping',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 400,
+    summary:
+      'A reply or chained ers destination is in a channel without a mapping transformer; the channel is refused at build time.',
+  }),
 
   // e-RS
   ERS_NO_FREE_SLOT: def({

@@ -3,42 +3,24 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { EngineError } from '../engine/errors.js';
-import { compileCondition, toStrings, type Condition } from './conditions.js';
+import { OPERATIONS } from '../ers/operations/index.js';
 import {
   MappingTopSchema,
   RuleSchema,
   type RuleSpec,
   reportSchemaIssues,
-  type ConditionSpec,
   type MappingTop,
 } from './file-schema.js';
-import { compileAccessor, PathError, type InputAccessor, type InputKind } from './inputs.js';
-import { operationFields, type InputShape } from './operations.js';
+import type { Condition } from './conditions.js';
+import type { InputKind } from './inputs.js';
+import { operationFields, type InputField } from './operations.js';
 import { formatIssue, IssueList, mapNode, valueNode, type CompileIssue } from './positions.js';
 import { compileReply, type CompiledReply } from './reply.js';
+import { compileResolve, type CompiledResolve } from './resolve.js';
+import { compileRule, condition, type CompiledRule } from './rules.js';
 import type { LookupTable } from './tables.js';
-import {
-  compileTransform,
-  expression,
-  table,
-  type CompiledTransform,
-  type TransformEnv,
-} from './transforms.js';
 
-export interface CompiledRule {
-  readonly name: string;
-  readonly from?: InputAccessor;
-  /** `from: $name`: an earlier logical input or `_helper`. */
-  readonly ref?: string;
-  readonly constValue?: unknown;
-  readonly when?: Condition;
-  readonly steps: readonly CompiledTransform[];
-  readonly required: boolean;
-  readonly defaultValue?: unknown;
-  readonly shape: InputShape;
-  /** Where the value comes from: `hl7:PID-3[CX.5=NH].1`, `const`, `jsonata`. */
-  readonly origin: string;
-}
+export type { CompiledRule } from './rules.js';
 
 export interface CompiledMapping {
   readonly id: string;
@@ -50,8 +32,22 @@ export interface CompiledMapping {
   readonly when: readonly Condition[];
   readonly rules: readonly CompiledRule[];
   readonly ignore: readonly string[];
+  /** Inputs e-RS supplies just before the call (version, slot). */
+  readonly resolve?: CompiledResolve;
+  /** A second operation after the first succeeded (e.g. A012 link after an A020 upload). */
+  readonly then?: CompiledThen;
   readonly reply?: CompiledReply;
 }
+
+export interface CompiledThen {
+  readonly operation: string;
+  /** Rules read the message, `$<first input>` and `$ers.<output>` of the first operation. */
+  readonly rules: readonly CompiledRule[];
+  readonly resolve?: CompiledResolve;
+}
+
+/** What the first operation's answer offers a `then` step (`$ers.attachmentUrl`). */
+export const ERS_OUTPUT_NAMES = ['ubrn', 'version', 'attachmentUrl', 'fileName'] as const;
 
 export type CompileResult =
   { ok: true; mapping: CompiledMapping } | { ok: false; issues: CompileIssue[] };
@@ -129,29 +125,113 @@ function build(
 ): Omit<CompiledMapping, 'hash'> | undefined {
   const kind = m.input;
   const fields = operationFields(m.operation);
-  if (fields === undefined)
-    issues.add(
-      doc.getIn(['operation'], true) as Node,
-      `unknown operation "${m.operation}"`,
-      'one of A005, A011, A012, A013, A014, A020, A021',
-    );
+  if (fields === undefined) unknownOperation(doc, ['operation'], m.operation, issues);
   const whenNode = doc.getIn(['when'], true) as Node | undefined;
   const whenSpecs = m.when === undefined ? [] : Array.isArray(m.when) ? m.when : [m.when];
   const whenNodes = isSeq(whenNode) ? (whenNode.items as Node[]) : [whenNode];
   const when = whenSpecs.map((c, i) =>
     condition(kind, c, whenNodes[i] ?? whenNode, new Set(), issues),
   );
-  const inputsNode = mapNode(doc.getIn(['inputs'], true));
-  const known = new Set<string>();
+  const main = compileInputs(
+    {
+      inputs: m.inputs,
+      path: ['inputs'],
+      operation: m.operation,
+      fields,
+      resolve: m.resolve,
+      known: new Set(),
+    },
+    doc,
+    issues,
+    { ...env, kind },
+  );
+  let then: CompiledThen | undefined;
+  if (m.then !== undefined) {
+    const thenFields = operationFields(m.then.operation);
+    if (thenFields === undefined)
+      unknownOperation(doc, ['then', 'operation'], m.then.operation, issues);
+    const known = new Set([
+      ...Object.keys(m.inputs),
+      ...(main.resolve?.names ?? []),
+      ...ERS_OUTPUT_NAMES.map((n) => `ers.${n}`),
+    ]);
+    const t = compileInputs(
+      {
+        inputs: m.then.inputs,
+        path: ['then', 'inputs'],
+        operation: m.then.operation,
+        fields: thenFields,
+        resolve: m.then.resolve,
+        known,
+      },
+      doc,
+      issues,
+      { ...env, kind },
+    );
+    then = {
+      operation: m.then.operation,
+      rules: t.rules,
+      ...(t.resolve ? { resolve: t.resolve } : {}),
+    };
+  }
+  const reply = m.reply === undefined ? undefined : compileReply(m.reply, doc, issues);
+  if (fields === undefined) return undefined;
+  return {
+    id: m.id,
+    file: env.file,
+    kind,
+    operation: m.operation,
+    when,
+    rules: main.rules,
+    ignore: m.ignore ?? [],
+    ...(main.resolve ? { resolve: main.resolve } : {}),
+    ...(then ? { then } : {}),
+    ...(reply ? { reply } : {}),
+  };
+}
+
+function unknownOperation(
+  doc: Document,
+  path: readonly string[],
+  operation: string,
+  issues: IssueList,
+): void {
+  issues.add(
+    doc.getIn(path, true) as Node,
+    `unknown operation "${operation}"`,
+    `one of ${Object.keys(OPERATIONS).join(', ')}`,
+  );
+}
+
+interface InputsSpec {
+  readonly inputs: Record<string, unknown>;
+  /** Where the inputs map is in the file: ['inputs'] or ['then', 'inputs']. */
+  readonly path: readonly string[];
+  readonly operation: string;
+  readonly fields: ReadonlyMap<string, InputField> | undefined;
+  readonly resolve: MappingTop['resolve'];
+  /** Names rules may read with `$name` before any rule of this section ran. */
+  readonly known: Set<string>;
+}
+
+/** The rules of one operation's inputs, checked against the operation's logical inputs. */
+function compileInputs(
+  spec: InputsSpec,
+  doc: Document,
+  issues: IssueList,
+  env: BuildEnv & { readonly kind: InputKind },
+): { rules: CompiledRule[]; resolve: CompiledResolve | undefined } {
+  const { fields, operation, known } = spec;
+  const inputsNode = mapNode(doc.getIn(spec.path, true));
   const rules: CompiledRule[] = [];
-  for (const [name, raw] of Object.entries(m.inputs)) {
+  for (const [name, raw] of Object.entries(spec.inputs)) {
     const checked = typeof raw === 'string' && raw !== '' ? undefined : RuleSchema.safeParse(raw);
     if (checked && !checked.success) {
-      reportSchemaIssues(doc, checked.error, issues, ['inputs', name]);
+      reportSchemaIssues(doc, checked.error, issues, [...spec.path, name]);
       known.add(name);
       continue;
     }
-    const spec: RuleSpec = checked ? checked.data : { from: raw as string };
+    const ruleSpec: RuleSpec = checked ? checked.data : { from: raw as string };
     const ruleNode = inputsNode && (valueNode(inputsNode, name) as Node);
     const keyNode = inputsNode?.items.find((p) => (p.key as { value?: unknown }).value === name)
       ?.key as Node | undefined;
@@ -159,11 +239,11 @@ function build(
     if (fields !== undefined && field === undefined && !name.startsWith('_'))
       issues.add(
         keyNode,
-        `operation ${m.operation} has no logical input "${name}"`,
+        `operation ${operation} has no logical input "${name}"`,
         `inputs: ${[...fields.keys()].join(', ')}`,
       );
-    const rule = compileRule(name, spec, ruleNode, {
-      kind,
+    const rule = compileRule(name, ruleSpec, ruleNode, {
+      kind: env.kind,
       issues,
       known,
       shape: field?.shape ?? (name.startsWith('_') ? 'any' : 'scalar'),
@@ -175,207 +255,33 @@ function build(
       if (!check.success)
         issues.add(
           isMap(ruleNode) ? valueNode(ruleNode, 'const') : ruleNode,
-          `const of ${name} does not fit ${m.operation}: ${check.error.issues[0]?.message}`,
+          `const of ${name} does not fit ${operation}: ${check.error.issues[0]?.message}`,
           'check the operation inputs in docs/mapping.md',
         );
     }
     if (rule) rules.push(rule);
     known.add(name);
   }
+  const resolveNode = doc.getIn([...spec.path.slice(0, -1), 'resolve'], true) as Node | undefined;
+  const resolve =
+    spec.resolve === undefined
+      ? undefined
+      : compileResolve(spec.resolve, fields, operation, resolveNode, issues);
+  const filled = new Set([...Object.keys(spec.inputs), ...(resolve?.names ?? [])]);
+  const inputsKey = spec.path.length === 1 ? keyOf(doc, 'inputs') : (inputsNode as Node);
   for (const [name, f] of fields ?? []) {
-    if (f.required && !known.has(name))
+    if (f.required && !filled.has(name))
       issues.add(
-        keyOf(doc, 'inputs'),
-        `operation ${m.operation} needs the logical input "${name}"`,
-        `add a rule: ${name}: { from: … }`,
+        inputsKey,
+        `operation ${operation} needs the logical input "${name}"`,
+        `add a rule: ${name}: { from: … }${name === 'version' ? ', or resolve: { version: A005 }' : ''}`,
       );
   }
-  const reply = m.reply === undefined ? undefined : compileReply(m.reply, doc, issues);
-  if (fields === undefined) return undefined;
-  return {
-    id: m.id,
-    file: env.file,
-    kind,
-    operation: m.operation,
-    when,
-    rules,
-    ignore: m.ignore ?? [],
-    ...(reply ? { reply } : {}),
-  };
+  return { rules, resolve };
 }
 
 function keyOf(doc: Document, key: string): Node | undefined {
   const root = mapNode(doc.contents);
   return root?.items.find((p) => (p.key as { value?: unknown }).value === key)?.key as
     Node | undefined;
-}
-
-interface RuleEnv {
-  readonly kind: InputKind;
-  readonly issues: IssueList;
-  readonly known: ReadonlySet<string>;
-  readonly shape: InputShape;
-  readonly tables: Map<string, LookupTable>;
-  readonly tablesDir: string;
-}
-
-function compileRule(
-  name: string,
-  spec: RuleSpec,
-  node: Node | undefined,
-  env: RuleEnv,
-): CompiledRule | undefined {
-  const { issues } = env;
-  const map = mapNode(node);
-  const at = (key: string): Node | undefined => (map ? valueNode(map, key) : node);
-  if (
-    spec.from === undefined &&
-    spec.const === undefined &&
-    spec.expr === undefined &&
-    spec.default === undefined
-  ) {
-    issues.add(node, `input "${name}" has no source`, 'give it from, const, expr or default');
-    return undefined;
-  }
-  if (spec.from !== undefined && spec.const !== undefined)
-    issues.add(at('const'), `input "${name}" has both from and const`, 'keep one');
-  let from: InputAccessor | undefined;
-  let ref: string | undefined;
-  if (spec.from?.startsWith('$')) {
-    ref = spec.from.slice(1);
-    if (!env.known.has(ref))
-      issues.add(
-        at('from'),
-        `${spec.from} is not an earlier input`,
-        'inputs are computed in file order',
-      );
-  } else if (spec.from !== undefined) from = accessor(env.kind, spec.from, at('from'), issues);
-  const tenv: TransformEnv = {
-    issues,
-    kind: env.kind,
-    tablesDir: env.tablesDir,
-    tables: env.tables,
-    known: env.known,
-  };
-  const steps: CompiledTransform[] = [];
-  const tNode = at('transforms');
-  const tItems = isSeq(tNode) ? (tNode.items as Node[]) : [];
-  for (const t of tItems) {
-    const c = compileTransform(t, tenv);
-    if (c) steps.push(c);
-  }
-  if (spec.table !== undefined) {
-    const c = table(
-      map
-        ? (map.items.find((p) => (p.key as { value?: unknown }).value === 'table')?.key as Node)
-        : (node as Node),
-      at('table'),
-      tenv,
-    );
-    if (c) steps.push(c);
-  }
-  if (spec.expr !== undefined) {
-    const c = expression(at('expr') as Node, at('expr'), tenv);
-    if (c) steps.push(c);
-  }
-  const when =
-    spec.when === undefined
-      ? undefined
-      : condition(env.kind, spec.when, at('when'), env.known, issues);
-  const origin = from
-    ? `${env.kind}:${spec.from}`
-    : ref !== undefined
-      ? `input:$${ref}`
-      : spec.const !== undefined
-        ? 'const'
-        : spec.expr !== undefined
-          ? 'jsonata'
-          : 'default';
-  return {
-    name,
-    ...(from ? { from } : {}),
-    ...(ref === undefined ? {} : { ref }),
-    ...(spec.const !== undefined ? { constValue: spec.const } : {}),
-    ...(when ? { when } : {}),
-    steps,
-    required: spec.required ?? false,
-    ...(spec.default !== undefined ? { defaultValue: spec.default } : {}),
-    shape: env.shape,
-    origin,
-  };
-}
-
-function accessor(
-  kind: InputKind,
-  expr: string,
-  node: Node | undefined,
-  issues: IssueList,
-): InputAccessor | undefined {
-  try {
-    return compileAccessor(kind, expr);
-  } catch (error) {
-    if (!(error instanceof PathError)) throw error;
-    issues.add(
-      node,
-      `bad ${kind} path "${expr}": ${error.message}`,
-      kind === 'hl7v2' ? 'e.g. PID-3[CX.5=NH].1, OBX[*]-5' : 'see docs/mapping.md',
-      error.column - 1,
-    );
-    return undefined;
-  }
-}
-
-function condition(
-  kind: InputKind,
-  spec: ConditionSpec,
-  node: Node | undefined,
-  known: ReadonlySet<string>,
-  issues: IssueList,
-): Condition {
-  const never: Condition = () => false;
-  if (typeof spec === 'string') {
-    try {
-      return compileCondition(kind, spec, known);
-    } catch (error) {
-      if (!(error instanceof PathError)) throw error;
-      issues.add(
-        node,
-        `bad condition: ${error.message}`,
-        'e.g. MSH-9.1 = REF and MSH-9.2 = I12',
-        error.column - 1,
-      );
-      return never;
-    }
-  }
-  const pathNode = isMap(node) ? valueNode(node, 'path') : node;
-  let read: ((s: Parameters<Condition>[0]) => string[]) | undefined;
-  if (spec.path.startsWith('$')) {
-    const ref = spec.path.slice(1);
-    if (!known.has(ref))
-      issues.add(pathNode, `$${ref} is not an earlier input`, 'inputs are computed in file order');
-    read = (s) => toStrings(s.values[ref]);
-  } else {
-    const acc = accessor(kind, spec.path, pathNode, issues);
-    if (acc) read = (s) => acc.values(s.input);
-  }
-  if (read === undefined) return never;
-  const r = read;
-  const tests: Array<(v: string[]) => boolean> = [];
-  if (spec.equals !== undefined) tests.push((v) => v.includes(String(spec.equals)));
-  if (spec.notEquals !== undefined) tests.push((v) => !v.includes(String(spec.notEquals)));
-  if (spec.in !== undefined) {
-    const list = spec.in.map(String);
-    tests.push((v) => v.some((x) => list.includes(x)));
-  }
-  if (spec.exists !== undefined) tests.push((v) => v.length > 0 === spec.exists);
-  if (tests.length === 0)
-    issues.add(
-      node,
-      'condition needs equals, notEquals, in or exists',
-      '{ path: MSH-9.1, equals: REF }',
-    );
-  return (s) => {
-    const v = r(s);
-    return tests.every((t) => t(v));
-  };
 }

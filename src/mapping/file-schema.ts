@@ -36,6 +36,30 @@ export const RuleSchema = z.strictObject({
   expr: z.string().min(1).optional(),
 });
 
+/**
+ * Inputs e-RS itself supplies just before the call (read by the ers destination): `version: A005`
+ * reads the referral's current version; `slot` picks a free slot of `serviceId` from A015.
+ */
+export const ResolveSchema = z.strictObject({
+  version: z.literal('A005').optional(),
+  slot: z
+    .strictObject({
+      from: z.literal('A015'),
+      /** `same-start`: the free slot starting when the PAS booked; `earliest`: the first free one. */
+      rule: z.enum(['same-start', 'earliest']),
+    })
+    .optional(),
+});
+export type ResolveSpec = z.infer<typeof ResolveSchema>;
+
+/** A second operation run after the first succeeded (its own destination in the channel). */
+export const ThenSchema = z.strictObject({
+  operation: z.string(),
+  resolve: ResolveSchema.optional(),
+  inputs: z.record(z.string(), z.unknown()),
+});
+export type ThenSpec = z.infer<typeof ThenSchema>;
+
 export const MappingFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and "-"'),
   description: z.string().optional(),
@@ -45,10 +69,23 @@ export const MappingFileSchema = z.strictObject({
   /** Segments or fields deliberately not read (kept out of the unread-field warnings). */
   ignore: z.array(z.string()).optional(),
   inputs: z.record(z.string(), z.union([z.string().min(1), RuleSchema])),
+  resolve: ResolveSchema.optional(),
+  then: ThenSchema.optional(),
   reply: z
     .strictObject({
       fields: z.record(z.string(), z.string()).optional(),
       segments: z.array(z.string()).optional(),
+      /** A whole HL7 message per item of the e-RS answer (e.g. a REF^I12 per worklist entry). */
+      outbound: z
+        .strictObject({
+          /** Where the items are in the e-RS answer: `entry` of a List or Bundle. */
+          each: z.literal('entry'),
+          /** Segment templates; `{{item.<name>}}` reads the item, `{{now}}` / `{{controlId}}`. */
+          segments: z.array(z.string()).min(1),
+          /** Checkpoint key suffix: an item already sent under this key is not sent again. */
+          once: z.literal('ubrn').optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -85,9 +122,12 @@ export function reportSchemaIssues(
 
 function hintFor(path: readonly (string | number)[]): string {
   if (path.length === 0)
-    return 'top-level keys: id, description, input, when, operation, ignore, inputs, reply';
-  if (path[0] === 'inputs' && path.length >= 2)
+    return 'top-level keys: id, description, input, when, operation, ignore, inputs, resolve, then, reply';
+  if ((path[0] === 'inputs' && path.length >= 2) || (path[0] === 'then' && path[1] === 'inputs'))
     return 'a rule has from, const, transforms, table, required, default, when, expr';
+  if (path[0] === 'resolve' || (path[0] === 'then' && path[1] === 'resolve'))
+    return 'resolve has version: A005 and slot: { from: A015, rule: same-start | earliest }';
+  if (path[0] === 'then') return 'then has operation, resolve and inputs';
   if (path[0] === 'reply') return 'reply has fields (e.g. MSA-3: "{{ers.ubrn}}") and segments';
   return 'see docs/mapping.md';
 }

@@ -3,12 +3,19 @@ import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { EngineError } from '../engine/errors.js';
 import { compileMappingFile } from './compile.js';
-import { evaluateMapping } from './evaluate.js';
-import { CONTENT_TYPES, type InputKind } from './inputs.js';
-import { renderReply } from './reply.js';
+import { evaluateParsed, evaluateThen } from './evaluate.js';
+import { CONTENT_TYPES, parseInput, type InputKind } from './inputs.js';
+import type { OperationRequest } from '../ers/operations/index.js';
+import type { ErsAnswers } from './resolve.js';
+import { renderOutbound, renderReply } from './reply.js';
+import { worklistItems } from './worklist.js';
 
 /** The e-RS answer the golden reply is rendered from (sandbox-style values). */
-export const SAMPLE_ERS_OUTPUT = { ubrn: '000000070000', version: '1' } as const;
+export const SAMPLE_ERS_OUTPUT = {
+  ubrn: '000000070000',
+  version: '1',
+  attachmentUrl: 'Binary/sample-upload-0001',
+} as const;
 
 export interface MappingTestResult {
   readonly file: string;
@@ -26,9 +33,28 @@ const INPUT_FILE: Readonly<Record<InputKind, string>> = {
   xml: 'input.xml',
 };
 
+/** What a golden file records of a request (A020 bytes by type and size, not content). */
+function requestView(request: OperationRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    path: request.path,
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.bytes
+      ? {
+          bytes: {
+            contentType: request.bytes.contentType,
+            length: request.bytes.data.length,
+          },
+        }
+      : {}),
+    body: request.body ?? null,
+  };
+}
+
 /**
  * Runs each mapping against `samples/<mapping-id>/` (two folders above `mappings/x.yaml`):
  * expected-inputs.json, expected-fhir.json and expected-reply.json. `update` rewrites them.
+ * Recorded e-RS answers for `resolve` (A005, A015) come from `ers-answers.json` when present.
  */
 export async function runMappingTests(
   files: readonly string[],
@@ -45,28 +71,38 @@ export async function runMappingTests(
       const dir = join(opts.samplesDir ?? join(dirname(file), '..', 'samples'), m.id);
       const inputFile = join(dir, INPUT_FILE[m.kind]);
       if (!existsSync(inputFile)) throw new Error(`no sample input ${inputFile}`);
-      const run = await evaluateMapping(m, readFileSync(inputFile), CONTENT_TYPES[m.kind]);
+      const answersFile = join(dir, 'ers-answers.json');
+      const answers = existsSync(answersFile)
+        ? (JSON.parse(readFileSync(answersFile, 'utf8')) as ErsAnswers)
+        : undefined;
+      const parsed = await parseInput(m.kind, readFileSync(inputFile), CONTENT_TYPES[m.kind]);
+      const run = await evaluateParsed(m, parsed, answers ? { answers } : {});
       if (run.kind === 'filtered') throw new Error(`sample does not match: ${run.reason}`);
+      const then = m.then
+        ? await evaluateThen(m, parsed, run.input, SAMPLE_ERS_OUTPUT, answers ? { answers } : {})
+        : undefined;
+      const outbound = m.reply?.outbound;
       const actual: Record<string, unknown> = {
         'expected-inputs.json': run.input,
         'expected-fhir.json': {
-          method: run.request.method,
-          path: run.request.path,
-          ...(run.request.headers ? { headers: run.request.headers } : {}),
-          // A020 sends raw bytes, not a FHIR body: record their type and size instead.
-          ...(run.request.bytes
-            ? {
-                bytes: {
-                  contentType: run.request.bytes.contentType,
-                  length: run.request.bytes.data.length,
-                },
-              }
-            : {}),
-          body: run.request.body ?? null,
+          ...requestView(run.request),
+          ...(then ? { then: { operation: then.operation, ...requestView(then.request) } } : {}),
         },
         'expected-reply.json': m.reply
           ? renderReply(m.reply, { ers: SAMPLE_ERS_OUTPUT, input: run.input })
           : null,
+        // One outbound HL7 message per item of the recorded answer (fixed control ids and time).
+        ...(outbound
+          ? {
+              'expected-outbound.json': worklistItems(answers?.A008).map((item, n) =>
+                renderOutbound(outbound, {
+                  ...item,
+                  controlId: `E1-${n + 1}`,
+                  now: '20261125070000',
+                }).split('\r'),
+              ),
+            }
+          : {}),
       };
       for (const [name, value] of Object.entries(actual)) {
         const path = join(dir, name);

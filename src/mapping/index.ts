@@ -21,6 +21,11 @@ export {
   createMappingTransformer,
   MappingTransformerSchema,
 } from './transformer.js';
-export { renderReply, type AckReply, type ReplyScope } from './reply.js';
+export { renderOutbound, renderReply, type AckReply, type ReplyScope } from './reply.js';
+export { worklistItems, type WorklistItem } from './worklist.js';
+export { evaluateThen } from './evaluate.js';
+export { resolveInputs, type CompiledResolve, type ErsAnswers } from './resolve.js';
+export { requireMappingTransformer } from './channel-check.js';
+export { parseInput } from './inputs.js';
 export { formatIssue, type CompileIssue } from './positions.js';
 export { runMappingTests, type MappingTestResult } from './golden.js';

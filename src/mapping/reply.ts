@@ -8,6 +8,8 @@ import type { IssueList } from './positions.js';
 export interface ReplyScope {
   readonly ers: Readonly<Record<string, unknown>>;
   readonly input: Readonly<Record<string, unknown>>;
+  /** One item of the e-RS answer, for outbound messages. */
+  readonly item?: Readonly<Record<string, unknown>>;
 }
 
 export type Template = (scope: ReplyScope) => string;
@@ -15,6 +17,14 @@ export type Template = (scope: ReplyScope) => string;
 export interface CompiledReply {
   readonly fields: ReadonlyArray<readonly [string, Template]>;
   readonly segments: readonly Template[];
+  readonly outbound?: CompiledOutbound;
+}
+
+/** One outbound HL7 message per item of the e-RS answer; `{{item.<name>}}` placeholders. */
+export interface CompiledOutbound {
+  readonly segments: readonly Template[];
+  /** Send each item once (checkpointed by this item key). */
+  readonly once?: 'ubrn';
 }
 
 export interface AckReply {
@@ -26,22 +36,25 @@ const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
 const ROOTS = ['ers', 'input'] as const;
 
 /** Compiles `"{{ers.ubrn}}"`-style text once; unknown roots are compile errors. */
-export function compileTemplate(text: string, node: Node | undefined, issues: IssueList): Template {
+export function compileTemplate(
+  text: string,
+  node: Node | undefined,
+  issues: IssueList,
+  roots: readonly string[] = ROOTS,
+): Template {
   const parts: Array<string | readonly string[]> = [];
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
     parts.push(text.slice(last, m.index));
     const inner = m[1] ?? '';
     const path = inner.split('.');
-    if (
-      !(ROOTS as readonly string[]).includes(path[0] ?? '') ||
-      path.length < 2 ||
-      path.some((p) => !/^\w+$/.test(p))
-    )
+    if (!roots.includes(path[0] ?? '') || path.length < 2 || path.some((p) => !/^\w+$/.test(p)))
       issues.add(
         node,
         `bad placeholder "{{${m[1]}}}"`,
-        'use {{ers.ubrn}}, {{ers.version}} or {{input.<name>}}',
+        roots.includes('item')
+          ? 'use {{item.<name>}}: ubrn, nhsNumber, priority, serviceId, version, controlId, now'
+          : 'use {{ers.ubrn}}, {{ers.version}} or {{input.<name>}}',
         m.index,
       );
     parts.push(path);
@@ -96,5 +109,34 @@ export function compileReply(
       );
     return compileTemplate(s, segNodes[i], issues);
   });
-  return { fields, segments };
+  const outbound = reply.outbound && compileOutbound(reply.outbound, doc, issues);
+  return { fields, segments, ...(outbound ? { outbound } : {}) };
+}
+
+function compileOutbound(
+  spec: NonNullable<NonNullable<MappingTop['reply']>['outbound']>,
+  doc: Document,
+  issues: IssueList,
+): CompiledOutbound {
+  const segs = doc.getIn(['reply', 'outbound', 'segments'], true);
+  const nodes = isSeq(segs) ? (segs.items as Node[]) : [];
+  if (!spec.segments[0]?.startsWith('MSH|'))
+    issues.add(nodes[0], 'an outbound message starts with its MSH segment', 'e.g. "MSH|^~\\&|…"');
+  const segments = spec.segments.map((s, i) => {
+    if (!/^[A-Z][A-Z0-9]{2}\|/.test(s))
+      issues.add(
+        nodes[i],
+        `outbound segment "${s.slice(0, 10)}…" does not start with a segment id and "|"`,
+      );
+    return compileTemplate(s, nodes[i], issues, ['item']);
+  });
+  return { segments, ...(spec.once ? { once: spec.once } : {}) };
+}
+
+/** Pure: the HL7 text of one outbound message for one item (segments joined with CR). */
+export function renderOutbound(
+  outbound: CompiledOutbound,
+  item: Readonly<Record<string, unknown>>,
+): string {
+  return outbound.segments.map((t) => t({ ers: {}, input: {}, item })).join('\r');
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EngineError } from '../engine/errors.js';
 import type { PluginFactoryContext, TransformResult, Transformer } from '../engine/plugins.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
+import { noteMappingChannel } from './channel-check.js';
 import { evaluateParsed } from './evaluate.js';
 import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';
 
@@ -32,8 +33,9 @@ export function rememberMapping(m: CompiledMapping): void {
 /** Compiles every mapping up front: one bad file refuses the whole channel (and its reload). */
 export function createMappingTransformer(
   config: MappingTransformerConfig,
-  ctx: Pick<PluginFactoryContext, 'configDir'>,
+  ctx: Pick<PluginFactoryContext, 'configDir'> & Partial<Pick<PluginFactoryContext, 'channelId'>>,
 ): Transformer {
+  if (ctx.channelId !== undefined) noteMappingChannel(ctx.channelId);
   const errors: string[] = [];
   const compiled: CompiledMapping[] = [];
   for (const f of config.mappings) {

@@ -93,6 +93,9 @@ describe('mapping: evaluation', () => {
       priority: 'hl7v2:RF1-2.1 → table:priority',
       serviceIds: 'hl7v2:ZRF-3 → table:service',
       letterIntention: 'const',
+      // Filled in by the operation's own schema (zod defaults): traced to it, not left blank.
+      ageAndGenderAppropriate: 'default:A021',
+      firstReminderLetterFollowUpDays: 'default:A021',
     });
   });
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { EngineError } from '../../engine/errors.js';
 import { destinations } from '../../engine/registry.js';
 import type { DestinationContext } from '../../engine/plugins.js';
+import { requireMappingTransformer } from '../../mapping/index.js';
+import { mappingOf, resolveLive, resultOf, sendThen } from './steps.js';
 
 const ErsDestinationSchema = z
   .object({
@@ -11,6 +13,9 @@ const ErsDestinationSchema = z
       .string()
       .regex(/^A\d{3}$/)
       .optional(),
+    /** `then`: run the mapping's `then` operation with the answer of destination `from`. */
+    step: z.enum(['main', 'then']).default('main'),
+    from: z.string().min(1).default('ers'),
   })
   .strict();
 
@@ -42,26 +47,28 @@ destinations.register({
   type: 'ers',
   description: 'Call e-RS (or the embedded sandbox) with the mapped operation',
   schema: ErsDestinationSchema,
-  create: (config) => ({
-    async send(ctx) {
-      const client = ctx.services.ers;
-      if (!client)
-        throw new EngineError(
-          'ERS_UNAVAILABLE',
-          'e-RS is not configured: enable the sandbox or set settings.ers.baseUrl and auth',
+  create: (config, ctx) => {
+    if (config.step === 'then')
+      requireMappingTransformer(ctx, { type: 'ers', matches: (d) => d['step'] === 'then' });
+    return {
+      async send(ctx) {
+        const client = ctx.services.ers;
+        if (!client)
+          throw new EngineError(
+            'ERS_UNAVAILABLE',
+            'e-RS is not configured: enable the sandbox or set settings.ers.baseUrl and auth',
+          );
+        if (config.step === 'then') return sendThen(client, ctx, config.from);
+        const { operation, input } = operationFor(config, ctx);
+        // Inputs only e-RS knows (version, slot) are read just before the call.
+        const resolved = await resolveLive(
+          client,
+          mappingOf(ctx)?.resolve,
+          input as Record<string, unknown>,
+          ctx.signal,
         );
-      const { operation, input } = operationFor(config, ctx);
-      const result = await client.execute(operation, input, { signal: ctx.signal });
-      const { request } = result;
-      return {
-        request: { method: request.method, path: request.path, body: request.body ?? null },
-        response: {
-          status: result.status,
-          transactionId: result.transactionId ?? null,
-          resource: result.resource ?? null,
-        },
-        output: result.output,
-      };
-    },
-  }),
+        return resultOf(await client.execute(operation, resolved, { signal: ctx.signal }));
+      },
+    };
+  },
 });

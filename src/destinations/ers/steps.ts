@@ -1,0 +1,81 @@
+import { EngineError } from '../../engine/errors.js';
+import type { DestinationContext, DestinationResult } from '../../engine/plugins.js';
+import type { ErsClient, ErsResult } from '../../ers/client.js';
+import {
+  compiledMappingByHash,
+  evaluateThen,
+  parseInput,
+  resolveInputs,
+  type CompiledMapping,
+  type CompiledResolve,
+  type ErsAnswers,
+} from '../../mapping/index.js';
+
+/**
+ * Reads what the mapping's `resolve` asks e-RS for (A005 version, A015 slots) just before the
+ * call — so a retry after VERSION_CONFLICT or SLOT_NOT_AVAILABLE reads again — and fills it in.
+ */
+export async function resolveLive(
+  client: ErsClient,
+  resolve: CompiledResolve | undefined,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  if (resolve === undefined) return input;
+  const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
+  if (resolve.version)
+    answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, { signal })).resource;
+  if (resolve.slotRule !== undefined)
+    answers.A015 = (
+      await client.execute('A015', { serviceId: input['serviceId'], count: 100 }, { signal })
+    ).resource;
+  return resolveInputs(resolve, input, answers);
+}
+
+/** The mapping that produced the message, when it came through a mapping transformer. */
+export function mappingOf(ctx: Pick<DestinationContext, 'mapped'>): CompiledMapping | undefined {
+  const { mapped } = ctx;
+  if (mapped.mappingHash === 'none') return undefined;
+  return compiledMappingByHash(mapped.mappingHash, mapped.mappingId);
+}
+
+export function resultOf(result: ErsResult): DestinationResult {
+  const { request } = result;
+  return {
+    request: { method: request.method, path: request.path, body: request.body ?? null },
+    response: {
+      status: result.status,
+      transactionId: result.transactionId ?? null,
+      resource: result.resource ?? null,
+    },
+    output: result.output,
+  };
+}
+
+/**
+ * The mapping's `then` operation (e.g. A012 link after the A020 upload), as its own channel
+ * destination so the engine never repeats the first call when only this one failed.
+ */
+export async function sendThen(
+  client: ErsClient,
+  ctx: DestinationContext,
+  from: string,
+): Promise<DestinationResult> {
+  const mapping = mappingOf(ctx);
+  if (mapping?.then === undefined) return { output: { skipped: 'the mapping has no then step' } };
+  const first = ctx.previous[from];
+  if (first === undefined)
+    throw new EngineError(
+      'MAP_NO_MATCHING_MAPPING',
+      `then step of ${mapping.id}: no result of destination "${from}" before it`,
+    );
+  const parsed = await parseInput(
+    mapping.kind,
+    ctx.message.raw ?? Buffer.alloc(0),
+    ctx.message.contentType,
+  );
+  const step = await evaluateThen(mapping, parsed, ctx.mapped.input, first.output ?? {});
+  const input = await resolveLive(client, mapping.then.resolve, step.input, ctx.signal);
+  const result = resultOf(await client.execute(step.operation, input, { signal: ctx.signal }));
+  return { ...result, output: { ...result.output, operation: step.operation } };
+}

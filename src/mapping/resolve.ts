@@ -1,0 +1,146 @@
+import type { Node } from 'yaml';
+import { EngineError } from '../engine/errors.js';
+import type { ResolveSpec } from './file-schema.js';
+import type { InputField } from './operations.js';
+import type { IssueList } from './positions.js';
+
+/**
+ * Inputs only e-RS knows at send time: the referral's current version (A005) and a free slot
+ * (A015). The mapping declares the rule; the ers destination reads e-RS just before the call (so
+ * a retry reads again) and `resolveInputs` applies the rule to the answers — pure, so the golden
+ * runner can apply it to recorded answers (`samples/<id>/ers-answers.json`).
+ */
+export interface CompiledResolve {
+  readonly version: boolean;
+  readonly slotRule?: 'same-start' | 'earliest';
+  /** The logical inputs the resolution fills. */
+  readonly names: readonly string[];
+  /** Lineage of each filled input, e.g. `ers:A005 → meta.versionId`. */
+  readonly lineage: Readonly<Record<string, string>>;
+}
+
+/**
+ * Recorded or live e-RS answers, by operation id (`A005`: ReferralRequest, `A015`: Bundle;
+ * `A008`: the worklist List an outbound reply renders, in golden samples).
+ */
+export type ErsAnswers = Readonly<Partial<Record<'A005' | 'A015' | 'A008', unknown>>>;
+
+export function compileResolve(
+  spec: ResolveSpec,
+  fields: ReadonlyMap<string, InputField> | undefined,
+  operation: string,
+  node: Node | undefined,
+  issues: IssueList,
+): CompiledResolve | undefined {
+  const names: string[] = [];
+  const lineage: Record<string, string> = {};
+  const needs = (what: string, inputs: readonly string[]): boolean => {
+    const missing = inputs.filter((i) => fields !== undefined && !fields.has(i));
+    if (missing.length > 0)
+      issues.add(
+        node,
+        `resolve ${what}: operation ${operation} has no input ${missing.join(', ')}`,
+        'resolve fills inputs the operation has (version: A012–A016, A022; slot: A016)',
+      );
+    return missing.length === 0;
+  };
+  if (spec.version !== undefined && needs('version', ['version', 'ubrn'])) {
+    names.push('version');
+    lineage['version'] = 'ers:A005 → meta.versionId';
+  }
+  if (spec.slot !== undefined && needs('slot', ['slotId', 'start', 'end', 'serviceId'])) {
+    for (const n of ['slotId', 'start', 'end']) {
+      names.push(n);
+      lineage[n] = `ers:A015 → slot rule ${spec.slot.rule}`;
+    }
+  }
+  if (names.length === 0) return undefined;
+  return {
+    version: spec.version !== undefined,
+    ...(spec.slot ? { slotRule: spec.slot.rule } : {}),
+    names,
+    lineage,
+  };
+}
+
+interface SlotView {
+  readonly id: string;
+  readonly start: string;
+  readonly end: string;
+}
+
+/** The free slots of an A015 Bundle. */
+export function freeSlots(bundle: unknown): SlotView[] {
+  const entries = (bundle as { entry?: { resource?: Record<string, unknown> }[] } | undefined)
+    ?.entry;
+  const out: SlotView[] = [];
+  for (const e of entries ?? []) {
+    const r = e.resource;
+    if (r?.['resourceType'] !== 'Slot' || (r['status'] ?? 'free') !== 'free') continue;
+    const { id, start, end } = r;
+    if (typeof id === 'string' && typeof start === 'string' && typeof end === 'string')
+      out.push({ id, start, end });
+  }
+  return out;
+}
+
+/** Pure: the slot the rule picks, or why none fits. */
+export function chooseSlot(
+  rule: 'same-start' | 'earliest',
+  slots: readonly SlotView[],
+  wantedStart: unknown,
+): SlotView | string {
+  const byTime = [...slots].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  switch (rule) {
+    case 'earliest':
+      return byTime[0] ?? 'A015 returned no free slot';
+    case 'same-start': {
+      if (typeof wantedStart !== 'string') return 'slot rule same-start needs the input start';
+      const at = Date.parse(wantedStart);
+      return (
+        byTime.find((s) => Date.parse(s.start) === at) ??
+        `no free slot starts at ${wantedStart} (${slots.length} free slots)`
+      );
+    }
+  }
+}
+
+/** Pure: the inputs with what e-RS told filled in; throws MAP_RESOLVE_FAILED when it cannot. */
+export function resolveInputs(
+  resolve: CompiledResolve,
+  input: Readonly<Record<string, unknown>>,
+  answers: ErsAnswers,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...input };
+  if (resolve.version) {
+    const version = (answers.A005 as { meta?: { versionId?: unknown } } | undefined)?.meta
+      ?.versionId;
+    if (typeof version !== 'string' || !/^\d+$/.test(version))
+      throw new EngineError('MAP_RESOLVE_FAILED', 'A005 returned no referral version', {
+        at: 'version',
+      });
+    out['version'] = version;
+  }
+  if (resolve.slotRule !== undefined) {
+    const slot = chooseSlot(resolve.slotRule, freeSlots(answers.A015), input['start']);
+    if (typeof slot === 'string')
+      throw new EngineError('MAP_RESOLVE_FAILED', slot, { at: 'slotId' });
+    out['slotId'] = slot.id;
+    out['start'] = slot.start;
+    out['end'] = slot.end;
+  }
+  return out;
+}
+
+/** What the golden runner and `mapping run` use when no answers were recorded. */
+export function standInAnswers(input: Readonly<Record<string, unknown>>): ErsAnswers {
+  const start = typeof input['start'] === 'string' ? input['start'] : '2000-01-01T00:00:00Z';
+  const end = typeof input['end'] === 'string' ? input['end'] : start;
+  return {
+    A005: { resourceType: 'ReferralRequest', meta: { versionId: '1' } },
+    A015: {
+      resourceType: 'Bundle',
+      entry: [{ resource: { resourceType: 'Slot', id: '0', status: 'free', start, end } }],
+    },
+  };
+}

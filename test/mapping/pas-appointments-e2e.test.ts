@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+import type { RunningEngine } from '../../src/engine/run.js';
+import { ackValue } from '../sources/mllp/support.js';
+import {
+  copyMappings,
+  RC,
+  SPC,
+  sample,
+  sandboxOf,
+  sandboxSettings,
+  send,
+  type Sandbox,
+} from './e2e-support.js';
+
+// The shipped SIU, RRI and MDM mappings in one PAS channel, through a real engine, MLLP source
+// and embedded sandbox. `link` runs the mappings' `then` step (A012 after the A020 upload).
+const channel = `id: pas-inbound
+source:
+  type: mllp
+  host: 127.0.0.1
+  port: 0
+  ack: { mode: application, applicationTimeoutMs: 20000 }
+transformer:
+  type: mapping
+  mappings:
+    - mappings/siu-s12-a016.yaml
+    - mappings/siu-s14-a016-defer.yaml
+    - mappings/siu-s15-a022.yaml
+    - mappings/rri-i12-a013.yaml
+    - mappings/rri-i12-a014.yaml
+    - mappings/mdm-t02-a020.yaml
+destinations:
+  - { name: ers, type: ers }
+  - { name: link, type: ers, step: then }
+  - { name: reply, type: reply }
+retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }
+`;
+
+const PATIENT = '9912003896'; // the SIU samples' patient
+const SAMPLE_UBRN = '000000070000';
+// Sandbox slots of service 10000 (Cardiology, directly bookable): 30 minutes from 09:00Z,
+// 11 January 2027 (GMT, so London time = UTC), ids from 228000.
+const SLOT_0930 = { id: '228001', hl7: '20270111093000', start: '2027-01-11T09:30:00.000Z' };
+
+describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM mappings, sandbox)', () => {
+  let h: Harness;
+  let running: RunningEngine;
+  let sandbox: Sandbox;
+  const start = async (businessFunction: string): Promise<void> => {
+    h.writeChannel('pas-inbound.yaml', channel);
+    running = await h.start(sandboxSettings(businessFunction));
+    sandbox = sandboxOf(running);
+  };
+  beforeEach(() => {
+    h = createHarness();
+    copyMappings(h);
+  });
+  afterEach(() => h.cleanup());
+
+  it('books the free slot that starts when the PAS booked (SIU^S12 → A015 → A016)', async () => {
+    await start(RC);
+    const ubrn = await sandbox.createReferral(PATIENT, '10000', false);
+    const ack = await send(
+      running,
+      sample('siu-s12.hl7', { [SAMPLE_UBRN]: ubrn, '20261210093000': SLOT_0930.hl7 }),
+    );
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
+    expect((await sandbox.referral(ubrn)).state).to.equal('BOOKED');
+    const [summary] = await running.store.list({});
+    const stored = await running.store.get(summary!.id);
+    const ers = stored?.destinationResults['ers'] as { request: { body: Record<string, unknown> } };
+    expect(ers.request.body['slot']).to.deep.equal([{ reference: `Slot/${SLOT_0930.id}` }]);
+    expect(ers.request.body['start']).to.equal(SLOT_0930.start);
+    const { lineage } = stored?.mappedInput as { lineage: Record<string, string> };
+    expect(lineage['slotId']).to.equal('ers:A015 → slot rule same-start');
+    expect(lineage['version']).to.equal('ers:A005 → meta.versionId');
+  });
+
+  it('answers AE when no free slot starts at the booked time, and books nothing', async () => {
+    await start(RC);
+    const ubrn = await sandbox.createReferral(PATIENT, '10000', false);
+    const ack = await send(
+      running,
+      sample('siu-s12.hl7', { [SAMPLE_UBRN]: ubrn, '20261210093000': '20270111091500' }),
+    );
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AE');
+    const [summary] = await running.store.list({});
+    expect((await running.store.get(summary!.id))?.error?.code).to.equal('MAP_RESOLVE_FAILED');
+    expect((await sandbox.referral(ubrn)).state).to.equal('NOT_BOOKED');
+  });
+
+  it('defers the booking to the provider for an SIU^S14 with a deferral reason (A016 defer)', async () => {
+    await start(RC);
+    const ubrn = await sandbox.createReferral(PATIENT, '10000', false);
+    const ack = await send(running, sample('siu-s14-defer.hl7', { [SAMPLE_UBRN]: ubrn }));
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
+    expect((await sandbox.referral(ubrn)).state).to.equal('DEFERRED_TO_PROVIDER');
+  });
+
+  it('cancels a booked appointment for an SIU^S15, at the referral version e-RS holds (A022)', async () => {
+    await start(SPC);
+    const ubrn = await sandbox.createReferral(PATIENT, '10000', false);
+    const booked = await sandbox.call('A016', {
+      ubrn,
+      version: '1',
+      serviceId: '10000',
+      nhsNumber: PATIENT,
+      action: 'book',
+      slotId: '228000',
+      start: '2027-01-11T09:00:00.000Z',
+      end: '2027-01-11T09:30:00.000Z',
+    });
+    expect(booked.status).to.equal(201);
+    const ack = await send(running, sample('siu-s15.hl7', { [SAMPLE_UBRN]: ubrn }));
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
+    expect((await sandbox.referral(ubrn)).state).to.equal('APPT_CANCELLED_BY_PROVIDER');
+  });
+
+  it('accepts (RRI^I12 RF1-1 A → A013) and rejects (RF1-1 R → A014) referrals awaiting triage', async () => {
+    await start(SPC);
+    const accepted = await sandbox.createReferral('9912003888', '12000', true);
+    const rejected = await sandbox.createReferral('9912003888', '12000', true);
+    const a = await send(running, sample('rri-i12-accept.hl7', { [SAMPLE_UBRN]: accepted }));
+    const r = await send(running, sample('rri-i12-reject.hl7', { [SAMPLE_UBRN]: rejected }));
+    expect([ackValue(a, 'MSA-1'), ackValue(r, 'MSA-1')], `${a}\n${r}`).to.deep.equal(['AA', 'AA']);
+    expect((await sandbox.referral(accepted)).state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
+    expect((await sandbox.referral(rejected)).state).to.equal('REJECTED');
+  });
+
+  it('uploads the MDM^T02 letter (A020) and then links it to the referral (A012)', async () => {
+    await start(RC);
+    const ubrn = await sandbox.createReferral('9912003888', '12000', true);
+    // MSH-15/16 AL/AL: the application ACK waits for both e-RS calls.
+    const ack = await send(
+      running,
+      sample('mdm-t02-a020/input.hl7', { [SAMPLE_UBRN]: ubrn, '|P|2.4\r': '|P|2.4|||AL|AL\r' }),
+    );
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
+    expect((await sandbox.referral(ubrn)).letters).to.equal(1);
+    const [summary] = await running.store.list({});
+    const stored = await running.store.get(summary!.id);
+    const link = stored?.destinationResults['link'] as { output: { operation: string } };
+    expect(link.output.operation).to.equal('A012');
+  });
+});
