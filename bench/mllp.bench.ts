@@ -103,9 +103,14 @@ async function bareEcho(): Promise<{ port: number; close(): Promise<void> }> {
   };
 }
 
-async function durableSource(dir: string): Promise<{ port: number; close(): Promise<void> }> {
+async function durableSource(
+  dir: string,
+  writerThread: boolean,
+): Promise<{ port: number; close(): Promise<void> }> {
   const store = new SqliteMessageStore({
-    file: process.env.BENCH_MEM === '1' ? ':memory:' : join(dir, 'bench.db'),
+    file:
+      process.env.BENCH_MEM === '1' ? ':memory:' : join(dir, `bench-${String(writerThread)}.db`),
+    writerThread,
   });
   const logger = pino({ level: 'silent' });
   const services = { store, settings: SettingsSchema.parse({}), logger, clock: Date.now };
@@ -144,7 +149,8 @@ const benchmark: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'ers-mllp-bench-'));
     try {
       const echo = await bareEcho();
-      const ours = await durableSource(dir);
+      const ours = await durableSource(dir, true);
+      const inline = await durableSource(dir, false);
       const mode =
         process.env.BENCH_MEM === '1'
           ? 'in-memory SQLite (no fsync: the CPU ceiling)'
@@ -155,12 +161,15 @@ const benchmark: Benchmark = {
       for (const n of CONCURRENCY) {
         const bare = await load(echo.port, n, `e${n}`);
         const durable = await load(ours.port, n, `d${n}`);
+        const sameThread = await load(inline.port, n, `i${n}`);
         console.log(`${String(n).padStart(2)} conn  durable ${fmt(durable)}`);
+        console.log(`         inline  ${fmt(sameThread)}   (writes on the event loop)`);
         console.log(
           `         bare    ${fmt(bare)}   ratio ${((durable.rate / bare.rate) * 100).toFixed(0)}%`,
         );
       }
       await ours.close();
+      await inline.close();
       await echo.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

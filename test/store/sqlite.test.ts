@@ -37,7 +37,7 @@ describe('SQLite store durability settings', () => {
     expect(plain.pragma('synchronous', { simple: true })).to.equal(1);
     plain.close();
     const store = new SqliteMessageStore({ file });
-    expect(store.synchronousMode()).to.equal(2);
+    expect(await store.synchronousMode()).to.equal(2);
     await store.append(msg());
     await store.close();
   });

@@ -82,9 +82,15 @@ export function createFileDropSource(
     const hash = await sha256File(path);
     current = { file: name, done: 0 };
     const key = `file:${factory.channelId}:${hash}`;
+    let lastCheckpoint = 0;
     const outcome = await storeFileRecords(path, name, hash, config, ctx, async (done) => {
       current = { file: name, done };
-      await ctx?.services.store.setCheckpoint(key, { file: name, done, state: 'reading' });
+      // Progress for the dashboard, at most once a second: each checkpoint is a commit of its
+      // own, and resuming does not need it (stored records are found by their control ids).
+      if (Date.now() - lastCheckpoint >= 1000) {
+        lastCheckpoint = Date.now();
+        await ctx?.services.store.setCheckpoint(key, { file: name, done, state: 'reading' });
+      }
       if (Date.now() - lastProgressLog > 5000) {
         lastProgressLog = Date.now();
         log.info({ file: name, recordsStored: done }, 'file in progress');

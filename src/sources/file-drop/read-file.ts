@@ -40,14 +40,23 @@ export async function storeFileRecords(
   let stored = 0;
   let alreadyStored = 0;
   const sender = `file:${config.folder}`;
+  // One batch commits while the next is parsed: the store's writer thread and the parser overlap.
+  // Batches are committed and counted in order; a failed one fails the file (resume is by dedup).
+  let committing: Promise<void> = Promise.resolve();
   const keep = async (messages: Message[]): Promise<void> => {
-    const results = await ctx.receiveMany(messages);
-    for (const r of results) {
-      if (r.duplicateOf) alreadyStored++;
-      else stored++;
-    }
-    await progress(stored + alreadyStored);
+    const commit = ctx.receiveMany(messages).then(async (results) => {
+      for (const r of results) {
+        if (r.duplicateOf) alreadyStored++;
+        else stored++;
+      }
+      await progress(stored + alreadyStored);
+    });
+    // Awaited below or on the next call; this only stops Node calling it unhandled meanwhile.
+    commit.catch(() => undefined);
+    await committing;
+    committing = commit;
   };
+  const allCommitted = (): Promise<void> => committing;
   const base = { sender, sourceMeta: { file: name, sha256: hash } };
   switch (config.format) {
     case 'csv': {
@@ -69,6 +78,7 @@ export async function storeFileRecords(
             })),
           ),
       );
+      await allCommitted();
       return {
         stored,
         alreadyStored,
@@ -88,6 +98,7 @@ export async function storeFileRecords(
           sourceMeta: { file: name, sha256: hash, message: m.index, line: m.line },
         })),
       );
+      await allCommitted();
       return {
         stored,
         alreadyStored,
@@ -106,6 +117,7 @@ export async function storeFileRecords(
             raw: Buffer.from(d),
           })),
         );
+        await allCommitted();
         return { stored, alreadyStored, problems: [], report: null };
       } catch (error) {
         if (!isEngineError(error)) throw error;

@@ -4,140 +4,83 @@ import {
   type MessageRow,
   type SummaryRow,
   parseJson,
-  patchAssignments,
   receivedEvent,
   rowToMessage,
   rowToSummary,
   toJson,
 } from '../rows.js';
-import {
-  CLAIMABLE_STATUSES,
-  UNRESOLVED_STATUSES,
-  type AppendResult,
-  type AuditEntry,
-  type ClaimRequest,
-  type ErsAuditEntry,
-  type MessageEvent,
-  type MessageFilter,
-  type MessageStatus,
-  type MessageStore,
-  type MessageSummary,
-  type NewMessage,
-  type PruneRequest,
-  type StoredMessage,
-  type Transition,
+import type {
+  AppendResult,
+  AuditEntry,
+  ClaimRequest,
+  ErsAuditEntry,
+  MessageEvent,
+  MessageFilter,
+  MessageStatus,
+  MessageStore,
+  MessageSummary,
+  NewMessage,
+  PruneRequest,
+  StoredMessage,
+  Transition,
 } from '../types.js';
-import { EngineError } from '../../engine/errors.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
+import { inlineWriter, threadWriter, type WriteExecutor } from './writer.js';
+import { asBuffer, type AppendRowResult, type CommitResult, type StoreWrite } from './writes.js';
 
-const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
-const ACTIVE = inList(CLAIMABLE_STATUSES);
-
-type StoreWrite =
-  | { readonly kind: 'append'; readonly message: NewMessage }
-  | { readonly kind: 'transition'; readonly id: number; readonly t: Transition };
-
+/** The embedded default store: one SQLite file in WAL mode with FULL synchronous commits. */
 export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock?: () => number;
+  /** Writes on a thread of their own (default for a file); `:memory:` always writes inline. */
+  readonly writerThread?: boolean;
 }
 
-/** The embedded default store: one SQLite file in WAL mode with FULL synchronous commits. */
+/**
+ * Reads run on this thread's connection; every write goes to one writer (a thread for a file
+ * store), so there is one writing connection and no lock contention on the event loop. WAL lets
+ * the reads see each commit as soon as its promise resolves.
+ */
 export class SqliteMessageStore implements MessageStore {
   readonly kind = 'sqlite' as const;
   private readonly db: SqliteDatabase;
   private readonly clock: () => number;
-  /** Appends and status changes of one event-loop turn share one transaction (one fsync). */
-  private readonly committer: GroupCommitter<StoreWrite, AppendResult | boolean>;
+  private readonly writer: WriteExecutor;
+  /** Appends and status changes that arrive together share one transaction (one fsync). */
+  private readonly committer: GroupCommitter<StoreWrite, CommitResult>;
   private readonly stmt;
-  private readonly writeTx: (
-    items: readonly StoreWrite[],
-    now: number,
-  ) => (AppendResult | boolean)[];
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? Date.now;
     this.db = openDatabase(options.file);
     migrate(this.db, this.clock());
+    const threaded = options.file !== ':memory:' && options.writerThread !== false;
+    this.writer = threaded ? threadWriter(options.file) : inlineWriter(this.db);
     this.stmt = {
-      insert: this.db.prepare(
-        `INSERT INTO messages (channel, sender, control_id, content_type, raw, ordering_key,
-           message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at)
-         VALUES (@channel, @sender, @controlId, @contentType, @raw, @orderingKey, @messageType,
-           @sourceMeta, @searchKeys, 'RECEIVED', @now, @now, 0)
-         ON CONFLICT DO NOTHING RETURNING id`,
-      ),
       byControlId: this.db.prepare(
         'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ?',
       ),
       byId: this.db.prepare('SELECT * FROM messages WHERE id = ?'),
-      event: this.db.prepare(
-        'INSERT INTO events (message_id, at, status, stage, actor, detail) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      searchKey: this.db.prepare(
-        'INSERT OR IGNORE INTO message_search (name, value, message_id) VALUES (?, ?, ?)',
-      ),
     };
-    this.writeTx = this.db.transaction((items: readonly StoreWrite[], now: number) =>
-      items.map((w) =>
-        w.kind === 'append' ? this.insertOne(w.message, now) : this.applyTransition(w.id, w.t, now),
-      ),
-    );
-    this.committer = new GroupCommitter((items) =>
-      this.guard(() => this.writeTx(items, this.clock())),
+    this.committer = new GroupCommitter(
+      (items) =>
+        this.writer.run({ op: 'commit', items, now: this.clock() }) as Promise<CommitResult[]>,
     );
   }
 
-  append(message: NewMessage): Promise<AppendResult> {
-    return this.committer.submit({ kind: 'append', message }) as Promise<AppendResult>;
+  async append(message: NewMessage): Promise<AppendResult> {
+    return toAppendResult(
+      (await this.committer.submit({ kind: 'append', message })) as AppendRowResult,
+    );
   }
 
-  appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
-    return Promise.resolve(this.guard(() => this.insertBatch(messages)));
-  }
-
-  private insertBatch(items: readonly NewMessage[]): AppendResult[] {
-    const now = this.clock();
-    return this.guard(() => this.db.transaction(() => items.map((m) => this.insertOne(m, now)))());
-  }
-
-  private insertOne(m: NewMessage, now: number): AppendResult {
-    const row = this.stmt.insert.get({
-      channel: m.channel,
-      sender: m.sender,
-      controlId: m.controlId ?? null,
-      contentType: m.contentType,
-      raw: m.raw,
-      orderingKey: m.orderingKey ?? null,
-      messageType: m.messageType ?? null,
-      sourceMeta: JSON.stringify(m.sourceMeta ?? {}),
-      searchKeys: JSON.stringify(m.searchKeys ?? {}),
-      now,
-    }) as { id: number } | undefined;
-    if (row === undefined) {
-      const first = this.stmt.byControlId.get(m.channel, m.sender, m.controlId) as MessageRow;
-      return { id: Number(first.id), duplicateOf: rowToMessage(first) };
-    }
-    for (const [name, value] of Object.entries(m.searchKeys ?? {})) {
-      this.stmt.searchKey.run(name, value, row.id);
-    }
-    return { id: row.id };
-  }
-
-  /** A failed commit means nothing was stored: the caller must not acknowledge. */
-  private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      if (error instanceof EngineError) throw error;
-      throw new EngineError(
-        'STORE_UNAVAILABLE',
-        `store write failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
+  async appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
+    const results = (await this.writer.run({
+      op: 'appendMany',
+      items: messages,
+      now: this.clock(),
+    })) as AppendRowResult[];
+    return results.map(toAppendResult);
   }
 
   get(id: number): Promise<StoredMessage | undefined> {
@@ -204,100 +147,34 @@ export class SqliteMessageStore implements MessageStore {
     ]);
   }
 
-  claim(request: ClaimRequest): Promise<StoredMessage[]> {
-    if (request.channels.length === 0 || request.limit <= 0) return Promise.resolve([]);
-    const channels = request.channels.map(() => '?').join(',');
-    // A message waits while an earlier message of its ordering key is unfinished (invariant 3).
-    const select = this.db.prepare(
-      `SELECT * FROM messages m
-       WHERE m.status IN (${ACTIVE}) AND m.channel IN (${channels})
-         AND m.next_attempt_at <= ? AND (m.lease_until IS NULL OR m.lease_until < ?)
-         AND (m.ordering_key IS NULL OR NOT EXISTS (
-           SELECT 1 FROM messages p WHERE p.ordering_key = m.ordering_key AND p.id < m.id
-             AND p.status IN (${ACTIVE})))
-       ORDER BY m.id LIMIT ?`,
-    );
-    const lease = this.db.prepare(
-      'UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?',
-    );
-    const claimed = this.db.transaction(() => {
-      const rows = select.all(
-        ...request.channels,
-        request.now,
-        request.now,
-        request.limit,
-      ) as MessageRow[];
-      const leaseUntil = request.now + request.leaseMs;
-      for (const r of rows) lease.run(request.owner, leaseUntil, r.id);
-      return rows.map((r) => ({ ...rowToMessage(r), leaseOwner: request.owner, leaseUntil }));
-    })();
-    return Promise.resolve(claimed);
+  async claim(request: ClaimRequest): Promise<StoredMessage[]> {
+    const { rows, leaseUntil } = (await this.writer.run({ op: 'claim', request })) as {
+      rows: MessageRow[];
+      leaseUntil: number;
+    };
+    return rows.map((r) => ({ ...fromThread(r), leaseOwner: request.owner, leaseUntil }));
   }
 
   transition(id: number, t: Transition): Promise<boolean> {
     return this.committer.submit({ kind: 'transition', id, t }) as Promise<boolean>;
   }
 
-  /** One status change inside the current write transaction; false if the lease was lost. */
-  private applyTransition(id: number, t: Transition, now: number): boolean {
-    const assignments = patchAssignments({ ...t.patch });
-    const sets = ['status = ?', 'updated_at = ?', ...assignments.map((a) => `${a.column} = ?`)];
-    const params: unknown[] = [t.to, now, ...assignments.map((a) => a.value)];
-    if (t.keepLease !== true) sets.push('lease_owner = NULL', 'lease_until = NULL');
-    params.push(id);
-    if (t.leaseOwner !== undefined) params.push(t.leaseOwner);
-    const where = t.leaseOwner === undefined ? 'id = ?' : 'id = ? AND lease_owner = ?';
-    const changed = this.db
-      .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`)
-      .run(...params).changes;
-    if (changed === 0) return false;
-    this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
-    for (const [name, value] of Object.entries(t.patch?.searchKeys ?? {})) {
-      this.stmt.searchKey.run(name, value, id);
-    }
-    return true;
-  }
-
   releaseLeases(owner: string): Promise<number> {
-    const n = this.db
-      .prepare('UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?')
-      .run(owner).changes;
-    return Promise.resolve(n);
+    return this.writer.run({ op: 'releaseLeases', owner }) as Promise<number>;
   }
 
   reprocess(id: number, actor: string, note?: string): Promise<boolean> {
-    const now = this.clock();
-    const apply = this.db.transaction(() => {
-      const row = this.stmt.byId.get(id) as MessageRow | undefined;
-      if (row === undefined) return false;
-      // A finished message is sent again from scratch; an unfinished one keeps the results of
-      // destinations that already succeeded, so reprocessing never repeats an e-RS effect.
-      const fresh = row.status === 'SENT' || row.status === 'FILTERED';
-      this.db
-        .prepare(
-          `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
-             error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
-             ${fresh ? ", destination_results = '{}'" : ''} WHERE id = ?`,
-        )
-        .run(now, id);
-      this.stmt.event.run(
-        id,
-        now,
-        'RECEIVED',
-        'reprocess',
-        actor,
-        JSON.stringify({ from: row.status, fresh, ...(note === undefined ? {} : { note }) }),
-      );
-      return true;
-    });
-    return Promise.resolve(apply());
+    return this.writer.run({
+      op: 'reprocess',
+      id,
+      actor,
+      note,
+      now: this.clock(),
+    }) as Promise<boolean>;
   }
 
-  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
-    this.db
-      .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(entry.at, entry.actor, entry.action, entry.target, JSON.stringify(entry.detail));
-    return Promise.resolve();
+  async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
+    await this.writer.run({ op: 'audit', entry });
   }
 
   listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]> {
@@ -310,11 +187,8 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(rows.map((r) => ({ ...r, detail: parseJson(r.detail, {}) })));
   }
 
-  appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void> {
-    this.db
-      .prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)')
-      .run(entry.at, entry.endpoint, JSON.stringify(entry.detail));
-    return Promise.resolve();
+  async appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void> {
+    await this.writer.run({ op: 'ersAudit', entry });
   }
 
   listErsAudit(filter: { from?: number; to?: number }): Promise<ErsAuditEntry[]> {
@@ -333,47 +207,46 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(row === undefined ? undefined : JSON.parse(row.value));
   }
 
-  setCheckpoint(key: string, value: unknown): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO checkpoints (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(key, toJson(value) ?? 'null', this.clock());
-    return Promise.resolve();
+  async setCheckpoint(key: string, value: unknown): Promise<void> {
+    await this.writer.run({
+      op: 'setCheckpoint',
+      key,
+      json: toJson(value) ?? 'null',
+      now: this.clock(),
+    });
   }
 
-  deleteCheckpoint(key: string): Promise<void> {
-    this.db.prepare('DELETE FROM checkpoints WHERE key = ?').run(key);
-    return Promise.resolve();
+  async deleteCheckpoint(key: string): Promise<void> {
+    await this.writer.run({ op: 'deleteCheckpoint', key });
   }
 
   prune(request: PruneRequest): Promise<number> {
-    const keepUnresolved =
-      request.includeUnresolved === true
-        ? ''
-        : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
-    const n = this.db
-      .prepare(
-        `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
-           outbound_response = NULL, destination_results = '{}', pruned_at = ?
-         WHERE received_at < ? AND pruned_at IS NULL ${keepUnresolved}`,
-      )
-      .run(request.now, request.olderThan).changes;
-    return Promise.resolve(n);
+    return this.writer.run({ op: 'prune', request }) as Promise<number>;
   }
 
   schemaVersion(): Promise<number> {
     return Promise.resolve(currentVersion(this.db));
   }
 
-  /** The synchronous mode in force, for the durability test (2 = FULL). */
-  synchronousMode(): number {
-    return this.db.pragma('synchronous', { simple: true }) as number;
+  /** The synchronous mode of the writing connection, for the durability test (2 = FULL). */
+  synchronousMode(): Promise<number> {
+    return this.writer.run({ op: 'synchronousMode' }) as Promise<number>;
   }
 
   async close(): Promise<void> {
     await this.committer.drain();
+    await this.writer.close();
     this.db.close();
   }
+}
+
+/** Rows from the writer thread carry the body as a Uint8Array; the contract promises a Buffer. */
+function fromThread(row: MessageRow): StoredMessage {
+  return rowToMessage(row.raw === null ? row : { ...row, raw: asBuffer(row.raw) });
+}
+
+function toAppendResult(r: AppendRowResult): AppendResult {
+  return r.duplicateRow === undefined
+    ? { id: r.id }
+    : { id: r.id, duplicateOf: fromThread(r.duplicateRow) };
 }

@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../../engine/error-codes.js';
+import { EngineError } from '../../engine/errors.js';
+import type { SqliteDatabase } from './open.js';
+import { SqliteWrites, type WriteOp } from './writes.js';
+
+/** Runs the store's writes: on a writer thread for a file store, inline for `:memory:`. */
+export interface WriteExecutor {
+  run(op: WriteOp): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** What crosses back from the writer thread: a value, or an error as plain data. */
+export type WriteReply =
+  | { readonly seq: number; readonly ok: true; readonly value: unknown }
+  | { readonly seq: number; readonly ok: false; readonly code?: string; readonly message: string };
+
+/** A failed write means nothing was stored: callers must not acknowledge. */
+export function storeWriteError(error: {
+  code?: string | undefined;
+  message: string;
+}): EngineError {
+  if (error.code !== undefined) return new EngineError(error.code as ErrorCode, error.message);
+  return new EngineError('STORE_UNAVAILABLE', `store write failed: ${error.message}`);
+}
+
+export function errorReply(seq: number, error: unknown): WriteReply {
+  if (error instanceof EngineError)
+    return { seq, ok: false, code: error.code, message: error.message };
+  return { seq, ok: false, message: error instanceof Error ? error.message : String(error) };
+}
+
+export function inlineWriter(db: SqliteDatabase): WriteExecutor {
+  const writes = new SqliteWrites(db);
+  return {
+    run(op) {
+      try {
+        return Promise.resolve(writes.execute(op));
+      } catch (error) {
+        const reply = errorReply(0, error);
+        return Promise.reject(storeWriteError(reply.ok ? { message: '' } : reply));
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Under tsx (tests, `npm start`) the thread needs the TypeScript loader; built code does not. */
+function startWriterThread(file: string): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSource) return new Worker(entry, { workerData: { file } });
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true, workerData: { file } });
+}
+
+/**
+ * Commits and their fsyncs run on a thread of their own, so the event loop keeps reading frames
+ * and writing ACKs while SQLite waits for the disk (bench/mllp: the synchronous commit was half of
+ * the listener's time). Requests are answered in the order sent; each answer means committed.
+ */
+export function threadWriter(file: string): WriteExecutor {
+  const worker = startWriterThread(file);
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  let seq = 0;
+  let failure: EngineError | undefined;
+  // Keep the process alive only while a write is waiting for its commit.
+  worker.unref();
+  const settleAll = (error: EngineError): void => {
+    failure ??= error;
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+  };
+  worker.on('message', (reply: WriteReply) => {
+    const p = pending.get(reply.seq);
+    if (p === undefined) return;
+    pending.delete(reply.seq);
+    if (pending.size === 0) worker.unref();
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(storeWriteError(reply));
+  });
+  worker.on('error', (error) => {
+    settleAll(storeWriteError({ message: `writer thread failed: ${error.message}` }));
+  });
+  worker.on('exit', (code) => {
+    settleAll(storeWriteError({ message: `writer thread exited (${code})` }));
+  });
+  return {
+    run(op) {
+      if (failure !== undefined) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        const id = ++seq;
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) worker.ref();
+        worker.postMessage({ seq: id, op });
+      });
+    },
+    async close() {
+      if (failure !== undefined) return;
+      const exited = new Promise<void>((resolve) =>
+        worker.once('exit', () => {
+          resolve();
+        }),
+      );
+      worker.ref();
+      worker.postMessage({ seq: 0, op: { op: 'close' } });
+      await exited;
+    },
+  };
+}

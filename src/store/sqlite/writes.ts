@@ -1,0 +1,261 @@
+import { type MessageRow, patchAssignments } from '../rows.js';
+import {
+  CLAIMABLE_STATUSES,
+  UNRESOLVED_STATUSES,
+  type AuditEntry,
+  type ClaimRequest,
+  type ErsAuditEntry,
+  type NewMessage,
+  type PruneRequest,
+  type Transition,
+} from '../types.js';
+import type { SqliteDatabase } from './open.js';
+
+/**
+ * Every write the SQLite store makes, as plain data: so the same code runs on the writer thread
+ * (a file store: commits and their fsyncs off the event loop) or inline (`:memory:`).
+ */
+export type StoreWrite =
+  | { readonly kind: 'append'; readonly message: NewMessage }
+  | { readonly kind: 'transition'; readonly id: number; readonly t: Transition };
+
+export type WriteOp =
+  | { readonly op: 'commit'; readonly items: readonly StoreWrite[]; readonly now: number }
+  | { readonly op: 'appendMany'; readonly items: readonly NewMessage[]; readonly now: number }
+  | { readonly op: 'claim'; readonly request: ClaimRequest }
+  | { readonly op: 'releaseLeases'; readonly owner: string }
+  | {
+      readonly op: 'reprocess';
+      readonly id: number;
+      readonly actor: string;
+      readonly note: string | undefined;
+      readonly now: number;
+    }
+  | { readonly op: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
+  | { readonly op: 'ersAudit'; readonly entry: Omit<ErsAuditEntry, 'id'> }
+  | {
+      readonly op: 'setCheckpoint';
+      readonly key: string;
+      readonly json: string;
+      readonly now: number;
+    }
+  | { readonly op: 'deleteCheckpoint'; readonly key: string }
+  | { readonly op: 'prune'; readonly request: PruneRequest }
+  | { readonly op: 'synchronousMode' };
+
+/** An append's answer before the row is turned into a StoredMessage by the caller's thread. */
+export interface AppendRowResult {
+  readonly id: number;
+  readonly duplicateRow?: MessageRow;
+}
+
+export type CommitResult = AppendRowResult | boolean;
+
+const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
+const ACTIVE = inList(CLAIMABLE_STATUSES);
+
+/** A Buffer that crossed a thread boundary arrives as a plain Uint8Array; SQLite binds Buffers. */
+export const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The write side of the store on one connection. Each method is one transaction. */
+export class SqliteWrites {
+  private readonly stmt;
+  private readonly commitTx: (items: readonly StoreWrite[], now: number) => CommitResult[];
+  private readonly appendManyTx: (items: readonly NewMessage[], now: number) => AppendRowResult[];
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.stmt = {
+      insert: db.prepare(
+        `INSERT INTO messages (channel, sender, control_id, content_type, raw, ordering_key,
+           message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at)
+         VALUES (@channel, @sender, @controlId, @contentType, @raw, @orderingKey, @messageType,
+           @sourceMeta, @searchKeys, 'RECEIVED', @now, @now, 0)
+         ON CONFLICT DO NOTHING RETURNING id`,
+      ),
+      byControlId: db.prepare(
+        'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ?',
+      ),
+      byId: db.prepare('SELECT * FROM messages WHERE id = ?'),
+      event: db.prepare(
+        'INSERT INTO events (message_id, at, status, stage, actor, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      searchKey: db.prepare(
+        'INSERT OR IGNORE INTO message_search (name, value, message_id) VALUES (?, ?, ?)',
+      ),
+      lease: db.prepare('UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?'),
+    };
+    this.commitTx = db.transaction((items: readonly StoreWrite[], now: number) =>
+      items.map((w) =>
+        w.kind === 'append' ? this.insertOne(w.message, now) : this.applyTransition(w.id, w.t, now),
+      ),
+    );
+    this.appendManyTx = db.transaction((items: readonly NewMessage[], now: number) =>
+      items.map((m) => this.insertOne(m, now)),
+    );
+  }
+
+  execute(op: WriteOp): unknown {
+    switch (op.op) {
+      case 'commit':
+        return this.commitTx(op.items, op.now);
+      case 'appendMany':
+        return this.appendManyTx(op.items, op.now);
+      case 'claim':
+        return this.claim(op.request);
+      case 'releaseLeases':
+        return this.db
+          .prepare(
+            'UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?',
+          )
+          .run(op.owner).changes;
+      case 'reprocess':
+        return this.reprocess(op);
+      case 'audit':
+        this.db
+          .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
+          .run(
+            op.entry.at,
+            op.entry.actor,
+            op.entry.action,
+            op.entry.target,
+            JSON.stringify(op.entry.detail),
+          );
+        return undefined;
+      case 'ersAudit':
+        this.db
+          .prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)')
+          .run(op.entry.at, op.entry.endpoint, JSON.stringify(op.entry.detail));
+        return undefined;
+      case 'setCheckpoint':
+        this.db
+          .prepare(
+            `INSERT INTO checkpoints (key, value, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+          )
+          .run(op.key, op.json, op.now);
+        return undefined;
+      case 'deleteCheckpoint':
+        this.db.prepare('DELETE FROM checkpoints WHERE key = ?').run(op.key);
+        return undefined;
+      case 'prune':
+        return this.prune(op.request);
+      case 'synchronousMode':
+        return this.db.pragma('synchronous', { simple: true });
+    }
+  }
+
+  private insertOne(m: NewMessage, now: number): AppendRowResult {
+    const row = this.stmt.insert.get({
+      channel: m.channel,
+      sender: m.sender,
+      controlId: m.controlId ?? null,
+      contentType: m.contentType,
+      raw: asBuffer(m.raw),
+      orderingKey: m.orderingKey ?? null,
+      messageType: m.messageType ?? null,
+      sourceMeta: JSON.stringify(m.sourceMeta ?? {}),
+      searchKeys: JSON.stringify(m.searchKeys ?? {}),
+      now,
+    }) as { id: number } | undefined;
+    if (row === undefined) {
+      const first = this.stmt.byControlId.get(m.channel, m.sender, m.controlId) as MessageRow;
+      return { id: Number(first.id), duplicateRow: first };
+    }
+    for (const [name, value] of Object.entries(m.searchKeys ?? {})) {
+      this.stmt.searchKey.run(name, value, row.id);
+    }
+    return { id: row.id };
+  }
+
+  /** One status change inside the current write transaction; false if the lease was lost. */
+  private applyTransition(id: number, t: Transition, now: number): boolean {
+    const assignments = patchAssignments({ ...t.patch });
+    const sets = ['status = ?', 'updated_at = ?', ...assignments.map((a) => `${a.column} = ?`)];
+    const params: unknown[] = [t.to, now, ...assignments.map((a) => a.value)];
+    if (t.keepLease !== true) sets.push('lease_owner = NULL', 'lease_until = NULL');
+    params.push(id);
+    if (t.leaseOwner !== undefined) params.push(t.leaseOwner);
+    const where = t.leaseOwner === undefined ? 'id = ?' : 'id = ? AND lease_owner = ?';
+    const changed = this.db
+      .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`)
+      .run(...params).changes;
+    if (changed === 0) return false;
+    this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
+    for (const [name, value] of Object.entries(t.patch?.searchKeys ?? {})) {
+      this.stmt.searchKey.run(name, value, id);
+    }
+    return true;
+  }
+
+  private claim(request: ClaimRequest): { rows: MessageRow[]; leaseUntil: number } {
+    const leaseUntil = request.now + request.leaseMs;
+    if (request.channels.length === 0 || request.limit <= 0) return { rows: [], leaseUntil };
+    const channels = request.channels.map(() => '?').join(',');
+    // A message waits while an earlier message of its ordering key is unfinished (invariant 3).
+    const select = this.db.prepare(
+      `SELECT * FROM messages m
+       WHERE m.status IN (${ACTIVE}) AND m.channel IN (${channels})
+         AND m.next_attempt_at <= ? AND (m.lease_until IS NULL OR m.lease_until < ?)
+         AND (m.ordering_key IS NULL OR NOT EXISTS (
+           SELECT 1 FROM messages p WHERE p.ordering_key = m.ordering_key AND p.id < m.id
+             AND p.status IN (${ACTIVE})))
+       ORDER BY m.id LIMIT ?`,
+    );
+    const rows = this.db.transaction(() => {
+      const found = select.all(
+        ...request.channels,
+        request.now,
+        request.now,
+        request.limit,
+      ) as MessageRow[];
+      for (const r of found) this.stmt.lease.run(request.owner, leaseUntil, r.id);
+      return found;
+    })();
+    return { rows, leaseUntil };
+  }
+
+  private reprocess(op: Extract<WriteOp, { op: 'reprocess' }>): boolean {
+    return this.db.transaction(() => {
+      const row = this.stmt.byId.get(op.id) as MessageRow | undefined;
+      if (row === undefined) return false;
+      // A finished message is sent again from scratch; an unfinished one keeps the results of
+      // destinations that already succeeded, so reprocessing never repeats an e-RS effect.
+      const fresh = row.status === 'SENT' || row.status === 'FILTERED';
+      this.db
+        .prepare(
+          `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
+             error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
+             ${fresh ? ", destination_results = '{}'" : ''} WHERE id = ?`,
+        )
+        .run(op.now, op.id);
+      this.stmt.event.run(
+        op.id,
+        op.now,
+        'RECEIVED',
+        'reprocess',
+        op.actor,
+        JSON.stringify({
+          from: row.status,
+          fresh,
+          ...(op.note === undefined ? {} : { note: op.note }),
+        }),
+      );
+      return true;
+    })();
+  }
+
+  private prune(request: PruneRequest): number {
+    const keepUnresolved =
+      request.includeUnresolved === true
+        ? ''
+        : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
+    return this.db
+      .prepare(
+        `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
+           outbound_response = NULL, destination_results = '{}', pruned_at = ?
+         WHERE received_at < ? AND pruned_at IS NULL ${keepUnresolved}`,
+      )
+      .run(request.now, request.olderThan).changes;
+  }
+}
