@@ -145,6 +145,34 @@ describe('ers: composite flows against the sandbox', () => {
     expect(sandbox.state.requests.length).to.equal(calls);
   });
 
+  it('after the link answer was lost, a rerun sees the letters linked and does not link again', async () => {
+    const { output } = await client.execute('A021', triageReferral);
+    const ubrn = output['ubrn']!;
+    const input = {
+      ubrn,
+      files: [text('a.txt'), text('b.txt')],
+      indexed: '2026-11-25T09:00:00+00:00',
+    };
+    const key = `ers-upload:lost-${ubrn}`;
+    // Two uploads and the A005 pass; A012 is applied, then its answer is lost.
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ failNext: [{}, {}, {}, { drop: 'after' }] }),
+    });
+    const lost = await uploadAndLink(client, input, { store, key }).catch((e: unknown) => e);
+    expect(lost).to.have.property('code', 'ERS_OUTCOME_UNKNOWN');
+    const seen = sandbox.state.requests.length;
+    const done = await uploadAndLink(client, input, { store, key });
+    expect(done.uploadedNow).to.equal(0);
+    // The rerun only read the referral: no upload and no second A012.
+    const rerun = sandbox.state.requests.slice(seen).map((r) => `${r.method} ${r.path}`);
+    expect(rerun).to.deep.equal([`GET /ReferralRequest/${ubrn}`]);
+    expect(uploads()).to.have.length(2);
+    const letters = referrerLetters((await client.execute('A005', { ubrn })).resource);
+    expect(letters.map((l) => l.url)).to.deep.equal(done.attachmentUrls);
+  });
+
   it('checks every file before uploading any', async () => {
     const error = await uploadAndLink(
       client,
