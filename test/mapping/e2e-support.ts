@@ -4,9 +4,11 @@
  * their state back. Requests are built by the real operation builders.
  */
 import { cpSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { OPERATIONS, type OperationId } from '../../src/ers/operations/index.js';
-import { frameMllp } from '../../src/sources/mllp/index.js';
+import { buildAck, parseHl7 } from '../../src/formats/hl7v2/index.js';
+import { frameMllp, MllpDecoder } from '../../src/sources/mllp/index.js';
 import type { RunningEngine } from '../../src/engine/run.js';
 import { endpointPort, type Harness } from '../support/engine-harness.js';
 import { exchange } from '../sources/mllp/support.js';
@@ -112,4 +114,44 @@ export async function send(running: RunningEngine, text: string): Promise<string
   const ack = replies[0];
   if (ack === undefined) throw new Error('no ACK');
   return ack;
+}
+
+/** A PAS stand-in: a real MLLP listener that keeps every message and answers AA. */
+export async function startPas(): Promise<{
+  port: number;
+  received: string[];
+  close(): Promise<void>;
+}> {
+  const received: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const decoder = new MllpDecoder(1 << 24);
+    socket.on('data', (chunk: Buffer) => {
+      for (const e of decoder.push(chunk)) {
+        if (e.kind !== 'frame') continue;
+        received.push(e.payload.toString('utf8'));
+        const ack = buildAck(parseHl7(e.payload), {
+          code: 'AA',
+          controlId: 'PAS1',
+          now: Date.now(),
+        });
+        socket.write(frameMllp(ack));
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => {
+          r();
+        });
+        for (const s of sockets) s.destroy();
+      }),
+  };
 }
