@@ -173,6 +173,24 @@ describe('ers: composite flows against the sandbox', () => {
     expect(letters.map((l) => l.url)).to.deep.equal(done.attachmentUrls);
   });
 
+  it('retries an upload whose answer was lost instead of sending the flow for review', async () => {
+    const { output } = await client.execute('A021', triageReferral);
+    const ubrn = output['ubrn']!;
+    const input = { ubrn, files: [text('x.txt')], indexed: '2026-11-25T09:00:00+00:00' };
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ failNext: [{ drop: 'after' }] }),
+    });
+    const key = `ers-upload:retry-${ubrn}`;
+    const lost = await uploadAndLink(client, input, { store, key }).catch((e: unknown) => e);
+    expect(lost).to.include({ code: 'ERS_UNAVAILABLE', retry: 'transient' });
+    const done = await uploadAndLink(client, input, { store, key });
+    expect(done.uploadedNow).to.equal(1);
+    const letters = referrerLetters((await client.execute('A005', { ubrn })).resource);
+    expect(letters.map((l) => l.url)).to.deep.equal(done.attachmentUrls);
+  });
+
   it('checks every file before uploading any', async () => {
     const error = await uploadAndLink(
       client,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MessageStore } from '../../store/types.js';
 import { EngineError } from '../../engine/errors.js';
 import type { ErsClient } from '../client.js';
+import { ErsError } from '../ers-error.js';
 import { referrerLetters, versionOf, type LinkedFile } from './referral-letters.js';
 
 export interface UploadFile {
@@ -77,6 +78,20 @@ export function letterSet(
 }
 
 /**
+ * An upload whose answer was lost may have stored a file, but an unlinked file changes nothing
+ * on the referral and e-RS purges it: uploading again is safe, so the flow is retried instead of
+ * waiting for review.
+ */
+function unlinkedUploadIsRetryable(error: unknown): unknown {
+  if (!(error instanceof ErsError) || error.retry !== 'ambiguous') return error;
+  return new ErsError('ERS_UNAVAILABLE', `${error.message}; the upload is repeated on retry`, {
+    retry: 'transient',
+    cause: error,
+    ...(error.status === undefined ? {} : { status: error.status }),
+  });
+}
+
+/**
  * Uploads several files (A020, each with the referral's UBRN) then links them in one A012.
  * Each finished upload is checkpointed before the next starts, so a run after a crash uploads
  * only what is missing; an upload in flight at the crash may be repeated (e-RS purges unlinked
@@ -114,7 +129,9 @@ export async function uploadAndLink(
   let uploadedNow = 0;
   for (const [index, upload] of uploads.entries()) {
     if (point.uploaded[index]) continue;
-    const result = await client.execute('A020', upload, signal);
+    const result = await client.execute('A020', upload, signal).catch((error: unknown) => {
+      throw unlinkedUploadIsRetryable(error);
+    });
     const url = result.output['attachmentUrl'];
     if (url === undefined)
       throw new EngineError(
