@@ -39,15 +39,16 @@ export interface LetterFacts {
 }
 
 /**
- * Pure: the letter data (fixed config data, then the message's data, then earlier destinations'
- * outputs) and the UBRN — an earlier destination's (the referral just created) before the data's.
+ * Pure: the letter data (fixed config data, then the message's data, then the configured HL7
+ * fields, then earlier destinations' outputs) and the UBRN — an earlier destination's (the referral just created) before the data's.
  */
 export function letterFacts(
   fixed: Json,
   ctx: Pick<DestinationContext, 'mapped' | 'message' | 'previous'>,
+  fromHl7: Json = {},
 ): LetterFacts {
   const outputs = previousOutputs(ctx.previous);
-  const merged = mergeData(mergeData(fixed, messageData(ctx)), outputs);
+  const merged = [messageData(ctx), fromHl7, outputs].reduce(mergeData, fixed);
   const referral = isObject(merged['referral']) ? merged['referral'] : {};
   const patient = isObject(merged['patient']) ? merged['patient'] : {};
   const ubrn = [outputs['ubrn'], referral['ubrn'], merged['ubrn']]

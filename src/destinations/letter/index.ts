@@ -6,6 +6,7 @@ import type { Destination, PluginFactoryContext } from '../../engine/plugins.js'
 import { loadLetterTemplate, type LetterTemplate } from '../../letters/index.js';
 import { fileNameFor, writeFileAtomically } from '../file/file-destination.js';
 import { letterFacts } from './data.js';
+import { compileFields, fieldsFromHl7 } from './hl7-fields.js';
 import { buildLetterMdm } from './mdm.js';
 import { obtainLetter } from './obtain.js';
 import {
@@ -18,6 +19,7 @@ export { LetterDestinationSchema, LetterSource, type LetterDestinationConfig } f
 export { buildLetterMdm, type LetterDocument } from './mdm.js';
 export { ERS_CANNOT_PRODUCE, obtainLetter, type ObtainedLetter } from './obtain.js';
 export { letterFacts, mergeData } from './data.js';
+export { fieldsFromHl7, compileFields, formatHl7Time } from './hl7-fields.js';
 
 /** Parsed once, then reused: a template is read per channel (re)load, not per letter. */
 function templateLoader(file: string | undefined): (() => Promise<LetterTemplate>) | undefined {
@@ -50,13 +52,14 @@ export function createLetterDestination(
       : isAbsolute(config.folder)
         ? config.folder
         : resolve(factory.dataDir, config.folder);
+  const fields = compileFields(config.fields);
   const template = templateLoader(config.template && inConfig(config.template));
   return {
     // A019 changes nothing in e-RS and a local render is deterministic; the folder write is
     // atomic under a fixed name and the MDM only becomes an output: repeating is harmless.
     safeToRepeat: true,
     async send(ctx) {
-      const facts = letterFacts(config.data, ctx);
+      const facts = letterFacts(config.data, ctx, fieldsFromHl7(fields, ctx.message.raw));
       if (facts.ubrn === undefined)
         throw new EngineError(
           'LETTER_NO_UBRN',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LetterFieldsSchema } from './hl7-fields.js';
 
 /** Where the PDF comes from. e-RS A019 only produces letters for referrals that are not booked
  * (ENDPOINTS.md A019: INVALID_REQUEST_STATE once booked), so `ers-then-local` asks e-RS first and
@@ -33,6 +34,8 @@ export const LetterDestinationSchema = z
     template: z.string().min(1).optional(),
     /** Fixed letter data under the message's data, e.g. the organisation block of the header. */
     data: z.record(z.string(), z.unknown()).default({}),
+    /** Letter data read from the inbound HL7 message, e.g. `patient.name: [PID-5.2, PID-5.1]`. */
+    fields: LetterFieldsSchema.default({}),
     /** Output folder; relative paths are under the data folder. Omit to deliver only by MDM. */
     folder: z.string().min(1).optional(),
     /** `{ubrn}`, `{date}` (yyyy-mm-dd), `{id}` are replaced; the name stays in the folder. */

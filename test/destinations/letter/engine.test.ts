@@ -13,6 +13,8 @@ import {
   type Harness,
 } from '../../support/engine-harness.js';
 import { pdfPages, sample } from '../../letters/pdf-text.js';
+import { frameMllp } from '../../../src/sources/mllp/index.js';
+import { exchange } from '../../sources/mllp/support.js';
 
 /** A real MLLP listener standing in for the PAS: keeps each message and answers AA. */
 async function startPas(): Promise<{ port: number; got: string[]; stop(): void }> {
@@ -171,5 +173,67 @@ describe('letter destination in a running engine with the sandbox and a PAS', ()
     expect(m.error?.code).to.equal('ERS_REJECTED');
     expect(m.error?.context).to.deep.include({ ersCodes: ['INVALID_REQUEST_STATE'] });
     expect(pas.got).to.have.length(0);
+  });
+
+  it('fills the local booked confirmation from the PAS booking message (HL7 fields) when A019 refuses', async () => {
+    h.writeChannel(
+      'c.yaml',
+      `
+id: booked-letters
+source: { type: mllp, host: 127.0.0.1, port: 0 }
+destinations:
+  - name: letter
+    type: letter
+    template: ${join(process.cwd(), 'mappings/letters/booked-confirmation.yaml')}
+    data:
+      organisation: { name: Ysbyty Gwynedd, address1: Penrhosgarnedd, town: Bangor, postcode: LL57 2PW, phone: 03000 84 84 84, signatory: Outpatient Booking Team }
+      appointment: { service: Cardiology – Ysbyty Gwynedd, address: 'Outpatients, Penrhosgarnedd, Bangor LL57 2PW', phone: 03000 84 10 10 }
+    fields:
+      referral.ubrn: ZRF-2
+      referral.specialty: AIS-3.2
+      patient.name: [PID-5.5, PID-5.2, PID-5.1]
+      patient.address1: PID-11.1
+      patient.town: PID-11.3
+      patient.postcode: PID-11.5
+      patient.nhsNumber: PID-3[CX.5=NH].1
+      appointment.date: { path: SCH-11.4, format: date }
+      appointment.time: { path: SCH-11.4, format: time }
+      appointment.clinician: [AIP-3.6, AIP-3.3, AIP-3.2]
+    mdm: { receivingApplication: PAS }
+  - { name: pas, type: mllp, host: 127.0.0.1, port: ${pas.port}, ackTimeoutMs: 5000 }
+retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }
+`,
+    );
+    const running = await h.start('sandbox: { enabled: true, port: 0 }\n');
+    const ubrn = await bookedReferral(running);
+    const siu = [
+      'MSH|^~\\&|PAS|RXX01|ERS-BRIDGE|RXX01|20261125091500||SIU^S12^SIU_S12|PAS0000300|P|2.5|||AL|NE|GBR|UNICODE UTF-8',
+      'SCH|1||||||||||^^^202612151040|||||||||||||||BOOKED',
+      'PID|1||9912003888^^^NHS^NH||Prŵst^Siân^Llŷr^^Ms||19610314|F|||12 Ffordd Łŵyd^^Caernarfon^^LL55 1AB',
+      'AIS|1||CARD^Cardiology',
+      'AIP|1||C1234567^ap Ŵyn^Rhodri^^^Dr',
+      `ZRF|1|${ubrn}`,
+    ].join('\r');
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    await exchange(port, [frameMllp(Buffer.from(siu))], { expect: 1 });
+    const m = await eventually(async () => {
+      const found = await running.store.findByControlId(
+        'booked-letters',
+        'PAS/RXX01',
+        'PAS0000300',
+      );
+      return found?.status === 'SENT' ? found : undefined;
+    });
+    expect(m.destinationResults['letter']).to.deep.include({
+      response: { letterSource: 'local', fallback: 'INVALID_REQUEST_STATE' },
+    });
+    const [page] = pdfPages(pdfOf(pas.got[0]!));
+    expect(page).to.include('Ms Siân Prŵst');
+    expect(page).to.include('12 Ffordd Łŵyd');
+    expect(page).to.include('Tuesday 15 December 2026');
+    expect(page).to.include('10:40');
+    expect(page).to.include('Dr Rhodri ap Ŵyn');
+    expect(page).to.include('Your Cardiology appointment is booked');
+    expect(page).to.include(ubrn);
   });
 });
