@@ -7,6 +7,7 @@ import {
   roleId,
   shortlistContained,
 } from './resources.js';
+import { clinicTypeOf } from './reference-data.js';
 import type { AdviceRequest, Communication, SandboxState } from './state.js';
 
 /** Pure views of Advice and Guidance state (eRS-CommunicationRequest-1 / eRS-Communication-1, §6.4). */
@@ -65,6 +66,7 @@ export function communicationRequestResource(
     ],
     contained: [
       ...shortlistContained({
+        clinicType: clinicTypeOf(state, a.serviceId),
         priority: a.priority,
         specialty,
         services: [{ id: a.serviceId, name: service?.name ?? a.serviceId }],

@@ -11,6 +11,8 @@ import { deprecatedOnPlatform, RETIRED_NOTE, retiredRoutes } from './routes/reti
 import { reviewRoutes } from './routes/review.js';
 import { serviceSearchRoutes } from './routes/service-search.js';
 import { sessionRoutes } from './routes/session.js';
+import { triageRoutes } from './routes/triage.js';
+import { worklistRoutes } from './routes/worklist.js';
 import { DEFAULT_SEED, type Seed } from './seed.js';
 import { SandboxState } from './state.js';
 
@@ -116,8 +118,10 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
       serviceSearchRoutes(state),
       reviewRoutes(state),
       bookingRoutes(state),
+      worklistRoutes(state),
       letterRoutes(state),
       referralRoutes(state),
+      triageRoutes(state),
       adviceRoutes(state),
       binaryRoutes(state),
     );

@@ -89,12 +89,15 @@ export const DEFAULT_SEED: Seed = {
     }),
     service(
       '90282',
-      'R68 General Medicine — Indirectly Bookable',
+      'R68 Sleep Medicine — Indirectly Bookable',
       'INDIRECTLY_BOOKABLE',
-      'GENERAL_MEDICINE',
+      'SLEEP_MEDICINE',
       'R68',
       { location: PINDERFIELDS, waitDays: 30 },
     ),
+    service('50110', '2WW Bone Referral Assessment Service', 'TRIAGE', '2WW', 'R69', {
+      location: LEEDS,
+    }),
     service('90944', 'SG|R68|Triage|Rehab|0109', 'TRIAGE', 'REHABILITATION', 'R68', {
       location: PINDERFIELDS,
     }),

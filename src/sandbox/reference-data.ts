@@ -62,6 +62,18 @@ export const REJECT_REASONS: readonly [string, string][] = [
   ['SERVICE_PREREQUISITES_NOT_COMPLETE', 'Pre-requisites for service not complete'],
 ];
 
+/** A service's clinic type: its first listed, else the first of its specialty in the reference data. */
+export function clinicTypeOf(
+  state: {
+    services: ReadonlyMap<string, { specialty: string; clinicTypes?: string[] | undefined }>;
+  },
+  serviceId: string | undefined,
+): string | undefined {
+  const service = state.services.get(serviceId ?? '');
+  if (!service) return undefined;
+  return service.clinicTypes?.[0] ?? CLINIC_TYPES.find(([, , sp]) => sp === service.specialty)?.[0];
+}
+
 const PROPERTY_BASE = `${CS}/eRS-Concept-Properties-1`;
 const property = (code: string, type: string) => ({ code, uri: `${PROPERTY_BASE}#${code}`, type });
 const FROM = { code: 'effectiveFrom', valueDateTime: '2004-06-01T00:00:00.000Z' };
@@ -85,8 +97,11 @@ function codeSystem(
     url: dynamicCodeSystem(type),
     name,
     status: 'active',
+    // The reference data's publication date in this sandbox (e-RS gives its last change).
+    date: '2026-01-05T09:00:00.000Z',
     publisher: 'e-Referral Service',
     description: name,
+    copyright: 'Copyright © 2016 HL7 UK',
     content: 'complete',
     ...(properties.length > 0 ? { property: properties } : {}),
     concept,

@@ -1,3 +1,5 @@
+import { SANDBOX_USER } from './auth.js';
+import { clinicTypeOf } from './reference-data.js';
 import {
   CODE_SYSTEM,
   EXTENSION,
@@ -52,6 +54,28 @@ function containedAppointment(r: Referral, a: Appointment, serviceName: string) 
         actor: { identifier: { system: SYSTEM.nhsNumber, value: r.nhsNumber } },
         status: 'accepted',
       },
+      // The clinician of a booked slot; e-RS writes the ValueSet URL as the system (§6.3).
+      ...(a.start !== undefined
+        ? [
+            {
+              type: {
+                coding: [
+                  {
+                    system: 'http://hl7.org/fhir/ValueSet/encounter-participant-type',
+                    code: 'CON',
+                  },
+                ],
+              },
+              actor: {
+                identifier: {
+                  system: SYSTEM.sdsUserId,
+                  value: r.allocatedClinician ?? SANDBOX_USER,
+                },
+              },
+              status: 'accepted',
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -119,7 +143,12 @@ export function referralResource(state: SandboxState, r: Referral): Record<strin
       },
     ],
     contained: [
-      ...shortlistContained({ priority: r.priority, specialty, services }),
+      ...shortlistContained({
+        priority: r.priority,
+        specialty,
+        services,
+        clinicType: clinicTypeOf(state, r.serviceIds[0]),
+      }),
       ...files,
       ...(appointment ? [containedAppointment(r, appointment, services[0]?.name ?? '')] : []),
     ],

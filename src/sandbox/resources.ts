@@ -84,6 +84,7 @@ export function practitionerRole(r: Role, id: string): Record<string, unknown> {
 export function shortlistContained(options: {
   priority: string;
   specialty: string;
+  clinicType?: string | undefined;
   services: readonly { id: string; name: string }[];
 }): Record<string, unknown>[] {
   return [
@@ -97,6 +98,18 @@ export function shortlistContained(options: {
           name: 'specialty',
           valueCoding: { system: dynamicCodeSystem('SPECIALTY'), code: options.specialty },
         },
+        ...(options.clinicType
+          ? [
+              {
+                name: 'clinicType',
+                valueCoding: { system: CODE_SYSTEM.clinicType, code: options.clinicType },
+              },
+            ]
+          : []),
+        // Referrals made outside a recorded search carry a nominal one (the sandbox's own postcode).
+        { name: 'organisation', valueIdentifier: { system: SYSTEM.odsOrganisation, value: '' } },
+        { name: 'postcode', valueString: 'LS1 4HR' },
+        { name: 'distanceLimit', valueUnsignedInt: 999 },
         { name: 'ageAndGenderAppropriate', valueBoolean: true },
         {
           name: 'commissioningProvisioning',

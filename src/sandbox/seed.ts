@@ -73,6 +73,11 @@ const referralSchema = z
     letters: z.array(z.string()).default([]),
     /** Being edited in the Professional App: writes answer 423 REFERRAL_LOCKED. */
     locked: z.boolean().default(false),
+    /** SDS user id of the clinician the provider allocated it to (A008 clinician filter). */
+    allocatedClinician: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
     /** BOOKED referrals: the appointment's time (a slot of the first service is not needed). */
     appointmentStart: instant.optional(),
   })

@@ -61,6 +61,10 @@ export interface Referral {
   letters: string[];
   /** Provider, guidance and review files (A027/A028), shown beside the referrer's letters. */
   otherFiles: string[];
+  /** The provider has accepted or rejected it (A013/A014): off the Referrals for Review list. */
+  reviewed?: boolean;
+  /** SDS user id of the clinician the provider allocated the referral to (A008 filter). */
+  allocatedClinician?: string;
   /** Set when the referral came from an Advice and Guidance request (A027). */
   fromAdvice?: boolean;
   rejection?: { reason: string; comments: string };
@@ -188,14 +192,15 @@ export class SandboxState {
         createdAt: '2021-01-04T10:00:00.000Z',
         letters: [...r.letters],
         otherFiles: [],
-        ...(booked || r.state === 'DEFERRED_TO_PROVIDER'
+        ...(r.allocatedClinician ? { allocatedClinician: r.allocatedClinician } : {}),
+        ...(booked || r.state === 'DEFERRED_TO_PROVIDER' || r.state === 'AWAITING_TRIAGE'
           ? {
               appointment: {
                 id: this.newAppointmentId(),
                 status: booked ? 'booked' : 'proposed',
                 serviceId: r.serviceIds[0] ?? '',
                 ...(booked ? { start: r.appointmentStart, end: r.appointmentStart } : {}),
-                ...(booked ? {} : { reason: 'NO_SLOTS_AT_SERVICE' }),
+                ...(r.state === 'DEFERRED_TO_PROVIDER' ? { reason: 'NO_SLOTS_AT_SERVICE' } : {}),
               },
             }
           : {}),

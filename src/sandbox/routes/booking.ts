@@ -1,7 +1,8 @@
 import { Router } from 'express';
-import { CODE_SYSTEM, SYSTEM } from '../../ers/systems.js';
+import { SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
+import { searchset } from '../resources.js';
 import type { Referral, SandboxState } from '../state.js';
 import { assertUnlocked, findReferral, sendReferral } from './respond.js';
 import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
@@ -163,33 +164,50 @@ export function bookingRoutes(state: SandboxState): Router {
     );
     if (!Number.isInteger(page) || page < 1 || (page > 1 && (page - 1) * count >= free.length))
       throw new SandboxError(400, 'INVALID_VALUE', 'page is out of range');
-    const entries = free.slice((page - 1) * count, page * count).map((s) => ({
-      resource: {
-        resourceType: 'Slot',
-        id: s.id,
-        schedule: { reference: `Schedule/${serviceId}` },
-        status: 'free',
-        start: s.start,
-        end: s.end,
-      },
-      search: { mode: 'match' },
-    }));
-    res.type('application/fhir+json').json({
-      resourceType: 'Bundle',
-      type: 'searchset',
+    // USRN-style alternative slot id as e-RS shows it: date-start-end-seq-service.
+    const usrn = (slot: { start: string; end: string; id: string }): string =>
+      `${slot.start.slice(0, 10).replaceAll('-', '')}-${slot.start.slice(11, 16).replace(':', '')}-${slot.end.slice(11, 16).replace(':', '')}-${slot.id.slice(-4)}-${serviceId.padStart(12, '0')}`;
+    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
+    const query = (p: number): string =>
+      `${base}/Slot?${new URLSearchParams({ 'schedule.actor:HealthcareService': serviceId, _count: String(count), status: 'free', _include: 'Slot:schedule', page: String(p) }).toString()}`;
+    const bundle = searchset({
+      selfUrl: query(page),
+      base,
       total: free.length,
-      entry: [
-        ...entries,
+      entries: [
+        ...free.slice((page - 1) * count, page * count).map((s) => ({
+          resource: {
+            resourceType: 'Slot',
+            id: s.id,
+            meta: {
+              profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Slot-1'],
+            },
+            identifier: [{ system: 'https://fhir.nhs.uk/Id/alternative-slot', value: usrn(s) }],
+            schedule: { reference: `Schedule/${serviceId}` },
+            status: 'free',
+            start: s.start,
+            end: s.end,
+          },
+          mode: 'match' as const,
+        })),
         {
           resource: {
             resourceType: 'Schedule',
             id: serviceId,
+            meta: {
+              profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Schedule-1'],
+            },
+            identifier: [{ system: 'https://fhir.nhs.uk/Id/ers-schedule', value: serviceId }],
             actor: [{ identifier: { system: SYSTEM.ersService, value: serviceId } }],
           },
-          search: { mode: 'include' },
+          mode: 'include' as const,
         },
       ],
     });
+    const links = bundle['link'] as { relation: string; url: string }[];
+    if (page > 1) links.push({ relation: 'previous', url: query(page - 1) });
+    if (page * count < free.length) links.push({ relation: 'next', url: query(page + 1) });
+    res.type('application/fhir+json').json(bundle);
   });
   r.post('/Appointment', allow(state, [ROLE.RC, ROLE.RCA]), (req, res) => {
     const { referral, body } = bookOrDefer(state, req.body as AppointmentBody);
@@ -225,76 +243,6 @@ export function bookingRoutes(state: SandboxState): Router {
       referral.state = 'APPT_CANCELLED_BY_PROVIDER';
       referral.version += 1;
       sendReferral(state, res, referral);
-    },
-  );
-  // A008: provider worklists.
-  r.post(
-    '/ReferralRequest/\\$ers.fetchworklist',
-    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA]),
-    (req, res) => {
-      const params = parametersOf(
-        req.body,
-        'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-Parameters-1',
-      );
-      const listType = (
-        param(params, 'listType', true)['valueCodeableConcept'] as
-          { coding?: { code?: string }[] } | undefined
-      )?.coding?.[0]?.code;
-      const wanted =
-        listType === 'REFERRALS_FOR_REVIEW'
-          ? 'AWAITING_TRIAGE'
-          : listType === 'APPOINTMENT_SLOT_ISSUES'
-            ? 'DEFERRED_TO_PROVIDER'
-            : undefined;
-      if (wanted === undefined)
-        throw new SandboxError(
-          422,
-          'INVALID_CODE',
-          `listType ${listType ?? '(none)'} is not a provider worklist`,
-        );
-      const service = (
-        param(params, 'service')?.['valueIdentifier'] as { value?: string } | undefined
-      )?.value;
-      if (service !== undefined && !state.services.has(service))
-        throw new SandboxError(422, 'NO_SUCH_SERVICE', `no service ${service}`);
-      const items = [...state.referrals.values()].filter(
-        (x) => x.state === wanted && (service === undefined || x.serviceIds.includes(service)),
-      );
-      res.type('application/fhir+json').json({
-        resourceType: 'List',
-        meta: {
-          profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-List-1'],
-        },
-        status: 'current',
-        mode: 'snapshot',
-        entry: items.map((x) => ({
-          item: { reference: `ReferralRequest/${x.ubrn}` },
-          extension: [
-            {
-              url: `https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-${listType === 'REFERRALS_FOR_REVIEW' ? 'ReferralsforReview' : 'AppointmentSlotIssues'}-WorkListItem-1`,
-              extension: [
-                {
-                  url: 'priority',
-                  valueCodeableConcept: {
-                    coding: [{ system: CODE_SYSTEM.priority, code: x.priority }],
-                  },
-                },
-                {
-                  url: 'patient',
-                  valueReference: { identifier: { system: SYSTEM.nhsNumber, value: x.nhsNumber } },
-                },
-                {
-                  url: 'service',
-                  valueReference: {
-                    identifier: { system: SYSTEM.ersService, value: x.serviceIds[0] ?? '' },
-                  },
-                },
-                { url: 'referralRequestVersion', valueString: String(x.version) },
-              ],
-            },
-          ],
-        })),
-      });
     },
   );
   return r;

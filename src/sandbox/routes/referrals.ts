@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import { PROFILE, PRIORITIES, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
-import { REJECT_REASONS } from '../reference-data.js';
 import { assertLatest, assertUnlocked, findReferral, sendReferral } from './respond.js';
 import type { Referral, SandboxState } from '../state.js';
 import { checkVersion, param, parametersOf, stringValue, type Parameter } from './parameters.js';
@@ -11,6 +10,21 @@ const REFERRER = [ROLE.RC, ROLE.RCA];
 const PROVIDER = [ROLE.SPC, ROLE.SPCA];
 
 /** A011 / A021: validates as the create set of ENDPOINTS.md §5 and creates the referral. */
+/** Parameters removed in e-RS R9.1: old-style requests carrying them are refused (ENDPOINTS.md §5). */
+const REMOVED = ['contentSensitive', 'unaccreditedComment'];
+function refuseRemoved(body: unknown): void {
+  const names = ((body as { parameter?: { name?: string }[] } | undefined)?.parameter ?? []).map(
+    (p) => p.name,
+  );
+  const removed = names.find((n) => n !== undefined && REMOVED.includes(n));
+  if (removed !== undefined)
+    throw new SandboxError(
+      422,
+      'UNEXPECTED_FIELD',
+      `parameter ${removed} was removed in e-RS R9.1 and is no longer accepted`,
+    );
+}
+
 function createReferral(state: SandboxState, params: Parameter[], triage: boolean): Referral {
   const patient = param(params, 'patient', true)['valueIdentifier'] as
     { system?: string; value?: string } | undefined;
@@ -83,6 +97,16 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
     createdAt: new Date().toISOString(),
     letters: [],
     otherFiles: [],
+    // e-RS proposes a triage referral's appointment to the triage service (A012 example).
+    ...(triage
+      ? {
+          appointment: {
+            id: state.newAppointmentId(),
+            status: 'proposed' as const,
+            serviceId: serviceIds[0] ?? '',
+          },
+        }
+      : {}),
   };
   state.referrals.set(referral.ubrn, referral);
   return referral;
@@ -90,33 +114,19 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
 
 export function referralRoutes(state: SandboxState): Router {
   const r = Router();
+  const create = (profile: string, triage: boolean) => (req: Request, res: Response) => {
+    refuseRemoved(req.body);
+    sendReferral(state, res, createReferral(state, parametersOf(req.body, profile), triage), 201);
+  };
   r.post(
     '/ReferralRequest/\\$ers.createReferral',
     allow(state, REFERRER),
-    (req: Request, res: Response) => {
-      sendReferral(
-        state,
-        res,
-        createReferral(state, parametersOf(req.body, PROFILE.createReferralParameters), false),
-        201,
-      );
-    },
+    create(PROFILE.createReferralParameters, false),
   );
   r.post(
     '/ReferralRequest/\\$ers.createReferralAndSendForTriage',
     allow(state, REFERRER),
-    (req, res) => {
-      sendReferral(
-        state,
-        res,
-        createReferral(
-          state,
-          parametersOf(req.body, PROFILE.createReferralAndSendForTriageParameters),
-          true,
-        ),
-        201,
-      );
-    },
+    create(PROFILE.createReferralAndSendForTriageParameters, true),
   );
   r.get(
     ['/ReferralRequest/:ubrn', '/ReferralRequest/:ubrn/_history/:version'],
@@ -127,66 +137,6 @@ export function referralRoutes(state: SandboxState): Router {
       sendReferral(state, res, ref);
     },
   );
-  r.post('/ReferralRequest/:ubrn/\\$ers.acceptReferral', allow(state, PROVIDER), (req, res) => {
-    const ref = findReferral(state, String(req.params['ubrn']));
-    assertUnlocked(state, ref.ubrn);
-    checkVersion(req.get('if-match'), ref.version);
-    if (ref.state !== 'AWAITING_TRIAGE')
-      throw new SandboxError(
-        422,
-        'INVALID_REQUEST_STATE',
-        `referral is ${ref.state}; only one awaiting triage can be accepted`,
-      );
-    ref.state = 'TRIAGED_PROVIDER_TO_ACTION';
-    ref.version += 1;
-    sendReferral(state, res, ref);
-  });
-  r.post('/ReferralRequest/:ubrn/\\$ers.rejectReferral', allow(state, PROVIDER), (req, res) => {
-    const ref = findReferral(state, String(req.params['ubrn']));
-    assertUnlocked(state, ref.ubrn);
-    checkVersion(req.get('if-match'), ref.version);
-    const params = parametersOf(req.body, PROFILE.rejectReferralParameters);
-    const reason =
-      (param(params, 'rejectionReason', true)['valueCoding'] as { code?: string } | undefined)
-        ?.code ?? '';
-    if (!REJECT_REASONS.some(([code]) => code === reason))
-      throw new SandboxError(
-        422,
-        'INVALID_CODE',
-        `rejectionReason ${reason} is not a PROVIDER_REJECT reason of APPOINTMENT-CANCELLATION-REASON`,
-      );
-    const comments = stringValue(param(params, 'rejectionComments')?.['valueString']);
-    const kind = state.services.get(ref.serviceIds[0] ?? '')?.kind;
-    const cancelledInPas = param(params, 'appointmentCancelledInPAS');
-    if (kind === 'INDIRECTLY_BOOKABLE' && !cancelledInPas)
-      throw new SandboxError(
-        422,
-        'VALUE_IS_REQUIRED',
-        'appointmentCancelledInPAS is required for an indirectly bookable service',
-      );
-    if (kind === 'DIRECTLY_BOOKABLE' && cancelledInPas)
-      throw new SandboxError(
-        422,
-        'FIELD_NOT_PERMITTED',
-        'appointmentCancelledInPAS is not allowed for a directly bookable service',
-      );
-    if (comments.length > 2000)
-      throw new SandboxError(
-        422,
-        'INVALID_VALUE',
-        'rejectionComments is longer than 2000 characters',
-      );
-    if (ref.state !== 'AWAITING_TRIAGE')
-      throw new SandboxError(
-        422,
-        'INVALID_REQUEST_STATE',
-        `referral is ${ref.state}; only one awaiting triage can be rejected`,
-      );
-    ref.state = 'REJECTED';
-    ref.rejection = { reason, comments };
-    ref.version += 1;
-    sendReferral(state, res, ref);
-  });
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.maintainReferralLetter',
     allow(state, REFERRER),

@@ -5,16 +5,20 @@ import type { SandboxState } from '../state.js';
 
 const TYPE_INFO = 'uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession';
 /** The roles the sandbox's smartcard user holds (shape of A001_Response). */
-const PERMISSIONS = [
-  'REFERRING_CLINICIAN',
-  'REFERRING_CLINICIAN_ADMIN',
-  'SERVICE_PROVIDER_CLINICIAN',
-  'SERVICE_PROVIDER_ADMIN',
-].map((businessFunction) => ({
-  businessFunction,
-  orgIdentifier: 'R69',
-  orgName: 'SANDBOX NHS TRUST',
-}));
+const ORGS = [
+  { orgIdentifier: 'R69', orgName: 'SANDBOX NHS TRUST' },
+  // The organisation of the official A001/A002 examples.
+  { orgIdentifier: 'R01', orgName: 'NHST_X3' },
+];
+const PERMISSIONS = ORGS.flatMap((org) =>
+  [
+    'REFERRING_CLINICIAN',
+    'REFERRING_CLINICIAN_ADMIN',
+    'SERVICE_PROVIDER_CLINICIAN',
+    'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+    'SERVICE_PROVIDER_ADMIN',
+  ].map((businessFunction) => ({ businessFunction, ...org })),
+);
 
 /** A001 create, A002 select role, A003 delete professional session (classic surface only). */
 export function sessionRoutes(state: SandboxState): Router {

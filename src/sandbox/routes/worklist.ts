@@ -1,0 +1,213 @@
+import { Router } from 'express';
+import { CODE_SYSTEM, CS, SD, SYSTEM } from '../../ers/systems.js';
+import { allow, ROLE } from '../auth.js';
+import { SandboxError } from '../outcome.js';
+import { dynamicCodeSystem } from '../resources.js';
+import type { Referral, SandboxState } from '../state.js';
+import { param, parametersOf, type Parameter } from './parameters.js';
+import { pendingReview } from './triage.js';
+
+const LISTS = {
+  REFERRALS_FOR_REVIEW: { on: pendingReview, item: 'ReferralsforReview' },
+  APPOINTMENT_SLOT_ISSUES: {
+    on: (x: Referral) => x.state === 'DEFERRED_TO_PROVIDER',
+    item: 'AppointmentSlotIssues',
+  },
+} as const;
+type ListType = keyof typeof LISTS;
+
+const codeOf = (p: Parameter | undefined): string | undefined =>
+  (p?.['valueCodeableConcept'] as { coding?: { code?: string }[] } | undefined)?.coding?.[0]?.code;
+const cc = (url: string, system: string, code: string) => ({
+  url,
+  valueCodeableConcept: { coding: [{ system, code }] },
+});
+
+/** The A008 filter rules (ENDPOINTS.md §5): indicators and the values they govern. */
+function filters(params: Parameter[]): {
+  service?: string;
+  specialty?: string;
+  clinician?: string;
+} {
+  const specialtyIndicator = codeOf(param(params, 'specialtyAssignedIndicator'));
+  const specialty = codeOf(param(params, 'specialty'));
+  if (specialtyIndicator === 'NOT_ASSIGNED')
+    throw new SandboxError(
+      422,
+      'INVALID_VALUE',
+      'specialtyAssignedIndicator NOT_ASSIGNED is not supported',
+    );
+  if (specialtyIndicator === 'ASSIGNED' && specialty === undefined)
+    throw new SandboxError(
+      422,
+      'MISSING_VALUE',
+      'specialty is required when specialtyAssignedIndicator is ASSIGNED',
+    );
+  if (specialtyIndicator !== 'ASSIGNED' && specialty !== undefined)
+    throw new SandboxError(
+      422,
+      'UNEXPECTED_FIELD',
+      'specialty is only allowed with specialtyAssignedIndicator ASSIGNED',
+    );
+  const clinicianIndicator = codeOf(param(params, 'clinicianAssignedIndicator'));
+  const clinician = param(params, 'clinician');
+  if (clinicianIndicator === 'ASSIGNED' && !clinician)
+    throw new SandboxError(
+      422,
+      'MISSING_VALUE',
+      'clinician is required when clinicianAssignedIndicator is ASSIGNED',
+    );
+  if (clinicianIndicator !== 'ASSIGNED' && clinician)
+    throw new SandboxError(
+      422,
+      'UNEXPECTED_FIELD',
+      'clinician is only allowed with clinicianAssignedIndicator ASSIGNED',
+    );
+  const service = (param(params, 'service')?.['valueIdentifier'] as { value?: string } | undefined)
+    ?.value;
+  const clinicianId = (clinician?.['valueIdentifier'] as { value?: string } | undefined)?.value;
+  return {
+    ...(service === undefined ? {} : { service }),
+    ...(specialty === undefined ? {} : { specialty }),
+    ...(clinicianId === undefined ? {} : { clinician: clinicianId }),
+  };
+}
+
+function item(state: SandboxState, x: Referral, list: ListType): Record<string, unknown> {
+  const service = state.services.get(x.serviceIds[0] ?? '');
+  const common = [
+    cc('priority', CODE_SYSTEM.priority, x.priority),
+    cc('specialty', dynamicCodeSystem('SPECIALTY'), service?.specialty ?? ''),
+    {
+      url: 'service',
+      valueReference: {
+        identifier: { system: SYSTEM.ersService, value: service?.id ?? '' },
+        display: service?.name ?? '',
+      },
+    },
+    { url: 'eReferralPathwayStart', valueDateTime: x.createdAt },
+    { url: 'clinicalInfoPrinted', valueBoolean: false },
+  ];
+  const review = [
+    { url: 'patient', valueReference: { reference: `#Patient-${x.nhsNumber}` } },
+    ...(x.allocatedClinician
+      ? [
+          {
+            url: 'allocatedClinician',
+            valueReference: { reference: `#Practitioner-${x.allocatedClinician}` },
+          },
+        ]
+      : []),
+    cc('requestContextStatus', `${CS}/eRS-RequestContextStatus-1`, 'NEVER_REVIEWED'),
+    ...(x.letters.length > 0
+      ? [{ url: 'clinicalInfoFirstSubmitted', valueDateTime: x.createdAt }]
+      : []),
+    ...(x.appointment?.start
+      ? [{ url: 'appointmentStart', valueDateTime: x.appointment.start }]
+      : []),
+    cc(
+      'referralType',
+      `${CS}/eRS-ReferralType-1`,
+      x.appointment?.status === 'booked' ? 'APPOINTMENT' : 'TRIAGE_DEFERRAL',
+    ),
+  ];
+  const slotIssue = [
+    {
+      url: 'patient',
+      valueReference: { identifier: { system: SYSTEM.nhsNumber, value: x.nhsNumber } },
+    },
+    { url: 'ubrnReceived', valueDateTime: x.createdAt },
+    {
+      url: 'patientContactExpected',
+      valueDate: new Date(Date.parse(x.createdAt) + 14 * 86_400_000).toISOString().slice(0, 10),
+    },
+    cc(
+      'clinicalInformationStatus',
+      `${CS}/eRS-ClinicalInformationStatus-1`,
+      x.letters.length > 0 ? 'PRESENT' : 'NOT_DUE',
+    ),
+    ...(x.allocatedClinician
+      ? [
+          {
+            url: 'namedClinician',
+            valueReference: {
+              identifier: { system: SYSTEM.sdsUserId, value: x.allocatedClinician },
+            },
+          },
+        ]
+      : []),
+    cc('reason', CODE_SYSTEM.reviewReason, x.appointment?.reason ?? 'NO_SLOTS_AT_SERVICE'),
+  ];
+  return {
+    extension: [
+      {
+        url: `${SD}/Extension-eRS-${LISTS[list].item}-WorkListItem-1`,
+        extension: [
+          ...common,
+          ...(list === 'REFERRALS_FOR_REVIEW' ? review : slotIssue),
+          // Platform addition: the version an A013/A014/A028 If-Match needs.
+          { url: 'referralRequestVersion', valueString: String(x.version) },
+        ],
+      },
+    ],
+    item: { reference: `ReferralRequest/${x.ubrn}` },
+  };
+}
+
+/** A008: the provider worklists (referrals for review; appointment slot issues). */
+export function worklistRoutes(state: SandboxState): Router {
+  const r = Router();
+  r.post(
+    '/ReferralRequest/\\$ers.fetchworklist',
+    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA]),
+    (req, res) => {
+      const params = parametersOf(req.body, `${SD}/eRS-FetchWorklist-Parameters-1`);
+      const listType = codeOf(param(params, 'listType', true));
+      if (listType !== 'REFERRALS_FOR_REVIEW' && listType !== 'APPOINTMENT_SLOT_ISSUES')
+        throw new SandboxError(
+          422,
+          'INVALID_CODE',
+          `listType ${listType ?? '(none)'} is not a provider worklist`,
+        );
+      const { service, specialty, clinician } = filters(params);
+      if (service !== undefined && !state.services.has(service))
+        throw new SandboxError(422, 'NO_SUCH_SERVICE', `no service ${service}`);
+      const items = [...state.referrals.values()].filter(
+        (x) =>
+          LISTS[listType].on(x) &&
+          (clinician === undefined || x.allocatedClinician === clinician) &&
+          (service === undefined || x.serviceIds.includes(service)) &&
+          (specialty === undefined ||
+            state.services.get(x.serviceIds[0] ?? '')?.specialty === specialty),
+      );
+      const patients = [...new Set(items.map((x) => x.nhsNumber))];
+      const clinicians = [...new Set(items.flatMap((x) => x.allocatedClinician ?? []))];
+      res.type('application/fhir+json').json({
+        resourceType: 'List',
+        meta: { profile: [`${SD}/eRS-FetchWorklist-List-1`] },
+        ...(listType === 'REFERRALS_FOR_REVIEW'
+          ? {
+              contained: [
+                ...clinicians.map((uid) => ({
+                  resourceType: 'Practitioner',
+                  id: `Practitioner-${uid}`,
+                  meta: { profile: [`${SD}/eRS-Practitioner-1`] },
+                  identifier: [{ system: SYSTEM.sdsUserId, value: uid }],
+                })),
+                ...patients.map((nhs) => ({
+                  resourceType: 'Patient',
+                  id: `Patient-${nhs}`,
+                  meta: { profile: [`${SD}/eRS-Patient-1`] },
+                  identifier: [{ system: SYSTEM.nhsNumber, value: nhs }],
+                })),
+              ],
+            }
+          : {}),
+        status: 'current',
+        mode: 'snapshot',
+        entry: items.map((x) => item(state, x, listType)),
+      });
+    },
+  );
+  return r;
+}
