@@ -177,7 +177,11 @@ describe('ers + sandbox: reference data, search, files, PDFs, Advice and Guidanc
       expect(search.resource?.['resourceType']).to.equal('List');
       const summary = await spc.execute('A024', { ubrn: '000000070001' });
       expect(summary.output['ubrn']).to.equal('000000070001');
-      expect(sandbox.state.requests.every((r) => !r.path.startsWith('/FHIR/'))).to.equal(true);
+      // Classic calls: the ASID on every one, no platform context header.
+      expect(sandbox.state.requests.every((r) => 'xapi_asid' in r.headers)).to.equal(true);
+      expect(
+        sandbox.state.requests.some((r) => 'nhsd-ers-business-function' in r.headers),
+      ).to.equal(false);
     } finally {
       await rc.close();
       await spc.close();
