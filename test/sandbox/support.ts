@@ -94,3 +94,26 @@ export const parameters = (profile: string, parameter: unknown[]): Json => ({
   meta: { profile: [`https://fhir.nhs.uk/STU3/StructureDefinition/${profile}`] },
   parameter,
 });
+
+/** Asserts a call fails with this HTTP status and eRS error code. */
+export async function rejects(p: Promise<unknown>, status: number, code: string): Promise<void> {
+  const got = await failure(p);
+  if (got.status !== status || got.code !== code)
+    throw new Error(`expected ${status} ${code}, got ${got.status} ${String(got.code)}`);
+}
+
+/** A platform POST of a FHIR body through fhir-kit-client's raw request. */
+export function postTo(
+  client: FhirClient,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Json> {
+  return client.request(path, {
+    method: 'POST',
+    body,
+    options: { headers: { 'Content-Type': 'application/fhir+json', ...headers } },
+  }) as Promise<Json>;
+}
+
+export const ifMatch = (version: number | string) => ({ 'If-Match': `W/"${version}"` });

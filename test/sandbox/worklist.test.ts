@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { officialExample } from '../support/fhir-shape.js';
+import { parameters, rejects, useSandbox, type Json } from './support.js';
+
+const listType = (code: string) => ({
+  name: 'listType',
+  valueCodeableConcept: {
+    coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralListSelector-1', code }],
+  },
+});
+const coded = (name: string, code: string) => ({
+  name,
+  valueCodeableConcept: { coding: [{ code }] },
+});
+
+describe('sandbox: provider worklists (A008)', () => {
+  const h = useSandbox();
+  const fetchList = (parameter: unknown[]) =>
+    h.provider.operation({
+      name: '$ers.fetchworklist',
+      resourceType: 'ReferralRequest',
+      input: parameters('eRS-FetchWorklist-Parameters-1', parameter) as never,
+    }) as Promise<{ entry: { item: { reference: string } }[] }>;
+  const refs = (list: { entry: { item: { reference: string } }[] }) =>
+    list.entry.map((e) => e.item.reference);
+
+  it('lists referrals awaiting triage and booked appointments pending review', async () => {
+    expect(refs(await fetchList([listType('REFERRALS_FOR_REVIEW')]))).to.include.members([
+      'ReferralRequest/000000097366',
+      'ReferralRequest/000000098879',
+    ]);
+  });
+
+  it('filters by service, specialty and allocated clinician as the official request does', async () => {
+    const list = await h.provider.operation({
+      name: '$ers.fetchworklist',
+      resourceType: 'ReferralRequest',
+      input: officialExample('A008_Request.json') as never,
+    });
+    expect(refs(list as never)).to.have.members([
+      'ReferralRequest/000000098879',
+      'ReferralRequest/000000098880',
+    ]);
+  });
+
+  it('lists deferred referrals on the appointment slot issues list', async () => {
+    await h.referrer.create({
+      resourceType: 'Appointment',
+      body: officialExample('A016_Request_DEFER.json') as never,
+    });
+    expect(refs(await fetchList([listType('APPOINTMENT_SLOT_ISSUES')]))).to.deep.equal([
+      'ReferralRequest/000000070004',
+    ]);
+  });
+
+  it('answers A008 errors: list type, unknown service, indicator rules, structure, role', async () => {
+    await rejects(fetchList([listType('AWAITING_BOOKING')]), 422, 'INVALID_CODE');
+    await rejects(fetchList([]), 422, 'MISSING_VALUE');
+    await rejects(
+      fetchList([
+        listType('REFERRALS_FOR_REVIEW'),
+        { name: 'service', valueIdentifier: { value: '99999' } },
+      ]),
+      422,
+      'NO_SUCH_SERVICE',
+    );
+    await rejects(
+      fetchList([
+        listType('REFERRALS_FOR_REVIEW'),
+        coded('specialtyAssignedIndicator', 'ASSIGNED'),
+      ]),
+      422,
+      'MISSING_VALUE',
+    );
+    await rejects(
+      fetchList([
+        listType('REFERRALS_FOR_REVIEW'),
+        coded('specialtyAssignedIndicator', 'NOT_ASSIGNED'),
+      ]),
+      422,
+      'INVALID_VALUE',
+    );
+    await rejects(
+      fetchList([listType('REFERRALS_FOR_REVIEW'), coded('specialty', 'CARDIOLOGY')]),
+      422,
+      'UNEXPECTED_FIELD',
+    );
+    await rejects(
+      fetchList([
+        listType('REFERRALS_FOR_REVIEW'),
+        coded('clinicianAssignedIndicator', 'ASSIGNED'),
+      ]),
+      422,
+      'MISSING_VALUE',
+    );
+    await rejects(
+      fetchList([
+        listType('REFERRALS_FOR_REVIEW'),
+        { name: 'clinician', valueIdentifier: { value: '021600556514' } },
+      ]),
+      422,
+      'UNEXPECTED_FIELD',
+    );
+    const wrongProfile: Json = {
+      resourceType: 'Parameters',
+      parameter: [listType('REFERRALS_FOR_REVIEW')],
+    };
+    await rejects(
+      h.provider.operation({
+        name: '$ers.fetchworklist',
+        resourceType: 'ReferralRequest',
+        input: wrongProfile as never,
+      }),
+      422,
+      'INVALID_FHIR_STRUCTURE',
+    );
+    await rejects(
+      h.referrer.operation({
+        name: '$ers.fetchworklist',
+        resourceType: 'ReferralRequest',
+        input: parameters('eRS-FetchWorklist-Parameters-1', [
+          listType('REFERRALS_FOR_REVIEW'),
+        ]) as never,
+      }),
+      403,
+      'FORBIDDEN',
+    );
+  });
+});
