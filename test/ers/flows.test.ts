@@ -250,6 +250,19 @@ describe('ers: composite flows against the sandbox', () => {
     expect(sent.path).to.match(/\/Appointment$/);
   });
 
+  it('reads the referral version again when the one given is stale (409) and books', async () => {
+    const { output } = await client.execute('A011', directReferral);
+    const booked = await bookBySlotRule(client, {
+      ubrn: output['ubrn']!,
+      version: '7',
+      serviceId: '10000',
+      nhsNumber: NHS,
+      rule: { kind: 'first-free' },
+    });
+    expect(booked.slot.id).to.be.a('string');
+    expect(sandbox.state.referrals.get(output['ubrn']!)?.state).to.equal('BOOKED');
+  });
+
   it('fails with ERS_NO_FREE_SLOT, booking nothing, when no slot fits the rule', async () => {
     const { output } = await client.execute('A011', directReferral);
     const error = await bookBySlotRule(client, {

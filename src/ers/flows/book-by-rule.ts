@@ -1,6 +1,7 @@
 import { EngineError } from '../../engine/errors.js';
 import type { ErsClient } from '../client.js';
 import { ErsError } from '../ers-error.js';
+import { versionOf } from './referral-letters.js';
 
 /** How a slot is chosen from A015's free slots. */
 export type SlotRule =
@@ -42,7 +43,8 @@ export function chooseSlot(rule: SlotRule, slots: readonly FreeSlot[]): FreeSlot
 
 export interface BookByRuleInput {
   readonly ubrn: string;
-  readonly version: string;
+  /** The referral version to book against; read with A005 when absent or found stale (409). */
+  readonly version?: string;
   readonly serviceId: string;
   readonly nhsNumber: string;
   readonly rule: SlotRule;
@@ -63,6 +65,9 @@ export interface Booked {
   readonly version: string | undefined;
 }
 
+const signalOf = (o: { signal?: AbortSignal }): { signal?: AbortSignal } =>
+  o.signal ? { signal: o.signal } : {};
+
 /** A015 pages in order until the rule picks a slot; e-RS lists slots by start time. */
 async function findSlot(
   client: ErsClient,
@@ -74,7 +79,7 @@ async function findSlot(
     const answer = await client.execute(
       'A015',
       { serviceId: input.serviceId, count, page },
-      options.signal ? { signal: options.signal } : {},
+      signalOf(options),
     );
     const slots = freeSlotsOf(answer.resource);
     const chosen = chooseSlot(input.rule, slots);
@@ -87,7 +92,7 @@ async function findSlot(
 
 /**
  * Books the slot a rule picks (A015 → A016). A slot taken by someone else in between is
- * searched for again; no fitting slot fails with ERS_NO_FREE_SLOT (retried later: slots free
+ * searched for again, a stale version (409) read again (A005); no fitting slot fails with ERS_NO_FREE_SLOT (retried later: slots free
  * up), leaving the choice to defer (A016 NO_SLOTS_AT_SERVICE) to the caller.
  */
 export async function bookBySlotRule(
@@ -96,6 +101,11 @@ export async function bookBySlotRule(
   options: BookByRuleOptions = {},
 ): Promise<Booked> {
   const attempts = options.attempts ?? 2;
+  const read = async (): Promise<string> => {
+    const referral = await client.execute('A005', { ubrn: input.ubrn }, signalOf(options));
+    return versionOf(referral.resource) ?? '';
+  };
+  let version = input.version ?? (await read());
   for (let attempt = 1; ; attempt++) {
     const slot = await findSlot(client, input, options);
     if (slot === undefined)
@@ -109,7 +119,7 @@ export async function bookBySlotRule(
         'A016',
         {
           ubrn: input.ubrn,
-          version: input.version,
+          version,
           serviceId: input.serviceId,
           nhsNumber: input.nhsNumber,
           action: 'book',
@@ -117,7 +127,7 @@ export async function bookBySlotRule(
           start: slot.start,
           end: slot.end,
         },
-        options.signal ? { signal: options.signal } : {},
+        signalOf(options),
       );
       const id = booked.resource?.['id'];
       return {
@@ -127,7 +137,9 @@ export async function bookBySlotRule(
       };
     } catch (error) {
       const taken = error instanceof ErsError && error.ersCodes.includes('SLOT_NOT_AVAILABLE');
-      if (!taken || attempt >= attempts) throw error;
+      const stale = error instanceof ErsError && error.status === 409;
+      if (!(taken || stale) || attempt >= attempts) throw error;
+      if (stale) version = await read();
     }
   }
 }
