@@ -113,7 +113,7 @@ export function postTo(
     method: 'POST',
     body,
     options: { headers: { 'Content-Type': 'application/fhir+json', ...headers } },
-  }) as Promise<Json>;
+  });
 }
 
 export const ifMatch = (version: number | string) => ({ 'If-Match': `W/"${version}"` });
