@@ -7,7 +7,7 @@ import {
 } from '../ers/operations/index.js';
 import type { CompiledMapping, CompiledRule } from './compile.js';
 import type { CompiledResolve } from './resolve.js';
-import { toStrings, type EvalScope } from './conditions.js';
+import type { EvalScope } from './conditions.js';
 import { parseInput, unreadFields, type ParsedInput } from './inputs.js';
 import { shapeValue } from './operations.js';
 import { resolveInputs, standInAnswers, type ErsAnswers } from './resolve.js';
@@ -62,12 +62,7 @@ export async function evaluateParsed(
     answers: opts.answers,
   });
   const { input, request } = step;
-  const ignored = ignoredOf(compiled);
-  const warnings: string[] = [];
-  for (const f of unreadFields(scope.input)) {
-    // HL7 ids are `SEG-n`; CSV/JSON/XML paths are matched whole or by their first step.
-    if (!ignored.has(f) && !ignored.has(f.split(/[-./]/)[0] ?? f)) warnings.push(`unread: ${f}`);
-  }
+  const warnings = unreadFields(scope.input, ignoredOf(compiled)).map((f) => `unread: ${f}`);
   return {
     kind: 'mapped',
     mappingId: compiled.id,
@@ -108,12 +103,10 @@ export function checkStep(
   opts: { resolve: CompiledResolve | undefined; answers: ErsAnswers | undefined },
 ): { input: Record<string, unknown>; request: OperationRequest } {
   const schema = operationInputSchema(operation);
-  // `_helpers` are steps for later rules, never sent; `ers.x` are a first step's answer.
-  // Only this step's own rules are sent (a `then` step's values also hold the first step's).
-  const own = new Set(rules.map((r) => r.name));
-  const sent = Object.fromEntries(
-    Object.entries(values).filter(([k]) => own.has(k) && !k.startsWith('_')),
-  );
+  // Only this step's own rules are sent (a `then` step's values also hold the first step's);
+  // `_helpers` are steps for later rules, never sent.
+  const sent: Record<string, unknown> = {};
+  for (const name of sentNamesOf(rules)) if (values[name] !== undefined) sent[name] = values[name];
   const full = opts.resolve
     ? resolveInputs(opts.resolve, sent, opts.answers ?? standInAnswers(sent))
     : sent;
@@ -140,14 +133,17 @@ export function checkStep(
   const request = isOperationId(operation)
     ? (OPERATIONS[operation].build as (i: unknown) => OperationRequest)(data)
     : { method: 'POST' as const, path: '', expect: 'none' as const };
-  const resolvedNames = new Set(opts.resolve?.names ?? []);
+  const resolvedNames = opts.resolve?.names ?? [];
   // Resolved values are not stored (the ers destination reads them again at send time); a value
   // the mapping produced too (the booked start) is the wish the rule matches, and is kept.
-  const input = Object.fromEntries(
-    Object.entries(data)
-      .filter(([k]) => !resolvedNames.has(k) || k in sent)
-      .map(([k, v]) => [k, resolvedNames.has(k) ? sent[k] : v]),
-  );
+  const input =
+    resolvedNames.length === 0
+      ? data
+      : Object.fromEntries(
+          Object.entries(data)
+            .filter(([k]) => !resolvedNames.includes(k) || k in sent)
+            .map(([k, v]) => [k, resolvedNames.includes(k) ? sent[k] : v]),
+        );
   for (const name of resolvedNames) {
     const resolved = opts.resolve?.lineage[name] ?? 'ers';
     lineage[name] = name in sent ? `${lineage[name] ?? 'input'} → ${resolved}` : resolved;
@@ -190,62 +186,66 @@ type RuleResult = { value: unknown; lineage: string } | undefined;
 /** Synchronous unless a step is (JSONata): most rules then cost no promise per message. */
 function evaluateRule(rule: CompiledRule, scope: EvalScope): RuleResult | Promise<RuleResult> {
   if (rule.when && !rule.when(scope)) return undefined;
-  const at = rule.from?.source ?? rule.name;
   let value: unknown;
   if (rule.from) {
     const found = rule.from.values(scope.input);
     value = found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
   } else if (rule.ref !== undefined) value = scope.values[rule.ref];
   else value = rule.constValue;
-  return runSteps(rule, scope, { at, value, next: 0, trail: [rule.origin] });
-}
-
-interface StepState {
-  readonly at: string;
-  value: unknown;
-  next: number;
-  readonly trail: string[];
+  return runSteps(rule, scope, value, 0);
 }
 
 function runSteps(
   rule: CompiledRule,
   scope: EvalScope,
-  st: StepState,
+  start: unknown,
+  from: number,
 ): RuleResult | Promise<RuleResult> {
-  for (; st.next < rule.steps.length; st.next++) {
-    const step = rule.steps[st.next];
+  const at = rule.from?.source ?? rule.name;
+  let value = start;
+  for (let i = from; i < rule.steps.length; i++) {
+    const step = rule.steps[i];
     if (step === undefined) break;
-    if (step.lineage) st.trail.push(step.lineage);
-    const out = step.fn(st.value, scope, st.at);
-    if (out instanceof Promise) {
-      st.next++;
-      return out.then((v: unknown) => {
-        st.value = v;
-        return runSteps(rule, scope, st);
-      });
-    }
-    st.value = out;
+    const out = step.fn(value, scope, at);
+    if (out instanceof Promise) return out.then((v: unknown) => runSteps(rule, scope, v, i + 1));
+    value = out;
   }
-  return finish(rule, st);
+  return finish(rule, value, at);
 }
 
-function finish(rule: CompiledRule, st: StepState): RuleResult {
-  let value = st.value;
-  let trail = st.trail;
-  if (toStrings(value).length === 0 && rule.defaultValue !== undefined) {
+/** True for no value: undefined, null, '' or a list of only those (what toStrings drops). */
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === '') return true;
+  return Array.isArray(v) && v.every(isEmpty);
+}
+
+function finish(rule: CompiledRule, produced: unknown, at: string): RuleResult {
+  let value = produced;
+  let lineage = rule.lineage;
+  if (isEmpty(value) && rule.defaultValue !== undefined) {
     value = rule.defaultValue;
-    trail = ['default'];
+    lineage = 'default';
   }
-  if (toStrings(value).length === 0) {
+  if (isEmpty(value)) {
     if (rule.required)
       throw new EngineError(
         'MAP_REQUIRED_FIELD_MISSING',
-        `${rule.name} is required but ${st.at} has no value`,
-        { at: st.at },
+        `${rule.name} is required but ${at} has no value`,
+        { at },
       );
     return undefined;
   }
-  return { value: shapeValue(value, rule.shape), lineage: trail.join(' → ') };
+  return { value: shapeValue(value, rule.shape), lineage };
+}
+
+const sentNames = new WeakMap<readonly CompiledRule[], readonly string[]>();
+
+/** The names a step sends (its rules minus `_helpers`), computed once per compiled rule list. */
+function sentNamesOf(rules: readonly CompiledRule[]): readonly string[] {
+  let names = sentNames.get(rules);
+  if (names === undefined)
+    sentNames.set(rules, (names = rules.map((r) => r.name).filter((n) => !n.startsWith('_'))));
+  return names;
 }
 
 const ignoredSets = new WeakMap<CompiledMapping, ReadonlySet<string>>();

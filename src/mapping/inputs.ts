@@ -6,6 +6,7 @@ import {
   type Hl7Message,
 } from '../formats/hl7v2/index.js';
 import { EngineError } from '../engine/errors.js';
+import { fastHl7Values } from './fast-path.js';
 
 /** The kinds of message a mapping may read. `json` is the cron source's trigger message. */
 export const InputKind = { hl7v2: 'hl7v2', csv: 'csv', xml: 'xml', json: 'json' } as const;
@@ -48,6 +49,8 @@ export function compileAccessor(kind: InputKind, expr: string): InputAccessor {
     case 'hl7v2': {
       try {
         const path = compileHl7Path(expr);
+        const fast = fastHl7Values(path.spec);
+        if (fast) return { source: expr, values: (input) => (input.hl7 ? fast(input.hl7) : []) };
         return { source: expr, values: (input) => (input.hl7 ? path.values(input.hl7) : []) };
       } catch (error) {
         if (error instanceof Hl7PathSyntaxError) throw new PathError(error.message, error.column);
@@ -129,7 +132,8 @@ export async function parseInput(
 ): Promise<ParsedInput> {
   if (contentType !== CONTENT_TYPES[kind])
     throw new EngineError('MAP_NO_MATCHING_MAPPING', `content type ${contentType} is not ${kind}`);
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  // HL7 is decoded by its parser (MSH-18 charset): only the other kinds need the text here.
+  const text = kind === 'hl7v2' ? '' : typeof raw === 'string' ? raw : raw.toString('utf8');
   const reads = new Set<string>();
   try {
     switch (kind) {
@@ -154,23 +158,31 @@ export async function parseInput(
   }
 }
 
-/** Populated input fields no rule read: the "nothing dropped silently" report. */
-export function unreadFields(input: ParsedInput): string[] {
+/**
+ * Populated input fields no rule read and the mapping does not `ignore`: the "nothing dropped
+ * silently" report. `ignored` holds whole segments or columns (`PID`) and single fields (`OBX-1`).
+ */
+export function unreadFields(input: ParsedInput, ignored: ReadonlySet<string>): string[] {
+  const notIgnored = (f: string): boolean =>
+    !ignored.has(f) && !ignored.has(f.split(/[-./]/)[0] ?? f);
   switch (input.kind) {
     case 'hl7v2':
-      return input.hl7 ? unreadHl7Fields(input.hl7) : [];
+      return input.hl7 ? unreadHl7Fields(input.hl7, ignored) : [];
     case 'csv':
       return Object.entries(input.tree as Record<string, string>)
         .filter(([k, v]) => v !== '' && !input.reads.has(k))
-        .map(([k]) => k);
+        .map(([k]) => k)
+        .filter(notIgnored);
     case 'xml':
     case 'json':
-      return leafPaths(input.tree, input.kind === 'xml' ? '/' : '.', '').filter(
-        (p) =>
-          ![...input.reads].some(
-            (r) => p === r || p.startsWith(r + (input.kind === 'xml' ? '/' : '.')),
-          ),
-      );
+      return leafPaths(input.tree, input.kind === 'xml' ? '/' : '.', '')
+        .filter(
+          (p) =>
+            ![...input.reads].some(
+              (r) => p === r || p.startsWith(r + (input.kind === 'xml' ? '/' : '.')),
+            ),
+        )
+        .filter(notIgnored);
   }
 }
 
@@ -184,25 +196,55 @@ function leafPaths(node: unknown, sep: string, prefix: string): string[] {
   });
 }
 
+/** `PID-3[CX.5=NH].1` → `PID-3`, once per distinct read key (the keys come from compiled paths). */
+const fieldIdOfRead = new Map<string, string>();
+function fieldIdOf(read: string): string {
+  let id = fieldIdOfRead.get(read);
+  if (id === undefined) {
+    id = read.replace(/\[[^\]]*\]/g, '').replace(/^([A-Z0-9]{3}-\d+).*$/, '$1');
+    if (fieldIdOfRead.size < 10_000) fieldIdOfRead.set(read, id);
+  }
+  return id;
+}
+
+const fieldIds = new Map<string, string[]>();
+/** `PID-5` for (PID, 5), the strings made once per segment name. */
+function fieldId(segment: string, field: number): string {
+  let ids = fieldIds.get(segment);
+  if (ids === undefined) {
+    ids = [];
+    if (fieldIds.size < 1000) fieldIds.set(segment, ids);
+  }
+  return (ids[field] ??= `${segment}-${field}`);
+}
+
 /**
  * Unread HL7 fields, one entry per field (`PID-5`, not `PID-5.1`…): a field of which a rule read
- * any part counts as read, so the warning list names what a person should look at. Works on
- * field text only (no component split): this runs on every message (decision 040).
+ * any part counts as read, so the warning list names what a person should look at. Runs on every
+ * message (decision 040), so it skips ignored segments whole and finds populated fields by
+ * scanning the segment text, without splitting it.
  */
-function unreadHl7Fields(msg: Hl7Message): string[] {
+function unreadHl7Fields(msg: Hl7Message, ignored: ReadonlySet<string>): string[] {
   const read = new Set<string>();
-  for (const r of msg.reads)
-    read.add(r.replace(/\[[^\]]*\]/g, '').replace(/^([A-Z0-9]{3}-\d+).*$/, '$1'));
+  for (const r of msg.reads) read.add(fieldIdOf(r));
+  const fs = msg.delimiters.field;
   const out: string[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   for (const seg of msg.segments) {
-    if (seg.isHeader) continue;
-    for (let f = 1; f <= seg.fieldCount; f++) {
-      const text = seg.field(f);
-      if (text === '' || text === '""') continue;
-      const id = `${seg.name}-${f}`;
-      if (read.has(id) || seen.has(id)) continue;
-      seen.add(id);
+    if (seg.isHeader || ignored.has(seg.name)) continue;
+    const text = seg.text;
+    let start = seg.name.length + 1;
+    for (let f = 1; start <= text.length; f++) {
+      let end = text.indexOf(fs, start);
+      if (end === -1) end = text.length;
+      const empty = end === start || (end - start === 2 && text.startsWith('""', start));
+      start = end + 1;
+      if (empty) continue;
+      const id = fieldId(seg.name, f);
+      if (read.has(id) || ignored.has(id)) continue;
+      // Repeated segments (OBX) would name the same field twice.
+      if (seg.occurrence > 1 && (seen ??= new Set(out)).has(id)) continue;
+      seen?.add(id);
       out.push(id);
     }
   }

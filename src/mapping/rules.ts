@@ -27,6 +27,8 @@ export interface CompiledRule {
   readonly shape: InputShape;
   /** Where the value comes from: `hl7:PID-3[CX.5=NH].1`, `const`, `jsonata`. */
   readonly origin: string;
+  /** The origin and each step's lineage (`hl7v2:RF1-2.1 → table:priority`), built once. */
+  readonly lineage: string;
 }
 
 export interface RuleEnv {
@@ -123,6 +125,7 @@ export function compileRule(
     ...(spec.default !== undefined ? { defaultValue: spec.default } : {}),
     shape: env.shape,
     origin,
+    lineage: [origin, ...steps.flatMap((st) => (st.lineage ? [st.lineage] : []))].join(' → '),
   };
 }
 

@@ -1,0 +1,77 @@
+import {
+  HL7_NULL,
+  unescapeHl7,
+  type Hl7Message,
+  type Hl7PathSpec,
+} from '../formats/hl7v2/index.js';
+
+/** Splits without allocating when `n` is 1 or the delimiter is absent. */
+function nth(text: string, sep: string, n: number): string {
+  if (n === 1) {
+    const i = text.indexOf(sep);
+    return i === -1 ? text : text.slice(0, i);
+  }
+  return text.split(sep)[n - 1] ?? '';
+}
+
+/**
+ * Field `n` of a segment's text, found by scanning for separators: the segment's own `field()`
+ * splits the whole segment into an array, most of which a mapping never reads.
+ */
+function fieldText(text: string, fs: string, index: number): string {
+  let start = 0;
+  for (let k = 0; k < index; k++) {
+    const at = text.indexOf(fs, start);
+    if (at === -1) return '';
+    start = at + 1;
+  }
+  const end = text.indexOf(fs, start);
+  return end === -1 ? text.slice(start) : text.slice(start, end);
+}
+
+/**
+ * The common path shape — one segment occurrence, one repetition by number, optional component
+ * and sub-component (`PID-5.1`, `ZRF-3[2].1`, `MSH-9.2`) — evaluated without the general path
+ * engine's per-match objects and location strings: mappings run these on every message
+ * (decision 040). Same results and read keys as `compileHl7Path(expr).values` (a test holds the
+ * two equal over every shipped mapping and sample); other shapes use the general engine.
+ */
+export function fastHl7Values(spec: Hl7PathSpec): ((msg: Hl7Message) => string[]) | undefined {
+  const { segment, occurrence, repetition, field, component, subcomponent } = spec;
+  if (typeof occurrence !== 'number' || typeof repetition !== 'number' || field === undefined)
+    return undefined;
+  // MSH-1 and MSH-2 hold the delimiters themselves: left to the general engine.
+  if ((segment === 'MSH' || segment === 'FHS' || segment === 'BHS') && field <= 2) return undefined;
+  // In MSH the field separator itself is field 1, so MSH-9 is the 8th separator-delimited part.
+  const index = segment === 'MSH' || segment === 'FHS' || segment === 'BHS' ? field - 1 : field;
+  const readKey =
+    `${segment}-${field}` +
+    (component === undefined ? '' : `.${component}`) +
+    (subcomponent === undefined ? '' : `.${subcomponent}`);
+  return (msg) => {
+    msg.reads.add(readKey);
+    const seg = msg.segment(segment, occurrence);
+    if (seg === undefined) return [];
+    const d = msg.delimiters;
+    const raw = fieldText(seg.text, d.field, index);
+    if (raw === '') return [];
+    const rep = nth(raw, d.repetition, repetition);
+    let text: string;
+    let composite: boolean;
+    if (component === undefined) {
+      text = rep;
+      composite = rep.includes(d.component) || rep.includes(d.subcomponent);
+    } else {
+      const comp = nth(rep, d.component, component);
+      if (subcomponent === undefined) {
+        text = comp;
+        composite = comp.includes(d.subcomponent);
+      } else {
+        text = nth(comp, d.subcomponent, subcomponent);
+        composite = false;
+      }
+    }
+    if (text === '' || text === HL7_NULL) return [];
+    return [composite ? text : unescapeHl7(text, d, msg.encoding)];
+  };
+}
