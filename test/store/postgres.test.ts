@@ -157,6 +157,35 @@ describe('PostgreSQL store: several instances on one database', () => {
   });
 });
 
+describe('PostgreSQL store: group commit', () => {
+  let store: MessageStore;
+  beforeEach(async () => {
+    store = await open(await (await pgCluster()).freshSchemaUrl());
+  });
+  afterEach(() => store.close());
+
+  it('answers a control id repeated within one batch with the first message', async () => {
+    const [first, again] = await Promise.all([
+      store.append(msg({ controlId: 'same' })),
+      store.append(msg({ controlId: 'same', raw: Buffer.from('second') })),
+    ]);
+    expect(again.duplicateOf?.id).to.equal(first.id);
+    expect((await store.get(first.id))?.raw?.toString()).to.equal('MSH|^~\\&|PAS');
+  });
+
+  it('applies two changes of one message submitted together in the order given', async () => {
+    const { id } = await store.append(msg());
+    const results = await Promise.all([
+      store.transition(id, { to: 'TRANSFORMED', stage: 'one', actor: 't', keepLease: true }),
+      store.transition(id, { to: 'SENT', stage: 'two', actor: 't', patch: { reply: 'ACK' } }),
+    ]);
+    expect(results).to.deep.equal([true, true]);
+    const m = await store.get(id);
+    expect([m?.status, m?.reply]).to.deep.equal(['SENT', 'ACK']);
+    expect((await store.events(id)).map((e) => e.stage)).to.deep.equal(['source', 'one', 'two']);
+  });
+});
+
 describe('PostgreSQL store: durability', () => {
   it('commits with synchronous_commit on even when the connection asks for off', async () => {
     const url = await (await pgCluster()).freshSchemaUrl();

@@ -82,7 +82,8 @@ export async function openPostgresStore(
     await pool.end();
     pool = createPool(withServerSetting(options.url, 'synchronous_commit=on'), size);
   }
-  return new PostgresMessageStore(pool, clock);
+  const claimPool = createPool(withServerSetting(options.url, 'synchronous_commit=off'), 3);
+  return new PostgresMessageStore(pool, claimPool, clock);
 }
 
 /** `ers-bridge migrate`: applies pending migrations and says which. */

@@ -14,19 +14,22 @@ const ATTEMPTS = 3;
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
+  /** false when `work` is a single statement: it is atomic alone, and BEGIN/COMMIT cost two round trips. */
+  transaction = true,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient | undefined;
     try {
       client = await pool.connect();
-      await client.query('BEGIN');
+      if (transaction) await client.query('BEGIN');
       const result = await work(client);
-      await client.query('COMMIT');
+      if (transaction) await client.query('COMMIT');
       client.release();
       return result;
     } catch (error) {
       if (client !== undefined) {
-        const broken = await client.query('ROLLBACK').then(
+        const rollback = transaction ? client.query('ROLLBACK') : Promise.resolve();
+        const broken = await rollback.then(
           () => undefined,
           (e: unknown) => e as Error,
         );
