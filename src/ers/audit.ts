@@ -80,22 +80,21 @@ export function findNhsNumber(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-/** Pure: the UBRN a call concerns — path, body reference, upload header, or created resource. */
-export function findUbrn(facts: Pick<CallFacts, 'request' | 'resource'>): string | undefined {
-  const { request, resource } = facts;
+/** Pure: the UBRN a request concerns — path, body reference, or upload header. */
+export function findUbrn(request: OperationRequest): string | undefined {
   const reference = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
   const inPath = reference.exec(decodeURIComponent(request.path))?.[1];
   if (inPath) return inPath;
   const inBody = request.body ? reference.exec(JSON.stringify(request.body))?.[1] : undefined;
-  if (inBody) return inBody;
-  const header = request.headers?.['NHSD-eRS-Referral-ID'];
-  if (header) return header;
-  const type = resource?.['resourceType'];
-  const created = resource?.['id'];
-  return (type === 'ReferralRequest' || type === 'CommunicationRequest') &&
-    typeof created === 'string'
-    ? created
-    : undefined;
+  return inBody ?? request.headers?.['NHSD-eRS-Referral-ID'];
+}
+
+/** Pure: the UBRN of a referral or A&G request a call created (A011, A021, A027). */
+export function createdUbrn(facts: Pick<CallFacts, 'request' | 'resource'>): string | undefined {
+  const type = facts.resource?.['resourceType'];
+  const id = facts.resource?.['id'];
+  if (facts.request.method !== 'POST' || typeof id !== 'string') return undefined;
+  return type === 'ReferralRequest' || type === 'CommunicationRequest' ? id : undefined;
 }
 
 function attachmentIdOf(facts: CallFacts): string | undefined {
@@ -105,6 +104,12 @@ function attachmentIdOf(facts: CallFacts): string | undefined {
 
 const definedOnly = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+
+/** A created UBRN only when the request did not name one (A027 keeps the A&G UBRN). */
+const ubrnCreated = (facts: CallFacts): string | undefined => {
+  const created = createdUbrn(facts);
+  return created !== findUbrn(facts.request) ? created : undefined;
+};
 
 /** Pure: the detail column of the audit row for one call. */
 export function auditDetail(facts: CallFacts): ErsAuditDetail {
@@ -117,7 +122,9 @@ export function auditDetail(facts: CallFacts): ErsAuditDetail {
     accessMode: a.accessMode,
     httpStatus: facts.status,
     durationMs: facts.ms,
-    ubrn: findUbrn(facts),
+    ubrn: findUbrn(facts.request),
+    // Kept apart from `ubrn` (the UBRN the request named): the export's ubrn column is the latter.
+    createdUbrn: ubrnCreated(facts),
     nhsNumberHash: nhsNumber === undefined ? undefined : hashSearchValue(nhsNumber),
     userId: a.userId,
     onBehalfOfUserId: a.onBehalfOfUserId,

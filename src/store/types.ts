@@ -187,6 +187,8 @@ export interface ErsAuditDetail extends Record<string, unknown> {
   readonly httpStatus?: number;
   readonly durationMs?: number;
   readonly ubrn?: string;
+  /** The UBRN a create (A011, A021) returned, when the request named none. */
+  readonly createdUbrn?: string;
   readonly nhsNumberHash?: string;
   readonly userId?: string;
   readonly onBehalfOfUserId?: string;

@@ -58,7 +58,7 @@ describe('ers: §8 audit fields on every call', () => {
       organisation: 'R69',
       businessFunction: 'REFERRING_CLINICIAN',
       host: 'ers-bridge.test.nhs.uk',
-      ubrn: output['ubrn'],
+      createdUbrn: output['ubrn'],
       nhsNumberHash: hashSearchValue(NHS),
       resourceType: 'Referral Request',
     });
