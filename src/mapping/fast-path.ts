@@ -30,48 +30,81 @@ function fieldText(text: string, fs: string, index: number): string {
 }
 
 /**
- * The common path shape — one segment occurrence, one repetition by number, optional component
- * and sub-component (`PID-5.1`, `ZRF-3[2].1`, `MSH-9.2`) — evaluated without the general path
+ * The common path shapes — one segment occurrence, one repetition by number or by filter,
+ * optional component and sub-component (`PID-5.1`, `ZRF-3[2].1`, `PID-3[CX.5=NH].1`) — evaluated without the general path
  * engine's per-match objects and location strings: mappings run these on every message
  * (decision 040). Same results and read keys as `compileHl7Path(expr).values` (a test holds the
  * two equal over every shipped mapping and sample); other shapes use the general engine.
  */
 export function fastHl7Values(spec: Hl7PathSpec): ((msg: Hl7Message) => string[]) | undefined {
   const { segment, occurrence, repetition, field, component, subcomponent } = spec;
-  if (typeof occurrence !== 'number' || typeof repetition !== 'number' || field === undefined)
-    return undefined;
+  if (typeof occurrence !== 'number' || repetition === '*' || field === undefined) return undefined;
   // MSH-1 and MSH-2 hold the delimiters themselves: left to the general engine.
-  if ((segment === 'MSH' || segment === 'FHS' || segment === 'BHS') && field <= 2) return undefined;
+  const header = segment === 'MSH' || segment === 'FHS' || segment === 'BHS';
+  if (header && field <= 2) return undefined;
   // In MSH the field separator itself is field 1, so MSH-9 is the 8th separator-delimited part.
-  const index = segment === 'MSH' || segment === 'FHS' || segment === 'BHS' ? field - 1 : field;
-  const readKey =
-    `${segment}-${field}` +
-    (component === undefined ? '' : `.${component}`) +
-    (subcomponent === undefined ? '' : `.${subcomponent}`);
+  const index = header ? field - 1 : field;
+  const base = `${segment}-${field}`;
+  const readKeys = [
+    base +
+      (component === undefined ? '' : `.${component}`) +
+      (subcomponent === undefined ? '' : `.${subcomponent}`),
+  ];
+  if (typeof repetition === 'object')
+    readKeys.push(
+      `${base}.${repetition.component}` +
+        (repetition.subcomponent === undefined ? '' : `.${repetition.subcomponent}`),
+    );
   return (msg) => {
-    msg.reads.add(readKey);
+    for (const k of readKeys) msg.reads.add(k);
     const seg = msg.segment(segment, occurrence);
     if (seg === undefined) return [];
     const d = msg.delimiters;
     const raw = fieldText(seg.text, d.field, index);
     if (raw === '') return [];
-    const rep = nth(raw, d.repetition, repetition);
-    let text: string;
-    let composite: boolean;
-    if (component === undefined) {
-      text = rep;
-      composite = rep.includes(d.component) || rep.includes(d.subcomponent);
-    } else {
-      const comp = nth(rep, d.component, component);
-      if (subcomponent === undefined) {
-        text = comp;
-        composite = comp.includes(d.subcomponent);
-      } else {
-        text = nth(comp, d.subcomponent, subcomponent);
-        composite = false;
-      }
+    if (typeof repetition === 'number') {
+      const v = leafValue(nth(raw, d.repetition, repetition), msg, component, subcomponent);
+      return v === undefined ? [] : [v];
     }
-    if (text === '' || text === HL7_NULL) return [];
-    return [composite ? text : unescapeHl7(text, d, msg.encoding)];
+    // A filter (`PID-3[CX.5=NH]`): every repetition whose filter component has that value.
+    const out: string[] = [];
+    for (const rep of raw.split(d.repetition)) {
+      const key = nth(
+        nth(rep, d.component, repetition.component),
+        d.subcomponent,
+        repetition.subcomponent ?? 1,
+      );
+      if (unescapeHl7(key, d, msg.encoding) !== repetition.value) continue;
+      const v = leafValue(rep, msg, component, subcomponent);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
   };
+}
+
+/** The decoded leaf of one repetition, or undefined when empty or HL7 null. */
+function leafValue(
+  rep: string,
+  msg: Hl7Message,
+  component: number | undefined,
+  subcomponent: number | undefined,
+): string | undefined {
+  const d = msg.delimiters;
+  let text: string;
+  let composite: boolean;
+  if (component === undefined) {
+    text = rep;
+    composite = rep.includes(d.component) || rep.includes(d.subcomponent);
+  } else {
+    const comp = nth(rep, d.component, component);
+    if (subcomponent === undefined) {
+      text = comp;
+      composite = comp.includes(d.subcomponent);
+    } else {
+      text = nth(comp, d.subcomponent, subcomponent);
+      composite = false;
+    }
+  }
+  if (text === '' || text === HL7_NULL) return undefined;
+  return composite ? text : unescapeHl7(text, d, msg.encoding);
 }
