@@ -78,7 +78,9 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
       state.requests.push({
         at: new Date().toISOString(),
         method: req.method,
+        // path is relative to the flavour prefix (/STU3/v1, /FHIR/STU3); url is as received.
         path: req.path,
+        url: req.originalUrl,
         status: res.statusCode,
         headers,
         body: Buffer.isBuffer(req.body) ? { bytes: req.body.length } : (req.body as unknown),

@@ -132,6 +132,7 @@ export interface LoggedRequest {
   readonly at: string;
   readonly method: string;
   readonly path: string;
+  readonly url: string;
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: unknown;

@@ -31,7 +31,7 @@ describe('sandbox: Advice and Guidance (A023–A026)', () => {
       name: '$ers.fetchworklist',
       resourceType: 'CommunicationRequest',
       input: parameters('eRS-FetchWorklist-Parameters-1', parameter) as never,
-    }) as Promise<{ entry: { item: { reference: string } }[] }>;
+    }) as unknown as Promise<{ entry: { item: { reference: string } }[] }>;
   const respond = (ubrn: string, body: unknown, version: number | undefined) =>
     postTo(
       h.provider,
@@ -111,7 +111,7 @@ describe('sandbox: Advice and Guidance (A023–A026)', () => {
     const bundle = (await h.provider.search({
       resourceType: 'Communication',
       searchParams: { 'based-on': 'CommunicationRequest/000000070001/_history/6' },
-    })) as { total: number; entry: { resource: Json; search: { mode: string } }[] };
+    })) as unknown as { total: number; entry: { resource: Json; search: { mode: string } }[] };
     expect(bundle.total).to.equal(2);
     expect(
       bundle.entry.map((e) => `${String(e.resource['resourceType'])}:${e.search.mode}`),

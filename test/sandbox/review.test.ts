@@ -34,7 +34,7 @@ describe('sandbox: convert A&G (A027), record review outcome (A028), available a
     const bundle = (await client.search({
       resourceType: 'Task',
       searchParams: { focus, intent: 'proposal', status: 'ready' },
-    })) as { entry: { resource: { code: { coding: { code: string }[] } } }[] };
+    })) as unknown as { entry: { resource: { code: { coding: { code: string }[] } } }[] };
     return bundle.entry.map((e) => e.resource.code.coding[0]?.code);
   };
 

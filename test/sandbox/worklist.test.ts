@@ -20,7 +20,7 @@ describe('sandbox: provider worklists (A008)', () => {
       name: '$ers.fetchworklist',
       resourceType: 'ReferralRequest',
       input: parameters('eRS-FetchWorklist-Parameters-1', parameter) as never,
-    }) as Promise<{ entry: { item: { reference: string } }[] }>;
+    }) as unknown as Promise<{ entry: { item: { reference: string } }[] }>;
   const refs = (list: { entry: { item: { reference: string } }[] }) =>
     list.entry.map((e) => e.item.reference);
 
