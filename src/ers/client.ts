@@ -127,7 +127,21 @@ export class ErsClient {
     const etag = response.headers.get('etag') ?? undefined;
     const location = response.headers.get('location') ?? undefined;
     const fileName = fileNameOf(response.headers.get('content-disposition'));
-    const answer = await readAnswer(response, isJson, request.expect);
+    let answer: Awaited<ReturnType<typeof readAnswer>>;
+    try {
+      answer = await readAnswer(response, isJson, request.expect);
+    } catch (error) {
+      // The answer broke off (reset or timeout while reading the body): as a lost answer.
+      await this.audit({
+        id,
+        request,
+        status: response.status,
+        ms: this.clock() - started,
+        sentHeaders: headers,
+        transactionId,
+      });
+      throw transportError(id, request.method, error);
+    }
     await this.audit({
       id,
       request,
@@ -223,9 +237,14 @@ async function readAnswer(
   expect: OperationRequest['expect'],
 ): Promise<{ resource?: Record<string, unknown>; bytes?: Buffer; text?: string }> {
   if (isJson) {
-    const resource = (await response.json().catch(() => undefined)) as
-      Record<string, unknown> | undefined;
-    return resource === undefined ? {} : { resource };
+    // Read as text first: a body cut off mid-way throws here (a lost answer), while a complete
+    // body that is not JSON is only unparseable.
+    const text = await response.text();
+    try {
+      return { resource: JSON.parse(text) as Record<string, unknown> };
+    } catch {
+      return { text };
+    }
   }
   if (response.ok && expect === 'binary')
     return { bytes: Buffer.from(await response.arrayBuffer()) };

@@ -183,6 +183,31 @@ describe('ers: client against the sandbox', () => {
     });
   });
 
+  it('classes an answer cut off mid-body as outcome unknown for a write and transient for a read', async () => {
+    const cut: Server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(201, { 'content-type': 'application/fhir+json', 'content-length': '500' });
+      res.write('{"resourceType":"ReferralRequest",');
+      setTimeout(() => res.destroy(), 20);
+    });
+    await new Promise<void>((r) => cut.listen(0, '127.0.0.1', r));
+    const c = new ErsClient({
+      stu3Base: `http://127.0.0.1:${(cut.address() as AddressInfo).port}/FHIR/STU3`,
+      auth: platform(),
+      requestsPerMinute: 60_000,
+      timeoutMs: 2000,
+    });
+    try {
+      const write = await rejection(c.execute('A021', referral));
+      expect(write).to.include({ code: 'ERS_OUTCOME_UNKNOWN', retry: 'ambiguous' });
+      const read = await rejection(c.execute('A005', { ubrn: '000000070000' }));
+      expect(read).to.include({ code: 'ERS_UNAVAILABLE', retry: 'transient' });
+    } finally {
+      cut.closeAllConnections();
+      await new Promise((r) => cut.close(r));
+    }
+  });
+
   it('classes a refused connection as transient: nothing was sent', async () => {
     const closed: Server = createServer();
     await new Promise<void>((r) =>
