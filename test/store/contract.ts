@@ -248,6 +248,83 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect((await store.listErsAudit({ from: 15 }))[0]?.endpoint).to.equal('A021');
     });
 
+    it('claims only from the channels asked for, from one or several', async () => {
+      await store.append(msg({ channel: 'a', controlId: '1' }));
+      await store.append(msg({ channel: 'b', controlId: '2' }));
+      await store.append(msg({ channel: 'c', controlId: '3' }));
+      const now = Date.now();
+      const one = await store.claim({ owner: 'w', channels: ['b'], limit: 5, leaseMs: 1000, now });
+      expect(one.map((m) => m.channel)).to.deep.equal(['b']);
+      const two = await store.claim({
+        owner: 'w',
+        channels: ['a', 'c'],
+        limit: 5,
+        leaseMs: 1000,
+        now,
+      });
+      expect(two.map((m) => m.channel)).to.deep.equal(['a', 'c']);
+    });
+
+    it('never holds back a message without an ordering key', async () => {
+      await store.append(msg({ controlId: '1', orderingKey: 'K' }));
+      await store.append(msg({ controlId: '2', orderingKey: 'K' }));
+      await store.append(msg({ controlId: '3' }));
+      const claimed = await store.claim({
+        owner: 'w',
+        channels: ['ch'],
+        limit: 5,
+        leaseMs: 1000,
+        now: Date.now(),
+      });
+      expect(claimed.map((m) => m.controlId)).to.deep.equal(['1', '3']);
+    });
+
+    it('reprocesses a sent message from scratch, forgetting its destination results', async () => {
+      const { id } = await store.append(msg());
+      await store.transition(id, {
+        to: 'SENT',
+        stage: 'send',
+        actor: 'w',
+        patch: { destinationResults: { out: { output: {} } } },
+      });
+      expect(await store.reprocess(id, 'user:ops')).to.equal(true);
+      expect((await store.get(id))?.destinationResults).to.deep.equal({});
+      expect((await store.events(id)).at(-1)?.detail).to.deep.include({
+        from: 'SENT',
+        fresh: true,
+      });
+      expect(await store.reprocess(id + 1000, 'user:ops')).to.equal(false);
+    });
+
+    it('lists the audit newest first and the e-RS audit oldest first within the time range', async () => {
+      for (const at of [10, 20, 30]) {
+        await store.appendAudit({ at, actor: 'u', action: `a${at}`, target: null, detail: {} });
+        await store.appendErsAudit({ at, endpoint: `E${at}`, detail: {} });
+      }
+      expect((await store.listAudit({ limit: 2 })).map((a) => a.action)).to.deep.equal([
+        'a30',
+        'a20',
+      ]);
+      const ers = await store.listErsAudit({ from: 10, to: 30 });
+      expect(ers.map((e) => [e.endpoint, e.at])).to.deep.equal([
+        ['E10', 10],
+        ['E20', 20],
+      ]);
+    });
+
+    it('reports its schema version and runs a cluster-once job no other instance holds', async () => {
+      expect(await store.schemaVersion()).to.be.greaterThan(0);
+      // Optional: a store only one process opens (SQLite) has nothing to exclude.
+      if (store.runExclusive === undefined) return;
+      let ran = 0;
+      const job = (): Promise<void> => {
+        ran++;
+        return Promise.resolve();
+      };
+      expect(await store.runExclusive('job', job)).to.equal(true);
+      expect(ran).to.equal(1);
+    });
+
     it('stores, replaces and deletes checkpoints', async () => {
       await store.setCheckpoint('k', { done: 1 });
       await store.setCheckpoint('k', { done: 2 });
