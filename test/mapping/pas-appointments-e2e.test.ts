@@ -1,10 +1,13 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import type { RunningEngine } from '../../src/engine/run.js';
 import { ackValue } from '../sources/mllp/support.js';
 import {
   copyMappings,
   RC,
+  REPO,
   SPC,
   sample,
   sandboxOf,
@@ -13,29 +16,16 @@ import {
   type Sandbox,
 } from './e2e-support.js';
 
-// The shipped SIU, RRI and MDM mappings in one PAS channel, through a real engine, MLLP source
-// and embedded sandbox. `link` runs the mappings' `then` step (A012 after the A020 upload).
-const channel = `id: pas-inbound
-source:
-  type: mllp
-  host: 127.0.0.1
-  port: 0
-  ack: { mode: application, applicationTimeoutMs: 20000 }
-transformer:
-  type: mapping
-  mappings:
-    - mappings/siu-s12-a016.yaml
-    - mappings/siu-s14-a016-defer.yaml
-    - mappings/siu-s15-a022.yaml
-    - mappings/rri-i12-a013.yaml
-    - mappings/rri-i12-a014.yaml
-    - mappings/mdm-t02-a020.yaml
-destinations:
-  - { name: ers, type: ers }
-  - { name: link, type: ers, step: then }
-  - { name: reply, type: reply }
-retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }
-`;
+// The shipped channel (channels/pas-inbound.yaml: every PAS mapping, destinations ers, link
+// running the mappings' `then` step, reply) on port 0, through a real engine, MLLP source and
+// embedded sandbox.
+const channel = readFileSync(join(REPO, 'channels', 'pas-inbound.yaml'), 'utf8')
+  .replace('port: ${ERS_BRIDGE_MLLP_PORT:-2575}', 'host: 127.0.0.1\n  port: 0')
+  .replace('applicationTimeoutMs: 10000', 'applicationTimeoutMs: 20000')
+  .replace(
+    /retry:\n.*\n/,
+    'retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }\n',
+  );
 
 const PATIENT = '9912003896'; // the SIU samples' patient
 const SAMPLE_UBRN = '000000070000';
@@ -142,5 +132,17 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     const stored = await running.store.get(summary!.id);
     const link = stored?.destinationResults['link'] as { output: { operation: string } };
     expect(link.output.operation).to.equal('A012');
+  });
+
+  it('still creates referrals from REF^I12 with the UBRN in the ACK; the link step does nothing', async () => {
+    await start(RC);
+    const ack = await send(running, sample('ref-i12.hl7'));
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
+    expect(ackValue(ack, 'MSA-3'), ack).to.match(/^UBRN \d{12}$/);
+    const [summary] = await running.store.list({});
+    const stored = await running.store.get(summary!.id);
+    expect(stored?.destinationResults['link']).to.deep.equal({
+      output: { skipped: 'the mapping has no then step' },
+    });
   });
 });
