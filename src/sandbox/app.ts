@@ -89,6 +89,21 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
     next();
   });
   app.use(faults.middleware());
+  // FHIR writes take JSON; the platform answers other media types 415 in plain text (§2.4).
+  app.use(['/STU3/v1', '/FHIR/STU3'], (req, res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding');
+    const type = req.get('content-type') ?? '';
+    if (
+      req.method === 'POST' &&
+      hasBody &&
+      !req.path.startsWith('/Binary') &&
+      !type.includes('json')
+    ) {
+      res.status(415).type('text/plain').send('Unsupported Media Type');
+      return;
+    }
+    next();
+  });
   app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
 
   app.use('/', sessionRoutes(state), retiredRoutes());

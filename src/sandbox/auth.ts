@@ -9,6 +9,8 @@ export const ROLE = {
   SPC: 'SERVICE_PROVIDER_CLINICIAN',
   SPCA: 'SERVICE_PROVIDER_CLINICIAN_ADMIN',
   SPA: 'SERVICE_PROVIDER_ADMIN',
+  /** Not a business function: the sandbox's marker for an application-restricted caller. */
+  APP: 'APPLICATION_RESTRICTED',
 } as const;
 
 export interface Caller {
@@ -31,6 +33,12 @@ export function identify(state: SandboxState, req: Request, flavour: Caller['fla
     if (!/^Bearer \S+/.test(auth))
       throw new SandboxError(401, 'NO_ACCESS', 'Invalid access token', 'login');
     const businessFunction = req.get('nhsd-ers-business-function');
+    const odsHeader = req.get('nhsd-end-user-organisation-ods');
+    const oboHeader = req.get('nhsd-ers-on-behalf-of-user-id');
+    // Application-restricted (signed-JWT) tokens carry no user context headers (§2.2): the
+    // caller is the application, allowed only on the endpoints the catalogue opens to it.
+    if (!businessFunction && !odsHeader && !oboHeader)
+      return { flavour, businessFunction: ROLE.APP, ods: 'R69', user: SANDBOX_USER };
     if (!businessFunction)
       throw new SandboxError(
         400,
@@ -95,6 +103,13 @@ export function allow(state: SandboxState, roles: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const flavour = (res.locals['flavour'] as Caller['flavour'] | undefined) ?? 'platform';
     const caller = identify(state, req, flavour);
+    if (caller.businessFunction === ROLE.APP && !roles.includes(ROLE.APP))
+      throw new SandboxError(
+        403,
+        'NO_ACCESS',
+        'application-restricted access is not allowed on this endpoint; use a user-restricted token',
+        'forbidden',
+      );
     if (!roles.includes(caller.businessFunction)) {
       throw new SandboxError(
         403,

@@ -119,4 +119,53 @@ describe('sandbox: who may call (platform headers, classic sessions A001–A003)
     });
     expect(del.status).to.equal(401);
   });
+
+  it('lets an application-restricted caller (no user headers) use only the endpoints open to it', async () => {
+    const app = new h.Client({
+      baseUrl: `${h.sandbox.url}/FHIR/STU3`,
+      customHeaders: { Authorization: 'Bearer app-token' },
+    });
+    expect((await read(app)).id).to.equal('000000098888');
+    await rejects(
+      app.operation({
+        name: '$ers.createReferralAndSendForTriage',
+        resourceType: 'ReferralRequest',
+        input: officialExample('A021_Request.json') as never,
+      }),
+      403,
+      'NO_ACCESS',
+    );
+    const list = {
+      resourceType: 'Parameters',
+      meta: {
+        profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-Parameters-1'],
+      },
+      parameter: [
+        { name: 'listType', valueCodeableConcept: { coding: [{ code: 'REFERRALS_FOR_REVIEW' }] } },
+      ],
+    };
+    await rejects(
+      app.operation({
+        name: '$ers.fetchworklist',
+        resourceType: 'ReferralRequest',
+        input: list,
+      }),
+      422,
+      'MISSING_VALUE',
+    );
+  });
+
+  it('answers a FHIR write in another media type with 415', async () => {
+    const res = await fetch(`${h.sandbox.url}/FHIR/STU3/ReferralRequest/$ers.createReferral`, {
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer x',
+        'NHSD-eRS-Business-Function': 'REFERRING_CLINICIAN',
+        'NHSD-End-User-Organisation-ODS': 'R69',
+        'Content-Type': 'text/plain',
+      },
+      body: 'hello',
+    });
+    expect(res.status).to.equal(415);
+  });
 });

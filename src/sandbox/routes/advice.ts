@@ -19,7 +19,8 @@ import { attachedFiles, linkFiles } from './files.js';
 import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
 import { assertLatest, assertUnlocked, findAdvice } from './respond.js';
 
-const READERS = [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA];
+// A024/A025 are open to application-restricted callers (ENDPOINTS.md §2.2).
+const READERS = [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA, ROLE.APP];
 const PROVIDER = [ROLE.SPC, ROLE.SPCA];
 const OUTCOMES = ['REQUIRE_FURTHER_INFORMATION', 'RETURN_TO_REFERRER_WITH_ADVICE'];
 const RECOMMENDATIONS = [

@@ -53,7 +53,7 @@ export function binaryRoutes(state: SandboxState): Router {
       res.status(201).set('Location', `Binary/${id}`).end();
     },
   );
-  r.get('/Binary/:id', allow(state, roles), (req, res) => {
+  r.get('/Binary/:id', allow(state, [...roles, ROLE.APP]), (req, res) => {
     const file = state.binaries.get(String(req.params['id']));
     if (!file)
       throw new SandboxError(

@@ -90,7 +90,7 @@ export function letterRoutes(state: SandboxState): Router {
   // A007: the provider's Clinical Information Summary; e-RS has none before a letter is attached.
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.generateCRI',
-    allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA]),
+    allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA, ROLE.APP]),
     async (req, res) => {
       const referral = findReferral(state, String(req.params['ubrn']));
       if (referral.letters.length === 0)

@@ -130,7 +130,7 @@ export function referralRoutes(state: SandboxState): Router {
   );
   r.get(
     ['/ReferralRequest/:ubrn', '/ReferralRequest/:ubrn/_history/:version'],
-    allow(state, [...REFERRER, ...PROVIDER]),
+    allow(state, [...REFERRER, ...PROVIDER, ROLE.APP]),
     (req, res) => {
       const ref = findReferral(state, String(req.params['ubrn']));
       assertLatest(stringValue(req.params['version']) || undefined, ref.version);

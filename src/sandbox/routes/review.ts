@@ -240,7 +240,7 @@ export function reviewRoutes(state: SandboxState): Router {
 
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.recordReviewOutcome',
-    allow(state, PROVIDER),
+    allow(state, [...PROVIDER, ROLE.APP]),
     (req, res) => {
       const ref = findReferral(state, stringValue(req.params['ubrn']));
       assertUnlocked(state, ref.ubrn);
@@ -254,7 +254,7 @@ export function reviewRoutes(state: SandboxState): Router {
     },
   );
 
-  r.get('/Task', allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA]), (req, res) => {
+  r.get('/Task', allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA, ROLE.APP]), (req, res) => {
     const focus = stringValue(req.query['focus']);
     if (focus === '')
       throw new SandboxError(400, 'MISSING_PARAMETER', 'focus is required', 'required');

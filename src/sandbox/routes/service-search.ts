@@ -129,17 +129,21 @@ function summary(s: SeedService, requestType: string): Record<string, unknown> {
 /** A004 reference data and A010 patient service search. */
 export function serviceSearchRoutes(state: SandboxState): Router {
   const r = Router();
-  r.get('/CodeSystem/:type', allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA]), (req, res) => {
-    const type = String(req.params['type']);
-    if (!(CODE_SYSTEM_TYPES as readonly string[]).includes(type))
-      throw new SandboxError(
-        404,
-        'REFERENCE_NOT_FOUND',
-        `no reference data ${type}; this sandbox holds ${CODE_SYSTEM_TYPES.join(', ')}`,
-        'not-found',
-      );
-    res.type('application/fhir+json').json(referenceData(type as CodeSystemType));
-  });
+  r.get(
+    '/CodeSystem/:type',
+    allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA, ROLE.APP]),
+    (req, res) => {
+      const type = String(req.params['type']);
+      if (!(CODE_SYSTEM_TYPES as readonly string[]).includes(type))
+        throw new SandboxError(
+          404,
+          'REFERENCE_NOT_FOUND',
+          `no reference data ${type}; this sandbox holds ${CODE_SYSTEM_TYPES.join(', ')}`,
+          'not-found',
+        );
+      res.type('application/fhir+json').json(referenceData(type as CodeSystemType));
+    },
+  );
   r.post(
     '/HealthcareService/\\$ers.searchHealthcareServicesForPatient',
     allow(state, [ROLE.RC, ROLE.RCA]),

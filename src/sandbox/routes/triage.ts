@@ -35,16 +35,20 @@ function assertPendingReview(ref: Referral): void {
 /** A013 accept and A014 reject a referral pending the provider's review. */
 export function triageRoutes(state: SandboxState): Router {
   const r = Router();
-  r.post('/ReferralRequest/:ubrn/\\$ers.acceptReferral', allow(state, PROVIDER), (req, res) => {
-    const ref = findReferral(state, String(req.params['ubrn']));
-    assertUnlocked(state, ref.ubrn);
-    checkVersion(req.get('if-match'), ref.version);
-    assertPendingReview(ref);
-    if (ref.state === 'AWAITING_TRIAGE') ref.state = 'TRIAGED_PROVIDER_TO_ACTION';
-    ref.reviewed = true;
-    ref.version += 1;
-    sendReferral(state, res, ref);
-  });
+  r.post(
+    '/ReferralRequest/:ubrn/\\$ers.acceptReferral',
+    allow(state, [...PROVIDER, ROLE.APP]),
+    (req, res) => {
+      const ref = findReferral(state, String(req.params['ubrn']));
+      assertUnlocked(state, ref.ubrn);
+      checkVersion(req.get('if-match'), ref.version);
+      assertPendingReview(ref);
+      if (ref.state === 'AWAITING_TRIAGE') ref.state = 'TRIAGED_PROVIDER_TO_ACTION';
+      ref.reviewed = true;
+      ref.version += 1;
+      sendReferral(state, res, ref);
+    },
+  );
   r.post('/ReferralRequest/:ubrn/\\$ers.rejectReferral', allow(state, PROVIDER), (req, res) => {
     const ref = findReferral(state, String(req.params['ubrn']));
     assertUnlocked(state, ref.ubrn);

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { CODE_SYSTEM, CS, SD, SYSTEM } from '../../ers/systems.js';
-import { allow, ROLE } from '../auth.js';
+import { allow, ROLE, type Caller } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import { dynamicCodeSystem } from '../resources.js';
 import type { Referral, SandboxState } from '../state.js';
@@ -159,7 +159,7 @@ export function worklistRoutes(state: SandboxState): Router {
   const r = Router();
   r.post(
     '/ReferralRequest/\\$ers.fetchworklist',
-    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA]),
+    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA, ROLE.APP]),
     (req, res) => {
       const params = parametersOf(req.body, `${SD}/eRS-FetchWorklist-Parameters-1`);
       const listType = codeOf(param(params, 'listType', true));
@@ -170,6 +170,13 @@ export function worklistRoutes(state: SandboxState): Router {
           `listType ${listType ?? '(none)'} is not a provider worklist`,
         );
       const { service, specialty, clinician } = filters(params);
+      // An application must name the service (and may ask twice a day per service, §2.2).
+      if (service === undefined && (res.locals['caller'] as Caller).businessFunction === ROLE.APP)
+        throw new SandboxError(
+          422,
+          'MISSING_VALUE',
+          'service is required on application-restricted calls',
+        );
       if (service !== undefined && !state.services.has(service))
         throw new SandboxError(422, 'NO_SUCH_SERVICE', `no service ${service}`);
       const items = [...state.referrals.values()].filter(
