@@ -98,4 +98,29 @@ describe('mapping: inputs e-RS supplies at send time (resolve)', () => {
       serviceId: '11012',
     });
   });
+
+  it('refuses an outbound template that does not start with MSH, and unknown placeholders', () => {
+    const r = compile(
+      [
+        'id: w',
+        'input: json',
+        'operation: A008',
+        'inputs:',
+        '  listType: { const: REFERRALS_FOR_REVIEW }',
+        'reply:',
+        '  outbound:',
+        '    each: entry',
+        '    segments:',
+        "      - 'PID|1||{{item.nhsNumber}}'",
+        "      - 'ZRF|1|{{ers.ubrn}}'",
+        '',
+      ].join('\n'),
+    );
+    expect(r.ok).to.equal(false);
+    if (r.ok) return;
+    expect(r.issues.map((i) => [i.line, i.message])).to.deep.equal([
+      [10, 'an outbound message starts with its MSH segment'],
+      [11, 'bad placeholder "{{ers.ubrn}}"'],
+    ]);
+  });
 });
