@@ -12,8 +12,11 @@ export interface ErsAuth {
   headers(): Promise<Record<string, string>>;
   /** Who is calling, for the audit rows of ENDPOINTS.md §8 (what this mode knows). */
   context(): AuthContext;
-  /** Called after a 401: drop cached credentials so the next call re-authenticates. */
-  invalidate(): void;
+  /**
+   * Called after a 401 with the headers that call used: drop those credentials so the next call
+   * re-authenticates (credentials renewed meanwhile by a concurrent call are kept).
+   */
+  invalidate(used?: Readonly<Record<string, string>>): void;
   close(): Promise<void>;
 }
 
@@ -109,10 +112,10 @@ export function platformAuth(
             ...(settings.onBehalfOfUserId ? { onBehalfOfUserId: settings.onBehalfOfUserId } : {}),
           }),
     }),
-    invalidate() {
+    invalidate(used) {
       // A signed-JWT token is exchanged again; a supplied token cannot be renewed here, so the
       // next call fails the same way and the message is retried until an operator supplies one.
-      tokens?.invalidate();
+      tokens?.invalidate(/^Bearer (.+)$/.exec(used?.['Authorization'] ?? '')?.[1]);
     },
     close: () => Promise.resolve(),
   };
@@ -199,7 +202,10 @@ export function sessionAuth(
       ...who,
       ...(sessionId === undefined ? {} : { sessionId }),
     }),
-    invalidate() {
+    invalidate(used) {
+      const failed = used?.['HTTP_X_SESSION_KEY'];
+      // Another call may already have opened a new session after the same expiry.
+      if (failed !== undefined && sessionId !== undefined && failed !== sessionId) return;
       key = undefined;
       sessionId = undefined;
     },

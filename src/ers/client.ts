@@ -154,7 +154,7 @@ export class ErsClient {
       fileName: fileName.fileName,
     });
     if (response.status === 401 && mayReauth) {
-      this.options.auth.invalidate();
+      this.options.auth.invalidate(headers);
       return this.send(id, request, signal, false);
     }
     if (!response.ok) {

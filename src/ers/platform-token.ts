@@ -95,8 +95,14 @@ export class ClientAssertionTokenSource {
     return this.cached.accessToken;
   }
 
-  /** After a 401: the next call exchanges a new assertion. */
-  invalidate(): void {
+  /**
+   * After a 401: the next call exchanges a new assertion — unless `failed` names a token that is
+   * no longer the cached one (a concurrent call already renewed it), so a revoked token seen by
+   * many in-flight calls costs one exchange, not one each.
+   */
+  invalidate(failed?: string): void {
+    if (failed !== undefined && this.cached !== undefined && this.cached.accessToken !== failed)
+      return;
     this.cached = undefined;
   }
 

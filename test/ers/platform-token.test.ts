@@ -205,6 +205,28 @@ describe('ers: platform auth with a signed JWT client assertion', () => {
     ]);
   });
 
+  it('keeps a renewed token when a late 401 reports the old one', async () => {
+    const auth = platformAuth(
+      {
+        mode: 'platform',
+        clientId: CLIENT_ID,
+        tokenUrl: `${platform.url}/oauth2/token`,
+        keyId: KID,
+        privateKeyFile: keyFile,
+        businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+        odsCode: 'R69',
+      },
+      {},
+    );
+    const first = await auth.headers();
+    auth.invalidate(first); // a call with token-1 got a 401
+    const renewed = await auth.headers();
+    expect(renewed['Authorization']).to.equal('Bearer token-2');
+    auth.invalidate(first); // another in-flight call with token-1 answers 401 later
+    expect((await auth.headers())['Authorization']).to.equal('Bearer token-2');
+    expect(platform.exchanges).to.equal(2);
+  });
+
   it('reads the private key from the environment when no key file is configured', async () => {
     const c = client({ privateKeyFile: null, env: { [PRIVATE_KEY_ENV]: keys.privateKey } });
     const result = await c.execute('A005', { ubrn: '000000070000' });
