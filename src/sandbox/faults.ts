@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import { operationOutcome } from './outcome.js';
 
 /** Fault injection for tests and demos: latency, forced errors, dropped connections, a quota. */
 export const FaultsSchema = z
@@ -12,6 +13,15 @@ export const FaultsSchema = z
           .object({
             status: z.number().int().min(400).max(599).optional(),
             retryAfterSeconds: z.number().int().min(0).optional(),
+            /**
+             * An eRS error code to answer with, as an OperationOutcome: reaches the codes the
+             * sandbox's state cannot produce (PAS_NOT_RESPONDING 504, PATIENT_ERROR 422…).
+             */
+            code: z
+              .string()
+              .regex(/^[A-Z_]+$/)
+              .optional(),
+            diagnostics: z.string().optional(),
             /** before: drop without applying; after: apply the request, then drop before answering. */
             drop: z.enum(['before', 'after']).optional(),
           })
@@ -62,10 +72,19 @@ export class FaultInjector {
           req.socket.destroy();
           return res;
         }) as typeof res.end;
-      } else if (fault?.status !== undefined) {
+      } else if (fault?.status !== undefined || fault?.code !== undefined) {
         if (fault.retryAfterSeconds !== undefined)
           res.set('Retry-After', String(fault.retryAfterSeconds));
-        res.status(fault.status).end();
+        if (fault.code !== undefined) {
+          res
+            .status(fault.status ?? 422)
+            .type('application/fhir+json')
+            .json(
+              operationOutcome(fault.code, fault.diagnostics ?? `injected fault ${fault.code}`),
+            );
+          return;
+        }
+        res.status(fault.status ?? 500).end();
         return;
       }
       next();

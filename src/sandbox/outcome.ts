@@ -32,6 +32,10 @@ export function issueCodeFor(code: string): string {
       return 'login';
     case 'SYSTEM_UNAVAILABLE':
       return 'transient';
+    case 'PAS_NOT_RESPONDING':
+      return 'timeout';
+    case 'PAS_RESPONDED_WITH_ERROR':
+      return 'exception';
     case 'INVALID_FHIR_STRUCTURE':
     case 'SANDBOX_ERROR':
       return 'invalid';

@@ -31,6 +31,16 @@ describe('sandbox: transport, faults, inspection and retired endpoints', () => {
     expect((await read()).status).to.equal(200);
   });
 
+  it('injects an eRS error code as an OperationOutcome (PAS_NOT_RESPONDING 504)', async () => {
+    await faults({
+      failNext: [{ status: 504, code: 'PAS_NOT_RESPONDING' }, { code: 'PATIENT_ERROR' }],
+    });
+    const pas = await read();
+    expect([pas.status, await ersCode(pas)]).to.deep.equal([504, 'PAS_NOT_RESPONDING']);
+    const patient = await read();
+    expect([patient.status, await ersCode(patient)]).to.deep.equal([422, 'PATIENT_ERROR']);
+  });
+
   it('drops the connection before applying a request, or after applying it', async () => {
     const create = () =>
       h.referrer.operation({
