@@ -49,7 +49,8 @@ export function privateKeyPem(settings: PlatformSettings, env = process.env): st
   const pem = env[PRIVATE_KEY_ENV];
   if (pem === undefined || pem === '')
     throw new Error(`ers.auth.privateKeyFile is not set and ${PRIVATE_KEY_ENV} is empty`);
-  return pem;
+  // Env files and CI secrets often carry the PEM on one line with literal "\n" separators.
+  return pem.includes('\n') ? pem : pem.replace(/\\n/g, '\n');
 }
 
 /**

@@ -228,7 +228,9 @@ describe('ers: platform auth with a signed JWT client assertion', () => {
   });
 
   it('reads the private key from the environment when no key file is configured', async () => {
-    const c = client({ privateKeyFile: null, env: { [PRIVATE_KEY_ENV]: keys.privateKey } });
+    // As env files carry it: one line, literal \n separators.
+    const oneLine = keys.privateKey.trim().replace(/\n/g, '\\n');
+    const c = client({ privateKeyFile: null, env: { [PRIVATE_KEY_ENV]: oneLine } });
     const result = await c.execute('A005', { ubrn: '000000070000' });
     expect(result.status).to.equal(200);
   });
