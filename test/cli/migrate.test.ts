@@ -1,15 +1,12 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
+import { runMigrate } from '../../src/cli/commands/migrate.js';
 import { PG_SCHEMA_VERSION } from '../../src/store/postgres/index.js';
-import { repoRoot, startEngineProcess } from '../support/engine-process.js';
+import { startEngineProcess } from '../support/engine-process.js';
 import { pgCluster } from '../support/pg-cluster.js';
-
-const run = promisify(execFile);
 
 describe('cli: ers-bridge migrate (PostgreSQL)', () => {
   let dir: string;
@@ -27,14 +24,8 @@ describe('cli: ers-bridge migrate (PostgreSQL)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const migrate = async (): Promise<string> =>
-    (
-      await run(
-        process.execPath,
-        ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'migrate', '--config', dir],
-        { cwd: repoRoot },
-      )
-    ).stdout;
+  // In-process: the command's action is runMigrate; the spawned CLI is exercised by `start` below.
+  const migrate = (): Promise<string> => runMigrate({ config: dir });
 
   it('applies the pending migrations, says which, and finds nothing to do the second time', async function () {
     this.timeout(60_000);
@@ -55,5 +46,19 @@ describe('cli: ers-bridge migrate (PostgreSQL)', () => {
     let error: unknown;
     await startEngineProcess(dir).catch((e: unknown) => (error = e));
     expect((error as Error).message).to.match(/schema is version 999.*upgrade ers-bridge/);
+  });
+});
+
+describe('cli: ers-bridge migrate (SQLite)', () => {
+  it('reports the schema version of the embedded store, which migrates when opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ers-migrate-'));
+    try {
+      writeFileSync(join(dir, 'settings.yaml'), `dataDir: ${join(dir, 'data')}\n`);
+      expect(await runMigrate({ config: dir })).to.match(
+        /ers-bridge\.db: SQLite migrates when opened; schema is at version [1-9]/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
