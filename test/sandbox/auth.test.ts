@@ -82,6 +82,8 @@ describe('sandbox: who may call (platform headers, classic sessions A001–A003)
     });
     expect(select.status).to.equal(200);
     expect((await read(classic)).id).to.equal('000000098888');
+    const advice = await classic.read({ resourceType: 'CommunicationRequest', id: '000000070001' });
+    expect(h.Client.httpFor(advice).response?.headers.get('etag')).to.equal('W/"6"');
     const ended = await fetch(`${h.sandbox.url}/v1/ProfessionalSession/${id}`, {
       method: 'DELETE',
       headers: { XAPI_ASID: '200000000001', HTTP_X_SESSION_KEY: id },
