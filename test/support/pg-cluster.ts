@@ -77,7 +77,7 @@ async function startCluster(): Promise<PgCluster> {
     `-c max_connections=200`,
   ].join(' ');
   runPg(bin, 'pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', 'start']);
-  process.once('exit', () => {
+  const stop = (): void => {
     spawnSync(
       asRoot() ? 'runuser' : join(bin, 'pg_ctl'),
       asRoot()
@@ -86,7 +86,16 @@ async function startCluster(): Promise<PgCluster> {
       { timeout: 30_000 },
     );
     rmSync(dir, { recursive: true, force: true });
-  });
+  };
+  process.once('exit', stop);
+  // An interrupted run (Ctrl+C, a CI timeout) removes the cluster too, then dies of the signal.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.off('exit', stop);
+      stop();
+      process.kill(process.pid, signal);
+    });
+  }
   const url = (database = 'postgres'): string =>
     `postgres://${superuser}@127.0.0.1:${port}/${database}`;
   let n = 0;
