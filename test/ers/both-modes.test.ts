@@ -60,7 +60,7 @@ describe('ers + sandbox: the operations in both auth modes', () => {
           nhsNumber: NHS,
           rule: { kind: 'first-free' },
         });
-        expect(booked.slot.id).to.be.a('string');
+        expect(booked.slot?.id).to.be.a('string');
         const triage = (
           await run(rc, 'A021', { nhsNumber: NHS, serviceIds: ['12000'], priority: 'URGENT' })
         ).output;

@@ -245,7 +245,7 @@ describe('ers: composite flows against the sandbox', () => {
       nhsNumber: NHS,
       rule: { kind: 'first-on-or-after', from: wanted },
     });
-    expect(booked.slot.start).to.equal(wanted);
+    expect(booked.slot?.start).to.equal(wanted);
     const sent = sandbox.state.requests.at(-1)!;
     expect(sent.path).to.match(/\/Appointment$/);
   });
@@ -259,7 +259,7 @@ describe('ers: composite flows against the sandbox', () => {
       nhsNumber: NHS,
       rule: { kind: 'first-free' },
     });
-    expect(booked.slot.id).to.be.a('string');
+    expect(booked.slot?.id).to.be.a('string');
     expect(sandbox.state.referrals.get(output['ubrn']!)?.state).to.equal('BOOKED');
   });
 
@@ -274,6 +274,27 @@ describe('ers: composite flows against the sandbox', () => {
     }).catch((e: unknown) => e);
     expect(error).to.include({ code: 'ERS_NO_FREE_SLOT', retry: 'transient' });
     expect(sandbox.state.requests.some((r) => r.path.endsWith('/Appointment'))).to.equal(false);
+  });
+
+  it('defers to the provider only when the service has no free slot at all, if asked to', async () => {
+    const { output } = await client.execute('A011', directReferral);
+    const input = {
+      ubrn: output['ubrn']!,
+      serviceId: '10000',
+      nhsNumber: NHS,
+      rule: { kind: 'first-on-or-after', from: '2099-01-01' } as const,
+    };
+    // Free slots that miss the date: never a NO_SLOTS_AT_SERVICE deferral.
+    const missed = await bookBySlotRule(client, input, { whenNoSlots: 'defer' }).catch(
+      (e: unknown) => e,
+    );
+    expect(missed).to.have.property('code', 'ERS_NO_FREE_SLOT');
+    for (const slot of sandbox.state.slots.values()) slot.status = 'busy';
+    const deferred = await bookBySlotRule(client, input, { whenNoSlots: 'defer' });
+    expect(deferred.outcome).to.equal('deferred');
+    expect(sandbox.state.referrals.get(output['ubrn']!)?.state).to.equal('DEFERRED_TO_PROVIDER');
+    const sent = sandbox.state.requests.at(-1)!;
+    expect(JSON.stringify(sent.body)).to.include('NO_SLOTS_AT_SERVICE');
   });
 
   it('picks slots by rule whatever order they come in', () => {

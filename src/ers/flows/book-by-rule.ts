@@ -56,11 +56,19 @@ export interface BookByRuleOptions {
   readonly maxPages?: number;
   /** Slots taken between A015 and A016 (SLOT_NOT_AVAILABLE): search again this many times. */
   readonly attempts?: number;
+  /**
+   * When the service has no free slot at all: `fail` (ERS_NO_FREE_SLOT, the default) or `defer`
+   * to the provider with NO_SLOTS_AT_SERVICE — the one deferral e-RS permits for an empty slot
+   * search. Free slots that only miss the rule's date never defer (that would misuse deferral).
+   */
+  readonly whenNoSlots?: 'fail' | 'defer';
   readonly signal?: AbortSignal;
 }
 
 export interface Booked {
-  readonly slot: FreeSlot;
+  readonly outcome: 'booked' | 'deferred';
+  /** The slot booked (absent when deferred). */
+  readonly slot: FreeSlot | undefined;
   readonly appointmentId: string | undefined;
   readonly version: string | undefined;
 }
@@ -73,8 +81,9 @@ async function findSlot(
   client: ErsClient,
   input: BookByRuleInput,
   options: BookByRuleOptions,
-): Promise<FreeSlot | undefined> {
+): Promise<{ slot: FreeSlot | undefined; anyFree: boolean }> {
   const count = options.pageSize ?? 100;
+  let anyFree = false;
   for (let page = 1; page <= (options.maxPages ?? 10); page++) {
     const answer = await client.execute(
       'A015',
@@ -82,12 +91,40 @@ async function findSlot(
       signalOf(options),
     );
     const slots = freeSlotsOf(answer.resource);
+    anyFree ||= slots.length > 0;
     const chosen = chooseSlot(input.rule, slots);
-    if (chosen !== undefined) return chosen;
+    if (chosen !== undefined) return { slot: chosen, anyFree };
     const total = (answer.resource as { total?: number } | undefined)?.total ?? 0;
-    if (slots.length === 0 || page * count >= total) return undefined;
+    if (slots.length === 0 || page * count >= total) break;
   }
-  return undefined;
+  return { slot: undefined, anyFree };
+}
+
+/** A016 deferral to the provider because the service has no free slot. */
+async function defer(
+  client: ErsClient,
+  input: BookByRuleInput & { version: string },
+  options: BookByRuleOptions,
+): Promise<Booked> {
+  const deferred = await client.execute(
+    'A016',
+    {
+      ubrn: input.ubrn,
+      version: input.version,
+      serviceId: input.serviceId,
+      nhsNumber: input.nhsNumber,
+      action: 'defer',
+      deferReason: 'NO_SLOTS_AT_SERVICE',
+    },
+    signalOf(options),
+  );
+  const id = deferred.resource?.['id'];
+  return {
+    outcome: 'deferred',
+    slot: undefined,
+    appointmentId: typeof id === 'string' ? id : undefined,
+    version: deferred.output['version'],
+  };
 }
 
 /**
@@ -107,7 +144,9 @@ export async function bookBySlotRule(
   };
   let version = input.version ?? (await read());
   for (let attempt = 1; ; attempt++) {
-    const slot = await findSlot(client, input, options);
+    const { slot, anyFree } = await findSlot(client, input, options);
+    if (slot === undefined && !anyFree && options.whenNoSlots === 'defer')
+      return defer(client, { ...input, version }, options);
     if (slot === undefined)
       throw new EngineError(
         'ERS_NO_FREE_SLOT',
@@ -131,6 +170,7 @@ export async function bookBySlotRule(
       );
       const id = booked.resource?.['id'];
       return {
+        outcome: 'booked',
         slot,
         appointmentId: typeof id === 'string' ? id : undefined,
         version: booked.output['version'],
