@@ -135,13 +135,13 @@ export const DEFAULT_SEED: Seed = {
           sentBy: 'REQUESTER',
           at: '2021-02-18T17:25:24.257Z',
           note: 'Request',
-          attachments: ['att-70001-70000'],
+          attachments: ['att-70001-80000'],
         },
         {
           sentBy: 'RESPONDER',
           at: '2021-02-18T17:25:59.379Z',
           note: 'Response',
-          attachments: ['att-70001-70001'],
+          attachments: ['att-70001-80001'],
         },
       ],
       locked: false,
@@ -177,7 +177,7 @@ export const DEFAULT_SEED: Seed = {
   ],
   binaries: [
     {
-      id: 'att-70001-70000',
+      id: 'att-70001-80000',
       fileName: 'Test Word Document.docx',
       contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       text: 'advice request',
@@ -185,7 +185,7 @@ export const DEFAULT_SEED: Seed = {
       type: 'ADVICE_REQUEST',
     },
     {
-      id: 'att-70001-70001',
+      id: 'att-70001-80001',
       fileName: 'Test Text Document.txt',
       contentType: 'text/plain',
       text: 'test',

@@ -250,7 +250,7 @@ describe('sandbox: Advice and Guidance (A023–A026)', () => {
     await rejects(
       respond(
         '000000102287',
-        file((d) => (d['content'] = [{ attachment: { url: 'Binary/att-70001-70001' } }])),
+        file((d) => (d['content'] = [{ attachment: { url: 'Binary/att-70001-80001' } }])),
         5,
       ),
       422,

@@ -117,6 +117,17 @@ describe('sandbox: slots, book or defer, cancel action later (A015, A016, A022)'
     ).to.equal('DEFERRED_TO_PROVIDER');
   });
 
+  it('cancels with the official A022 body, attaching the provider files', async () => {
+    const cancelled = await h.provider.operation({
+      name: '$ers.cancelAppointmentActionLater',
+      resourceType: 'ReferralRequest',
+      id: '000000070003',
+      input: officialExample('A022_Request.json') as never,
+      options: { headers: ifMatch(10) },
+    });
+    expect(JSON.stringify(cancelled)).to.include('Binary/att-70001-70002');
+  });
+
   it('cancels a booked appointment for the provider to action later, once (A022)', async () => {
     const cancel = (version: number, comments = 'Clinic cancelled') =>
       h.provider.operation({
@@ -130,6 +141,32 @@ describe('sandbox: slots, book or defer, cancel action later (A015, A016, A022)'
       });
     await rejects(cancel(10, 'x'.repeat(2001)), 422, 'INVALID_VALUE');
     await rejects(cancel(9), 409, 'VERSION_CONFLICT');
+    const withParams = (extra: unknown[]) =>
+      h.provider.operation({
+        name: '$ers.cancelAppointmentActionLater',
+        resourceType: 'ReferralRequest',
+        id: '000000070003',
+        input: parameters('eRS-cancelAppointmentActionLater-Operation-1', [
+          { name: 'comments', valueString: 'c' },
+          ...extra,
+        ]) as never,
+        options: { headers: ifMatch(10) },
+      });
+    await rejects(
+      withParams([{ name: 'priority', valueCoding: { code: 'SOON' } }]),
+      422,
+      'INVALID_CODE',
+    );
+    const referrerFile = {
+      name: 'providerAttachmentFile',
+      resource: {
+        resourceType: 'DocumentReference',
+        status: 'current',
+        type: { coding: [{ code: 'REFERRER' }] },
+        content: [{ attachment: { url: 'Binary/att-70001-70001' } }],
+      },
+    };
+    await rejects(withParams([referrerFile]), 422, 'INAPPROPRIATE_VALUE');
     expect(referralState(await cancel(10))).to.equal('APPT_CANCELLED_BY_PROVIDER');
     await rejects(cancel(11), 422, 'INVALID_REQUEST_STATE');
   });

@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { SYSTEM } from '../../ers/systems.js';
+import { PRIORITIES, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import { searchset } from '../resources.js';
 import type { Referral, SandboxState } from '../state.js';
+import { attachedFiles, linkFiles } from './files.js';
 import { assertUnlocked, findReferral, sendReferral } from './respond.js';
 import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
 
@@ -229,6 +230,26 @@ export function bookingRoutes(state: SandboxState): Router {
       const comments = stringValue(param(params, 'comments', true)['valueString']);
       if (comments.length > 2000)
         throw new SandboxError(422, 'INVALID_VALUE', 'comments is longer than 2000 characters');
+      const priority = (param(params, 'priority')?.['valueCoding'] as { code?: string } | undefined)
+        ?.code;
+      if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority))
+        throw new SandboxError(
+          422,
+          'INVALID_CODE',
+          `priority ${priority} is not in eRS-Priority-1`,
+        );
+      const kind = state.services.get(referral.appointment?.serviceId ?? '')?.kind;
+      if (kind === 'INDIRECTLY_BOOKABLE' && !param(params, 'appointmentCancelledInPAS'))
+        throw new SandboxError(
+          422,
+          'VALUE_IS_REQUIRED',
+          'appointmentCancelledInPAS is required for an indirectly bookable service',
+        );
+      const files = attachedFiles(state, params, {
+        name: 'providerAttachmentFile',
+        type: 'PROVIDER',
+        ubrn: referral.ubrn,
+      });
       if (referral.state !== 'BOOKED' || !referral.appointment)
         throw new SandboxError(
           422,
@@ -241,6 +262,14 @@ export function bookingRoutes(state: SandboxState): Router {
       if (slot) slot.status = 'free';
       referral.appointment.status = 'cancelled';
       referral.state = 'APPT_CANCELLED_BY_PROVIDER';
+      referral.priority = priority ?? referral.priority;
+      linkFiles(state, files, {
+        ubrn: referral.ubrn,
+        type: 'PROVIDER',
+        params,
+        name: 'providerAttachmentFile',
+      });
+      referral.otherFiles.push(...files);
       referral.version += 1;
       sendReferral(state, res, referral);
     },
