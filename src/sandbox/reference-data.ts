@@ -62,6 +62,10 @@ export const REJECT_REASONS: readonly [string, string][] = [
   ['SERVICE_PREREQUISITES_NOT_COMPLETE', 'Pre-requisites for service not complete'],
 ];
 
+/** Display of a specialty code (the code itself when the sandbox does not hold it). */
+export const specialtyDisplay = (code: string): string =>
+  SPECIALTIES.find(([c]) => c === code)?.[1] ?? code;
+
 /** A service's clinic type: its first listed, else the first of its specialty in the reference data. */
 export function clinicTypeOf(
   state: {

@@ -1,5 +1,5 @@
 import { SANDBOX_USER } from './auth.js';
-import { clinicTypeOf } from './reference-data.js';
+import { clinicTypeOf, specialtyDisplay } from './reference-data.js';
 import {
   CODE_SYSTEM,
   EXTENSION,
@@ -21,6 +21,19 @@ const APPOINTMENT_PROFILES = [
   `${SD}/eRS-Appointment-1`,
   'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1',
 ];
+/** Display of a ReviewReason/ReviewOutcome code; e-RS's own where the examples show it. */
+const DISPLAYS: Record<string, string> = {
+  PROVIDER_CONVERTED_ADVICE_AND_GUIDANCE_ADMIN_TO_REFER:
+    'Provider Converted Advice and Guidance, Admin to Refer',
+};
+const codeDisplay = (code: string): string =>
+  DISPLAYS[code] ??
+  code
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+
 const REASON_SYSTEM = (code: string): string =>
   ['NO_SLOTS_AT_SERVICE', 'SLOT_NOT_AVAILABLE', 'BOOKING_ATTEMPT_PROBLEM', 'TRIAGE'].includes(code)
     ? CODE_SYSTEM.reviewReason
@@ -34,7 +47,15 @@ function containedAppointment(r: Referral, a: Appointment, serviceName: string) 
     language: 'en',
     status: a.status,
     ...(a.reason
-      ? { reason: [{ coding: [{ system: REASON_SYSTEM(a.reason), code: a.reason }] }] }
+      ? {
+          reason: [
+            {
+              coding: [
+                { system: REASON_SYSTEM(a.reason), code: a.reason, display: codeDisplay(a.reason) },
+              ],
+            },
+          ],
+        }
       : {}),
     description: 'e-Referral Appointment',
     ...(a.start ? { start: a.start, end: a.end ?? a.start } : {}),
@@ -155,7 +176,15 @@ export function referralResource(state: SandboxState, r: Referral): Record<strin
     identifier: [{ system: SYSTEM.requestId, value: r.requestId }],
     status: r.status,
     intent: 'plan',
-    specialty: { coding: [{ system: dynamicCodeSystem('SPECIALTY'), code: specialty }] },
+    specialty: {
+      coding: [
+        {
+          system: dynamicCodeSystem('SPECIALTY'),
+          code: specialty,
+          display: specialtyDisplay(specialty),
+        },
+      ],
+    },
     subject: { identifier: { system: SYSTEM.nhsNumber, value: r.nhsNumber } },
     supportingInfo: [
       ...files.map((f) => ({ reference: `#${String(f['id'])}` })),

@@ -135,6 +135,12 @@ function bookOrDefer(
       { reference: `ReferralRequest/${referral.ubrn}/_history/${referral.version}` },
     ],
     ...(a.status === 'proposed' ? { slot: undefined } : {}),
+    // e-RS names the service on its participant (A016 responses).
+    participant: (a.participant ?? []).map((p) =>
+      p.actor?.identifier?.system === SYSTEM.ersService
+        ? { ...p, actor: { ...p.actor, display: state.services.get(serviceId)?.name ?? serviceId } }
+        : p,
+    ),
   };
   return { referral, body };
 }

@@ -70,7 +70,7 @@ export function sessionRoutes(state: SandboxState): Router {
       businessFunction: wanted.businessFunction,
       orgIdentifier: wanted.orgIdentifier,
     };
-    res.status(200).json(view(session.key, body?.token ?? '', session.permission));
+    res.status(200).json(view(session.key, body?.token ?? '', wanted));
   });
   r.delete('/v1/ProfessionalSession/:key', (req, res) => {
     if (!state.sessions.delete(req.params['key']))

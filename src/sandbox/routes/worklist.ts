@@ -18,9 +18,9 @@ type ListType = keyof typeof LISTS;
 
 const codeOf = (p: Parameter | undefined): string | undefined =>
   (p?.['valueCodeableConcept'] as { coding?: { code?: string }[] } | undefined)?.coding?.[0]?.code;
-const cc = (url: string, system: string, code: string) => ({
+const cc = (url: string, system: string, code: string, display?: string) => ({
   url,
-  valueCodeableConcept: { coding: [{ system, code }] },
+  valueCodeableConcept: { coding: [{ system, code, ...(display ? { display } : {}) }] },
 });
 
 /** The A008 filter rules (ENDPOINTS.md §5): indicators and the values they govern. */
@@ -98,7 +98,12 @@ function item(state: SandboxState, x: Referral, list: ListType): Record<string, 
           },
         ]
       : []),
-    cc('requestContextStatus', `${CS}/eRS-RequestContextStatus-1`, 'NEVER_REVIEWED'),
+    cc(
+      'requestContextStatus',
+      `${CS}/eRS-RequestContextStatus-1`,
+      'NEVER_REVIEWED',
+      'Never Reviewed',
+    ),
     ...(x.letters.length > 0
       ? [{ url: 'clinicalInfoFirstSubmitted', valueDateTime: x.createdAt }]
       : []),
