@@ -16,7 +16,7 @@ import { buildAck, parseHl7 } from '../src/formats/hl7v2/index.js';
 import { frameMllp, MllpDecoder, MllpSource, MllpSourceSchema } from '../src/sources/mllp/index.js';
 import { SqliteMessageStore } from '../src/store/sqlite/index.js';
 
-const DURATION_MS = 3000;
+const DURATION_MS = Number(process.env['BENCH_SECONDS'] ?? 3) * 1000;
 const CONCURRENCY = (process.env.BENCH_CONNECTIONS ?? '1,8,32').split(',').map(Number);
 const template = readFileSync(new URL('../samples/hl7/ref-i12.hl7', import.meta.url), 'utf8');
 
