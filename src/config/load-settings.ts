@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EngineError } from '../engine/errors.js';
 import { SETTINGS_ENV, SettingsSchema, type EngineSettings } from './settings.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
@@ -46,7 +46,38 @@ export function loadSettings(
       context: { issues },
     });
   }
-  return { settings: parsed.data, files: sources.map((s) => s.file) };
+  return { settings: withPathsFrom(configDir, parsed.data), files: sources.map((s) => s.file) };
+}
+
+/** File settings may be relative: they are relative to the config folder, not the working directory. */
+export function withPathsFrom(configDir: string, settings: EngineSettings): EngineSettings {
+  const at = (file: string | undefined): string | undefined =>
+    file === undefined ? undefined : resolve(configDir, file);
+  const { sandbox, ers } = settings;
+  const auth = ers.auth;
+  return {
+    ...settings,
+    sandbox:
+      sandbox.seedFile === undefined ? sandbox : { ...sandbox, seedFile: at(sandbox.seedFile) },
+    ers:
+      auth === undefined
+        ? ers
+        : {
+            ...ers,
+            auth:
+              auth.mode === 'session'
+                ? {
+                    ...auth,
+                    ...(auth.tokenFile === undefined ? {} : { tokenFile: at(auth.tokenFile) }),
+                  }
+                : {
+                    ...auth,
+                    ...(auth.privateKeyFile === undefined
+                      ? {}
+                      : { privateKeyFile: at(auth.privateKeyFile) }),
+                  },
+          },
+  };
 }
 
 const asObject = (v: unknown): Record<string, unknown> =>

@@ -55,6 +55,7 @@ export const SettingsSchema = z
         enabled: z.boolean().default(true),
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8090),
+        /** A seed file laid over the default data (samples/sandbox/seed.yaml); relative to the config folder. */
         seedFile: z.string().optional(),
       })
       .strict()
@@ -110,6 +111,7 @@ export const SETTINGS_ENV = {
   ERS_BRIDGE_HTTP_PORT: ['http', 'port'],
   ERS_BRIDGE_HTTP_HOST: ['http', 'host'],
   ERS_BRIDGE_SANDBOX_PORT: ['sandbox', 'port'],
+  ERS_BRIDGE_SANDBOX_SEED: ['sandbox', 'seedFile'],
   ERS_BRIDGE_DATA_DIR: ['dataDir'],
   ERS_BRIDGE_STORE: ['store'],
   ERS_BRIDGE_LOG_LEVEL: ['logging', 'level'],

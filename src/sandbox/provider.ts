@@ -10,7 +10,11 @@ registerServiceProvider({
   async start(services) {
     const { sandbox } = services.settings;
     if (!sandbox.enabled) return;
-    const started = await startSandbox({ host: sandbox.host, port: sandbox.port });
+    const started = await startSandbox({
+      host: sandbox.host,
+      port: sandbox.port,
+      ...(sandbox.seedFile === undefined ? {} : { seedFile: sandbox.seedFile }),
+    });
     running.set(services, started);
     (services as { sandbox?: { url: string } }).sandbox = { url: started.url };
     services.logger.info({ stage: 'sandbox', url: started.url }, 'embedded e-RS sandbox listening');
