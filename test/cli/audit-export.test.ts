@@ -55,14 +55,24 @@ describe('cli: ers-bridge audit export', () => {
     );
     const lines = readFileSync(out, 'utf8').trim().split('\r\n');
     expect(lines[0]).to.equal(
-      'id,eventTime,eventType,auditType,endpoint,ubrn,httpStatus,transactionId,authMode,durationMs',
+      'id,eventTime,endpoint,eventType,auditType,ubrn,createdUbrn,nhsNumberHash,httpStatus,transactionId,correlationId,authMode,accessMode,userId,onBehalfOfUserId,organisation,organisationName,businessFunction,asid,sessionId,host,resourceType,attachmentId,fileName,durationMs',
     );
     expect(lines).to.have.length(2);
-    expect(lines[1]).to.match(
-      new RegExp(
-        `^\\d+,\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3},POST,API A021,A021,,201,[0-9a-f-]+-1,platform,\\d+$`,
-      ),
-    );
+    const cells = (lines[1] ?? '').split(',');
+    const cell = (name: string): string | undefined =>
+      cells[(lines[0] ?? '').split(',').indexOf(name)];
+    expect(cells[1]).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+    expect(cell('endpoint')).to.equal('A021');
+    expect(cell('eventType')).to.equal('POST');
+    expect(cell('auditType')).to.equal('API A021');
+    expect(cell('ubrn')).to.equal('');
+    expect(cell('createdUbrn')).to.equal(ubrn);
+    // The NHS number only as the search hash, never in clear.
+    expect(cell('nhsNumberHash')).to.match(/^[0-9a-f]{16,}$/);
+    expect(lines[1]).to.not.contain('9912003888');
+    expect(cell('httpStatus')).to.equal('201');
+    expect(cell('authMode')).to.equal('platform');
+    expect(cell('durationMs')).to.match(/^\d+$/);
     expect(ubrn).to.match(/^\d{12}$/);
     expect((await running.store.listAudit({})).map((a) => a.action)).to.include('audit.export');
     const empty = execFileSync(

@@ -3,19 +3,34 @@ import type { Command } from 'commander';
 import type { ErsAuditEntry } from '../../store/types.js';
 import { openStoreFromFlags, withConfigOptions, type ConfigFlags } from '../options.js';
 
-/** Columns of the local e-RS audit (ENDPOINTS.md §8), in the order a subject access request reads. */
-const COLUMNS = [
-  'id',
-  'eventTime',
+/** Detail fields exported as they are, after the fixed columns (ENDPOINTS.md §8). */
+const DETAIL_COLUMNS = [
   'eventType',
   'auditType',
-  'endpoint',
   'ubrn',
+  'createdUbrn',
+  'nhsNumberHash',
   'httpStatus',
   'transactionId',
+  'correlationId',
   'authMode',
+  'accessMode',
+  'userId',
+  'onBehalfOfUserId',
+  'organisation',
+  'organisationName',
+  'businessFunction',
+  'asid',
+  'sessionId',
+  'host',
+  'resourceType',
+  'attachmentId',
+  'fileName',
   'durationMs',
 ] as const;
+
+/** Columns of the local e-RS audit, in the order a subject access request reads. */
+const COLUMNS = ['id', 'eventTime', 'endpoint', ...DETAIL_COLUMNS] as const;
 
 const csvCell = (v: unknown): string => {
   const text = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
@@ -25,20 +40,12 @@ const csvCell = (v: unknown): string => {
 /** Pure: audit rows as CSV, times as UTC `yyyy-MM-dd HH:mm:ss.SSS` (the format e-RS asks for). */
 export function auditCsv(rows: readonly ErsAuditEntry[]): string {
   const lines = rows.map((r) => {
-    const d = r.detail;
-    const values: Record<(typeof COLUMNS)[number], unknown> = {
-      id: r.id,
-      eventTime: new Date(r.at).toISOString().replace('T', ' ').replace('Z', ''),
-      eventType: d['eventType'],
-      auditType: d['auditType'],
-      endpoint: r.endpoint,
-      ubrn: d['ubrn'],
-      httpStatus: d['httpStatus'],
-      transactionId: d['transactionId'],
-      authMode: d['authMode'],
-      durationMs: d['durationMs'],
-    };
-    return COLUMNS.map((c) => csvCell(values[c])).join(',');
+    const fixed = [
+      r.id,
+      new Date(r.at).toISOString().replace('T', ' ').replace('Z', ''),
+      r.endpoint,
+    ];
+    return [...fixed, ...DETAIL_COLUMNS.map((c) => r.detail[c])].map(csvCell).join(',');
   });
   return `${[COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }
