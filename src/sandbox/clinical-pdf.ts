@@ -3,6 +3,7 @@ import { PRIORITY_DISPLAY } from '../ers/systems.js';
 import { renderLetter } from '../letters/index.js';
 import { ATTACHMENT_DISPLAY } from './resources.js';
 import type { SandboxState } from './state.js';
+import { letterDate, NOT_RECORDED, stateWords } from './letter-text.js';
 
 const TEMPLATE = join(
   import.meta.dirname,
@@ -56,10 +57,10 @@ export async function clinicalSummaryPdf(
       priority:
         (PRIORITY_DISPLAY as Record<string, string | undefined>)[options.priority] ??
         options.priority,
-      specialty: service?.specialty ?? '',
+      specialty: service?.specialty || NOT_RECORDED,
       service: service?.name ?? options.serviceId,
-      sentOn: options.now.toISOString().slice(0, 10),
-      status: options.status,
+      sentOn: letterDate(options.now),
+      status: stateWords(options.status),
     },
     clinicalNotes: options.notes,
     attachments: options.files.flatMap((id) => {
@@ -69,7 +70,7 @@ export async function clinicalSummaryPdf(
             {
               fileName: f.fileName,
               type: ATTACHMENT_DISPLAY[f.type ?? 'REFERRER'] ?? 'Referrer',
-              addedOn: f.addedAt.slice(0, 10),
+              addedOn: letterDate(f.addedAt),
               addedBy: f.addedBy,
             },
           ]

@@ -265,4 +265,3 @@ export interface MessageStore {
   runExclusive?(lockName: string, fn: () => Promise<void>): Promise<boolean>;
   close(): Promise<void>;
 }
-

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { pdfPages } from '../letters/pdf-text.js';
 import { PLATFORM, ersCode, useSandbox } from './support.js';
 
 /** A019 and A007 answer PDFs, so they go through fetch (fhir-kit-client parses answers as JSON). */
@@ -16,11 +17,15 @@ describe('sandbox: PDFs — patient letter (A019) and clinical information (A007
     expect(res.headers.get('content-disposition')).to.match(
       /000000070002_Appointment_Request_\d{14}\.pdf/,
     );
-    expect(
-      Buffer.from(await res.arrayBuffer())
-        .subarray(0, 5)
-        .toString(),
-    ).to.equal('%PDF-');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+    const text = pdfPages(pdf).join('\n');
+    expect(text).to.contain('0000 0007 0002');
+    // Dates as a patient reads them, never ISO.
+    expect(text).to.match(
+      /\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/,
+    );
+    expect(text).to.not.match(/\b\d{4}-\d\d-\d\d\b/);
   });
 
   it('refuses A019 for a booked referral (INVALID_REQUEST_STATE) and an unknown one (NO_SUCH_REQUEST)', async () => {
@@ -34,11 +39,13 @@ describe('sandbox: PDFs — patient letter (A019) and clinical information (A007
     const res = await post('000000098888', 'generateCRI', 'SERVICE_PROVIDER_CLINICIAN');
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^application\/pdf/);
-    expect(
-      Buffer.from(await res.arrayBuffer())
-        .subarray(0, 5)
-        .toString(),
-    ).to.equal('%PDF-');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+    const text = pdfPages(pdf).join('\n');
+    expect(text).to.contain('0000 0009 8888');
+    expect(text).to.contain('Booked');
+    expect(text).to.not.contain('BOOKED');
+    expect(text).to.not.match(/\b\d{4}-\d\d-\d\d\b/);
   });
 
   it('refuses A007 without clinical information, for an A&G UBRN and for an unknown UBRN', async () => {

@@ -8,6 +8,7 @@ import { clinicalSummaryPdf, pdfName } from '../clinical-pdf.js';
 import { SandboxError } from '../outcome.js';
 import { findReferral } from './respond.js';
 import type { Referral, SandboxState } from '../state.js';
+import { letterDate, NOT_RECORDED } from '../letter-text.js';
 
 const TEMPLATES = join(import.meta.dirname, '..', '..', '..', 'mappings', 'letters');
 
@@ -35,11 +36,11 @@ function letterData(state: SandboxState, r: Referral, now: Date): Record<string,
     referral: {
       ubrn: r.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3'),
       password: createHash('sha256').update(r.ubrn).digest('hex').slice(0, 8),
-      specialty: services[0]?.specialty ?? '',
+      specialty: services[0]?.specialty || NOT_RECORDED,
       service: services[0]?.name ?? '',
       priority: PRIORITY_DISPLAY[r.priority as Priority],
-      sentOn: now.toISOString().slice(0, 10),
-      bookBy: new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10),
+      sentOn: letterDate(now),
+      bookBy: letterDate(new Date(now.getTime() + 14 * 86_400_000)),
       triageDays: r.priority === 'ROUTINE' ? 40 : r.priority === 'URGENT' ? 5 : 2,
     },
     services: services.map((s) => ({
