@@ -69,7 +69,12 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
     res.set('X-Request-ID', transactionId).set('X_ERS_TRANSACTION_ID', transactionId);
     const correlation = req.get('x-correlation-id');
     if (correlation) res.set('X-Correlation-ID', correlation);
-    res.on('finish', () => {
+    // Logged once, when answered or when the connection closes unanswered (a drop after the
+    // request was applied must still show in the log: the engine's retry decisions depend on it).
+    let logged = false;
+    const log = (): void => {
+      if (logged) return;
+      logged = true;
       const headers = Object.fromEntries(
         Object.entries(req.headers)
           .filter(([k]) => !SENSITIVE.has(k))
@@ -84,8 +89,11 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
         status: res.statusCode,
         headers,
         body: Buffer.isBuffer(req.body) ? { bytes: req.body.length } : (req.body as unknown),
+        ...(res.writableFinished ? {} : { dropped: true }),
       });
-    });
+    };
+    res.on('finish', log);
+    res.on('close', log);
     next();
   });
   app.use(faults.middleware());

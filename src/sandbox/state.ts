@@ -136,6 +136,8 @@ export interface LoggedRequest {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: unknown;
+  /** The connection closed before the answer was sent (a dropped-connection fault, or the client gave up). */
+  readonly dropped?: boolean;
 }
 
 const adviceStatus = (category: SeedAdvice['category']): AdviceRequest['status'] =>

@@ -54,6 +54,10 @@ describe('sandbox: transport, faults, inspection and retired endpoints', () => {
     await faults({ failNext: [{ drop: 'after' }] });
     expect((await failure(create())).status).to.equal(0);
     expect(h.sandbox.state.referrals.size).to.equal(11);
+    // The applied-then-dropped request is in the log, marked as never answered.
+    const last = h.sandbox.state.requests.at(-1);
+    expect(last?.url).to.equal('/FHIR/STU3/ReferralRequest/$ers.createReferralAndSendForTriage');
+    expect(last?.dropped).to.equal(true);
   });
 
   it('enforces the per-application quota with 429 and an empty body', async () => {
