@@ -3,7 +3,7 @@ import { PRIORITY_DISPLAY } from '../ers/systems.js';
 import { renderLetter } from '../letters/index.js';
 import { ATTACHMENT_DISPLAY } from './resources.js';
 import type { SandboxState } from './state.js';
-import { letterDate, NOT_RECORDED, stateWords } from './letter-text.js';
+import { letterDate, NOT_RECORDED, SANDBOX_LETTERHEAD, stateWords } from './letter-text.js';
 
 const TEMPLATE = join(
   import.meta.dirname,
@@ -37,13 +37,7 @@ export async function clinicalSummaryPdf(
 ): Promise<Buffer> {
   const service = state.services.get(options.serviceId);
   const data = {
-    organisation: {
-      name: 'NHS e-Referral Service (sandbox)',
-      address1: 'Sandbox House',
-      town: 'Leeds',
-      postcode: 'LS1 4HR',
-      phone: '0345 608 8888',
-    },
+    organisation: SANDBOX_LETTERHEAD,
     patient: {
       name: 'Sandbox Patient',
       nhsNumber: spaced(options.nhsNumber, /(\d{3})(\d{3})(\d{4})/, '$1 $2 $3'),

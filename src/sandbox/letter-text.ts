@@ -16,3 +16,12 @@ export function stateWords(code: string): string {
 
 /** What a letter prints when the seed gives a service no specialty. */
 export const NOT_RECORDED = 'Not recorded';
+
+/** The letterhead of every PDF the sandbox prints (e-RS's own letters carry the service's). */
+export const SANDBOX_LETTERHEAD = {
+  name: 'NHS e-Referral Service (sandbox)',
+  address1: 'Sandbox House',
+  town: 'Leeds',
+  postcode: 'LS1 4HR',
+  phone: '0345 608 8888',
+} as const;

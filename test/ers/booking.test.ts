@@ -1,49 +1,23 @@
 import { expect } from 'chai';
-import { ErsClient } from '../../src/ers/client.js';
-import { platformAuth } from '../../src/ers/auth.js';
 import type { ErsError } from '../../src/ers/ers-error.js';
 import { OPERATIONS } from '../../src/ers/operations/index.js';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { useSandboxClients } from './support/sandbox-clients.js';
 import { officialExample, shapeOf } from '../support/fhir-shape.js';
 
-const as = (businessFunction: string) =>
-  platformAuth({ mode: 'platform', accessToken: 't', businessFunction, odsCode: 'R69' });
-
 describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', () => {
-  let sandbox: RunningSandbox;
-  let referrer: ErsClient;
-  let provider: ErsClient;
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    const base = `${sandbox.url}/FHIR/STU3`;
-    referrer = new ErsClient({
-      stu3Base: base,
-      auth: as('REFERRING_CLINICIAN'),
-      requestsPerMinute: 60_000,
-      timeoutMs: 2000,
-    });
-    provider = new ErsClient({
-      stu3Base: base,
-      auth: as('SERVICE_PROVIDER_CLINICIAN'),
-      requestsPerMinute: 60_000,
-      timeoutMs: 2000,
-    });
-  });
-  after(() => sandbox.close());
-  beforeEach(() => {
-    sandbox.state.reset();
-  });
+  const sc = useSandboxClients(2000);
 
   const createDirect = async () =>
     (
-      await referrer.execute('A011', {
+      await sc.referrer.execute('A011', {
         nhsNumber: '9912003888',
         priority: 'ROUTINE',
         serviceIds: ['10000'],
       })
     ).output;
   const firstSlot = async () => {
-    const bundle = (await referrer.execute('A015', { serviceId: '10000', count: 5 })).resource as {
+    const bundle = (await sc.referrer.execute('A015', { serviceId: '10000', count: 5 }))
+      .resource as {
       total: number;
       entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
     };
@@ -103,7 +77,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
   it('books the first free slot, which is then gone, and the provider cancels it (A015, A016, A022)', async () => {
     const { ubrn, version } = await createDirect();
     const slot = await firstSlot();
-    const booked = await referrer.execute('A016', {
+    const booked = await sc.referrer.execute('A016', {
       ubrn,
       version,
       serviceId: '10000',
@@ -114,12 +88,12 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
       end: slot.end,
     });
     expect(booked.status).to.equal(201);
-    expect(sandbox.state.referrals.get(ubrn!)?.state).to.equal('BOOKED');
+    expect(sc.sandbox.state.referrals.get(ubrn!)?.state).to.equal('BOOKED');
     expect(
-      ((await referrer.execute('A015', { serviceId: '10000' })).resource as { total: number })
+      ((await sc.referrer.execute('A015', { serviceId: '10000' })).resource as { total: number })
         .total,
     ).to.equal(39);
-    const again = await referrer
+    const again = await sc.referrer
       .execute('A016', {
         ubrn,
         version: '2',
@@ -132,15 +106,15 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
       })
       .catch((e: unknown) => e);
     expect((again as ErsError).ersCodes).to.deep.equal(['INVALID_REQUEST_STATE']);
-    await provider.execute('A022', { ubrn, version: '2', comments: 'Clinic cancelled' });
-    expect(sandbox.state.referrals.get(ubrn!)?.state).to.equal('APPT_CANCELLED_BY_PROVIDER');
-    expect(sandbox.state.slots.get(slot.id)?.status).to.equal('free');
+    await sc.provider.execute('A022', { ubrn, version: '2', comments: 'Clinic cancelled' });
+    expect(sc.sandbox.state.referrals.get(ubrn!)?.state).to.equal('APPT_CANCELLED_BY_PROVIDER');
+    expect(sc.sandbox.state.slots.get(slot.id)?.status).to.equal('free');
   });
 
   it('refuses a stale version (409, transient) and a slot that is not free', async () => {
     const { ubrn } = await createDirect();
     const slot = await firstSlot();
-    const stale = (await referrer
+    const stale = (await sc.referrer
       .execute('A016', {
         ubrn,
         version: '7',
@@ -154,8 +128,8 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
       .catch((e: unknown) => e)) as ErsError;
     expect(stale.status).to.equal(409);
     expect(stale.retry).to.equal('transient');
-    sandbox.state.slots.get(slot.id)!.status = 'busy';
-    const taken = (await referrer
+    sc.sandbox.state.slots.get(slot.id)!.status = 'busy';
+    const taken = (await sc.referrer
       .execute('A016', {
         ubrn,
         version: '1',
@@ -172,7 +146,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
 
   it('defers to the provider and lists the referral on the slot-issues worklist (A008)', async () => {
     const { ubrn, version } = await createDirect();
-    await referrer.execute('A016', {
+    await sc.referrer.execute('A016', {
       ubrn,
       version,
       serviceId: '10000',
@@ -181,7 +155,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
       deferReason: 'NO_SLOTS_AT_SERVICE',
     });
     const list = (
-      await provider.execute('A008', { listType: 'APPOINTMENT_SLOT_ISSUES', serviceId: '10000' })
+      await sc.provider.execute('A008', { listType: 'APPOINTMENT_SLOT_ISSUES', serviceId: '10000' })
     ).resource as { entry: { item: { reference: string } }[] };
     expect(list.entry.map((e) => e.item.reference)).to.deep.equal([`ReferralRequest/${ubrn}`]);
     const official = shapeOf(officialExample('A008_Response.json'));
@@ -192,41 +166,30 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
 
   it('lists referrals awaiting triage for review (A008 REFERRALS_FOR_REVIEW)', async () => {
     const { ubrn } = (
-      await referrer.execute('A021', {
+      await sc.referrer.execute('A021', {
         nhsNumber: '9912003888',
         priority: 'URGENT',
         serviceIds: ['12000'],
       })
     ).output;
-    const list = (await provider.execute('A008', { listType: 'REFERRALS_FOR_REVIEW' }))
+    const list = (await sc.provider.execute('A008', { listType: 'REFERRALS_FOR_REVIEW' }))
       .resource as { entry: { item: { reference: string } }[] };
     expect(list.entry.map((e) => e.item.reference)).to.include(`ReferralRequest/${ubrn}`);
   });
 });
 
 describe('ers + sandbox: A019 patient letter', () => {
-  let sandbox: RunningSandbox;
-  let referrer: ErsClient;
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    referrer = new ErsClient({
-      stu3Base: `${sandbox.url}/FHIR/STU3`,
-      auth: as('REFERRING_CLINICIAN'),
-      requestsPerMinute: 60_000,
-      timeoutMs: 10_000,
-    });
-  });
-  after(() => sandbox.close());
+  const sc = useSandboxClients(10_000);
 
   it('returns a real PDF for an unbooked referral and names the file', async () => {
     const { ubrn } = (
-      await referrer.execute('A011', {
+      await sc.referrer.execute('A011', {
         nhsNumber: '9912003888',
         priority: 'ROUTINE',
         serviceIds: ['10000'],
       })
     ).output;
-    const letter = await referrer.execute('A019', { ubrn });
+    const letter = await sc.referrer.execute('A019', { ubrn });
     expect(letter.bytes?.subarray(0, 5).toString()).to.equal('%PDF-');
     expect(letter.output['fileName']).to.match(
       new RegExp(`^${ubrn!}_Appointment_Request_\\d{14}\\.pdf$`),
@@ -235,16 +198,16 @@ describe('ers + sandbox: A019 patient letter', () => {
 
   it('refuses the letter for a booked referral with INVALID_REQUEST_STATE', async () => {
     const { ubrn, version } = (
-      await referrer.execute('A011', {
+      await sc.referrer.execute('A011', {
         nhsNumber: '9912003888',
         priority: 'ROUTINE',
         serviceIds: ['10000'],
       })
     ).output;
-    const slot = [...sandbox.state.slots.values()].find(
+    const slot = [...sc.sandbox.state.slots.values()].find(
       (s) => s.serviceId === '10000' && s.status === 'free',
     )!;
-    await referrer.execute('A016', {
+    await sc.referrer.execute('A016', {
       ubrn,
       version,
       serviceId: '10000',
@@ -254,7 +217,9 @@ describe('ers + sandbox: A019 patient letter', () => {
       start: slot.start,
       end: slot.end,
     });
-    const error = (await referrer.execute('A019', { ubrn }).catch((e: unknown) => e)) as ErsError;
+    const error = (await sc.referrer
+      .execute('A019', { ubrn })
+      .catch((e: unknown) => e)) as ErsError;
     expect(error.ersCodes).to.deep.equal(['INVALID_REQUEST_STATE']);
   });
 });

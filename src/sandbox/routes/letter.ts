@@ -8,7 +8,7 @@ import { clinicalSummaryPdf, pdfName } from '../clinical-pdf.js';
 import { SandboxError } from '../outcome.js';
 import { findReferral } from './respond.js';
 import type { Referral, SandboxState } from '../state.js';
-import { letterDate, NOT_RECORDED } from '../letter-text.js';
+import { letterDate, NOT_RECORDED, SANDBOX_LETTERHEAD } from '../letter-text.js';
 
 const TEMPLATES = join(import.meta.dirname, '..', '..', '..', 'mappings', 'letters');
 
@@ -16,14 +16,7 @@ const TEMPLATES = join(import.meta.dirname, '..', '..', '..', 'mappings', 'lette
 function letterData(state: SandboxState, r: Referral, now: Date): Record<string, unknown> {
   const services = r.serviceIds.map((id) => state.services.get(id)).filter((s) => s !== undefined);
   return {
-    organisation: {
-      name: 'NHS e-Referral Service (sandbox)',
-      address1: 'Sandbox House',
-      town: 'Leeds',
-      postcode: 'LS1 4HR',
-      phone: '0345 608 8888',
-      signatory: 'e-RS sandbox',
-    },
+    organisation: { ...SANDBOX_LETTERHEAD, signatory: 'e-RS sandbox' },
     patient: {
       name: 'Sandbox Patient',
       address1: '1 Test Street',
