@@ -29,6 +29,14 @@ export const ErsAuthSchema = z.discriminatedUnion('mode', [
       keyId: z.string().optional(),
       tokenUrl: z.url().optional(),
       businessFunction: z.string().default('SERVICE_PROVIDER_CLINICIAN'),
+      /**
+       * Another business function for some operations, for a user holding several roles: e.g.
+       * `{ A013: SERVICE_PROVIDER_CLINICIAN, A014: SERVICE_PROVIDER_CLINICIAN }` beside a
+       * referrer's A021. A user-restricted token only; an application-restricted one has none.
+       */
+      businessFunctionFor: z
+        .record(z.string().regex(/^A\d{3}$/, 'an operation id such as A013'), z.string().min(1))
+        .default({}),
       odsCode: z.string().min(1),
       onBehalfOfUserId: z.string().optional(),
     })

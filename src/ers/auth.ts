@@ -9,9 +9,10 @@ import { ClientAssertionTokenSource } from './platform-token.js';
  */
 export interface ErsAuth {
   readonly mode: 'session' | 'platform';
-  headers(): Promise<Record<string, string>>;
+  /** Headers for one call of `operation` (e.g. A013): the business function may depend on it. */
+  headers(operation?: string): Promise<Record<string, string>>;
   /** Who is calling, for the audit rows of ENDPOINTS.md §8 (what this mode knows). */
-  context(): AuthContext;
+  context(operation?: string): AuthContext;
   /**
    * Called after a 401 with the headers that call used: drop those credentials so the next call
    * re-authenticates (credentials renewed meanwhile by a concurrent call are kept).
@@ -41,7 +42,13 @@ const secret = (value: string | undefined, file: string | undefined, what: strin
   throw new Error(`${what} is not configured: set it from an environment variable or a file`);
 };
 
-type PlatformSettings = Extract<ErsAuthSettings, { mode: 'platform' }>;
+/** Platform settings as parsed, or written by hand (tests, benches) without the per-operation map. */
+type PlatformSettings = Omit<
+  Extract<ErsAuthSettings, { mode: 'platform' }>,
+  'businessFunctionFor'
+> & {
+  readonly businessFunctionFor?: Readonly<Record<string, string>>;
+};
 
 /** The private key for the client assertion: the configured file, else the environment. */
 export function privateKeyPem(settings: PlatformSettings, env = process.env): string {
@@ -78,6 +85,9 @@ export function platformAuth(
   options: { fetchImpl?: typeof fetch; clock?: () => number; env?: NodeJS.ProcessEnv } = {},
 ): ErsAuth {
   const assertion = assertionSettings(settings);
+  const roleFor = (operation: string | undefined): string =>
+    (operation === undefined ? undefined : settings.businessFunctionFor?.[operation]) ??
+    settings.businessFunction;
   const accessMode = assertion ? 'application-restricted' : 'user-restricted';
   const tokens =
     assertion !== undefined
@@ -90,12 +100,12 @@ export function platformAuth(
       : undefined;
   return {
     mode: 'platform',
-    async headers() {
+    async headers(operation) {
       const correlation = { 'X-Correlation-ID': randomUUID() };
       if (tokens) return { Authorization: `Bearer ${await tokens.token()}`, ...correlation };
       return {
         Authorization: `Bearer ${secret(settings.accessToken, settings.accessTokenFile, 'ers.auth.accessToken')}`,
-        'NHSD-eRS-Business-Function': settings.businessFunction,
+        'NHSD-eRS-Business-Function': roleFor(operation),
         'NHSD-End-User-Organisation-ODS': settings.odsCode,
         ...(settings.onBehalfOfUserId
           ? { 'NHSD-eRS-On-Behalf-Of-User-ID': settings.onBehalfOfUserId }
@@ -103,13 +113,13 @@ export function platformAuth(
         ...correlation,
       };
     },
-    context: () => ({
+    context: (operation) => ({
       accessMode,
       organisation: settings.odsCode,
       ...(tokens
         ? {}
         : {
-            businessFunction: settings.businessFunction,
+            businessFunction: roleFor(operation),
             ...(settings.onBehalfOfUserId ? { onBehalfOfUserId: settings.onBehalfOfUserId } : {}),
           }),
     }),

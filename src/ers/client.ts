@@ -195,7 +195,7 @@ export class ErsClient {
   /** Credentials for one call; a failure to obtain them sent nothing, so it is retryable. */
   private async authHeaders(id: string): Promise<Record<string, string>> {
     try {
-      return await this.options.auth.headers();
+      return await this.options.auth.headers(id);
     } catch (error) {
       if (error instanceof ErsError) throw error;
       throw new ErsError(
@@ -218,7 +218,7 @@ export class ErsClient {
       endpoint: facts.id,
       detail: auditDetail({
         ...facts,
-        auth: this.options.auth.context(),
+        auth: this.options.auth.context(facts.id),
         authMode: this.options.auth.mode,
         host: this.host,
       }),

@@ -3,6 +3,17 @@ import type { ErsAuthSettings } from '../config/settings.js';
 import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
 import { ErsClient } from './client.js';
 
+/** Operations e-RS allows only a provider's business function (ENDPOINTS.md, per endpoint). */
+export const PROVIDER_OPERATIONS = [
+  'A008',
+  'A013',
+  'A014',
+  'A022',
+  'A023',
+  'A026',
+  'A028',
+] as const;
+
 declare module '../engine/services.js' {
   interface EngineServices {
     /** The e-RS client, pointed at the embedded sandbox or at settings.ers.baseUrl. */
@@ -17,6 +28,11 @@ export const SANDBOX_DEFAULT_AUTH: ErsAuthSettings = {
   mode: 'platform',
   accessToken: 'sandbox-access-token',
   businessFunction: 'REFERRING_CLINICIAN',
+  // The sandbox user holds both roles, so the shipped channels' provider flows (triage, worklist,
+  // cancellation, Advice and Guidance responses) run beside the referral flows in one engine.
+  businessFunctionFor: Object.fromEntries(
+    PROVIDER_OPERATIONS.map((id) => [id, 'SERVICE_PROVIDER_CLINICIAN']),
+  ),
   odsCode: 'R69',
 };
 

@@ -118,6 +118,24 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     expect((await sandbox.referral(rejected)).state).to.equal('REJECTED');
   });
 
+  it('runs referral and provider flows in one engine on the default sandbox auth (business function per operation)', async () => {
+    h.writeChannel('pas-inbound.yaml', channel);
+    // No ers.auth: the sandbox default, a referrer with the provider's role for A013/A014 etc.
+    running = await h.start('sandbox: { enabled: true, port: 0 }\n');
+    sandbox = sandboxOf(running);
+    const created = await send(running, sample('ref-i12.hl7'));
+    expect(ackValue(created, 'MSA-1'), created).to.equal('AA');
+    const triage = await sandbox.createReferral('9912003888', '12000', true);
+    const accepted = await send(running, sample('rri-i12-accept.hl7', { [SAMPLE_UBRN]: triage }));
+    expect(ackValue(accepted, 'MSA-1'), accepted).to.equal('AA');
+    expect((await sandbox.referral(triage)).state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
+    const roles = (await running.store.listErsAudit({})).map(
+      (a) => `${a.endpoint} ${String(a.detail['businessFunction'])}`,
+    );
+    expect(roles).to.include(`A013 ${SPC}`);
+    expect(roles.some((r) => r.startsWith('A02') && r.endsWith(RC))).to.equal(true);
+  });
+
   it('uploads the MDM^T02 letter (A020) and then links it to the referral (A012)', async () => {
     await start(RC);
     const ubrn = await sandbox.createReferral('9912003888', '12000', true);
