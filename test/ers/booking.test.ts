@@ -1,29 +1,16 @@
 import { expect } from 'chai';
 import type { ErsError } from '../../src/ers/ers-error.js';
 import { OPERATIONS } from '../../src/ers/operations/index.js';
-import { useSandboxClients } from './support/sandbox-clients.js';
+import { firstSlotOf, useSandboxClients } from './support/sandbox-clients.js';
 import { officialExample, shapeOf } from '../support/fhir-shape.js';
 
 describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', () => {
   const sc = useSandboxClients(2000);
 
-  const createDirect = async () =>
-    (
-      await sc.referrer.execute('A011', {
-        nhsNumber: '9912003888',
-        priority: 'ROUTINE',
-        serviceIds: ['10000'],
-      })
-    ).output;
   const firstSlot = async () => {
-    const bundle = (await sc.referrer.execute('A015', { serviceId: '10000', count: 5 }))
-      .resource as {
-      total: number;
-      entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
-    };
+    const bundle = await sc.slots();
     expect(bundle.total).to.equal(40);
-    const slot = bundle.entry.find((e) => e.resource.resourceType === 'Slot')!.resource;
-    return slot;
+    return firstSlotOf(bundle);
   };
 
   it('builds A016 book and defer bodies of the shape of the official examples', () => {
@@ -75,7 +62,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
   });
 
   it('books the first free slot, which is then gone, and the provider cancels it (A015, A016, A022)', async () => {
-    const { ubrn, version } = await createDirect();
+    const { ubrn, version } = await sc.createDirect();
     const slot = await firstSlot();
     const booked = await sc.referrer.execute('A016', {
       ubrn,
@@ -112,7 +99,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
   });
 
   it('refuses a stale version (409, transient) and a slot that is not free', async () => {
-    const { ubrn } = await createDirect();
+    const { ubrn } = await sc.createDirect();
     const slot = await firstSlot();
     const stale = (await sc.referrer
       .execute('A016', {
@@ -145,7 +132,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
   });
 
   it('defers to the provider and lists the referral on the slot-issues worklist (A008)', async () => {
-    const { ubrn, version } = await createDirect();
+    const { ubrn, version } = await sc.createDirect();
     await sc.referrer.execute('A016', {
       ubrn,
       version,
@@ -182,13 +169,7 @@ describe('ers + sandbox: A019 patient letter', () => {
   const sc = useSandboxClients(10_000);
 
   it('returns a real PDF for an unbooked referral and names the file', async () => {
-    const { ubrn } = (
-      await sc.referrer.execute('A011', {
-        nhsNumber: '9912003888',
-        priority: 'ROUTINE',
-        serviceIds: ['10000'],
-      })
-    ).output;
+    const { ubrn } = await sc.createDirect();
     const letter = await sc.referrer.execute('A019', { ubrn });
     expect(letter.bytes?.subarray(0, 5).toString()).to.equal('%PDF-');
     expect(letter.output['fileName']).to.match(
@@ -197,13 +178,7 @@ describe('ers + sandbox: A019 patient letter', () => {
   });
 
   it('refuses the letter for a booked referral with INVALID_REQUEST_STATE', async () => {
-    const { ubrn, version } = (
-      await sc.referrer.execute('A011', {
-        nhsNumber: '9912003888',
-        priority: 'ROUTINE',
-        serviceIds: ['10000'],
-      })
-    ).output;
+    const { ubrn, version } = await sc.createDirect();
     const slot = [...sc.sandbox.state.slots.values()].find(
       (s) => s.serviceId === '10000' && s.status === 'free',
     )!;

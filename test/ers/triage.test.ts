@@ -1,25 +1,9 @@
 import { expect } from 'chai';
 import type { ErsError } from '../../src/ers/ers-error.js';
-import { useSandboxClients } from './support/sandbox-clients.js';
+import { firstSlotOf, useSandboxClients } from './support/sandbox-clients.js';
 
 describe('ers + sandbox: provider review (A013 accept, A014 reject) and locks', () => {
   const sc = useSandboxClients(5000);
-
-  const createDirect = async () =>
-    (
-      await sc.referrer.execute('A011', {
-        nhsNumber: '9912003888',
-        priority: 'ROUTINE',
-        serviceIds: ['10000'],
-      })
-    ).output;
-  const firstSlot = async () => {
-    const bundle = (await sc.referrer.execute('A015', { serviceId: '10000', count: 5 }))
-      .resource as {
-      entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
-    };
-    return bundle.entry.find((e) => e.resource.resourceType === 'Slot')!.resource;
-  };
 
   it('accepts a referral awaiting triage (A013) and rejects a booked one pending review (A014)', async () => {
     const triage = (
@@ -37,8 +21,8 @@ describe('ers + sandbox: provider review (A013 accept, A014 reject) and locks', 
     expect(sc.sandbox.state.referrals.get(triage['ubrn']!)?.state).to.equal(
       'TRIAGED_PROVIDER_TO_ACTION',
     );
-    const { ubrn, version } = await createDirect();
-    const slot = await firstSlot();
+    const { ubrn, version } = await sc.createDirect();
+    const slot = firstSlotOf(await sc.slots());
     const booked = await sc.referrer.execute('A016', {
       ubrn,
       version,

@@ -15,6 +15,23 @@ export interface SandboxClients {
   readonly provider: ErsClient;
   /** A client of the same sandbox with other credentials. */
   client(auth: ReturnType<typeof platformAs>): ErsClient;
+  /** A011 by the referrer: a routine referral to directly bookable service 10000; its output. */
+  createDirect(): Promise<Record<string, string>>;
+  /** A015 by the referrer: the first five slots of service 10000, as the bundle answered. */
+  slots(): Promise<SlotBundle>;
+}
+
+// A type literal, not an interface: it casts from the client's Record<string, unknown> resource.
+export type SlotBundle = {
+  readonly total: number;
+  readonly entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
+};
+
+/** The first Slot of an A015 bundle (the bundle also holds the schedule). */
+export function firstSlotOf(bundle: SlotBundle): SlotBundle['entry'][number]['resource'] {
+  const slot = bundle.entry.find((e) => e.resource.resourceType === 'Slot')?.resource;
+  if (slot === undefined) throw new Error('the A015 answer holds no Slot');
+  return slot;
 }
 
 /** Registers mocha hooks; read the fields inside tests (they are set in `before`). */
@@ -40,16 +57,29 @@ export function useSandboxClients(timeoutMs = 5000): SandboxClients {
   beforeEach(() => {
     live.sandbox?.state.reset();
   });
+  const referrer = (): ErsClient => must(live.referrer);
   return {
     get sandbox() {
       return must(live.sandbox);
     },
     get referrer() {
-      return must(live.referrer);
+      return referrer();
     },
     get provider() {
       return must(live.provider);
     },
     client,
+    async createDirect() {
+      const created = await referrer().execute('A011', {
+        nhsNumber: '9912003888',
+        priority: 'ROUTINE',
+        serviceIds: ['10000'],
+      });
+      return created.output;
+    },
+    async slots() {
+      const answer = await referrer().execute('A015', { serviceId: '10000', count: 5 });
+      return answer.resource as SlotBundle;
+    },
   };
 }
