@@ -49,34 +49,26 @@ export function loadSettings(
   return { settings: withPathsFrom(configDir, parsed.data), files: sources.map((s) => s.file) };
 }
 
+/** Settings that name a file; each, when set, is relative to the config folder. */
+const FILE_SETTINGS = ['seedFile', 'tokenFile', 'accessTokenFile', 'privateKeyFile'] as const;
+
+/** Pure: a copy of `section` with its file settings resolved against `configDir`. */
+function filesFrom<T extends Record<string, unknown>>(configDir: string, section: T): T {
+  const out: Record<string, unknown> = { ...section };
+  for (const key of FILE_SETTINGS) {
+    const file = out[key];
+    if (typeof file === 'string') out[key] = resolve(configDir, file);
+  }
+  return out as T;
+}
+
 /** File settings may be relative: they are relative to the config folder, not the working directory. */
 export function withPathsFrom(configDir: string, settings: EngineSettings): EngineSettings {
-  const at = (file: string | undefined): string | undefined =>
-    file === undefined ? undefined : resolve(configDir, file);
   const { sandbox, ers } = settings;
-  const auth = ers.auth;
   return {
     ...settings,
-    sandbox:
-      sandbox.seedFile === undefined ? sandbox : { ...sandbox, seedFile: at(sandbox.seedFile) },
-    ers:
-      auth === undefined
-        ? ers
-        : {
-            ...ers,
-            auth:
-              auth.mode === 'session'
-                ? {
-                    ...auth,
-                    ...(auth.tokenFile === undefined ? {} : { tokenFile: at(auth.tokenFile) }),
-                  }
-                : {
-                    ...auth,
-                    ...(auth.privateKeyFile === undefined
-                      ? {}
-                      : { privateKeyFile: at(auth.privateKeyFile) }),
-                  },
-          },
+    sandbox: filesFrom(configDir, sandbox),
+    ers: ers.auth === undefined ? ers : { ...ers, auth: filesFrom(configDir, ers.auth) },
   };
 }
 

@@ -28,6 +28,23 @@ describe('config: settings and channel files', () => {
     expect(settings.logging.includePatientData).to.equal(false);
   });
 
+  it('resolves relative file settings against the config folder and keeps absolute ones', () => {
+    write(
+      'settings.yaml',
+      [
+        'sandbox: { seedFile: seeds/seed.yaml }',
+        'ers: { auth: { mode: platform, accessTokenFile: secrets/token, privateKeyFile: /run/secrets/ers.pem, businessFunction: REFERRING_CLINICIAN, odsCode: R69 } }',
+      ].join('\n'),
+    );
+    const { settings } = loadSettings(dir, {});
+    expect(settings.sandbox.seedFile).to.equal(join(dir, 'seeds', 'seed.yaml'));
+    const auth = settings.ers.auth;
+    expect(auth?.mode).to.equal('platform');
+    if (auth?.mode !== 'platform') return;
+    expect(auth.accessTokenFile).to.equal(join(dir, 'secrets', 'token'));
+    expect(auth.privateKeyFile).to.equal('/run/secrets/ers.pem');
+  });
+
   it('reads the environment overlay over the base file and ERS_BRIDGE_* variables over both', () => {
     write('settings.yaml', 'http: { port: 9000, host: 0.0.0.0 }\nretention: { bodyDays: 10 }\n');
     write('settings.int.yaml', 'retention: { bodyDays: 90 }\n');
