@@ -9,9 +9,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { pino } from 'pino';
 import type { Benchmark } from './run.js';
-import { SettingsSchema } from '../src/config/settings.js';
+import { benchSourceContexts } from './support/source-harness.js';
 import { buildAck, parseHl7 } from '../src/formats/hl7v2/index.js';
 import { frameMllp, MllpDecoder, MllpSource, MllpSourceSchema } from '../src/sources/mllp/index.js';
 import { SqliteMessageStore } from '../src/store/sqlite/index.js';
@@ -112,24 +111,12 @@ async function durableSource(
       process.env.BENCH_MEM === '1' ? ':memory:' : join(dir, `bench-${String(writerThread)}.db`),
     writerThread,
   });
-  const logger = pino({ level: 'silent' });
-  const services = { store, settings: SettingsSchema.parse({}), logger, clock: Date.now };
-  const source = new MllpSource(MllpSourceSchema.parse({ host: '127.0.0.1', port: 0 }), {
-    channelId: 'bench',
-    configDir: dir,
-    dataDir: dir,
-    logger,
-    services,
-  });
-  await source.start({
-    channelId: 'bench',
-    logger,
-    services,
-    receive: (m) => store.append({ ...m, channel: 'bench' }),
-    receiveMany: (ms) => store.appendMany(ms.map((m) => ({ ...m, channel: 'bench' }))),
-    awaitOutcome: () => Promise.resolve(undefined),
-    saveReply: () => Promise.resolve(),
-  });
+  const contexts = benchSourceContexts(store, dir);
+  const source = new MllpSource(
+    MllpSourceSchema.parse({ host: '127.0.0.1', port: 0 }),
+    contexts.factory,
+  );
+  await source.start(contexts.start);
   const port = Number(/:(\d+)$/.exec(source.status().endpoint)?.[1]);
   return {
     port,

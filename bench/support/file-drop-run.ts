@@ -6,11 +6,10 @@
  */
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { SettingsSchema } from '../../src/config/settings.js';
 import { createFileDropSource } from '../../src/sources/file-drop/file-drop-source.js';
 import { FileDropSchema } from '../../src/sources/file-drop/schema.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
+import { benchSourceContexts } from './source-harness.js';
 
 const [csv, dir, rowsText] = process.argv.slice(2);
 if (csv === undefined || dir === undefined || rowsText === undefined) {
@@ -22,21 +21,12 @@ const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 const store = new SqliteMessageStore({ file: join(dir, 's.db') });
 const folder = join(dir, 'drop');
 mkdirSync(folder, { recursive: true });
-const logger = pino({ level: 'silent' });
-const services = { store, settings: SettingsSchema.parse({}), logger, clock: Date.now };
+const contexts = benchSourceContexts(store, dir);
 const drop = createFileDropSource(
   FileDropSchema.parse({ folder, format: 'csv', pollIntervalMs: 50, stableMs: 0, batchRows: 1000 }),
-  { channelId: 'bench', configDir: dir, dataDir: dir, logger, services },
+  contexts.factory,
 );
-await drop.start({
-  channelId: 'bench',
-  logger,
-  services,
-  receive: (m) => store.append({ ...m, channel: 'bench' }),
-  receiveMany: (ms) => store.appendMany(ms.map((m) => ({ ...m, channel: 'bench' }))),
-  awaitOutcome: () => Promise.resolve(undefined),
-  saveReply: () => Promise.resolve(),
-});
+await drop.start(contexts.start);
 const before = process.memoryUsage().rss;
 let peak = before;
 const sampler = setInterval(() => {

@@ -1,0 +1,30 @@
+/**
+ * A source's factory and start contexts for benches: the bare store behind it (durable appends,
+ * no channel runtime, no workers), so a bench measures the source and the store only.
+ */
+import { pino } from 'pino';
+import { SettingsSchema } from '../../src/config/settings.js';
+import type { PluginFactoryContext, SourceContext } from '../../src/engine/plugins.js';
+import type { SqliteMessageStore } from '../../src/store/sqlite/index.js';
+
+export const BENCH_CHANNEL = 'bench';
+
+export function benchSourceContexts(
+  store: SqliteMessageStore,
+  dir: string,
+): { factory: PluginFactoryContext; start: SourceContext } {
+  const logger = pino({ level: 'silent' });
+  const services = { store, settings: SettingsSchema.parse({}), logger, clock: Date.now };
+  return {
+    factory: { channelId: BENCH_CHANNEL, configDir: dir, dataDir: dir, logger, services },
+    start: {
+      channelId: BENCH_CHANNEL,
+      logger,
+      services,
+      receive: (m) => store.append({ ...m, channel: BENCH_CHANNEL }),
+      receiveMany: (ms) => store.appendMany(ms.map((m) => ({ ...m, channel: BENCH_CHANNEL }))),
+      awaitOutcome: () => Promise.resolve(undefined),
+      saveReply: () => Promise.resolve(),
+    },
+  };
+}
