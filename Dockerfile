@@ -17,7 +17,10 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim AS runtime
+# A 2 MB young generation instead of V8's 16 MB: measured (npm run bench -- file-drop) it keeps a
+# 100,000-row drop under 150 MB peak RSS for a ~10% lower row rate; MLLP throughput did not move.
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-semi-space-size=2" \
     ERS_BRIDGE_DATA_DIR=/data \
     ERS_BRIDGE_HTTP_HOST=0.0.0.0
 WORKDIR /app

@@ -65,3 +65,34 @@ describe('SQLite store durability settings', () => {
     db.close();
   });
 });
+
+describe('SQLite writer thread', () => {
+  it('stores bodies byte-exact when they are views into one shared buffer (one socket read)', async () => {
+    const store = new SqliteMessageStore({ file: freshFile() });
+    // Three bodies sliced from one read, as the MLLP decoder hands them over, plus an empty one.
+    const read = Buffer.from(
+      '\x0bMSH|first\x1c\x0d\x0bMSH|second\xe9\x1c\x0d\x0bMSH|third\x1c\x0d',
+      'latin1',
+    );
+    const original = Buffer.from(read);
+    const bodies = [
+      read.subarray(1, 10),
+      read.subarray(13, 24),
+      read.subarray(27, 36),
+      Buffer.alloc(0),
+    ];
+    const appended = await Promise.all(
+      bodies.map((raw, i) => store.append({ ...msg(), controlId: `packed-${i}`, raw })),
+    );
+    const many = await store.appendMany(
+      bodies.map((raw, i) => ({ ...msg(), controlId: `packed-many-${i}`, raw })),
+    );
+    for (const [i, { id }] of [...appended, ...many].entries()) {
+      const stored = await store.get(id);
+      expect(stored?.raw?.toString('latin1')).to.equal(bodies[i % 4]?.toString('latin1'));
+    }
+    // The caller's buffer is untouched: only the packed copy crossed the thread.
+    expect(read.equals(original)).to.equal(true);
+    await store.close();
+  });
+});

@@ -20,7 +20,9 @@ export const FileDropSchema = z
       .int()
       .min(1)
       .default(512 * 1024 * 1024),
-    batchRows: z.number().int().min(1).max(10_000).default(500),
+    // Rows committed per transaction. 250 stores as fast as 1,000 (the next batch parses while one
+    // commits) and holds less: bench/file-drop measured ~139 MB peak RSS against ~150–169 MB.
+    batchRows: z.number().int().min(1).max(10_000).default(250),
     csv: CsvOptionsSchema.default({
       delimiter: ',',
       quote: '"',
