@@ -21,7 +21,11 @@ export interface ConfigFlags {
 
 export async function openStoreFromFlags(flags: ConfigFlags): Promise<MessageStore> {
   const { settings } = loadSettings(resolve(flags.config));
-  return openStore({ url: settings.store, dataDir: resolve(flags.data ?? settings.dataDir) });
+  return openStore({
+    url: settings.store,
+    dataDir: resolve(flags.data ?? settings.dataDir),
+    sqliteWriterThread: settings.sqliteWriterThread,
+  });
 }
 
 /** A one-line progress indicator for long work, rewritten in place on a terminal. */

@@ -43,7 +43,11 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
       level: settings.logging.level,
       includePatientData: settings.logging.includePatientData,
     });
-  const store = await openStore({ url: settings.store, dataDir });
+  const store = await openStore({
+    url: settings.store,
+    dataDir,
+    sqliteWriterThread: settings.sqliteWriterThread,
+  });
   logger.info({ stage: 'store', store: describeStore(settings.store, dataDir) }, 'store open');
   const engine = new Engine({ configDir, dataDir, settings, store, logger, env });
   let admin: AdminServer | undefined;

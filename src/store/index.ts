@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
   readonly url: string;
   readonly dataDir: string;
   readonly clock?: () => number;
+  /** SQLite only (settings.sqliteWriterThread); default true. */
+  readonly sqliteWriterThread?: boolean;
 }
 
 /** The store file or server a settings value points at, for messages and `--help` output. */
@@ -34,6 +36,7 @@ export async function openStore(options: OpenStoreOptions): Promise<MessageStore
   if (url === 'sqlite' || url.startsWith('sqlite:')) {
     return new SqliteMessageStore({
       file: sqliteFile(url, options.dataDir),
+      writerThread: options.sqliteWriterThread ?? true,
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }

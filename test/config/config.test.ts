@@ -116,27 +116,52 @@ describe('config: settings and channel files', () => {
     expect(!loaded.ok && loaded.issues[0]?.message).to.match(/not valid YAML/);
   });
 
+  const root = join(import.meta.dirname, '..', '..');
+  /** Runs `ers-bridge validate --config <configDir>`: its exit code and output. */
+  const validate = (configDir: string): { code: number; out: string } => {
+    try {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'validate', '--config', configDir],
+        { cwd: root, encoding: 'utf8' },
+      );
+      return { code: 0, out };
+    } catch (error) {
+      const e = error as { status: number; stdout: string };
+      return { code: e.status, out: e.stdout };
+    }
+  };
+
   it('makes `ers-bridge validate` exit non-zero and list errors for a broken config', () => {
     write(
       'channels/e.yaml',
       'id: e\nsource: { type: http, port: 0 }\ndestinations: [{ name: out, type: nowhere }]\n',
     );
-    const root = join(import.meta.dirname, '..', '..');
-    let out = '';
-    let code = 0;
-    try {
-      execFileSync(
-        process.execPath,
-        ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'validate', '--config', dir],
-        { cwd: root, encoding: 'utf8' },
-      );
-    } catch (error) {
-      const e = error as { status: number; stdout: string };
-      code = e.status;
-      out = e.stdout;
-    }
+    const { code, out } = validate(dir);
     expect(code).to.equal(1);
     expect(out).to.match(/e\.yaml:3: destinations\.0\.type unknown destination type "nowhere"/);
-    expect(out).to.match(/1 error\(s\)/);
+    expect(out).to.match(/0 valid, 1 error\(s\)/);
+  });
+
+  it('validates the shipped settings, channels and mappings with no error', () => {
+    const { code, out } = validate(root);
+    expect(out).to.match(/(\d+) channel file\(s\), \1 valid, 0 error\(s\)/);
+    expect(code).to.equal(0);
+  });
+
+  it('validates against settings.yaml: a letter from e-RS is refused when e-RS is not configured', () => {
+    write('settings.yaml', 'sandbox: { enabled: false }\n');
+    write(
+      'channels/l.yaml',
+      'id: l\nsource: { type: http, port: 0 }\ndestinations: [{ name: letter, type: letter, source: ers, folder: letters }]\n',
+    );
+    const refused = validate(dir);
+    expect(refused.out).to.match(/letter destination: source ers needs e-RS/);
+    expect(refused.code).to.equal(1);
+    write('settings.yaml', 'sandbox: { enabled: true }\n');
+    expect(validate(dir)).to.deep.equal({
+      code: 0,
+      out: '1 channel file(s), 1 valid, 0 error(s)\n',
+    });
   });
 });

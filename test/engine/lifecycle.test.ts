@@ -54,6 +54,29 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
     }
   });
 
+  for (const [setting, onThread] of [
+    ['', true],
+    ['sqliteWriterThread: false\n', false],
+  ] as const) {
+    it(`commits ${onThread ? 'on the writer thread by default' : 'on the event loop with sqliteWriterThread: false'}, and delivers`, async () => {
+      h.writeChannel(
+        'w.yaml',
+        'id: w\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder }\n',
+      );
+      const running = await h.start(setting);
+      const store = running.store;
+      if (!(store instanceof SqliteMessageStore)) throw new Error('expected the SQLite store');
+      expect(store.writesOnThread).to.equal(onThread);
+      const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+      const res = await fetch(`http://127.0.0.1:${port}/messages`, { method: 'POST', body: 'hi' });
+      const { id } = (await res.json()) as { id: number };
+      await eventually(async () =>
+        (await running.store.get(id))?.status === 'SENT' ? true : undefined,
+      );
+      expect(recorded.map((r) => r.body)).to.deep.equal(['hi']);
+    });
+  }
+
   it('applies an edited channel file by itself, and refuses a broken edit keeping the old one', async () => {
     h.writeChannel(
       'w.yaml',

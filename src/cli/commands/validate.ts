@@ -6,7 +6,9 @@ import { loadSettings } from '../../config/load-settings.js';
 import { isEngineError } from '../../engine/errors.js';
 import { buildChannel } from '../../engine/build-pipeline.js';
 import { createLogger } from '../../engine/logger.js';
-import { SettingsSchema } from '../../config/settings.js';
+import { SettingsSchema, type EngineSettings } from '../../config/settings.js';
+import { createErsClient } from '../../ers/provider.js';
+import type { EngineServices } from '../../engine/services.js';
 import { SqliteMessageStore } from '../../store/sqlite/index.js';
 
 export function register(program: Command): void {
@@ -19,36 +21,50 @@ export function register(program: Command): void {
     .action(async (flags: { config: string }) => {
       const dir = resolve(flags.config);
       const errors: string[] = [];
+      let settings: EngineSettings = SettingsSchema.parse({});
       try {
-        loadSettings(dir);
+        settings = loadSettings(dir).settings;
       } catch (error) {
         if (!isEngineError(error)) throw error;
         errors.push(error.message);
       }
       const { channels, failures } = loadChannels(dir);
       errors.push(...formatFailures(failures));
-      // Building each channel compiles its mappings and templates exactly as start would.
+      // Building each channel compiles its mappings and templates exactly as start would, with
+      // the e-RS client start would give it (pointed at where the sandbox would listen; nothing
+      // is started or called).
       const store = new SqliteMessageStore({ file: ':memory:' });
       const logger = createLogger({ level: 'silent' });
-      const settings = SettingsSchema.parse({});
+      const services: EngineServices = {
+        store,
+        settings,
+        logger,
+        clock: Date.now,
+        ...(settings.sandbox.enabled
+          ? { sandbox: { url: `http://${settings.sandbox.host}:${settings.sandbox.port}` } }
+          : {}),
+      };
+      const ers = createErsClient(services);
+      const withErs: EngineServices = typeof ers === 'string' ? services : { ...services, ers };
+      let built = 0;
       for (const def of channels) {
         try {
           await buildChannel(def, {
             configDir: dir,
-            dataDir: resolve('data'),
+            dataDir: resolve(settings.dataDir),
             logger,
-            services: { store, settings, logger, clock: Date.now },
+            services: withErs,
           });
+          built++;
         } catch (error) {
           errors.push(error instanceof Error ? error.message : String(error));
         }
       }
+      if (typeof ers !== 'string') await ers.close();
       await store.close();
       for (const line of errors) process.stdout.write(`${line}\n`);
       const files = channelFiles(dir).length;
-      process.stdout.write(
-        `${files} channel file(s), ${channels.length} valid, ${errors.length} error(s)\n`,
-      );
+      process.stdout.write(`${files} channel file(s), ${built} valid, ${errors.length} error(s)\n`);
       process.exitCode = errors.length > 0 ? 1 : 0;
     });
 }

@@ -43,6 +43,8 @@ export interface SqliteStoreOptions {
  */
 export class SqliteMessageStore implements MessageStore {
   readonly kind = 'sqlite' as const;
+  /** Whether commits run on the writer thread (false: on the event loop). */
+  readonly writesOnThread: boolean;
   private readonly db: SqliteDatabase;
   private readonly clock: () => number;
   private readonly writer: WriteExecutor;
@@ -54,8 +56,8 @@ export class SqliteMessageStore implements MessageStore {
     this.clock = options.clock ?? Date.now;
     this.db = openDatabase(options.file);
     migrate(this.db, this.clock());
-    const threaded = options.file !== ':memory:' && options.writerThread !== false;
-    this.writer = threaded ? threadWriter(options.file) : inlineWriter(this.db);
+    this.writesOnThread = options.file !== ':memory:' && options.writerThread !== false;
+    this.writer = this.writesOnThread ? threadWriter(options.file) : inlineWriter(this.db);
     this.stmt = {
       byControlId: this.db.prepare(
         'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ?',
