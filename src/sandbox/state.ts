@@ -160,6 +160,8 @@ export class SandboxState {
   /** UBRNs being edited in the Professional App: writes to them answer 423 REFERRAL_LOCKED. */
   readonly locked = new Set<string>();
   readonly requests: LoggedRequest[] = [];
+  /** Application-restricted A008 calls answered, by `<London date>|<service id>` (≤ 2 a day). */
+  readonly appWorklistCalls = new Map<string, number>();
   private nextAppointment = 70_000;
   private nextCommunication = 80_000;
   private nextUbrn = 0;
@@ -171,6 +173,7 @@ export class SandboxState {
   reset(): void {
     for (const m of [this.patients, this.services, this.referrals, this.adviceRequests]) m.clear();
     for (const m of [this.binaries, this.sessions, this.slots, this.locked]) m.clear();
+    this.appWorklistCalls.clear();
     this.communications.length = 0;
     this.requests.length = 0;
     const seed = this.seed;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { officialExample } from '../support/fhir-shape.js';
+import { secondsToLondonMidnight } from '../../src/sandbox/routes/worklist.js';
 import { parameters, rejects, useSandbox, type Json } from './support.js';
 
 const listType = (code: string) => ({
@@ -125,5 +126,49 @@ describe('sandbox: provider worklists (A008)', () => {
       403,
       'FORBIDDEN',
     );
+  });
+  it('lets an application fetch a service worklist twice a day, then answers 429 with no body', async () => {
+    const fetchAs = (headers: Record<string, string>, service: string) =>
+      fetch(`${h.sandbox.url}/FHIR/STU3/ReferralRequest/$ers.fetchworklist`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/fhir+json', ...headers },
+        body: JSON.stringify(
+          parameters('eRS-FetchWorklist-Parameters-1', [
+            listType('REFERRALS_FOR_REVIEW'),
+            {
+              name: 'service',
+              valueIdentifier: { system: 'http://fhir.nhs.net/Id/ers-service', value: service },
+            },
+          ]),
+        ),
+      });
+    const app = { Authorization: 'Bearer app-token' };
+    expect((await fetchAs(app, '90282')).status).to.equal(200);
+    expect((await fetchAs(app, '90282')).status).to.equal(200);
+    const third = await fetchAs(app, '90282');
+    expect(third.status).to.equal(429);
+    expect(await third.text()).to.equal('');
+    const retryAfter = Number(third.headers.get('retry-after'));
+    expect(retryAfter).to.be.within(1, 25 * 3600);
+    // Another service has its own two; a user-restricted provider has no such limit.
+    expect((await fetchAs(app, '10000')).status).to.equal(200);
+    const provider = {
+      Authorization: 'Bearer user-token',
+      'NHSD-eRS-Business-Function': 'SERVICE_PROVIDER_CLINICIAN',
+      'NHSD-End-User-Organisation-ODS': 'R69',
+    };
+    for (let i = 0; i < 3; i++) expect((await fetchAs(provider, '90282')).status).to.equal(200);
+    // A reset (as between tests) starts the day's count again.
+    h.sandbox.state.reset();
+    expect((await fetchAs(app, '90282')).status).to.equal(200);
+  });
+
+  it('counts an application day in London time, GMT and BST', () => {
+    expect(secondsToLondonMidnight(new Date('2026-11-25T23:30:00Z'))).to.equal(1800);
+    // 22:30 UTC in July is 23:30 in London (BST).
+    expect(secondsToLondonMidnight(new Date('2026-07-01T22:30:00Z'))).to.equal(1800);
+    expect(secondsToLondonMidnight(new Date('2026-07-01T23:30:00Z'))).to.equal(84_600);
+    // The night the clocks go back is 25 hours long.
+    expect(secondsToLondonMidnight(new Date('2026-10-24T23:00:00.000Z'))).to.equal(25 * 3600);
   });
 });

@@ -159,6 +159,26 @@ function item(state: SandboxState, x: Referral, list: ListType): Record<string, 
   };
 }
 
+/** ENDPOINTS.md §2.6: an application may fetch a service's worklist twice a day. */
+export const APP_WORKLIST_CALLS_PER_DAY = 2;
+
+const londonDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Pure: seconds from `now` until the next London midnight (when the daily count starts again). */
+export function secondsToLondonMidnight(now: Date): number {
+  // London is UTC+0 or UTC+1, so its midnight falls on a UTC hour: the first one on a new date.
+  const today = londonDate.format(now);
+  let hour = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
+  do hour += 3_600_000;
+  while (londonDate.format(new Date(hour)) === today);
+  return Math.ceil((hour - now.getTime()) / 1000);
+}
+
 /** A008: the provider worklists (referrals for review; appointment slot issues). */
 export function worklistRoutes(state: SandboxState): Router {
   const r = Router();
@@ -175,7 +195,7 @@ export function worklistRoutes(state: SandboxState): Router {
           `listType ${listType ?? '(none)'} is not a provider worklist`,
         );
       const { service, specialty, clinician } = filters(params);
-      // An application must name the service (and may ask twice a day per service, §2.2).
+      // An application must name the service, and may ask twice a day per service (§2.6).
       if (service === undefined && (res.locals['caller'] as Caller).businessFunction === ROLE.APP)
         throw new SandboxError(
           422,
@@ -184,6 +204,20 @@ export function worklistRoutes(state: SandboxState): Router {
         );
       if (service !== undefined && !state.services.has(service))
         throw new SandboxError(422, 'NO_SUCH_SERVICE', `no service ${service}`);
+      if ((res.locals['caller'] as Caller).businessFunction === ROLE.APP && service !== undefined) {
+        const now = new Date();
+        const key = `${londonDate.format(now)}|${service}`;
+        const answered = state.appWorklistCalls.get(key) ?? 0;
+        // The quota answer of the STU3 paths: 429 with no body (ENDPOINTS.md §2.3).
+        if (answered >= APP_WORKLIST_CALLS_PER_DAY) {
+          res
+            .status(429)
+            .set('Retry-After', String(secondsToLondonMidnight(now)))
+            .end();
+          return;
+        }
+        state.appWorklistCalls.set(key, answered + 1);
+      }
       const items = [...state.referrals.values()].filter(
         (x) =>
           LISTS[listType].on(x) &&
