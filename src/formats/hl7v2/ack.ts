@@ -99,9 +99,18 @@ export interface AckOptions {
   readonly segments?: readonly string[];
 }
 
+let lastSecond = NaN;
+let lastStamp = '';
+
 /** HL7 TS in UTC with its offset: 20261125091500+0000. */
 export function hl7Timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + '+0000';
+  // Every ACK carries one; a listener answers thousands a second, all in the same few seconds.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastStamp = new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + '+0000';
+    lastSecond = second;
+  }
+  return lastStamp;
 }
 
 /**

@@ -37,19 +37,53 @@ export interface Hl7Path {
 export function compileHl7Path(expr: string): Hl7Path {
   const spec = parseHl7PathSpec(expr);
   const readKeys = readKeysOf(spec);
-  const matches = (msg: Hl7Message): Hl7PathMatch[] => {
+  const visit = (msg: Hl7Message, onMatch: OnMatch): void => {
     for (const k of readKeys) msg.reads.add(k);
-    return evaluate(msg, spec);
+    visitMatches(msg, spec, onMatch);
   };
   return {
     source: expr,
     spec,
-    matches,
-    values: (msg) => matches(msg).flatMap((m) => (m.isNull ? [] : [m.value])),
-    first: (msg) => matches(msg).find((m) => !m.isNull)?.value,
-    isNull: (msg) => matches(msg)[0]?.isNull === true,
+    matches(msg) {
+      const out: Hl7PathMatch[] = [];
+      visit(msg, (value, isNull, seg, rep) => {
+        out.push({ value, isNull, location: locationOf(spec, seg, rep) });
+        return false;
+      });
+      return out;
+    },
+    // values, first and isNull run per message on hot paths (MLLP facts, mappings): they build
+    // no location strings and stop at the first match they need.
+    values(msg) {
+      const out: string[] = [];
+      visit(msg, (value, isNull) => {
+        if (!isNull) out.push(value);
+        return false;
+      });
+      return out;
+    },
+    first(msg) {
+      let found: string | undefined;
+      visit(msg, (value, isNull) => {
+        if (isNull) return false;
+        found = value;
+        return true;
+      });
+      return found;
+    },
+    isNull(msg) {
+      let isFirstNull = false;
+      visit(msg, (_value, isNull) => {
+        isFirstNull = isNull;
+        return true;
+      });
+      return isFirstNull;
+    },
   };
 }
+
+/** Called per match in message order; returning true stops the walk. */
+type OnMatch = (value: string, isNull: boolean, seg: Hl7Segment, rep: number) => boolean;
 
 function readKeysOf(spec: Hl7PathSpec): string[] {
   if (spec.field === undefined) return [];
@@ -113,12 +147,11 @@ function locationOf(spec: Hl7PathSpec, seg: Hl7Segment, rep: number): string {
   return `${seg.name}${occ}-${spec.field ?? ''}${r}${c}${s}`;
 }
 
-function evaluate(msg: Hl7Message, spec: Hl7PathSpec): Hl7PathMatch[] {
+function visitMatches(msg: Hl7Message, spec: Hl7PathSpec, onMatch: OnMatch): void {
   const d = msg.delimiters;
-  const out: Hl7PathMatch[] = [];
   for (const seg of selectSegments(msg, spec)) {
     if (spec.field === undefined) {
-      out.push({ value: seg.text, isNull: false, location: seg.name });
+      if (onMatch(seg.text, false, seg, 1)) return;
       continue;
     }
     const raw = seg.field(spec.field);
@@ -126,24 +159,24 @@ function evaluate(msg: Hl7Message, spec: Hl7PathSpec): Hl7PathMatch[] {
     // MSH-1 and MSH-2 hold the delimiters themselves: never split or decoded.
     if (seg.isHeader && spec.field <= 2) {
       if (spec.component === undefined || spec.component === 1)
-        out.push({ value: raw, isNull: false, location: locationOf(spec, seg, 1) });
+        if (onMatch(raw, false, seg, 1)) return;
       continue;
     }
-    const reps = raw.split(d.repetition);
-    reps.forEach((rep, i) => {
-      const r = spec.repetition;
-      if (typeof r === 'number' && r !== i + 1) return;
-      if (typeof r === 'object' && !matchesFilter(rep, r, d, msg.encoding)) return;
+    const r = spec.repetition;
+    const reps = raw.includes(d.repetition) ? raw.split(d.repetition) : [raw];
+    for (let i = 0; i < reps.length; i++) {
+      const rep = reps[i] as string;
+      if (typeof r === 'number' && r !== i + 1) continue;
+      if (typeof r === 'object' && !matchesFilter(rep, r, d, msg.encoding)) continue;
       const leaf = leafOf(rep, d, spec.component, spec.subcomponent);
-      if (leaf.text === '') return;
+      if (leaf.text === '') continue;
       const isNull = leaf.text === HL7_NULL;
       const value = isNull
         ? ''
         : leaf.composite
           ? leaf.text
           : unescapeHl7(leaf.text, d, msg.encoding);
-      out.push({ value, isNull, location: locationOf(spec, seg, i + 1) });
-    });
+      if (onMatch(value, isNull, seg, i + 1)) return;
+    }
   }
-  return out;
 }

@@ -6,6 +6,7 @@ import {
   ackWanted,
   buildAck,
   compileHl7Path,
+  hl7Timestamp,
   parseHl7,
   recoverAckTarget,
 } from '../../../src/formats/hl7v2/index.js';
@@ -16,6 +17,14 @@ const v = (text: string, path: string) => compileHl7Path(path).first(parseHl7(te
 const original = 'MSH|^~\\&|PAS|RXX01|ERS|RXX01|20261125||ADT^A08^ADT_A01|CTRL1|T|2.3.1\rPID|1';
 
 describe('HL7 acknowledgements', () => {
+  it('stamps MSH-7 with the second it is given, also for successive seconds and going back', () => {
+    expect(hl7Timestamp(now)).to.equal('20261125091500+0000');
+    expect(hl7Timestamp(now + 999)).to.equal('20261125091500+0000');
+    expect(hl7Timestamp(now + 1000)).to.equal('20261125091501+0000');
+    expect(hl7Timestamp(now + 61_000)).to.equal('20261125091601+0000');
+    expect(hl7Timestamp(now - 1)).to.equal('20261125091459+0000');
+  });
+
   it('answers with sender and receiver swapped, ACK^trigger^ACK, the version echoed and MSA-2 = MSH-10', () => {
     const msg = parseHl7(sample('ref-i12.hl7'));
     const ack = buildAck(msg, { code: 'CA', controlId: 'A1', now });

@@ -79,6 +79,22 @@ describe('compileHl7Path', () => {
     expect(locations).to.deep.equal(['OBX-3.1', 'OBX[2]-3.1']);
   });
 
+  it('skips HL7 nulls in first() and values(), reports them in matches() and isNull()', () => {
+    const msg = parseHl7(
+      'MSH|^~\\&|PAS|RXX01|ERS|RXX01|20261125||ADT^A08|C1|P|2.4\rOBX|1||A|1|""\rOBX|2||B|1|2nd\rOBX|3||C|1|3rd',
+    );
+    const obx5 = compileHl7Path('OBX[*]-5');
+    expect(obx5.first(msg)).to.equal('2nd');
+    expect(obx5.values(msg)).to.deep.equal(['2nd', '3rd']);
+    expect(obx5.isNull(msg)).to.equal(true);
+    expect(obx5.matches(msg).map((m) => [m.location, m.isNull])).to.deep.equal([
+      ['OBX-5', true],
+      ['OBX[2]-5', false],
+      ['OBX[3]-5', false],
+    ]);
+    expect(compileHl7Path('OBX[2]-5').isNull(msg)).to.equal(false);
+  });
+
   it('gives undefined from first() when nothing matches', () => {
     expect(compileHl7Path('ZZZ-1').first(ref())).to.equal(undefined);
   });
