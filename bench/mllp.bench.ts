@@ -161,7 +161,9 @@ const benchmark: Benchmark = {
         console.log(
           `         source  ${fmt(noStore)}   (no store: parse + ACK only, ${pct(noStore, bare)} of bare)`,
         );
-        console.log(`         bare    ${fmt(bare)}   ratio ${pct(durable, bare)}`);
+        console.log(
+          `         bare    ${fmt(bare)}   ratio ${pct(durable, bare)} (durable is ${pct(durable, noStore)} of the source with no store)`,
+        );
       }
       await ours.close();
       await inline.close();
