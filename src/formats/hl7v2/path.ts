@@ -140,11 +140,12 @@ function matchesFilter(
 }
 
 function locationOf(spec: Hl7PathSpec, seg: Hl7Segment, rep: number): string {
+  if (spec.field === undefined) return seg.name;
   const occ = seg.occurrence > 1 ? `[${seg.occurrence}]` : '';
   const r = rep > 1 ? `[${rep}]` : '';
   const c = spec.component === undefined ? '' : `.${spec.component}`;
   const s = spec.subcomponent === undefined ? '' : `.${spec.subcomponent}`;
-  return `${seg.name}${occ}-${spec.field ?? ''}${r}${c}${s}`;
+  return `${seg.name}${occ}-${spec.field}${r}${c}${s}`;
 }
 
 function visitMatches(msg: Hl7Message, spec: Hl7PathSpec, onMatch: OnMatch): void {
@@ -163,7 +164,7 @@ function visitMatches(msg: Hl7Message, spec: Hl7PathSpec, onMatch: OnMatch): voi
       continue;
     }
     const r = spec.repetition;
-    const reps = raw.includes(d.repetition) ? raw.split(d.repetition) : [raw];
+    const reps = raw.split(d.repetition);
     for (let i = 0; i < reps.length; i++) {
       const rep = reps[i] as string;
       if (typeof r === 'number' && r !== i + 1) continue;

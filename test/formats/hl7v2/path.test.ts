@@ -95,6 +95,12 @@ describe('compileHl7Path', () => {
     expect(compileHl7Path('OBX[2]-5').isNull(msg)).to.equal(false);
   });
 
+  it('names a whole-segment match by the segment alone', () => {
+    const found = compileHl7Path('PID').matches(ref());
+    expect(found.map((m) => m.location)).to.deep.equal(['PID']);
+    expect(found[0]?.value.startsWith('PID|')).to.equal(true);
+  });
+
   it('gives undefined from first() when nothing matches', () => {
     expect(compileHl7Path('ZZZ-1').first(ref())).to.equal(undefined);
   });
