@@ -120,6 +120,14 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'A dropped file was refused: outside the folder, a link, a device or too large.',
   }),
+  SOURCE_FOLDER_LOCKED: def({
+    stage: 'source',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 409,
+    summary: 'Another engine already watches this drop folder; this channel is not started.',
+  }),
 
   // format
   FORMAT_UNPARSEABLE: def({

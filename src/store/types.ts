@@ -138,6 +138,11 @@ export interface MessageFilter {
   controlId?: string;
   /** Matches a searchKeys entry exactly, e.g. { ubrn: '000000070000' }. */
   searchKey?: { name: string; value: string };
+  /** Records of a dropped file of this name (its `file` search key). */
+  file?: string;
+  sender?: string;
+  /** Control ids starting with this, e.g. `<file sha256>:` (rides the dedup index with sender). */
+  controlIdPrefix?: string;
   receivedFrom?: number;
   receivedTo?: number;
   /** Keyset paging: messages with id below this one (newest first). */

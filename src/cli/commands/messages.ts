@@ -13,6 +13,7 @@ interface ListFlags extends ConfigFlags {
   type?: string;
   controlId?: string;
   ubrn?: string;
+  file?: string;
   limit: string;
   json?: boolean;
 }
@@ -29,6 +30,7 @@ function filterFrom(flags: ListFlags): MessageFilter {
     ...(flags.type ? { messageType: flags.type } : {}),
     ...(flags.controlId ? { controlId: flags.controlId } : {}),
     ...(flags.ubrn ? { searchKey: { name: 'ubrn', value: flags.ubrn } } : {}),
+    ...(flags.file ? { file: flags.file } : {}),
     limit: Number(flags.limit),
   };
 }
@@ -52,6 +54,7 @@ const filterOptions = (c: Command): Command =>
     .option('--type <type>', 'message type, e.g. REF^I12')
     .option('--control-id <id>', 'MSH-10 / file row id')
     .option('--ubrn <ubrn>', 'messages about this UBRN')
+    .option('--file <name>', 'records of a dropped file of this name, e.g. referrals.csv')
     .option('--limit <n>', 'at most this many', '50');
 
 export function register(program: Command): void {
