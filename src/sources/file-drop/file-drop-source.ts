@@ -220,7 +220,10 @@ export function createFileDropSource(
     for (const file of [...awaiting.values()]) {
       if (await mappingPending(store, file)) continue;
       const mapping = await mappingProblems(store, file);
-      const problems = [...file.problems, ...mapping.problems];
+      // Record order, whatever found each problem (header and file lines first).
+      const problems = [...file.problems, ...mapping.problems].sort(
+        (a, b) => (a.row ?? 0) - (b.row ?? 0),
+      );
       if (mapping.more > 0) {
         problems.push({
           row: null,
