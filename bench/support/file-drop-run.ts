@@ -53,7 +53,7 @@ function rowMessage(row: number): NewMessage {
   const nhsHash = hashSearchValue(columns.nhs_number);
   return {
     orderingKey: orderingKeyFromHash(nhsHash),
-    searchKeys: { nhsNumberHash: nhsHash, file: 'extract.csv' },
+    searchKeys: { nhsNumberHash: nhsHash },
     channel: BENCH_CHANNEL,
     sender: `file:${folder}`,
     controlId: `${hash}:${row}`,

@@ -138,7 +138,7 @@ export interface MessageFilter {
   controlId?: string;
   /** Matches a searchKeys entry exactly, e.g. { ubrn: '000000070000' }. */
   searchKey?: { name: string; value: string };
-  /** Records of a dropped file of this name (its `file` search key). */
+  /** Records of a dropped file of this name (`sourceMeta.file`). */
   file?: string;
   sender?: string;
   /** Control ids starting with this, e.g. `<file sha256>:` (rides the dedup index with sender). */

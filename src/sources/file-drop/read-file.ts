@@ -106,12 +106,11 @@ export async function storeFileRecords(
     await committing;
     committing = commit;
   };
-  // The file name is a search key too: `messages list --file NAME` finds its records.
   const base = (record: number, keys: ReturnType<typeof keysFrom>) => ({
     sender,
     controlId: `${hash}:${record}`,
     orderingKey: keys.orderingKey,
-    searchKeys: { ...keys.searchKeys, file: name },
+    searchKeys: keys.searchKeys,
   });
   const problems: CsvProblem[] = [];
   try {

@@ -125,10 +125,7 @@ describe('sources/file-drop: ordering and search keys', () => {
     expect(rows[1]?.orderingKey).to.equal(mllp?.orderingKey);
     expect(rows[2]?.orderingKey).to.not.equal(mllp?.orderingKey);
     expect(rows.map((r) => r.orderingKey).join()).to.not.include('9912003896');
-    expect(rows[0]?.searchKeys).to.deep.equal({
-      nhsNumberHash: hashSearchValue('9912003896'),
-      file: 'spaced.csv',
-    });
+    expect(rows[0]?.searchKeys).to.deep.equal({ nhsNumberHash: hashSearchValue('9912003896') });
     // The admin search by NHS number (a search key) finds both rows of the patient.
     const found = await running.store.list({
       channel: 'csv',
