@@ -103,7 +103,18 @@ export async function lockFolder(options: {
   timer.unref();
   return {
     async stillHeld() {
-      return (await readOwner(path))?.token === me.token;
+      try {
+        const text = await readFile(path, 'utf8');
+        return text === JSON.stringify(me) || (JSON.parse(text) as LockOwner).token === me.token;
+      } catch (error) {
+        // Removed by hand: taken again. A read that fails on a flaky share, or a half-written
+        // file, says nothing about who holds the folder: keep going, the next scan asks again.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return true;
+        return writeFile(path, JSON.stringify(me), { flag: 'wx' }).then(
+          () => true,
+          () => false,
+        );
+      }
     },
     async release() {
       clearInterval(timer);
