@@ -9,6 +9,7 @@ import {
   eventually,
   type Harness,
 } from '../support/engine-harness.js';
+import { orderingKeyOf } from '../../src/store/search-keys.js';
 
 const httpChannel = (destination: string, extra = ''): string => `
 id: loop
@@ -91,7 +92,7 @@ describe('engine: channel runtime end to end', () => {
     await eventually(() => recorded.length === 80 || undefined, 20_000);
     for (const key of keys) {
       const seqs = recorded
-        .filter((r) => r.key === `ubrn:${key}`)
+        .filter((r) => r.key === orderingKeyOf(key))
         .map((r) => (JSON.parse(r.body) as { seq: number }).seq);
       expect(seqs).to.have.length(20);
       expect(seqs).to.deep.equal([...seqs].sort((a, b) => a - b));
