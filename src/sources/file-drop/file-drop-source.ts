@@ -3,6 +3,7 @@ import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorReportCsv, type CsvProblem } from '../../formats/csv/index.js';
 import { EngineError } from '../../engine/errors.js';
+import type { MessageStore } from '../../store/types.js';
 import type {
   PluginFactoryContext,
   Source,
@@ -11,13 +12,7 @@ import type {
 } from '../../engine/plugins.js';
 import { mappingPending, mappingProblems, REPORT_LIMIT, type FileRecords } from './file-report.js';
 import { LOCK_FILE, lockFolder, type FolderLock } from './folder-lock.js';
-import {
-  fileProblem,
-  fileSender,
-  scanFile,
-  storeFileRecords,
-  StoreWriteFailed,
-} from './read-file.js';
+import { fileProblem, fileSender, scanFile, storeFileRecords } from './read-file.js';
 import { isIgnored, processedName, type FileDropConfig } from './schema.js';
 import { isStable, observe, type Seen } from './stability.js';
 
@@ -210,6 +205,26 @@ export function createFileDropSource(
     awaiting.set(name, { ...records, name, problems });
   };
 
+  /** One waiting file: its report once no record of it waits for mapping. */
+  const finishOne = async (store: MessageStore, file: Awaiting): Promise<void> => {
+    if (await mappingPending(store, file)) return;
+    const mapping = await mappingProblems(store, file);
+    // Record order, whatever found each problem (header and file lines first).
+    const problems = [...file.problems, ...mapping.problems].sort(
+      (a, b) => (a.row ?? 0) - (b.row ?? 0),
+    );
+    if (mapping.more > 0) {
+      problems.push({
+        row: null,
+        column: '',
+        value: '',
+        reason: `${mapping.more} more failed records are not listed; see messages list --file`,
+      });
+    }
+    await finish(file.name, problems, file.sha256);
+    awaiting.delete(file.name);
+  };
+
   /** Files whose records have all been mapped get their final report and leave processing/. */
   const finishMapped = async (): Promise<void> => {
     const store = ctx?.services.store;
@@ -218,22 +233,30 @@ export function createFileDropSource(
     if (Date.now() - lastFinishCheck < Math.max(config.pollIntervalMs, 1000)) return;
     lastFinishCheck = Date.now();
     for (const file of [...awaiting.values()]) {
-      if (await mappingPending(store, file)) continue;
-      const mapping = await mappingProblems(store, file);
-      // Record order, whatever found each problem (header and file lines first).
-      const problems = [...file.problems, ...mapping.problems].sort(
-        (a, b) => (a.row ?? 0) - (b.row ?? 0),
-      );
-      if (mapping.more > 0) {
-        problems.push({
-          row: null,
-          column: '',
-          value: '',
-          reason: `${mapping.more} more failed records are not listed; see messages list --file`,
-        });
+      try {
+        await finishOne(store, file);
+      } catch (error) {
+        // The store or the share failed: the file stays in processing/ and is asked about again.
+        const err = (error as Error).message;
+        log.error({ file: file.name, err }, 'file report not written yet');
       }
-      await finish(file.name, problems, file.sha256);
-      awaiting.delete(file.name);
+    }
+  };
+
+  /**
+   * Stores a claimed file. The file's own faults (unreadable, malformed) are handled inside and
+   * send it to error/; anything escaping is the store's or the share's (a failed write, a failed
+   * move), so the file stays in processing/ and is tried again, backing off to once a minute.
+   */
+  const attempt = async (name: string, resumed: boolean): Promise<void> => {
+    try {
+      await processClaimed(name, resumed);
+      retryAt.delete(name);
+    } catch (error) {
+      const delayMs = Math.min((retryAt.get(name)?.delayMs ?? config.pollIntervalMs) * 2, 60_000);
+      retryAt.set(name, { at: Date.now() + delayMs, delayMs });
+      const err = (error as Error).message;
+      log.error({ file: name, err, retryInMs: delayMs }, 'file kept in processing/ for a retry');
     }
   };
 
@@ -244,15 +267,7 @@ export function createFileDropSource(
       const retry = retryAt.get(name);
       if (retry && Date.now() < retry.at) continue;
       log.info({ file: name }, 'resuming a file left in processing/');
-      try {
-        await processClaimed(name, true);
-        retryAt.delete(name);
-      } catch (error) {
-        if (!(error instanceof StoreWriteFailed)) throw error;
-        const delayMs = Math.min((retry?.delayMs ?? config.pollIntervalMs) * 2, 60_000);
-        retryAt.set(name, { at: Date.now() + delayMs, delayMs });
-        log.error({ file: name, err: error.message, retryInMs: delayMs }, 'file kept for a retry');
-      }
+      await attempt(name, true);
     }
   };
 
@@ -291,17 +306,7 @@ export function createFileDropSource(
       seen.delete(name);
       await rename(join(folder, name), join(dirs.processing, name));
       if (config.completion === 'marker') await rm(join(folder, `${name}.done`), { force: true });
-      try {
-        await processClaimed(name, false);
-      } catch (error) {
-        if (!(error instanceof StoreWriteFailed)) throw error;
-        // The file stays claimed; resumeClaimed tries it again later.
-        retryAt.set(name, {
-          at: Date.now() + config.pollIntervalMs,
-          delayMs: config.pollIntervalMs,
-        });
-        log.error({ file: name, err: error.message }, 'file kept for a retry');
-      }
+      await attempt(name, false);
     }
   };
 
