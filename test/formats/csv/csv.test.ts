@@ -4,10 +4,11 @@ import {
   errorReportCsv,
   firstCsvReadError,
   streamCsvRows,
+  type CsvOptions,
 } from '../../../src/formats/csv/index.js';
 import { EngineError } from '../../../src/engine/errors.js';
 
-const options = { delimiter: ',', quote: '"', encoding: 'utf8', expectedColumns: [] } as const;
+const options: CsvOptions = { delimiter: ',', quote: '"', encoding: 'utf8', expectedColumns: [] };
 
 describe('formats/csv: problems carry their catalogue codes', () => {
   it('raises FORMAT_CSV_ROW naming the row and line of a broken quote, without its content', async () => {
