@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import '../../support/recorder-destination.js';
 import { recorded, resetRecorder } from '../../support/recorder-destination.js';
 import { createHarness, eventually, type Harness } from '../../support/engine-harness.js';
+import { freePort, startEngineProcess } from '../../support/engine-process.js';
+import type { RunningEngine } from '../../../src/engine/run.js';
 import { isStale } from '../../../src/sources/file-drop/folder-lock.js';
 
 const channel = (folder: string) => `
@@ -51,6 +53,35 @@ describe('sources/file-drop: one engine per drop folder', () => {
     await a.engine.stopChannel('drop', 'test');
     await b.engine.startChannel('drop', 'test');
     expect(info(b)?.state).to.equal('STARTED');
+  });
+
+  it('refuses the folder held by an engine in another process, and takes it once that one is killed', async function () {
+    this.timeout(60_000);
+    first.writeChannel(
+      'd.yaml',
+      `id: drop\nsource: { type: file, folder: ${share}, format: csv, pollIntervalMs: 50, stableMs: 100 }\ndestinations:\n  - { name: out, type: file, folder: out, fileName: "{controlId}.json" }\n`,
+    );
+    writeFileSync(
+      join(first.configDir, 'settings.yaml'),
+      `dataDir: ${first.dataDir}\nhttp: { port: ${await freePort()} }\nsandbox: { enabled: false }\nhotReload: false\nlogging: { level: silent }\n`,
+    );
+    const child = await startEngineProcess(first.configDir, {
+      ERS_BRIDGE_ADMIN_PASSWORD: 'a-long-test-password',
+    });
+    second.writeChannel('d.yaml', channel(share));
+    let b: RunningEngine | undefined;
+    try {
+      b = await second.start();
+      const drop = () => b?.engine.channels().find((c) => c.id === 'drop');
+      expect(drop()?.state).to.equal('FAILED');
+      expect(drop()?.lastError).to.match(/in use by another engine \(.* pid \d+, channel drop/);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    // Its process is gone: the lock it left is taken at once.
+    await b.engine.startChannel('drop', 'test');
+    expect(b.engine.channels().find((c) => c.id === 'drop')?.state).to.equal('STARTED');
   });
 
   it('takes over a lock left by an engine that died on this host', async () => {
