@@ -7,6 +7,7 @@ import '../../support/recorder-destination.js';
 import { recorded, resetRecorder } from '../../support/recorder-destination.js';
 import { createHarness, eventually, type Harness } from '../../support/engine-harness.js';
 import { SqliteMessageStore } from '../../../src/store/sqlite/index.js';
+import { pgCluster } from '../../support/pg-cluster.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const HEADER = 'nhs_number,priority,service_code,specialty_code,clinic_type';
@@ -167,5 +168,23 @@ describe('sources/file-drop: the report of a file once its rows are mapped', () 
       .map((l) => JSON.parse(l) as { messageType: string });
     expect(json).to.have.length(1);
     expect(json[0]?.messageType).to.equal('csv-row');
+  });
+
+  it('writes the same report, and finds the file by name, with the PostgreSQL store', async function () {
+    this.timeout(60_000);
+    const url = await (await pgCluster()).freshDatabase();
+    const running = await h.start(`store: "${url}"\n`);
+    writeFileSync(
+      join(drop, 'pg.csv'),
+      `${HEADER}\r\n9912003888,R,SVC-00123,320,CLINIC-TYPE-2\r\n1234567890,R,SVC-00123,320,CLINIC-TYPE-2\r\n`,
+    );
+    await eventually(
+      () => existsSync(join(drop, 'error', 'pg.csv.errors.csv')) || undefined,
+      30_000,
+    );
+    const lines = readFileSync(join(drop, 'error', 'pg.csv.errors.csv'), 'utf8').split('\r\n');
+    expect(lines[1]).to.match(/^2,nhs_number,1234567890,"?MAP_INVALID_VALUE: /);
+    expect(await running.store.list({ channel: 'drop', file: 'pg.csv' })).to.have.length(2);
+    expect(await running.store.list({ channel: 'drop', file: 'other.csv' })).to.have.length(0);
   });
 });
