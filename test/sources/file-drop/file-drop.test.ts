@@ -101,7 +101,12 @@ describe('sources/file-drop: files on a share folder', () => {
     const text =
       'nhs_number,priority,service\r\n9912003888,ROUTINE,1200\r\n9912003888,URGENT\r\n9462979626,ROUTINE,1201\r\n';
     writeFileSync(join(drop, 'mixed.csv'), text);
-    await eventually(() => existsSync(join(drop, 'error', 'mixed.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'mixed.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'mixed.csv'))) ||
+        undefined,
+    );
     expect(recorded).to.have.length(2);
     expect(readFileSync(join(drop, 'error', 'mixed.csv'), 'utf8')).to.equal(text);
     const report = readFileSync(join(drop, 'error', 'mixed.csv.errors.csv'), 'utf8').split('\r\n');
@@ -116,7 +121,10 @@ describe('sources/file-drop: files on a share folder', () => {
     await h.start();
     writeFileSync(join(drop, 'bad-header.csv'), csvRows(2));
     await eventually(
-      () => existsSync(join(drop, 'error', 'bad-header.csv.errors.csv')) || undefined,
+      () =>
+        (existsSync(join(drop, 'error', 'bad-header.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'bad-header.csv'))) ||
+        undefined,
     );
     expect(readFileSync(join(drop, 'error', 'bad-header.csv.errors.csv'), 'utf8')).to.include(
       'header,ubrn,,FORMAT_CSV_HEADER: expected column is missing from the header',
@@ -130,7 +138,12 @@ describe('sources/file-drop: files on a share folder', () => {
     writeFileSync(join(drop, 'first.csv'), csvRows(2));
     await eventually(() => recorded.length === 2 || undefined);
     writeFileSync(join(drop, 'again.csv'), csvRows(2));
-    await eventually(() => existsSync(join(drop, 'error', 'again.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'again.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'again.csv'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'again.csv.errors.csv'), 'utf8')).to.include(
       'already processed',
     );
@@ -167,7 +180,12 @@ describe('sources/file-drop: files on a share folder', () => {
       join(drop, 'evil.xml'),
       '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
     );
-    await eventually(() => existsSync(join(drop, 'error', 'evil.xml.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'evil.xml.errors.csv')) &&
+          existsSync(join(drop, 'error', 'evil.xml'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'evil.xml.errors.csv'), 'utf8')).to.include(
       'FORMAT_XML_FORBIDDEN',
     );
@@ -179,7 +197,12 @@ describe('sources/file-drop: files on a share folder', () => {
     await h.start();
     writeFileSync(join(h.dir, 'secret.csv'), csvRows(1));
     symlinkSync(join(h.dir, 'secret.csv'), join(drop, 'link.csv'));
-    await eventually(() => existsSync(join(drop, 'error', 'link.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'link.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'link.csv'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'link.csv.errors.csv'), 'utf8')).to.include(
       'outside the drop folder',
     );

@@ -34,7 +34,12 @@ describe('sources/file-drop: malformed and unreadable files', () => {
     h.writeChannel('d.yaml', channel());
     const running = await h.start();
     writeFileSync(join(drop, 'broken.csv'), BAD_QUOTE);
-    await eventually(() => existsSync(join(drop, 'error', 'broken.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'broken.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'broken.csv'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'broken.csv'), 'utf8')).to.equal(BAD_QUOTE);
     const lines = report('broken.csv').split('\r\n');
     expect(lines[0]).to.equal('row,column,value,reason');
@@ -51,7 +56,12 @@ describe('sources/file-drop: malformed and unreadable files', () => {
     h.writeChannel('d.yaml', channel());
     const running = await h.start();
     writeFileSync(join(drop, 'x.csv'), BAD_QUOTE);
-    await eventually(() => existsSync(join(drop, 'error', 'x.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'x.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'x.csv'))) ||
+        undefined,
+    );
     writeFileSync(join(drop, 'x.csv'), BAD_QUOTE.replace('"URG"ENT', 'URGENT'));
     await eventually(() => recorded.length === 3 || undefined);
     expect((await running.store.list({ channel: 'drop' })).length).to.equal(3);
@@ -63,7 +73,12 @@ describe('sources/file-drop: malformed and unreadable files', () => {
     writeFileSync(join(drop, 'processing', 'left.csv'), BAD_QUOTE);
     const running = await h.start();
     expect(running.engine.channels().find((c) => c.id === 'drop')?.state).to.equal('STARTED');
-    await eventually(() => existsSync(join(drop, 'error', 'left.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'left.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'left.csv'))) ||
+        undefined,
+    );
     expect(report('left.csv')).to.include('FORMAT_CSV_ROW');
     expect(existsSync(join(drop, 'processing', 'left.csv'))).to.equal(false);
     writeFileSync(join(drop, 'next.csv'), GOOD);
@@ -76,7 +91,12 @@ describe('sources/file-drop: malformed and unreadable files', () => {
     mkdirSync(join(drop, 'processing', 'odd.csv'), { recursive: true });
     const running = await h.start();
     expect(running.engine.channels().find((c) => c.id === 'drop')?.state).to.equal('STARTED');
-    await eventually(() => existsSync(join(drop, 'error', 'odd.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'odd.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'odd.csv'))) ||
+        undefined,
+    );
     expect(report('odd.csv')).to.match(/could not be read \(EISDIR\)/);
     writeFileSync(join(drop, 'next.csv'), GOOD);
     await eventually(() => recorded.length === 2 || undefined);
@@ -86,7 +106,12 @@ describe('sources/file-drop: malformed and unreadable files', () => {
     h.writeChannel('d.yaml', channel('xml'));
     await h.start();
     writeFileSync(join(drop, 'cut.xml'), '<referral><nhsNumber>9912003896</nhsNumber>');
-    await eventually(() => existsSync(join(drop, 'error', 'cut.xml.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'cut.xml.errors.csv')) &&
+          existsSync(join(drop, 'error', 'cut.xml'))) ||
+        undefined,
+    );
     expect(report('cut.xml')).to.include('FORMAT_UNPARSEABLE: not well-formed XML');
     writeFileSync(join(drop, 'ok.xml'), '<referral><nhsNumber>9912003896</nhsNumber></referral>');
     await eventually(() => recorded.length === 1 || undefined);

@@ -62,7 +62,12 @@ describe('sources/file-drop: the report of a file once its rows are mapped', () 
         '',
       ].join('\r\n'),
     );
-    await eventually(() => existsSync(join(drop, 'error', 'mixed.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'mixed.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'mixed.csv'))) ||
+        undefined,
+    );
     expect(existsSync(join(drop, 'error', 'mixed.csv')), 'the file beside its report').to.equal(
       true,
     );
@@ -138,7 +143,12 @@ describe('sources/file-drop: the report of a file once its rows are mapped', () 
     });
     await store.close();
     const running = await h.start();
-    await eventually(() => existsSync(join(drop, 'error', 'crashed.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'crashed.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'crashed.csv'))) ||
+        undefined,
+    );
     const lines = readFileSync(join(drop, 'error', 'crashed.csv.errors.csv'), 'utf8').split('\r\n');
     expect(lines[1]).to.equal('header,,,FORMAT_CSV_ROW: from the first run');
     expect(lines[2]).to.match(/^2,nhs_number,1234567890,"?MAP_INVALID_VALUE: /);
@@ -147,8 +157,13 @@ describe('sources/file-drop: the report of a file once its rows are mapped', () 
     expect(existsSync(join(drop, 'processing', 'crashed.csv'))).to.equal(false);
     // Nothing stored twice: the file was not read again.
     expect(await running.store.list({ channel: 'drop' })).to.have.length(2);
-    const checkpoint = (await running.store.getCheckpoint(`file:drop:${sha}`)) as { state: string };
-    expect(checkpoint.state).to.equal('done');
+    // The checkpoint is marked last, after the file moved beside its report.
+    await eventually(async () => {
+      const checkpoint = (await running.store.getCheckpoint(`file:drop:${sha}`)) as {
+        state: string;
+      };
+      return checkpoint.state === 'done' || undefined;
+    });
   });
 
   it('lists the records of one dropped file with messages list --file', async () => {
@@ -179,7 +194,10 @@ describe('sources/file-drop: the report of a file once its rows are mapped', () 
       `${HEADER}\r\n9912003888,R,SVC-00123,320,CLINIC-TYPE-2\r\n1234567890,R,SVC-00123,320,CLINIC-TYPE-2\r\n`,
     );
     await eventually(
-      () => existsSync(join(drop, 'error', 'pg.csv.errors.csv')) || undefined,
+      () =>
+        (existsSync(join(drop, 'error', 'pg.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'pg.csv'))) ||
+        undefined,
       30_000,
     );
     const lines = readFileSync(join(drop, 'error', 'pg.csv.errors.csv'), 'utf8').split('\r\n');
