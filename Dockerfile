@@ -14,7 +14,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts ./scripts
+# Only what `npm run build` runs: an edit to another script does not redo the compile.
+COPY scripts/copy-assets.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim AS runtime
@@ -35,7 +36,10 @@ COPY scripts/image-healthcheck.mjs ./scripts/
 COPY channels ./channels
 COPY mappings ./mappings
 COPY assets ./assets
-RUN mkdir -p /data && chown node:node /data && ln -s /app/bin/ers-bridge.js /usr/local/bin/ers-bridge
+# /data/drop exists so a volume mounted there (compose.yaml's shared drop folder) starts out
+# owned by node, as a fresh named volume takes the owner of the folder it is mounted over.
+RUN mkdir -p /data/drop && chown -R node:node /data \
+    && ln -s /app/bin/ers-bridge.js /usr/local/bin/ers-bridge
 USER node
 VOLUME ["/data"]
 # Admin API and dashboard, MLLP. The embedded e-RS sandbox (8090) listens on loopback unless

@@ -31,6 +31,8 @@ ensure_tools() {
   [ -e /usr/lib/cni/bridge ] || [ -e /usr/libexec/podman/netavark ] ||
     missing+=(containernetworking-plugins)
   command -v iptables >/dev/null || missing+=(iptables)
+  # Container names resolve on a compose network only with CNI's dnsname plugin (podman 4.3).
+  [ -e /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     [ "$(id -u)" -eq 0 ] || sudo='sudo'
