@@ -16,9 +16,14 @@ ensure_base
 t1=$(date +%s)
 say "base image ready ($BASE_KIND) in $((t1 - t0)) s"
 npm_dir=$(npm_build_config)
-trap 'rm -rf "$npm_dir"' EXIT
+log=$(mktemp /tmp/ers-image-build.XXXXXX.log)
+trap 'rm -rf "$npm_dir" "$log"' EXIT
 say "building $tag (podman build --format docker: the OCI format would drop the HEALTHCHECK)"
-podman build -q --format docker --network host -v "$npm_dir:/usr/local/etc:ro" -t "$tag" . >/dev/null
+podman build --format docker --network host -v "$npm_dir:/usr/local/etc:ro" -t "$tag" . \
+  >"$log" 2>&1 || {
+  tail -40 "$log"
+  die "podman build failed"
+}
 t2=$(date +%s)
 size=$(podman image inspect --format '{{.Size}}' "$tag")
 say "built $tag in $((t2 - t1)) s: $((size / 1000000)) MB"

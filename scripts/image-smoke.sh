@@ -237,7 +237,11 @@ phase_done "changed port, published sandbox"
 # ---- compose: two engines on one PostgreSQL, one shared drop folder --------------------------
 if [ "${IMAGE_SMOKE_COMPOSE:-1}" != 0 ]; then
   say "building $PG_TAG (PostgreSQL 15 from Debian's packages, on the same base)"
-  pod build -q --format docker --network host -f compose/postgres.Dockerfile -t "$PG_TAG" . >/dev/null
+  pod build --format docker --network host -f compose/postgres.Dockerfile -t "$PG_TAG" . \
+    >"$WORK/pg-build.log" 2>&1 || {
+    tail -30 "$WORK/pg-build.log"
+    die "building $PG_TAG failed"
+  }
   phase_done "build PostgreSQL image"
 
   export ERS_IMAGE=$TAG ERS_PG_IMAGE=$PG_TAG ERS_DB_PASSWORD=smoke-$RANDOM-$RANDOM
