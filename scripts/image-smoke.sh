@@ -310,6 +310,20 @@ if [ "${IMAGE_SMOKE_COMPOSE:-1}" != 0 ]; then
   by_a=$(logs_of "$A" | grep -c '"file":"share-[0-9]*.csv".*"msg":"file stored"' || true)
   by_b=$(logs_of "$B" | grep -c '"file":"share-[0-9]*.csv".*"msg":"file stored"' || true)
   ok "compose: $files files on the shared folder → $rows_expected rows, each stored and sent once, all in engine-b's processed/ (files stored by: engine-a $by_a, engine-b $by_b)"
+
+  # engine-b on its own: engine-a stopped, one more extract on the shared folder.
+  pod stop -t 30 "$A" >/dev/null
+  write_csv "$WORK/alone.csv" alone
+  podman exec -i "$B" sh -c "cat >/data/drop/incoming/alone.csv" <"$WORK/alone.csv"
+  podman exec "$B" mv /data/drop/incoming/alone.csv /data/drop/referrals/alone.csv
+  alone_done() {
+    local rows
+    rows=$(messages "$B" --channel csv-referrals)
+    [ "$(printf '%s\n' "$rows" | grep -c '"status":"SENT"')" -eq $((rows_expected + 3)) ]
+  }
+  wait_until 60 "engine-b alone: 3 more rows SENT" alone_done
+  logs_of "$B" | grep -q '"file":"alone.csv".*"msg":"file stored"' || die "engine-b did not store alone.csv"
+  ok "compose: with engine-a stopped, engine-b takes a file from the shared folder and sends its 3 rows"
   phase_done "compose checks"
 fi
 
