@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced; BASE_KIND is read by the caller
 # Shared by scripts/image-*.sh (sourced, not run): podman set up for these machines, the base
 # image (the real node:22-bookworm-slim where a registry answers, a local stand-in where none
 # does) and the npm settings mounted at build time only.
@@ -68,9 +69,11 @@ registry_reachable() {
 ensure_base() {
   if registry_reachable; then
     say "registry reachable: pulling $BASE_IMAGE"
-    podman pull -q "$BASE_IMAGE" >/dev/null
-    BASE_KIND=registry
-    return
+    if timeout 600 podman pull -q "$BASE_IMAGE" >/dev/null; then
+      BASE_KIND=registry
+      return
+    fi
+    say "pulling $BASE_IMAGE failed: falling back to the local stand-in"
   fi
   BASE_KIND=stand-in
   local have
