@@ -178,6 +178,14 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'The character set (MSH-18) or file encoding is not supported.',
   }),
+  FORMAT_INVALID_CHARACTERS: def({
+    stage: 'format',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '102',
+    httpStatus: 400,
+    summary: 'The message has bytes that are invalid in its declared character set (MSH-18).',
+  }),
   FORMAT_CSV_HEADER: def({
     stage: 'format',
     retry: 'permanent',
