@@ -104,6 +104,33 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'The inbound request could not be accepted as a message.',
   }),
+  SOURCE_FRAME_TIMEOUT: def({
+    stage: 'source',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '100',
+    httpStatus: 408,
+    summary:
+      'An MLLP frame did not end (FS CR) within frameTimeoutMs, or its connection closed first; what arrived is kept as ERROR.',
+  }),
+  SOURCE_OUTCOME_PENDING: def({
+    stage: 'source',
+    retry: 'transient',
+    ack: 'AE',
+    hl7ErrorCode: '0',
+    httpStatus: 202,
+    summary:
+      'Not an error: the interim ACK marker (ERR-4 I). The message is stored; its outcome was not known within applicationTimeoutMs and follows as an application ACK.',
+  }),
+  SOURCE_PORT_IN_USE: def({
+    stage: 'source',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      "A listener's port is taken (or its host is not this machine's): change the channel's source.port / source.host.",
+  }),
   SOURCE_UNAUTHORIZED: def({
     stage: 'source',
     retry: 'permanent',

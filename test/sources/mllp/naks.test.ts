@@ -95,7 +95,7 @@ describe('MLLP source NAKs', () => {
     expect(ackValue(ack, 'MSA-1')).to.equal('AA');
   });
 
-  it('refuses a message over maxMessageBytes with a NAK, then closes the connection', async () => {
+  it('refuses a message over maxMessageBytes with a NAK, keeps its head as ERROR, then closes the connection', async () => {
     const big = adt('HUGE', 'x'.repeat(3000));
     const result = await exchange(src.port, [frameMllp(big)], { expect: 2 });
     expect(result.replies).to.have.length(1);
@@ -103,7 +103,11 @@ describe('MLLP source NAKs', () => {
     expect(ackValue(result.replies[0]!, 'MSA-2')).to.equal('HUGE');
     expect(ackValue(result.replies[0]!, 'ERR-5.1')).to.equal('SOURCE_MESSAGE_TOO_LARGE');
     expect(result.closedByServer).to.equal(true);
-    expect(await src.store.list({ channel: CHANNEL })).to.have.length(0);
+    const kept = await src.store.list({ channel: CHANNEL });
+    expect(kept.map((m) => [m.status, m.messageType])).to.deep.equal([['ERROR', 'TOO_LARGE']]);
+    const stored = await src.store.get(kept[0]!.id);
+    expect(stored?.raw?.toString('utf8')).to.match(/^MSH\|.*\|HUGE\|/);
+    expect(stored?.reply).to.equal(result.replies[0]);
   });
 
   it('answers AE when the store cannot commit, so the sender sends again', async () => {
