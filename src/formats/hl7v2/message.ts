@@ -149,7 +149,6 @@ function decodeMessageBytes(
   if (hasUtf8Bom(raw)) return strict(raw.subarray(3), 'utf8', 'byte order mark');
   const probe = raw.toString('latin1');
   const msh18 = readMsh18(probe);
-  let encoding: string = options.defaultCharset ?? CharsetDefault.auto;
   if (msh18 !== '') {
     const known = encodingForCharset(msh18);
     if (known === undefined) {
@@ -164,6 +163,7 @@ function decodeMessageBytes(
     if (known === 'latin1') return { text: probe, encoding: known };
     return strict(raw, known, `MSH-18 "${msh18}"`);
   }
+  const encoding: string = options.defaultCharset ?? CharsetDefault.auto;
   if (encoding === 'latin1') return { text: probe, encoding };
   return decodeBytes(raw, encoding);
 }
