@@ -224,8 +224,14 @@ export class MllpSource implements Source {
         `the listener holds more than ${this.config.maxBufferedBytes} bytes of unfinished frames; send it again later`,
       );
       this.abandonFrame(conn, error);
-      conn.closing = true;
+      this.closeAfterAnswers(conn);
     }
+  }
+
+  /** Takes no more frames from the connection and ends it once its answers are written. */
+  private closeAfterAnswers(conn: Connection): void {
+    conn.closing = true;
+    void conn.chain.finally(() => conn.socket.end());
   }
 
   /** Keeps the listener's count of unfinished-frame bytes in step with a connection's decoder. */
@@ -277,8 +283,7 @@ export class MllpSource implements Source {
               `the frame did not end within ${this.config.frameTimeoutMs} ms; send it again`,
             ),
           );
-          conn.closing = true;
-          void conn.chain.finally(() => conn.socket.end());
+          this.closeAfterAnswers(conn);
           break;
         default:
           expiry satisfies never;
