@@ -39,10 +39,15 @@ export class MllpDecoder {
 
   /**
    * Gives up the frame being received (its deadline passed, the connection closed, or the
-   * listener's buffer budget ran out) and returns what arrived of it, at most maxMessageBytes.
+   * listener's buffer budget ran out) and returns what arrived of it, at most maxMessageBytes
+   * (or its first 4 KiB with `headOnly`).
    */
-  abandon(): Buffer {
-    const payload = this.discarding ? Buffer.alloc(0) : Buffer.concat(this.chunks);
+  abandon(headOnly = false): Buffer {
+    const payload = this.discarding
+      ? Buffer.alloc(0)
+      : headOnly
+        ? headOf(this.chunks)
+        : Buffer.concat(this.chunks);
     this.inFrame = false;
     this.discarding = false;
     this.chunks = [];

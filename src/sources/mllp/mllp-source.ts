@@ -11,7 +11,7 @@ import type {
 import { answerFrame, type FrameDeps } from './answer-frame.js';
 import { admit, expiryOf, sweepIntervalMs, type ConnectionState } from './connection-limits.js';
 import { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
-import { keepRefusedFrame } from './refused-frames.js';
+import { keepRefusedFrame, type RefusedFrame } from './refused-frames.js';
 import { LateReplySender } from './late-replies.js';
 import { factReader } from './message-facts.js';
 import type { MllpSourceConfig } from './schema.js';
@@ -34,14 +34,10 @@ interface Connection extends ConnectionState {
   buffered: number;
 }
 
-/** A refused frame, answered and kept (framing events and the listener's own refusals). */
-type Refusal = Extract<MllpEvent, { kind: 'tooLarge' | 'unterminated' }> | Expired;
-interface Expired {
-  readonly kind: 'expired';
-  readonly payload: Buffer;
-  readonly error: EngineError;
-}
-type Work = MllpEvent | Expired;
+type Work = MllpEvent | Extract<RefusedFrame, { kind: 'expired' }>;
+
+/** How long a refused peer has to read its NAK before its connection is dropped. */
+const LINGER_MS = 10_000;
 
 /**
  * The MLLP listener. Each connection answers its frames strictly in order (MLLP is one ACK per
@@ -223,15 +219,20 @@ export class MllpSource implements Source {
         'SOURCE_MESSAGE_TOO_LARGE',
         `the listener holds more than ${this.config.maxBufferedBytes} bytes of unfinished frames; send it again later`,
       );
-      this.abandonFrame(conn, error);
-      this.closeAfterAnswers(conn);
+      this.abandonFrame(conn, error, true);
+      this.closeAfterAnswers(conn, true);
     }
   }
 
   /** Takes no more frames from the connection and ends it once its answers are written. */
-  private closeAfterAnswers(conn: Connection): void {
+  private closeAfterAnswers(conn: Connection, stopReading = false): void {
     conn.closing = true;
-    void conn.chain.finally(() => conn.socket.end());
+    // The rest of a refused frame is not worth reading: the NAK is written, then we hang up.
+    if (stopReading) conn.socket.pause();
+    void conn.chain.finally(() => {
+      conn.socket.end();
+      setTimeout(() => conn.socket.destroy(), LINGER_MS).unref();
+    });
   }
 
   /** Keeps the listener's count of unfinished-frame bytes in step with a connection's decoder. */
@@ -241,11 +242,12 @@ export class MllpSource implements Source {
     conn.buffered = now;
   }
 
-  private abandonFrame(conn: Connection, error: EngineError): void {
-    const payload = conn.decoder.abandon();
+  /** Gives up the frame being received; `headOnly` keeps its first 4 KiB (a refusal for size). */
+  private abandonFrame(conn: Connection, error: EngineError, headOnly = false): void {
+    const payload = conn.decoder.abandon(headOnly);
     conn.frameStartedAt = undefined;
     this.account(conn);
-    this.enqueue(conn, { kind: 'expired', payload, error }, true);
+    this.enqueue(conn, { kind: 'expired', payload, error, headOnly }, true);
   }
 
   private giveUpFrame(conn: Connection, why: string): void {
@@ -293,7 +295,6 @@ export class MllpSource implements Source {
 
   private enqueue(conn: Connection, event: Work, force = false): void {
     if (conn.closing && !force && event.kind !== 'garbage') return;
-    if (event.kind === 'tooLarge') conn.closing = true;
     conn.queued++;
     if (conn.queued > MAX_QUEUED_FRAMES) conn.socket.pause();
     conn.chain = conn.chain
@@ -304,8 +305,10 @@ export class MllpSource implements Source {
       .finally(() => {
         conn.queued--;
         conn.lastFrameAt = this.factory.services.clock();
-        if (conn.queued <= MAX_QUEUED_FRAMES && conn.socket.isPaused()) conn.socket.resume();
+        if (conn.queued <= MAX_QUEUED_FRAMES && conn.socket.isPaused() && !conn.closing)
+          conn.socket.resume();
       });
+    if (event.kind === 'tooLarge') this.closeAfterAnswers(conn, true);
   }
 
   private async handle(conn: Connection, event: Work): Promise<void> {
@@ -330,14 +333,13 @@ export class MllpSource implements Source {
       case 'tooLarge':
       case 'expired':
         await this.refuse(socket, event, deps);
-        if (event.kind === 'tooLarge') socket.end();
         return;
       default:
         event satisfies never;
     }
   }
 
-  private async refuse(socket: Socket, event: Refusal, deps: FrameDeps): Promise<void> {
+  private async refuse(socket: Socket, event: RefusedFrame, deps: FrameDeps): Promise<void> {
     const nak = await keepRefusedFrame(event, deps, this.config.maxMessageBytes);
     if (nak !== undefined && !socket.destroyed && socket.writable) socket.write(frameMllp(nak));
   }

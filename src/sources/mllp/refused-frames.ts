@@ -5,7 +5,13 @@ import type { MllpEvent } from './framing.js';
 
 export type RefusedFrame =
   | Extract<MllpEvent, { kind: 'tooLarge' | 'unterminated' }>
-  | { readonly kind: 'expired'; readonly payload: Buffer; readonly error: EngineError };
+  | {
+      readonly kind: 'expired';
+      readonly payload: Buffer;
+      readonly error: EngineError;
+      /** Only the frame's head was kept (refused for size). */
+      readonly headOnly: boolean;
+    };
 
 /** The error a refused frame is answered and kept with. */
 function errorOf(event: RefusedFrame, maxMessageBytes: number): EngineError {
@@ -46,9 +52,10 @@ export async function keepRefusedFrame(
     'MLLP frame refused',
   );
   if (payload.length === 0) return undefined;
+  const truncated = event.kind === 'tooLarge' || (event.kind === 'expired' && event.headOnly);
   const nak = await reject(payload, error, target, deps, {
-    messageType: event.kind === 'tooLarge' ? 'TOO_LARGE' : 'UNTERMINATED',
-    sourceMeta: { refused: event.kind, ...(event.kind === 'tooLarge' ? { truncated: true } : {}) },
+    messageType: truncated ? 'TOO_LARGE' : 'UNTERMINATED',
+    sourceMeta: { refused: event.kind, ...(truncated ? { truncated: true } : {}) },
   });
   return target === undefined || target.controlId === '' ? undefined : nak;
 }

@@ -16,12 +16,18 @@ function open(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
     const socket = connect({ port, host: '127.0.0.1', localAddress });
     const decoder = new MllpDecoder(1 << 24);
     const replies: string[] = [];
-    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    const closed = new Promise<void>((r) =>
+      socket.once('close', () => {
+        r();
+      }),
+    );
     socket.on('data', (d: Buffer) => {
       for (const e of decoder.push(d)) if (e.kind === 'frame') replies.push(e.payload.toString());
     });
     socket.on('error', () => undefined);
-    socket.once('connect', () => resolve({ socket, replies, closed }));
+    socket.once('connect', () => {
+      resolve({ socket, replies, closed });
+    });
     socket.once('error', reject);
   });
 }
@@ -86,7 +92,9 @@ describe('MLLP listener limits', () => {
     const [kept] = await src.store.list({ channel: CHANNEL });
     expect(kept?.status).to.equal('ERROR');
     expect(kept?.messageType).to.equal('UNTERMINATED');
-    expect((await src.store.get(kept!.id))?.raw?.toString()).to.match(/^MSH.*SLOWLY.*PID\|1\|\|9+$/s);
+    expect((await src.store.get(kept!.id))?.raw?.toString()).to.match(
+      /^MSH.*SLOWLY.*PID\|1\|\|9+$/s,
+    );
   });
 
   it('keeps a frame cut off by its sender closing the connection as ERROR', async () => {
@@ -117,7 +125,7 @@ describe('MLLP listener limits', () => {
     await eventually(() => first.replies.length === 1);
     expect(ackValue(first.replies[0]!, 'MSA-1')).to.equal('AA');
     const kept = await src.store.list({ channel: CHANNEL, status: 'ERROR' });
-    expect(kept.map((m) => m.messageType)).to.deep.equal(['UNTERMINATED']);
+    expect(kept.map((m) => m.messageType)).to.deep.equal(['TOO_LARGE']);
   });
 
   it('acknowledges a sender that half-closes right after writing its message', async () => {
