@@ -113,15 +113,6 @@ export const ERROR_CATALOGUE = {
     summary:
       'An MLLP frame did not end (FS CR) within frameTimeoutMs, or its connection closed first; what arrived is kept as ERROR.',
   }),
-  SOURCE_OUTCOME_PENDING: def({
-    stage: 'source',
-    retry: 'transient',
-    ack: 'AE',
-    hl7ErrorCode: '0',
-    httpStatus: 202,
-    summary:
-      'Not an error: the interim ACK marker (ERR-4 I). The message is stored; its outcome was not known within applicationTimeoutMs and follows as an application ACK.',
-  }),
   SOURCE_PORT_IN_USE: def({
     stage: 'source',
     retry: 'permanent',

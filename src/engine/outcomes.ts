@@ -27,6 +27,8 @@ export class OutcomeWaiters {
       const timer = setTimeout(() => {
         done(undefined);
       }, timeoutMs);
+      // A wait (an MLLP late reply may follow for a day) never keeps a stopping process alive.
+      timer.unref();
       set.add(done);
     });
   }

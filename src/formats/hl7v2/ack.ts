@@ -7,7 +7,7 @@ import {
   type Hl7Delimiters,
 } from './delimiters.js';
 import { escapeHl7, unescapeHl7 } from './escape.js';
-import { errSegment, type ErrSeverity } from './err.js';
+import { errSegment } from './err.js';
 import { Hl7Segment, parseHl7 } from './message.js';
 
 /** MSA-1 acknowledgement codes (HL7 table 0008). */
@@ -91,8 +91,6 @@ export interface AckOptions {
   /** MSH-7, epoch ms. */
   readonly now: number;
   readonly errors?: readonly EngineError[];
-  /** ERR-4 of those errors: `I` for an information marker (an interim ACK's "pending"). */
-  readonly errorSeverity?: ErrSeverity;
   /** MSA-3 text message. */
   readonly text?: string;
   /** Decoded values set by path after the defaults (e.g. `{ 'MSA-3': UBRN }`). */
@@ -150,8 +148,7 @@ export function buildAck(target: AckTarget, options: AckOptions): string {
   const msa = ['MSA', options.code, h.field(10)];
   if (options.text !== undefined) msa.push(escapeHl7(options.text, d));
   const segments = [msh.join(d.field), msa.join(d.field)];
-  for (const error of options.errors ?? [])
-    segments.push(errSegment(error, d, options.errorSeverity));
+  for (const error of options.errors ?? []) segments.push(errSegment(error, d));
   // Built as text: the copied MSH fields are already encoded in these delimiters. Only reply
   // contributions go through the builder, which escapes their values and places them by path.
   const fields = Object.entries(options.fields ?? {});

@@ -1,7 +1,15 @@
-import { EngineError } from '../../engine/errors.js';
 import type { MessageOutcome } from '../../engine/plugins.js';
-import { ackModeOf, ackWanted, buildAck, type AckTarget } from '../../formats/hl7v2/index.js';
+import {
+  ackModeOf,
+  ackWanted,
+  buildAck,
+  escapeHl7,
+  type AckTarget,
+  type ErrSeverity,
+  type Hl7Delimiters,
+} from '../../formats/hl7v2/index.js';
 import type { FrameDeps } from './answer-frame.js';
+import { followOutcome } from './late-follow.js';
 import { applicationReply, commitReply, outcomeError } from './replies.js';
 
 /**
@@ -42,17 +50,31 @@ export function decidedReply(
 }
 
 const PENDING_TEXT = 'PENDING';
+/** ERR-5 of the interim marker: not an error, so not in the error catalogue. */
+export const OUTCOME_PENDING = 'OUTCOME_PENDING';
+
+/** ERR marking an interim answer: table 0357 code 0 "Message accepted", severity I (or W). */
+function pendingErr(d: Hl7Delimiters, severity: ErrSeverity): string {
+  const text = 'stored; the outcome is not known yet and follows as an application ACK';
+  return [
+    'ERR',
+    '',
+    '',
+    ['0', 'Message accepted', 'HL70357'].join(d.component),
+    severity,
+    [OUTCOME_PENDING, '', 'ERSBRIDGE'].join(d.component),
+    '',
+    '',
+    escapeHl7(text, d),
+  ].join(d.field);
+}
 
 /**
  * The interim answer: never a bare AA. `pending`: AA (original) or CA (enhanced) with MSA-3
- * PENDING and an ERR of severity I (SOURCE_OUTCOME_PENDING, table 0357 code 0 "Message
- * accepted"). `error`: AE in original mode, for a PAS that trusts only AA and resends.
+ * PENDING and an ERR of severity I (ERR-3 code 0 "Message accepted", ERR-5 OUTCOME_PENDING).
+ * `error`: AE in original mode (ERR severity W), for a PAS that trusts only AA and resends.
  */
 export function interimReply(msg: AckTarget, id: number, deps: FrameDeps): string {
-  const pending = new EngineError(
-    'SOURCE_OUTCOME_PENDING',
-    'stored; the outcome is not known yet and follows as an application ACK',
-  );
   const original = ackModeOf(msg) === 'original';
   const asError = original && deps.config.ack.interim === 'error';
   return buildAck(msg, {
@@ -60,8 +82,7 @@ export function interimReply(msg: AckTarget, id: number, deps: FrameDeps): strin
     controlId: ackControlId(id),
     now: deps.now(),
     text: PENDING_TEXT,
-    errors: [pending],
-    errorSeverity: asError ? 'W' : 'I',
+    segments: [pendingErr(msg.delimiters, asError ? 'W' : 'I')],
   });
 }
 
@@ -110,45 +131,15 @@ export async function applicationAnswer(
   }
   // Registered before anything is awaited, so an outcome that lands meanwhile is not missed.
   const later = deps.context.awaitOutcome(id, deps.late.windowMs);
+  // Kept durably before the interim answer, so a restart still sends the outcome.
+  await deps.late.pending.add(id);
   if (!waitsOnConnection(msg)) {
     // MSH-15 NE/ER with MSH-16 ER/SU: nothing is due on the connection now.
-    void follow(msg, id, later, Promise.resolve(), deps);
+    void followOutcome(msg, id, later, deps);
     return undefined;
   }
   const interim = interimReply(msg, id, deps);
-  const saved = deps.context.saveReply(id, interim);
-  void follow(msg, id, later, saved, deps);
-  await saved;
+  await deps.context.saveReply(id, interim);
+  void followOutcome(msg, id, later, deps);
   return interim;
-}
-
-/** The late outcome: kept as the message's reply (for resends) and sent to the PAS. */
-async function follow(
-  msg: AckTarget,
-  id: number,
-  later: Promise<MessageOutcome | undefined>,
-  interimSaved: Promise<void>,
-  deps: FrameDeps,
-): Promise<void> {
-  try {
-    const outcome = await later;
-    await interimSaved;
-    if (outcome === undefined) return;
-    const reply = lateReply(msg, outcome, id, deps.now());
-    if (reply === undefined) return;
-    await deps.context.saveReply(id, reply);
-    if (!deps.late.configured) {
-      deps.context.logger.warn(
-        { stage: 'source', messageId: id },
-        'late application ACK kept as the reply only: ack.lateReplies is not configured',
-      );
-      return;
-    }
-    await deps.late.send(reply, id);
-  } catch (error) {
-    deps.context.logger.error(
-      { stage: 'source', messageId: id, err: (error as Error).message },
-      'late application ACK failed',
-    );
-  }
 }

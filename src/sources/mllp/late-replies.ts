@@ -3,6 +3,7 @@ import { MllpClient } from '../../destinations/mllp/client.js';
 import { judgeAck } from '../../destinations/mllp/mllp-destination.js';
 import type { EngineError } from '../../engine/errors.js';
 import { encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
+import type { PendingLateReplies } from './pending-late.js';
 import type { LateRepliesConfig } from './schema.js';
 
 /** Longest pause between two tries of one late ACK. */
@@ -17,12 +18,14 @@ const MAX_BACKOFF_MS = 60_000;
 export class LateReplySender {
   private readonly client: MllpClient | undefined;
   private chain: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private closed = false;
   private readonly abort = new AbortController();
 
   constructor(
     private readonly config: LateRepliesConfig | undefined,
     private readonly logger: Logger,
+    /** Messages still owed their late ACK, kept in the store across restarts. */
+    readonly pending: PendingLateReplies,
   ) {
     this.client =
       config === undefined
@@ -52,8 +55,13 @@ export class LateReplySender {
     return run;
   }
 
+  /** True once the source stopped: what is still owed is resumed at the next start. */
+  get stopped(): boolean {
+    return this.closed;
+  }
+
   close(): void {
-    this.stopped = true;
+    this.closed = true;
     this.abort.abort();
     this.client?.close();
   }
@@ -64,7 +72,7 @@ export class LateReplySender {
     const msg = parseHl7(text);
     const payload = encodeText(text, msg.headerValue(18));
     const attempts = this.config?.attempts ?? 1;
-    for (let attempt = 1; attempt <= attempts && !this.stopped; attempt++) {
+    for (let attempt = 1; attempt <= attempts && !this.closed; attempt++) {
       try {
         const ack = await client.send(payload, this.abort.signal);
         judgeAck(ack, msg.controlId, { onApplicationError: 'reject' });

@@ -12,7 +12,9 @@ import { answerFrame, type FrameDeps } from './answer-frame.js';
 import { admit, expiryOf, sweepIntervalMs, type ConnectionState } from './connection-limits.js';
 import { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
 import { keepRefusedFrame, type RefusedFrame } from './refused-frames.js';
+import { resumePending } from './late-follow.js';
 import { LateReplySender } from './late-replies.js';
+import { PendingLateReplies } from './pending-late.js';
 import { factReader } from './message-facts.js';
 import type { MllpSourceConfig } from './schema.js';
 import { ackLatency } from '../../admin/metrics.js';
@@ -62,7 +64,11 @@ export class MllpSource implements Source {
 
   async start(context: SourceContext): Promise<void> {
     this.stopping = false;
-    this.late = new LateReplySender(this.config.ack.lateReplies, context.logger);
+    this.late = new LateReplySender(
+      this.config.ack.lateReplies,
+      context.logger,
+      new PendingLateReplies(context.services.store, context.channelId),
+    );
     const onSocket = (socket: Socket): void => {
       this.accept(socket, context);
     };
@@ -104,6 +110,16 @@ export class MllpSource implements Source {
       this.late?.close();
       throw e;
     });
+    const late = this.late;
+    void resumePending(this.config, { context, late, now: this.factory.services.clock }).then(
+      (n) => {
+        if (n > 0)
+          context.logger.info({ stage: 'source', pending: n }, 'late application ACKs resumed');
+      },
+      (e: unknown) => {
+        context.logger.error({ err: (e as Error).message }, 'late application ACKs not resumed');
+      },
+    );
     const every = sweepIntervalMs(this.config);
     this.sweeper = setInterval(() => {
       this.sweep(context);

@@ -19,7 +19,7 @@ const LateRepliesSchema = z
     /** Tries per late ACK (a PAS that is down), a minute apart at most. */
     attempts: z.number().int().min(1).default(10),
     /** How long after the interim answer an outcome is still sent on. */
-    windowMs: z.number().int().min(1).default(86_400_000),
+    windowMs: z.number().int().min(1).max(2_147_483_647).default(86_400_000),
     tls: z
       .object({
         caFile: z.string().optional(),

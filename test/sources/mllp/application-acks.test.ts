@@ -108,7 +108,7 @@ function heard(replies: readonly string[]): Heard {
   const code = ackValue(ack, 'MSA-1');
   if (ackValue(ack, 'MSA-3') !== 'PENDING') return code as Heard;
   expect(ackValue(ack, 'ERR-4')).to.equal('I');
-  expect(ackValue(ack, 'ERR-5.1')).to.equal('SOURCE_OUTCOME_PENDING');
+  expect(ackValue(ack, 'ERR-5.1')).to.equal('OUTCOME_PENDING');
   return `${code} PENDING` as Heard;
 }
 
@@ -203,6 +203,23 @@ describe('MLLP application ACKs under e-RS latency above applicationTimeoutMs (s
     } finally {
       sender.socket.destroy();
     }
+  });
+
+  it('sends the outcome owed before a restart once the engine runs again', async () => {
+    const ack = `{ mode: application, applicationTimeoutMs: 300, lateReplies: { host: 127.0.0.1, port: ${pas.port} } }`;
+    const { running, port } = await start(ack);
+    await faults(running, { latencyMs: LATENCY_MS });
+    const sender = sendOn(port, referral('RESTART1', '', ''));
+    await eventually(() => sender.replies.length === 1, 20_000);
+    sender.socket.destroy();
+    expect(heard(sender.replies)).to.equal('AA PENDING');
+    // Stopped while the e-RS call is still out: the listener is gone before the outcome comes.
+    await running.stop();
+    expect(lateFor('RESTART1')).to.deep.equal([]);
+    await h.start('sandbox: { enabled: true, port: 0 }\n');
+    await eventually(() => lateFor('RESTART1').length === 1, 20_000);
+    expect(ackValue(lateFor('RESTART1')[0]!, 'MSA-1')).to.equal('AA');
+    expect(ackValue(lateFor('RESTART1')[0]!, 'MSA-3')).to.match(/\d{12}/);
   });
 
   it('sends a late failure to a sender that asked for application ACKs on error only', async () => {

@@ -114,7 +114,7 @@ describe('MLLP source in a running engine', () => {
     expect(ackValue(replies[0]!, 'MSA-1')).to.equal('AA');
     expect(ackValue(replies[0]!, 'MSA-3')).to.equal('PENDING');
     expect(ackValue(replies[0]!, 'ERR-4')).to.equal('I');
-    expect(ackValue(replies[0]!, 'ERR-5.1')).to.equal('SOURCE_OUTCOME_PENDING');
+    expect(ackValue(replies[0]!, 'ERR-5.1')).to.equal('OUTCOME_PENDING');
     const stored = await eventually(async () => {
       const m = await store.findByControlId('pas-in', 'PAS/RXX01', 'SLOW1');
       return m?.status === 'SENT' && m.reply !== replies[0] ? m : undefined;
