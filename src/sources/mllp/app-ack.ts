@@ -86,7 +86,7 @@ export function interimReply(msg: AckTarget, id: number, deps: FrameDeps): strin
   });
 }
 
-/** The application ACK sent on the outbound link: it asks the PAS for a commit ACK back. */
+/** The application ACK for an outcome decided after the interim answer, if MSH-16 wants it. */
 export function lateReply(
   msg: AckTarget,
   outcome: MessageOutcome,
@@ -94,11 +94,14 @@ export function lateReply(
   now: number,
 ): string | undefined {
   if (!ackWanted(msg, 'application', outcomeError(outcome) === undefined)) return undefined;
-  return withCommitRequest(applicationReply(msg, outcome, { controlId: ackControlId(id), now }));
+  return applicationReply(msg, outcome, { controlId: ackControlId(id), now });
 }
 
-/** Sets MSH-15 AL / MSH-16 NE on an ACK so its receiver answers it (a CA). */
-function withCommitRequest(ack: string): string {
+/**
+ * Sets MSH-15 AL / MSH-16 NE on an ACK sent on the outbound link, so the PAS answers it (a CA).
+ * The copy kept for resends has no such request: a sender does not answer its own ACKs.
+ */
+export function withCommitRequest(ack: string): string {
   const [msh, ...rest] = ack.split('\r');
   const head = msh ?? '';
   const fs = head.charAt(3);

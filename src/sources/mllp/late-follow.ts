@@ -1,7 +1,7 @@
 import type { MessageOutcome, SourceContext } from '../../engine/plugins.js';
 import { parseHl7, type AckTarget } from '../../formats/hl7v2/index.js';
 import { CLAIMABLE_STATUSES, type StoredMessage } from '../../store/types.js';
-import { lateReply } from './app-ack.js';
+import { lateReply, withCommitRequest } from './app-ack.js';
 import type { LateReplySender } from './late-replies.js';
 import type { MllpSourceConfig } from './schema.js';
 
@@ -50,7 +50,7 @@ async function answerLate(
     );
     return;
   }
-  await deps.late.send(reply, outcome.id);
+  await deps.late.send(withCommitRequest(reply), outcome.id);
 }
 
 const outcomeOf = (m: StoredMessage): MessageOutcome => ({

@@ -183,6 +183,7 @@ describe('MLLP application ACKs under e-RS latency above applicationTimeoutMs (s
       // A resend of the same message now gets the outcome, not the interim answer.
       const stored = await running.store.findByControlId('pas-inbound', 'PAS/RXX01', 'MX0');
       expect(ackValue(stored!.reply!, 'MSA-3')).to.equal(ackValue(late, 'MSA-3'));
+      expect(ackValue(stored!.reply!, 'MSH-15')).to.equal(undefined);
     } finally {
       for (const s of senders) s.socket.destroy();
     }
