@@ -15,7 +15,7 @@ import { keepRefusedFrame, type RefusedFrame } from './refused-frames.js';
 import { resumePending } from './late-follow.js';
 import { LateReplySender } from './late-replies.js';
 import { PendingLateReplies } from './pending-late.js';
-import { factReader } from './message-facts.js';
+import { factReader, type FactReader } from './message-facts.js';
 import type { MllpSourceConfig } from './schema.js';
 import { ackLatency } from '../../admin/metrics.js';
 
@@ -56,11 +56,15 @@ export class MllpSource implements Source {
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
   private late: LateReplySender | undefined;
+  /** Paths compiled once for every connection (a connection flood must not recompile them). */
+  private readonly facts: FactReader;
 
   constructor(
     private readonly config: MllpSourceConfig,
     private readonly factory: PluginFactoryContext,
-  ) {}
+  ) {
+    this.facts = factReader(config);
+  }
 
   async start(context: SourceContext): Promise<void> {
     this.stopping = false;
@@ -206,7 +210,7 @@ export class MllpSource implements Source {
     return {
       context,
       config: this.config,
-      facts: factReader(this.config),
+      facts: this.facts,
       sourceMeta: {
         remoteAddress: socket.remoteAddress,
         remotePort: socket.remotePort,
