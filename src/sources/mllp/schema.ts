@@ -55,7 +55,7 @@ export const MllpSourceSchema = z
     /** A connection with no complete frame for this long is closed (bytes alone do not count); 0 never. */
     idleTimeoutMs: z.number().int().min(0).default(600_000),
     /** A frame must end this long after it starts, however slowly its bytes come; 0 never. */
-    frameTimeoutMs: z.number().int().min(0).default(30_000),
+    frameTimeoutMs: z.number().int().min(0).default(60_000),
     maxConnections: z.number().int().min(1).default(200),
     /** Connections from one remote address; more are refused (a PAS needs a handful). */
     maxConnectionsPerAddress: z.number().int().min(1).default(32),
