@@ -23,11 +23,21 @@ export interface Limits {
 
 export type Admission =
   | { readonly kind: 'admit' }
-  /** At the total limit: the longest-idle connection makes room. */
+  /** At a limit: the longest-idle connection (of the same address, at its limit) makes room. */
   | { readonly kind: 'evict'; readonly victim: ConnectionState }
   | { readonly kind: 'refuse'; readonly reason: 'perAddress' | 'total' };
 
-/** Whether a new connection from `address` may join the ones open now. */
+/** Only a connection with nothing to answer may be evicted: no ACK is ever lost to make room. */
+function longerIdle(victim: ConnectionState | undefined, c: ConnectionState): boolean {
+  return c.queued === 0 && (victim === undefined || c.lastFrameAt < victim.lastFrameAt);
+}
+
+/**
+ * Whether a new connection from `address` may join the ones open now. A full address makes
+ * room among its own connections, so a flood from one address (even the PAS's own) never locks
+ * out a new connection there, and never touches another address's connections; a full listener
+ * makes room among all of them.
+ */
 export function admit(
   address: string,
   open: Iterable<ConnectionState>,
@@ -36,14 +46,19 @@ export function admit(
   let total = 0;
   let fromAddress = 0;
   let victim: ConnectionState | undefined;
+  let sameAddressVictim: ConnectionState | undefined;
   for (const c of open) {
     total++;
-    if (c.address === address) fromAddress++;
-    // Only a connection with nothing to answer may be evicted: no ACK is ever lost to make room.
-    if (c.queued === 0 && (victim === undefined || c.lastFrameAt < victim.lastFrameAt)) victim = c;
+    if (longerIdle(victim, c)) victim = c;
+    if (c.address !== address) continue;
+    fromAddress++;
+    if (longerIdle(sameAddressVictim, c)) sameAddressVictim = c;
   }
-  if (fromAddress >= limits.maxConnectionsPerAddress)
-    return { kind: 'refuse', reason: 'perAddress' };
+  if (fromAddress >= limits.maxConnectionsPerAddress) {
+    return sameAddressVictim === undefined
+      ? { kind: 'refuse', reason: 'perAddress' }
+      : { kind: 'evict', victim: sameAddressVictim };
+  }
   if (total < limits.maxConnections) return { kind: 'admit' };
   return victim === undefined ? { kind: 'refuse', reason: 'total' } : { kind: 'evict', victim };
 }
