@@ -25,7 +25,8 @@ FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=2" \
     ERS_BRIDGE_DATA_DIR=/data \
-    ERS_BRIDGE_HTTP_HOST=0.0.0.0
+    ERS_BRIDGE_HTTP_HOST=0.0.0.0 \
+    ERS_BRIDGE_MLLP_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -42,7 +43,8 @@ RUN mkdir -p /data/drop && chown -R node:node /data \
     && ln -s /app/bin/ers-bridge.js /usr/local/bin/ers-bridge
 USER node
 VOLUME ["/data"]
-# Admin API and dashboard, MLLP. The embedded e-RS sandbox (8090) listens on loopback unless
+# Admin API and dashboard, MLLP (the shipped channel binds 127.0.0.1 outside a container; inside it
+# must take the published port, hence ERS_BRIDGE_MLLP_HOST above). The embedded e-RS sandbox (8090) listens on loopback unless
 # ERS_BRIDGE_SANDBOX_HOST=0.0.0.0 is set; only then does publishing it (-p 8090:8090) reach it.
 EXPOSE 8080 2575
 # Reads the configured HTTP port (settings.yaml, ERS_BRIDGE_HTTP_PORT), not a fixed 8080.
