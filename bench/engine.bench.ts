@@ -27,7 +27,8 @@ import { readProgress } from './support/store-progress.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+// A list (as bench/mllp takes, `1,8,32`) means its last entry: this bench runs one level.
+const CONNECTIONS = Number((process.env['BENCH_CONNECTIONS'] ?? '32').split(',').at(-1));
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 1);
 const WORKERS = Number(process.env['BENCH_ENGINE_WORKERS'] ?? 4);
 const ORDERING = process.env['BENCH_ORDERING'] === 'patient' ? 'patient' : 'message';
@@ -209,6 +210,11 @@ const benchmark: Benchmark = {
   name: 'whole engine: ers-bridge start vs Medplum Hl7Server vs a bare echo',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'ers-engine-bench-'));
+    // Also on Ctrl+C / SIGTERM (engine-child exits the process then, after killing the engine).
+    const cleanUp = (): void => {
+      if (!KEEP) rmSync(dir, { recursive: true, force: true });
+    };
+    process.once('exit', cleanUp);
     const results = new Map<Target, Measured[]>(chosen.map((t) => [t, []]));
     console.log(
       `message: ${Buffer.byteLength(template)} bytes REF^I12 (MSH-10 unique per message), ${CONNECTIONS} connections, one outstanding each, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
@@ -229,8 +235,9 @@ const benchmark: Benchmark = {
       }
       printTable(results);
     } finally {
+      process.off('exit', cleanUp);
       if (KEEP) console.log(`kept: ${dir}`);
-      else rmSync(dir, { recursive: true, force: true });
+      cleanUp();
     }
   },
 };

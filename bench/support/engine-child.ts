@@ -170,6 +170,22 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
     },
   );
   closeSync(log);
+  // If the bench itself ends early (an error, Ctrl+C, `timeout`), the engine must not outlive it.
+  const orphanGuard = (): void => {
+    child.kill('SIGKILL');
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    orphanGuard();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const guard = (on: boolean): void => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      if (on) process.once(signal, onSignal);
+      else process.off(signal, onSignal);
+    if (on) process.once('exit', orphanGuard);
+    else process.off('exit', orphanGuard);
+  };
+  guard(true);
   const exited = new Promise<void>((r) => {
     child.once('exit', () => {
       r();
@@ -181,6 +197,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
+    guard(false);
     throw error;
   }
   // The banner's text is all it needs; stop reading so the pipe never fills.
@@ -191,6 +208,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
     storeFile: join(data, 'ers-bridge.db'),
     logFile,
     async stop() {
+      guard(false);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -39,6 +39,8 @@ function conn(c) {
       next();
     });
     s.on('connect', next);
+    // A target that closes or breaks the connection ends this connection's run, never hangs it.
+    s.on('close', () => resolve());
     s.on('error', () => resolve());
   });
 }
@@ -46,6 +48,8 @@ Promise.all(Array.from({ length: connections }, (_, c) => conn(c))).then(() => {
   parentPort.postMessage({ count, nakCount, latencies, startedAt, endedAt: Date.now() });
 });
 `;
+
+const LATE_MS = 30_000;
 
 export interface LoadOptions {
   readonly port: number;
@@ -81,7 +85,13 @@ interface WorkerAnswer {
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const w = new Worker(LOAD, { eval: true, workerData: options });
+    // Bounded in time whatever the target does: an ACK that never comes ends the run as a failure.
+    const limit = setTimeout(() => {
+      void w.terminate();
+      reject(new Error(`load run not finished ${LATE_MS} ms after its end`));
+    }, options.durationMs + LATE_MS);
     w.once('message', (m: WorkerAnswer) => {
+      clearTimeout(limit);
       const sorted = m.latencies.sort((a, b) => a - b);
       const at = (q: number): number =>
         sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
@@ -96,6 +106,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         endedAt: m.endedAt,
       });
     });
-    w.once('error', reject);
+    w.once('error', (error) => {
+      clearTimeout(limit);
+      reject(error);
+    });
   });
 }
