@@ -14,6 +14,8 @@ interface Extension {
   url?: string;
   extension?: Extension[];
   valueString?: string;
+  /** referralRequestVersion arrives as an integer (NHS's A008 examples). */
+  valueInteger?: number;
   valueCodeableConcept?: { coding?: { code?: string }[] };
   valueReference?: { reference?: string; identifier?: { value?: string } };
 }
@@ -32,6 +34,7 @@ function valueOf(ext: Extension | undefined, contained: readonly Contained[]): s
     : undefined;
   return (
     ext.valueString ??
+    (ext.valueInteger === undefined ? undefined : String(ext.valueInteger)) ??
     ext.valueCodeableConcept?.coding?.[0]?.code ??
     ext.valueReference?.identifier?.value ??
     local ??

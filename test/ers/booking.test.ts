@@ -94,7 +94,7 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
       .catch((e: unknown) => e);
     expect((again as ErsError).ersCodes).to.deep.equal(['INVALID_REQUEST_STATE']);
     await sc.provider.execute('A022', { ubrn, version: '2', comments: 'Clinic cancelled' });
-    expect(sc.sandbox.state.referrals.get(ubrn!)?.state).to.equal('APPT_CANCELLED_BY_PROVIDER');
+    expect(sc.sandbox.state.referrals.get(ubrn!)?.state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
     expect(sc.sandbox.state.slots.get(slot.id)?.status).to.equal('free');
   });
 
