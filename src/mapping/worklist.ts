@@ -14,7 +14,7 @@ interface Extension {
   url?: string;
   extension?: Extension[];
   valueString?: string;
-  /** referralRequestVersion arrives as an integer (NHS's A008 examples). */
+  /** The platform sends referralRequestVersion as an integer. */
   valueInteger?: number;
   valueCodeableConcept?: { coding?: { code?: string }[] };
   valueReference?: { reference?: string; identifier?: { value?: string } };
@@ -32,9 +32,9 @@ function valueOf(ext: Extension | undefined, contained: readonly Contained[]): s
   const local = ref?.startsWith('#')
     ? contained.find((c) => c.id === ref.slice(1))?.identifier?.[0]?.value
     : undefined;
+  if (typeof ext.valueInteger === 'number') return String(ext.valueInteger);
   return (
     ext.valueString ??
-    (ext.valueInteger === undefined ? undefined : String(ext.valueInteger)) ??
     ext.valueCodeableConcept?.coding?.[0]?.code ??
     ext.valueReference?.identifier?.value ??
     local ??

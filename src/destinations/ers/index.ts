@@ -66,6 +66,7 @@ destinations.register({
           mappingOf(ctx)?.resolve,
           input as Record<string, unknown>,
           ctx.signal,
+          operation,
         );
         return resultOf(await client.execute(operation, resolved, { signal: ctx.signal }));
       },
