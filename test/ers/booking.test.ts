@@ -109,7 +109,8 @@ describe('ers + sandbox: slots, booking, deferral, cancellation and worklists', 
     if ((cancelled as ErsError).diagnostics?.includes('cancelAppointmentActionLater-Operation-1'))
       return;
     expect(cancelled).to.not.be.instanceOf(Error);
-    expect(sc.sandbox.state.referrals.get(ubrn!)?.state).to.equal('APPT_CANCELLED_BY_PROVIDER');
+    // NHS's A022 examples: Triaged - Provider To Action (the sandbox followed them, issue 15).
+    expect(sc.sandbox.state.referrals.get(ubrn!)?.state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
     expect(sc.sandbox.state.slots.get(slot.id)?.status).to.equal('free');
   });
 
