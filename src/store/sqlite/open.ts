@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EngineError } from '../../engine/errors.js';
@@ -23,6 +24,10 @@ export function openDatabase(file: string): SqliteDatabase {
   // 5%; one connection and the file drop unchanged within noise). See docs/decisions/001.
   db.pragma('wal_autocheckpoint = 1000');
   db.pragma('foreign_keys = ON');
+  // Migration 2 fills the content hash of messages stored before it.
+  db.function('ers_sha256_hex', { deterministic: true }, (raw: unknown) =>
+    raw instanceof Uint8Array ? createHash('sha256').update(raw).digest('hex') : null,
+  );
   return db;
 }
 
