@@ -167,13 +167,16 @@ describe('PostgreSQL store: group commit', () => {
   });
   afterEach(() => store.close());
 
-  it('answers a control id repeated within one batch with the first message', async () => {
-    const [first, again] = await Promise.all([
+  it('answers a control id repeated within one batch with the first message, or flags its reuse', async () => {
+    const [first, again, reused] = await Promise.all([
+      store.append(msg({ controlId: 'same' })),
       store.append(msg({ controlId: 'same' })),
       store.append(msg({ controlId: 'same', raw: Buffer.from('second') })),
     ]);
     expect(again.duplicateOf?.id).to.equal(first.id);
+    expect(reused.controlIdReused?.firstId).to.equal(first.id);
     expect((await store.get(first.id))?.raw?.toString()).to.equal('MSH|^~\\&|PAS');
+    expect((await store.get(reused.id))?.raw?.toString()).to.equal('second');
   });
 
   it('applies two changes of one message submitted together in the order given', async () => {
