@@ -71,3 +71,10 @@ export const outcomesSettled = new Counter({
   labelNames: ['channel', 'result'] as const,
   registers: [registry],
 });
+
+/** 1 while the store takes durable writes, 0 after a failed write or a vanished store file. */
+export const storeHealthy = new Gauge({
+  name: 'ers_bridge_store_healthy',
+  help: 'Whether the message store can take durable writes (1) or not (0), as /readyz reports it',
+  registers: [registry],
+});

@@ -7,6 +7,7 @@ import {
 } from '../../store/types.js';
 import {
   openStoreFromFlags,
+  positiveInt,
   progressLine,
   withConfigOptions,
   type ConfigFlags,
@@ -34,7 +35,7 @@ function filterFrom(flags: ListFlags): MessageFilter {
     ...(flags.type ? { messageType: flags.type } : {}),
     ...(flags.controlId ? { controlId: flags.controlId } : {}),
     ...(flags.ubrn ? { searchKey: { name: 'ubrn', value: flags.ubrn } } : {}),
-    limit: Number(flags.limit),
+    limit: positiveInt('--limit', flags.limit),
   };
 }
 
@@ -42,7 +43,7 @@ async function withStore(
   flags: ConfigFlags,
   work: (store: MessageStore) => Promise<void>,
 ): Promise<void> {
-  const store = await openStoreFromFlags(flags);
+  const store = await openStoreFromFlags(flags, { create: false });
   try {
     await work(store);
   } finally {
@@ -65,9 +66,10 @@ export function register(program: Command): void {
   filterOptions(messages.command('list'))
     .description('list messages, newest first')
     .option('--json', 'one JSON object per line')
-    .action((flags: ListFlags) =>
-      withStore(flags, async (store) => {
-        const rows = await store.list(filterFrom(flags));
+    .action((flags: ListFlags) => {
+      const filter = filterFrom(flags); // bad arguments are reported before the store is opened
+      return withStore(flags, async (store) => {
+        const rows = await store.list(filter);
         for (const m of rows) {
           process.stdout.write(
             flags.json === true
@@ -76,15 +78,16 @@ export function register(program: Command): void {
           );
         }
         if (flags.json !== true) process.stdout.write(`${rows.length} message(s)\n`);
-      }),
-    );
+      });
+    });
 
   withConfigOptions(messages.command('show <id>'))
     .description('show one message: metadata, events and error (add --raw for the body; audited)')
     .option('--raw', 'print the raw message body too')
-    .action((id: string, flags: ConfigFlags & { raw?: boolean }) =>
-      withStore(flags, async (store) => {
-        const m = await store.get(messageId(id));
+    .action((id: string, flags: ConfigFlags & { raw?: boolean }) => {
+      const wanted = messageId(id);
+      return withStore(flags, async (store) => {
+        const m = await store.get(wanted);
         if (!m) {
           process.stderr.write(`no message ${id}\n`);
           process.exitCode = 1;
@@ -109,8 +112,8 @@ export function register(program: Command): void {
           });
           process.stdout.write(`${raw.toString('utf8').replace(/\r/g, '\n')}\n`);
         }
-      }),
-    );
+      });
+    });
 
   filterOptions(messages.command('reprocess [ids...]'))
     .description(
@@ -122,10 +125,9 @@ export function register(program: Command): void {
       withStore(flags, async (store) => {
         if (ids.length === 0 && !flags.status && !flags.channel)
           throw new Error('give message ids, or --status/--channel to choose a set');
+        const wanted = ids.map(messageId);
         const targets =
-          ids.length > 0
-            ? ids.map(messageId)
-            : (await store.list(filterFrom(flags))).map((m) => m.id);
+          wanted.length > 0 ? wanted : (await store.list(filterFrom(flags))).map((m) => m.id);
         const actor = `cli:${process.env['USER'] ?? 'unknown'}`;
         const progress = progressLine('reprocessing', targets.length);
         let done = 0;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EngineError } from '../../engine/errors.js';
+import { ensureDir } from '../ensure-dir.js';
 
 export interface EngineLock {
   release(): void;
@@ -18,7 +18,7 @@ export function acquireEngineLock(file: string): EngineLock | undefined {
   const lockFile = `${file}.engine-lock`;
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    ensureDir(dirname(file));
     db = new Database(lockFile, { timeout: 0 });
     db.exec('BEGIN EXCLUSIVE');
   } catch (error) {

@@ -45,6 +45,8 @@ export interface SqliteStoreOptions {
   /** Take the engine lock (`<file>.engine-lock`): a second engine on this file is refused. The
    * CLI reads and writes without it. */
   readonly engineLock?: boolean;
+  /** Create the file (and folder) when missing (default); false: a missing store is an error. */
+  readonly create?: boolean;
 }
 
 /**
@@ -75,11 +77,16 @@ export class SqliteMessageStore implements MessageStore {
     this.file = options.file;
     this.lock = options.engineLock === true ? acquireEngineLock(options.file) : undefined;
     try {
-      this.db = openDatabase(options.file);
+      this.db = openDatabase(options.file, { mustExist: options.create === false });
       migrate(this.db, this.clock());
     } catch (error) {
       this.lock?.release();
-      throw error;
+      if (error instanceof EngineError) throw error;
+      throw new EngineError(
+        'STORE_UNAVAILABLE',
+        `cannot open the store ${options.file}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     this.identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
     this.writesOnThread = options.file !== ':memory:' && options.writerThread !== false;

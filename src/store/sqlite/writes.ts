@@ -13,6 +13,7 @@ import {
   type PruneRequest,
   type Transition,
 } from '../types.js';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.js';
 
 /**
@@ -64,11 +65,20 @@ const ACTIVE = inList(CLAIMABLE_STATUSES);
 export const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** The write side of the store on one connection. Each method is one transaction. */
+/**
+ * The write side of the store on one connection. Each method is one transaction, begun
+ * IMMEDIATE: a deferred one that reads first and then writes fails at once with "database is
+ * locked" when another connection (the engine, or the CLI) committed in between, where IMMEDIATE
+ * waits its turn (busy_timeout).
+ */
 export class SqliteWrites {
   private readonly stmt;
-  private readonly commitTx: (items: readonly StoreWrite[], now: number) => CommitResult[];
-  private readonly appendManyTx: (items: readonly NewMessage[], now: number) => AppendRowResult[];
+  private readonly commitTx: Database.Transaction<
+    (items: readonly StoreWrite[], now: number) => CommitResult[]
+  >;
+  private readonly appendManyTx: Database.Transaction<
+    (items: readonly NewMessage[], now: number) => AppendRowResult[]
+  >;
 
   constructor(private readonly db: SqliteDatabase) {
     this.stmt = {
@@ -115,9 +125,9 @@ export class SqliteWrites {
   execute(op: WriteOp): unknown {
     switch (op.op) {
       case 'commit':
-        return this.commitTx(op.items, op.now);
+        return this.commitTx.immediate(op.items, op.now);
       case 'appendMany':
-        return this.appendManyTx(op.items, op.now);
+        return this.appendManyTx.immediate(op.items, op.now);
       case 'claim':
         return this.claim(op.request);
       case 'releaseLeases':
@@ -156,7 +166,7 @@ export class SqliteWrites {
         this.db.prepare('DELETE FROM checkpoints WHERE key = ?').run(op.key);
         return undefined;
       case 'prune':
-        return this.db.transaction(() => this.prune(op.request))();
+        return this.db.transaction(() => this.prune(op.request)).immediate();
       case 'synchronousMode':
         return this.db.pragma('synchronous', { simple: true });
     }
@@ -261,50 +271,54 @@ export class SqliteWrites {
              AND p.status IN (${ACTIVE})))
        ORDER BY m.id LIMIT ?`,
     );
-    const rows = this.db.transaction(() => {
-      const found = select.all(
-        ...request.channels,
-        request.now,
-        request.now,
-        request.limit,
-      ) as MessageRow[];
-      for (const r of found) this.stmt.lease.run(request.owner, leaseUntil, r.id);
-      return found;
-    })();
+    const rows = this.db
+      .transaction(() => {
+        const found = select.all(
+          ...request.channels,
+          request.now,
+          request.now,
+          request.limit,
+        ) as MessageRow[];
+        for (const r of found) this.stmt.lease.run(request.owner, leaseUntil, r.id);
+        return found;
+      })
+      .immediate();
     return { rows, leaseUntil };
   }
 
   private reprocess(op: Extract<WriteOp, { op: 'reprocess' }>): ReprocessResult {
-    return this.db.transaction((): ReprocessResult => {
-      const row = this.stmt.byId.get(op.id) as MessageRow | undefined;
-      if (row === undefined) return { ok: false, reason: 'not-found' };
-      const m = rowToMessage(row);
-      const decision = decideReprocess(m, { now: op.now, force: op.force });
-      if (!decision.ok) return { ...decision, status: m.status };
-      // A finished message is sent again from scratch (forced, for SENT); an unfinished one keeps
-      // the results of destinations that already succeeded, so they are not repeated.
-      this.db
-        .prepare(
-          `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
+    return this.db
+      .transaction((): ReprocessResult => {
+        const row = this.stmt.byId.get(op.id) as MessageRow | undefined;
+        if (row === undefined) return { ok: false, reason: 'not-found' };
+        const m = rowToMessage(row);
+        const decision = decideReprocess(m, { now: op.now, force: op.force });
+        if (!decision.ok) return { ...decision, status: m.status };
+        // A finished message is sent again from scratch (forced, for SENT); an unfinished one keeps
+        // the results of destinations that already succeeded, so they are not repeated.
+        this.db
+          .prepare(
+            `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
              error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
              ${decision.fresh ? ", destination_results = '{}'" : ''} WHERE id = ?`,
-        )
-        .run(op.now, op.id);
-      this.stmt.event.run(
-        op.id,
-        op.now,
-        'RECEIVED',
-        'reprocess',
-        op.actor,
-        JSON.stringify({
-          from: m.status,
-          fresh: decision.fresh,
-          ...(decision.resend.length > 0 ? { resend: decision.resend, forced: op.force } : {}),
-          ...(op.note === undefined ? {} : { note: op.note }),
-        }),
-      );
-      return { ok: true, from: m.status, resend: decision.resend };
-    })();
+          )
+          .run(op.now, op.id);
+        this.stmt.event.run(
+          op.id,
+          op.now,
+          'RECEIVED',
+          'reprocess',
+          op.actor,
+          JSON.stringify({
+            from: m.status,
+            fresh: decision.fresh,
+            ...(decision.resend.length > 0 ? { resend: decision.resend, forced: op.force } : {}),
+            ...(op.note === undefined ? {} : { note: op.note }),
+          }),
+        );
+        return { ok: true, from: m.status, resend: decision.resend };
+      })
+      .immediate();
   }
 
   private prune(request: PruneRequest): number {
