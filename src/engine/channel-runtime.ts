@@ -134,7 +134,8 @@ export class ChannelRuntime {
     const woke = <T extends AppendResult | AppendResult[]>(p: Promise<T>): Promise<T> =>
       p.then(
         (r) => {
-          for (const one of Array.isArray(r) ? r : [r]) reportReuse(logger, channel, one);
+          const all = ([] as AppendResult[]).concat(r);
+          for (const one of all) reportReuse(logger, channel, one);
           this.wake();
           return r;
         },
