@@ -49,10 +49,11 @@ describe('engine: a reused MSH-10 with different content (issue 16)', () => {
     expect(ackValue(second, 'MSA-1')).to.equal('AA');
     // Its own acknowledgement, not the first message's answer replayed.
     expect(ackValue(second, 'MSH-10')).to.not.equal(ackValue(first, 'MSH-10'));
-    await eventually(() => recorded.length === 2);
+    const list = await eventually(async () => {
+      const all = await running.store.list({ channel: 'pas-in' });
+      return all.length === 2 && all.every((m) => m.status === 'SENT') ? all : undefined;
+    });
     expect(recorded.map((r) => r.body.includes('CANCEL'))).to.deep.equal([false, true]);
-    const list = await running.store.list({ channel: 'pas-in' });
-    expect(list.map((m) => m.status)).to.deep.equal(['SENT', 'SENT']);
     const events = await running.store.events(list[0]?.id ?? 0);
     expect(events.some((e) => e.detail['warning'] === 'CONTROL_ID_REUSED')).to.equal(true);
     expect(await reuseCount('processed')).to.equal(before + 1);
@@ -72,8 +73,11 @@ describe('engine: a reused MSH-10 with different content (issue 16)', () => {
     expect(ackValue(nak, 'ERR-3.1')).to.equal('205');
     const resent = await send(port, adt('PAS0000200', '^CANCEL'));
     expect(ackValue(resent, 'MSA-1')).to.equal('AR');
-    await eventually(() => recorded.length === 1);
-    const list = await running.store.list({ channel: 'pas-in' });
+    const list = await eventually(async () => {
+      const all = await running.store.list({ channel: 'pas-in' });
+      return all.some((m) => m.status === 'SENT') ? all : undefined;
+    });
+    expect(recorded).to.have.length(1);
     expect(list.map((m) => [m.status, m.errorCode])).to.deep.equal([
       ['ERROR', 'CONTROL_ID_REUSED'],
       ['SENT', null],
