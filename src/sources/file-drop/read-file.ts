@@ -57,7 +57,8 @@ export async function storeFileRecords(
     committing = commit;
   };
   const allCommitted = (): Promise<void> => committing;
-  const base = { sender, sourceMeta: { file: name, sha256: hash } };
+  // The file's hash is the content half of each row's dedup key: the row id already names it.
+  const base = { sender, contentHash: hash, sourceMeta: { file: name, sha256: hash } };
   switch (config.format) {
     case 'csv': {
       const { problems } = await streamCsvRows(
