@@ -187,11 +187,11 @@ export class ChannelRuntime {
           claimed = batch.length;
           for (const message of batch) this.track(message);
         } catch (error) {
-          this.lastError = (error as Error).message;
-          this.deps.logger.error(
-            { channel: this.definition.id, err: this.lastError },
-            'claim failed',
-          );
+          // Once per distinct failure, not every poll: a vanished store would repeat it 4×/s.
+          const message = (error as Error).message;
+          if (message !== this.lastError)
+            this.deps.logger.error({ channel: this.definition.id, err: message }, 'claim failed');
+          this.lastError = message;
         }
       }
       if (claimed === 0 || this.inFlight.size >= this.definition.workers) await this.sleep();
