@@ -14,6 +14,8 @@ interface Extension {
   url?: string;
   extension?: Extension[];
   valueString?: string;
+  /** The platform sends referralRequestVersion as an integer. */
+  valueInteger?: number;
   valueCodeableConcept?: { coding?: { code?: string }[] };
   valueReference?: { reference?: string; identifier?: { value?: string } };
 }
@@ -30,6 +32,7 @@ function valueOf(ext: Extension | undefined, contained: readonly Contained[]): s
   const local = ref?.startsWith('#')
     ? contained.find((c) => c.id === ref.slice(1))?.identifier?.[0]?.value
     : undefined;
+  if (typeof ext.valueInteger === 'number') return String(ext.valueInteger);
   return (
     ext.valueString ??
     ext.valueCodeableConcept?.coding?.[0]?.code ??

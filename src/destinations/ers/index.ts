@@ -67,6 +67,7 @@ destinations.register({
           mappingOf(ctx)?.resolve,
           input as Record<string, unknown>,
           ctx.signal,
+          operation,
         );
         return resultOf(await callErs(client, operation, resolved, ctx.signal));
       },

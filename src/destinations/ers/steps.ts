@@ -1,6 +1,7 @@
 import { EngineError } from '../../engine/errors.js';
 import type { DestinationContext, DestinationResult } from '../../engine/plugins.js';
 import type { ErsClient, ErsResult } from '../../ers/client.js';
+import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {
   compiledMappingByHash,
   evaluateThen,
@@ -21,15 +22,25 @@ export async function resolveLive(
   resolve: CompiledResolve | undefined,
   input: Record<string, unknown>,
   signal: AbortSignal,
+  /** The operation these inputs are for: the A005 pre-read goes out under its role. */
+  forOperation?: string,
 ): Promise<Record<string, unknown>> {
   if (resolve === undefined) return input;
   const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
-  if (resolve.version)
-    answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, { signal })).resource;
-  if (resolve.slotRule !== undefined)
+  const read = { signal, roleOf: forOperation };
+  if (resolve.version || resolve.slotRule !== undefined)
+    answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, read)).resource;
+  if (resolve.slotRule !== undefined) {
+    // A015 needs the referral's priority and Commissioning-Rule-Org (the spec requires both).
+    const facts = slotSearchFacts(answers.A005);
     answers.A015 = (
-      await client.execute('A015', { serviceId: input['serviceId'], count: 100 }, { signal })
+      await client.execute(
+        'A015',
+        { serviceId: input['serviceId'], count: 100, ...facts },
+        { signal },
+      )
     ).resource;
+  }
   return resolveInputs(resolve, input, answers);
 }
 
@@ -76,7 +87,13 @@ export async function sendThen(
     ctx.message.contentType,
   );
   const step = await evaluateThen(mapping, parsed, ctx.mapped.input, first.output ?? {});
-  const input = await resolveLive(client, mapping.then.resolve, step.input, ctx.signal);
+  const input = await resolveLive(
+    client,
+    mapping.then.resolve,
+    step.input,
+    ctx.signal,
+    step.operation,
+  );
   const result = resultOf(await callErs(client, step.operation, input, ctx.signal));
   return { ...result, output: { ...result.output, operation: step.operation } };
 }

@@ -82,7 +82,14 @@ async function bookedReferral(running: RunningEngine): Promise<string> {
     priority: 'ROUTINE',
     serviceIds: ['10000'],
   });
-  const bundle = (await ers.execute('A015', { serviceId: '10000', count: 1 })).resource as {
+  const bundle = (
+    await ers.execute('A015', {
+      serviceId: '10000',
+      count: 1,
+      priority: 'ROUTINE',
+      commissioningRuleOrg: 'R69',
+    })
+  ).resource as {
     entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
   };
   const slot = bundle.entry.find((e) => e.resource.resourceType === 'Slot')!.resource;
