@@ -43,7 +43,7 @@ describe('engine: unknown e-RS outcomes settled by reading the referral back (is
   beforeEach(async () => {
     h = createHarness();
     h.writeChannel('a016.yaml', channel('A016'));
-    h.writeChannel('a022.yaml', channel('A022'));
+    h.writeChannel('a013.yaml', channel('A013'));
     running = await h.start('sandbox: { enabled: true, port: 0 }\ners: { timeoutMs: 1500 }\n');
     sandbox = running.engine.services.sandbox?.url ?? '';
     referrer = new ErsClient({
@@ -88,7 +88,14 @@ describe('engine: unknown e-RS outcomes settled by reading the referral back (is
       priority: 'ROUTINE',
       serviceIds: ['10000'],
     });
-    const slots = (await referrer.execute('A015', { serviceId: '10000', count: 5 })).resource as {
+    const slots = (
+      await referrer.execute('A015', {
+        serviceId: '10000',
+        count: 5,
+        priority: 'ROUTINE',
+        commissioningRuleOrg: 'R69',
+      })
+    ).resource as {
       entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
     };
     const slot = slots.entry.find((e) => e.resource.resourceType === 'Slot')?.resource;
@@ -142,13 +149,13 @@ describe('engine: unknown e-RS outcomes settled by reading the referral back (is
     expect(history[0]?.error?.context?.['settlement']).to.deep.include({ outcome: 'not-applied' });
   });
 
-  it('settles an A022 cancellation answered 502 after it was applied', async () => {
+  it('settles an A013 acceptance answered 502 after it was applied', async () => {
     const input = await bookable();
     const booked = await post('A016', input);
     const version = (booked.destinationResults as { ers: { output: { version: string } } }).ers
       .output.version;
     await fault({ status: 502, applyFirst: true });
-    const m = await post('A022', { ubrn: input.ubrn, version, comments: 'Clinic cancelled' });
+    const m = await post('A013', { ubrn: input.ubrn, version });
     expect(m.status, JSON.stringify(m.error)).to.equal('SENT');
     expect((await referrer.execute('A005', { ubrn: input.ubrn })).output['version']).to.not.equal(
       version,
