@@ -442,6 +442,33 @@ export const ERROR_CATALOGUE = {
     httpStatus: 500,
     summary: 'The store schema is older than this ers-bridge needs: run `ers-bridge migrate`.',
   }),
+  CONTROL_ID_REUSED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '205',
+    httpStatus: 409,
+    summary:
+      'A sender reused a control id (MSH-10) with different content and the channel refuses reuse (controlIdReuse: refuse); the message is kept as ERROR.',
+  }),
+  STORE_LOCKED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      'Another ers-bridge engine already runs on this SQLite store; two would both answer senders.',
+  }),
+  STORE_REPROCESS_REFUSED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 409,
+    summary:
+      'Reprocess refused: the message is being processed, has a call in flight, or its effects succeeded (force to send again).',
+  }),
 
   // destinations
   DEST_UNAVAILABLE: def({

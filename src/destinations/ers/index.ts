@@ -5,6 +5,7 @@ import { destinations } from '../../engine/registry.js';
 import type { DestinationContext } from '../../engine/plugins.js';
 import { requireMappingTransformer } from '../../mapping/index.js';
 import { mappingOf, resolveLive, resultOf, sendThen } from './steps.js';
+import { callErs, settleErs } from './settle.js';
 
 const ErsDestinationSchema = z
   .object({
@@ -68,8 +69,10 @@ destinations.register({
           ctx.signal,
           operation,
         );
-        return resultOf(await client.execute(operation, resolved, { signal: ctx.signal }));
+        return resultOf(await callErs(client, operation, resolved, ctx.signal));
       },
+      // Issue 16: an unknown outcome on a known referral is settled by reading it back (A005).
+      settle: (ctx) => settleErs(ctx.services.ers, ctx.error, ctx.signal),
     };
   },
 });

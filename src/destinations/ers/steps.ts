@@ -11,6 +11,7 @@ import {
   type CompiledResolve,
   type ErsAnswers,
 } from '../../mapping/index.js';
+import { callErs } from './settle.js';
 
 /**
  * Reads what the mapping's `resolve` asks e-RS for (A005 version, A015 slots) just before the
@@ -93,6 +94,6 @@ export async function sendThen(
     ctx.signal,
     step.operation,
   );
-  const result = resultOf(await client.execute(step.operation, input, { signal: ctx.signal }));
+  const result = resultOf(await callErs(client, step.operation, input, ctx.signal));
   return { ...result, output: { ...result.output, operation: step.operation } };
 }

@@ -108,6 +108,8 @@ export async function storeFileRecords(
   };
   const base = (record: number, keys: ReturnType<typeof keysFrom>) => ({
     sender,
+    // The file's hash is the content half of each record's dedup key: the record id names it too.
+    contentHash: hash,
     controlId: `${hash}:${record}`,
     orderingKey: keys.orderingKey,
     searchKeys: keys.searchKeys,

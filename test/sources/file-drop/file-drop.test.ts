@@ -222,6 +222,7 @@ describe('sources/file-drop: files on a share folder', () => {
         channel: 'drop',
         sender: `file:drop`,
         controlId: `${hash}:${row}`,
+        contentHash: hash,
         contentType: 'application/x-csv-row+json',
         raw: Buffer.from('{}'),
       })),
