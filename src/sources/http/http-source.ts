@@ -97,6 +97,14 @@ export function createHttpSource(config: HttpSourceConfig, factory: PluginFactor
           const first = result.duplicateOf;
           return res.status(200).json({ id: first.id, duplicate: true, status: first.status });
         }
+        if (result.controlIdReused?.refused === true) {
+          // Kept as ERROR by the store; the sender learns why and which message holds the id.
+          const e = new EngineError(
+            'CONTROL_ID_REUSED',
+            `control id already used for other content (message ${result.controlIdReused.firstId})`,
+          );
+          return res.status(409).json({ id: result.id, ...e.toJSON() });
+        }
         if (config.waitForOutcomeMs > 0) {
           const outcome = await ctx.awaitOutcome(result.id, config.waitForOutcomeMs);
           if (outcome)
