@@ -514,6 +514,15 @@ export const ERROR_CATALOGUE = {
     summary:
       'The engine stopped while calling a destination that is not safe to repeat; the call may have taken effect.',
   }),
+  ENGINE_PORT_IN_USE: def({
+    stage: 'engine',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      "The admin server's or the embedded sandbox's port is taken (or its host is not this machine's): change the setting the message names.",
+  }),
   ENGINE_SHUTTING_DOWN: def({
     stage: 'engine',
     retry: 'transient',
