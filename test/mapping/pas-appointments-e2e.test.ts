@@ -27,7 +27,8 @@ const channel = readFileSync(join(REPO, 'channels', 'pas-inbound.yaml'), 'utf8')
     'retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }\n',
   );
 
-const PATIENT = '9912003896'; // the SIU samples' patient
+const PATIENT = '9912003888'; // the SIU samples' patient (NHS's test patient)
+const TRIAGE_SERVICE = '12000';
 const SAMPLE_UBRN = '000000070000';
 // Sandbox slots of service 10000 (Cardiology, directly bookable): 30 minutes from 09:00Z,
 // 11 January 2027 (GMT, so London time = UTC), ids from 228000.
@@ -109,8 +110,8 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
 
   it('accepts (RRI^I12 RF1-1 A → A013) and rejects (RF1-1 R → A014) referrals awaiting triage', async () => {
     await start(SPC);
-    const accepted = await sandbox.createReferral('9912003888', '12000', true);
-    const rejected = await sandbox.createReferral('9912003888', '12000', true);
+    const accepted = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
+    const rejected = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
     const a = await send(running, sample('rri-i12-accept.hl7', { [SAMPLE_UBRN]: accepted }));
     const r = await send(running, sample('rri-i12-reject.hl7', { [SAMPLE_UBRN]: rejected }));
     expect([ackValue(a, 'MSA-1'), ackValue(r, 'MSA-1')], `${a}\n${r}`).to.deep.equal(['AA', 'AA']);
@@ -125,7 +126,7 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     sandbox = sandboxOf(running);
     const created = await send(running, sample('ref-i12.hl7'));
     expect(ackValue(created, 'MSA-1'), created).to.equal('AA');
-    const triage = await sandbox.createReferral('9912003888', '12000', true);
+    const triage = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
     const accepted = await send(running, sample('rri-i12-accept.hl7', { [SAMPLE_UBRN]: triage }));
     expect(ackValue(accepted, 'MSA-1'), accepted).to.equal('AA');
     expect((await sandbox.referral(triage)).state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
@@ -138,7 +139,7 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
 
   it('uploads the MDM^T02 letter (A020) and then links it to the referral (A012)', async () => {
     await start(RC);
-    const ubrn = await sandbox.createReferral('9912003888', '12000', true);
+    const ubrn = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
     // MSH-15/16 AL/AL: the application ACK waits for both e-RS calls.
     const ack = await send(
       running,
@@ -150,6 +151,34 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     const stored = await running.store.get(summary!.id);
     const link = stored?.destinationResults['link'] as { output: { operation: string } };
     expect(link.output.operation).to.equal('A012');
+  });
+
+  it('keeps the letter a referral already has when the MDM^T02 links a new one (A005 → A012)', async () => {
+    await start(RC);
+    const ubrn = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
+    const upload = await sandbox.call('A020', {
+      ubrn,
+      fileName: 'gp-letter.txt',
+      contentType: 'text/plain',
+      dataBase64: Buffer.from('Referral letter from the GP').toString('base64'),
+    });
+    const existing = (upload.location ?? '').replace(/^.*?(Binary\/)/, '$1');
+    expect(existing, JSON.stringify(upload)).to.match(/^Binary\/[\w.-]+$/);
+    const linked = await sandbox.call('A012', {
+      ubrn,
+      version: (await sandbox.referral(ubrn)).version,
+      files: [{ url: existing, description: 'GP referral letter' }],
+      indexed: '2026-11-24T10:00:00+00:00',
+    });
+    expect(linked.status, JSON.stringify(linked.body)).to.equal(200);
+    const ack = await send(
+      running,
+      sample('mdm-t02-a020/input.hl7', { [SAMPLE_UBRN]: ubrn, '|P|2.4\r': '|P|2.4|||AL|AL\r' }),
+    );
+    expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
+    const after = await sandbox.referral(ubrn);
+    expect(after.letters).to.equal(2);
+    expect(after.letterUrls[0]).to.equal(existing);
   });
 
   it('still creates referrals from REF^I12 with the UBRN in the ACK; the link step does nothing', async () => {

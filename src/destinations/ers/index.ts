@@ -4,7 +4,7 @@ import { EngineError } from '../../engine/errors.js';
 import { destinations } from '../../engine/registry.js';
 import type { DestinationContext } from '../../engine/plugins.js';
 import { requireMappingTransformer } from '../../mapping/index.js';
-import { mappingOf, resolveLive, resultOf, sendThen } from './steps.js';
+import { executeResolved, mappingOf, sendThen } from './steps.js';
 
 const ErsDestinationSchema = z
   .object({
@@ -60,14 +60,14 @@ destinations.register({
           );
         if (config.step === 'then') return sendThen(client, ctx, config.from);
         const { operation, input } = operationFor(config, ctx);
-        // Inputs only e-RS knows (version, slot) are read just before the call.
-        const resolved = await resolveLive(
+        // Inputs only e-RS knows (version, slot, current letters) are read just before the call.
+        return executeResolved(
           client,
+          operation,
           mappingOf(ctx)?.resolve,
           input as Record<string, unknown>,
           ctx.signal,
         );
-        return resultOf(await client.execute(operation, resolved, { signal: ctx.signal }));
       },
     };
   },

@@ -4,6 +4,8 @@ import type { ErsClient, ErsResult } from '../../ers/client.js';
 import {
   compiledMappingByHash,
   evaluateThen,
+  lettersAlreadyLinked,
+  needsReferral,
   parseInput,
   resolveInputs,
   type CompiledMapping,
@@ -12,24 +14,42 @@ import {
 } from '../../mapping/index.js';
 
 /**
- * Reads what the mapping's `resolve` asks e-RS for (A005 version, A015 slots) just before the
- * call — so a retry after VERSION_CONFLICT or SLOT_NOT_AVAILABLE reads again — and fills it in.
+ * Reads what the mapping's `resolve` asks e-RS for (A005 referral, A015 slots) just before the
+ * call — so a retry after VERSION_CONFLICT or SLOT_NOT_AVAILABLE reads again.
  */
-export async function resolveLive(
+export async function readAnswers(
   client: ErsClient,
   resolve: CompiledResolve | undefined,
   input: Record<string, unknown>,
   signal: AbortSignal,
-): Promise<Record<string, unknown>> {
-  if (resolve === undefined) return input;
+): Promise<ErsAnswers> {
+  if (resolve === undefined) return {};
   const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
-  if (resolve.version)
+  if (needsReferral(resolve))
     answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, { signal })).resource;
   if (resolve.slotRule !== undefined)
     answers.A015 = (
       await client.execute('A015', { serviceId: input['serviceId'], count: 100 }, { signal })
     ).resource;
-  return resolveInputs(resolve, input, answers);
+  return answers;
+}
+
+/**
+ * Calls the operation with what e-RS told filled in. An A012 whose new letters are already on
+ * the referral is not sent again: it would change nothing (an earlier attempt linked them).
+ */
+export async function executeResolved(
+  client: ErsClient,
+  operation: string,
+  resolve: CompiledResolve | undefined,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<DestinationResult> {
+  const answers = await readAnswers(client, resolve, input, signal);
+  if (lettersAlreadyLinked(resolve, input, answers))
+    return { output: { skipped: 'the new letters are already on the referral' } };
+  const resolved = resolve === undefined ? input : resolveInputs(resolve, input, answers);
+  return resultOf(await client.execute(operation, resolved, { signal }));
 }
 
 /** The mapping that produced the message, when it came through a mapping transformer. */
@@ -75,7 +95,12 @@ export async function sendThen(
     ctx.message.contentType,
   );
   const step = await evaluateThen(mapping, parsed, ctx.mapped.input, first.output ?? {});
-  const input = await resolveLive(client, mapping.then.resolve, step.input, ctx.signal);
-  const result = resultOf(await client.execute(step.operation, input, { signal: ctx.signal }));
+  const result = await executeResolved(
+    client,
+    step.operation,
+    mapping.then.resolve,
+    step.input,
+    ctx.signal,
+  );
   return { ...result, output: { ...result.output, operation: step.operation } };
 }
