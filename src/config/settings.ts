@@ -77,8 +77,17 @@ export const SettingsSchema = z
       .default({ enabled: true, host: '127.0.0.1', port: 8090 }),
     ers: z
       .object({
-        /** Base URL of e-RS; ignored while the embedded sandbox is enabled. */
+        /**
+         * Base URL of e-RS, as the platform documents it: `https://int.api.service.nhs.uk/referrals/FHIR`
+         * (`/FHIR` is added when missing, `/STU3` always); ignored while the embedded sandbox is enabled.
+         */
         baseUrl: z.url().optional(),
+        /**
+         * Base of the dynamic code systems in requests (`{base}/STU3/CodeSystem/SPECIALTY`, the `url`
+         * A004 answers with). Default per environment: `_baseUrl_` for NHS's sandbox and the embedded
+         * one, the platform base (`…/referrals/FHIR`) elsewhere.
+         */
+        codeSystemBase: z.string().min(1).optional(),
         flavour: z.enum(['classic', 'platform']).default('platform'),
         auth: ErsAuthSchema.optional(),
         requestsPerMinute: z.number().int().min(1).default(600),

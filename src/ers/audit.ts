@@ -2,6 +2,7 @@ import { hashSearchValue } from '../store/search-keys.js';
 import type { ErsAuditDetail } from '../store/types.js';
 import type { AuthContext } from './auth.js';
 import type { OperationRequest } from './operations/types.js';
+import { isOperationId, operationRecord } from './operations/index.js';
 import { SYSTEM } from './systems.js';
 
 /**
@@ -27,44 +28,14 @@ export interface CallFacts {
   readonly fileName?: string | undefined;
 }
 
-/** Audit Type vocabulary of ENDPOINTS.md §8 (endpoints it does not name keep their id). */
+/** Audit Type of ENDPOINTS.md §8, from the operation's record (unknown ids keep their id). */
 export function auditTypeOf(id: string): string {
-  switch (id) {
-    case 'A004':
-      return 'API Retrieve Reference Data';
-    case 'A005':
-    case 'A024':
-      return 'API Retrieve Request Summary';
-    case 'A006':
-      return 'API Retrieve Clinical Attachment';
-    case 'A007':
-      return 'API Retrieve Clinical Information';
-    case 'A008':
-    case 'A023':
-      return 'API Retrieve Request List';
-    default:
-      return `API ${id}`;
-  }
+  return isOperationId(id) ? operationRecord(id).auditType : `API ${id}`;
 }
 
-/** §8 optional Resource Type: Worklist | Referral Request | Appointment Request | Clinical Attachment. */
+/** §8 optional Resource Type, from the operation's record. */
 function resourceTypeOf(id: string): string | undefined {
-  switch (id) {
-    case 'A008':
-    case 'A023':
-      return 'Worklist';
-    case 'A006':
-    case 'A020':
-      return 'Clinical Attachment';
-    case 'A015':
-    case 'A016':
-      return 'Appointment Request';
-    case 'A004':
-    case 'A010':
-      return undefined;
-    default:
-      return 'Referral Request';
-  }
+  return isOperationId(id) ? operationRecord(id).resourceType : undefined;
 }
 
 /** Pure: the first NHS number identifier anywhere in a FHIR value (request body or answer). */

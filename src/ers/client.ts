@@ -3,7 +3,9 @@ import type { MessageStore } from '../store/types.js';
 import { EngineError } from '../engine/errors.js';
 import type { ErsAuth } from './auth.js';
 import { ErsError, classifyStatus, outcomeFacts, retryAfterAt } from './ers-error.js';
-import { OPERATIONS, isOperationId, type OperationRequest } from './operations/index.js';
+import { isOperationId, operationRecord, type OperationRequest } from './operations/index.js';
+import { buildContextFor, NHS_SANDBOX_CODE_SYSTEM_BASE } from './environment.js';
+import { fileNameOf } from './readers/standard.js';
 import { QuotaLimiter } from './quota.js';
 import { ersCallDuration } from '../admin/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
@@ -18,6 +20,20 @@ export interface ErsClientOptions {
   readonly clock?: () => number;
   /** This machine's name for the audit's FQDN field (default: the OS host name). */
   readonly host?: string;
+  /**
+   * Base of the dynamic code systems in request bodies (`{base}/STU3/CodeSystem/SPECIALTY`);
+   * default NHS's sandbox placeholder `_baseUrl_` (environment defaults: provider.ts).
+   */
+  readonly codeSystemBase?: string;
+}
+
+export interface ExecuteOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Call under the business function of this operation instead: a pre-read (A005) for a
+   * provider's update (A013, A014, A022, A028) goes out under the provider's role.
+   */
+  readonly roleOf?: string | undefined;
 }
 
 export interface ErsResult {
@@ -30,7 +46,7 @@ export interface ErsResult {
   readonly etag: string | undefined;
   readonly location: string | undefined;
   readonly transactionId: string | undefined;
-  /** Typed facts later stages use: ubrn, version, attachmentUrl, fileName. */
+  /** Typed facts later stages use (the operation's answer reader): ubrn, version, attachmentUrl, fileName. */
   readonly output: Record<string, string>;
 }
 
@@ -57,7 +73,7 @@ export class ErsClient {
   prepare(id: string, input: unknown): OperationRequest {
     if (!isOperationId(id))
       throw new EngineError('ERS_INVALID_INPUT', `unknown e-RS operation "${id}"`);
-    const op = OPERATIONS[id];
+    const op = operationRecord(id);
     const parsed = op.input.safeParse(input);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
@@ -68,30 +84,29 @@ export class ErsClient {
         { at },
       );
     }
-    // The registry pairs each schema with its builder; the parsed value is that builder's input.
-    return (op.build as (i: unknown) => OperationRequest)(parsed.data);
+    return op.build(
+      parsed.data,
+      buildContextFor(id, this.options.codeSystemBase ?? NHS_SANDBOX_CODE_SYSTEM_BASE),
+    );
   }
 
-  async execute(
-    id: string,
-    input: unknown,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<ErsResult> {
+  async execute(id: string, input: unknown, options: ExecuteOptions = {}): Promise<ErsResult> {
     const request = this.prepare(id, input);
-    const result = await this.send(id, request, options.signal, true);
-    return result;
+    return this.send(id, request, options, true);
   }
 
   private async send(
     id: string,
     request: OperationRequest,
-    signal: AbortSignal | undefined,
+    options: ExecuteOptions,
     mayReauth: boolean,
   ): Promise<ErsResult> {
+    const { signal } = options;
+    const role = options.roleOf ?? id;
     await this.quota.acquire(signal);
     const headers: Record<string, string> = {
       Accept: 'application/fhir+json',
-      ...(await this.authHeaders(id)),
+      ...(await this.authHeaders(id, role)),
       ...request.headers,
     };
     let body: Buffer | string | undefined;
@@ -119,6 +134,7 @@ export class ErsClient {
         status: 0,
         ms: this.clock() - started,
         sentHeaders: headers,
+        role,
       });
       throw transportError(id, request.method, error);
     }
@@ -127,6 +143,7 @@ export class ErsClient {
     const etag = response.headers.get('etag') ?? undefined;
     const location = response.headers.get('location') ?? undefined;
     const fileName = fileNameOf(response.headers.get('content-disposition'));
+    const fileNameFact: Record<string, string> = fileName === undefined ? {} : { fileName };
     let answer: Awaited<ReturnType<typeof readAnswer>>;
     try {
       answer = await readAnswer(response, isJson, request.expect);
@@ -139,6 +156,7 @@ export class ErsClient {
         ms: this.clock() - started,
         sentHeaders: headers,
         transactionId,
+        role,
       });
       throw transportError(id, request.method, error);
     }
@@ -151,11 +169,12 @@ export class ErsClient {
       sentHeaders: headers,
       resource: answer.resource,
       location,
-      fileName: fileName.fileName,
+      fileName,
+      role,
     });
     if (response.status === 401 && mayReauth) {
       this.options.auth.invalidate(headers);
-      return this.send(id, request, signal, false);
+      return this.send(id, request, options, false);
     }
     if (!response.ok) {
       const facts = outcomeFacts(answer.resource ?? answer.text);
@@ -188,14 +207,19 @@ export class ErsClient {
       etag,
       location,
       transactionId,
-      output: { ...outputOf(answer.resource, etag, location), ...fileName },
+      output: {
+        ...(isOperationId(id)
+          ? operationRecord(id).read({ resource: answer.resource, etag, location })
+          : {}),
+        ...fileNameFact,
+      },
     };
   }
 
   /** Credentials for one call; a failure to obtain them sent nothing, so it is retryable. */
-  private async authHeaders(id: string): Promise<Record<string, string>> {
+  private async authHeaders(id: string, role: string): Promise<Record<string, string>> {
     try {
-      return await this.options.auth.headers(id);
+      return await this.options.auth.headers(role);
     } catch (error) {
       if (error instanceof ErsError) throw error;
       throw new ErsError(
@@ -209,7 +233,9 @@ export class ErsClient {
     }
   }
 
-  private async audit(facts: Omit<CallFacts, 'auth' | 'authMode' | 'host'>): Promise<void> {
+  private async audit(
+    facts: Omit<CallFacts, 'auth' | 'authMode' | 'host'> & { role?: string },
+  ): Promise<void> {
     const outcome =
       facts.status === 0 ? 'no-answer' : facts.status < 400 ? 'ok' : String(facts.status);
     ersCallDuration.observe({ endpoint: facts.id, outcome }, facts.ms / 1000);
@@ -218,11 +244,26 @@ export class ErsClient {
       endpoint: facts.id,
       detail: auditDetail({
         ...facts,
-        auth: this.options.auth.context(facts.id),
+        auth: this.options.auth.context(facts.role ?? facts.id),
         authMode: this.options.auth.mode,
         host: this.host,
       }),
     });
+  }
+
+  /**
+   * The sandbox health checks `/_ping` and `/_status` beside `/FHIR` (NHS's sandbox app; on the
+   * hosted sandbox `…/referrals/_ping`). Not e-RS operations: no credentials, no audit row.
+   */
+  async health(check: 'ping' | 'status'): Promise<{ status: number; path: string }> {
+    const root = this.options.stu3Base.replace(/\/(?:FHIR\/STU3|STU3\/v1)$/i, '');
+    const path = `/_${check}`;
+    const response = await fetch(`${root}${path}`, {
+      method: 'GET',
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
+    await response.arrayBuffer();
+    return { status: response.status, path };
   }
 
   async close(): Promise<void> {
@@ -249,34 +290,6 @@ async function readAnswer(
   if (response.ok && expect === 'binary')
     return { bytes: Buffer.from(await response.arrayBuffer()) };
   return { text: await response.text() };
-}
-
-/** The file name of a PDF or attachment answer (Content-Disposition), for letters and files. */
-function fileNameOf(disposition: string | null): Record<string, string> {
-  const name = /filename="([^"]+)"/.exec(disposition ?? '')?.[1];
-  return name === undefined ? {} : { fileName: name };
-}
-
-function outputOf(
-  resource: Record<string, unknown> | undefined,
-  etag: string | undefined,
-  location: string | undefined,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  const type = resource?.['resourceType'];
-  // A referral's or A&G request's id is its UBRN (A027 keeps the A&G UBRN for the referral).
-  if (
-    (type === 'ReferralRequest' || type === 'CommunicationRequest') &&
-    typeof resource?.['id'] === 'string'
-  )
-    out['ubrn'] = resource['id'];
-  const version =
-    (resource?.['meta'] as { versionId?: string } | undefined)?.versionId ??
-    /W\/"(\d+)"/.exec(etag ?? '')?.[1];
-  if (version !== undefined) out['version'] = version;
-  if (location !== undefined)
-    out['attachmentUrl'] = /Binary\/[^/?#]+/.exec(location)?.[0] ?? location;
-  return out;
 }
 
 /**

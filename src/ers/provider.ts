@@ -2,17 +2,11 @@ import { registerServiceProvider, type EngineServices } from '../engine/services
 import type { ErsAuthSettings } from '../config/settings.js';
 import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
 import { ErsClient } from './client.js';
+import { defaultCodeSystemBase, environmentOf, stu3Base } from './environment.js';
+import { PROVIDER_OPERATIONS } from './operations/index.js';
 
-/** Operations e-RS allows only a provider's business function (ENDPOINTS.md, per endpoint). */
-export const PROVIDER_OPERATIONS = [
-  'A008',
-  'A013',
-  'A014',
-  'A022',
-  'A023',
-  'A026',
-  'A028',
-] as const;
+export { PROVIDER_OPERATIONS } from './operations/index.js';
+export { stu3Base } from './environment.js';
 
 declare module '../engine/services.js' {
   interface EngineServices {
@@ -36,12 +30,6 @@ export const SANDBOX_DEFAULT_AUTH: ErsAuthSettings = {
   odsCode: 'R69',
 };
 
-/** Pure: the STU3 base for a base URL and path flavour (ENDPOINTS.md §1). */
-export function stu3Base(baseUrl: string, flavour: 'classic' | 'platform'): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  return flavour === 'classic' ? `${base}/STU3/v1` : `${base}/FHIR/STU3`;
-}
-
 /** The client for these settings, or why there is none (e-RS not configured: file-only engines). */
 export function createErsClient(services: EngineServices): ErsClient | string {
   const { ers } = services.settings;
@@ -55,8 +43,10 @@ export function createErsClient(services: EngineServices): ErsClient | string {
     authSettings.mode === 'platform'
       ? platformAuth(authSettings)
       : sessionAuth(authSettings, baseUrl.replace(/\/+$/, ''));
+  const environment = environmentOf(baseUrl, services.sandbox !== undefined);
   return new ErsClient({
     stu3Base: stu3Base(baseUrl, ers.flavour),
+    codeSystemBase: ers.codeSystemBase ?? defaultCodeSystemBase(environment, baseUrl),
     auth,
     requestsPerMinute: ers.requestsPerMinute,
     timeoutMs: ers.timeoutMs,

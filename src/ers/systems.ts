@@ -25,6 +25,10 @@ export const PROFILE = {
   maintainReferralLetterParameters: `${SD}/eRS-MaintainReferralLetter-Parameters-1`,
   rejectReferralParameters: `${SD}/eRS-RejectReferral-Parameters-1`,
   documentReference: `${SD}/eRS-DocumentReference-1`,
+  appointment: `${SD}/eRS-Appointment-1`,
+  careConnectAppointment:
+    'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1',
+  cancelAppointmentActionLaterParameters: `${SD}/eRS-cancelAppointmentActionLater-Parameters-1`,
 } as const;
 
 export const EXTENSION = {
@@ -32,12 +36,14 @@ export const EXTENSION = {
   referralPriority: `${SD}/Extension-eRS-ReferralPriority-1`,
   referralState: `${SD}/Extension-eRS-ReferralState-1`,
   referralShortlist: `${SD}/Extension-eRS-ReferralShortlist-1`,
+  commissioningRuleOrg: `${SD}/Extension-eRS-Commissioning-Rule-Org-1`,
 } as const;
 
 export const CODE_SYSTEM = {
   priority: `${CS}/eRS-Priority-1`,
   referralLetterIntention: `${CS}/eRS-ReferralLetterIntention-1`,
   clinicType: `${CS}/eRS-ClinicType-1`,
+  /** Static specialty system of old examples; requests use the dynamic `{base}/STU3/CodeSystem/SPECIALTY`. */
   specialty: `${CS}/eRS-Specialty-1`,
   commissioningProvisioning: `${CS}/eRS-CommissioningProvisioning-1`,
   referralState: `${CS}/eRS-ReferralState-1`,
@@ -54,3 +60,14 @@ export const PRIORITY_DISPLAY: Record<Priority, string> = {
   URGENT: 'Urgent',
   TWO_WEEK_WAIT: 'Two Week Wait',
 };
+
+/** The dynamic code systems A004 serves (`{base}/STU3/CodeSystem/<ID>`). */
+export const DYNAMIC_CODE_SYSTEMS = [
+  'SPECIALTY',
+  'CLINIC-TYPE',
+  'APPOINTMENT-CANCELLATION-REASON',
+  'REFERRAL-CANCELLATION-REASON',
+  'APPOINTMENT-NON-ATTENDANCE-REASON',
+  'PRIORITY',
+] as const;
+export type DynamicCodeSystem = (typeof DYNAMIC_CODE_SYSTEMS)[number];

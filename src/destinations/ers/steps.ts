@@ -1,6 +1,7 @@
 import { EngineError } from '../../engine/errors.js';
 import type { DestinationContext, DestinationResult } from '../../engine/plugins.js';
 import type { ErsClient, ErsResult } from '../../ers/client.js';
+import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {
   compiledMappingByHash,
   evaluateThen,
@@ -22,15 +23,25 @@ export async function readAnswers(
   resolve: CompiledResolve | undefined,
   input: Record<string, unknown>,
   signal: AbortSignal,
+  /** The operation these inputs are for: the A005 pre-read goes out under its role. */
+  forOperation?: string,
 ): Promise<ErsAnswers> {
   if (resolve === undefined) return {};
   const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
-  if (needsReferral(resolve))
-    answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, { signal })).resource;
-  if (resolve.slotRule !== undefined)
+  const read = { signal, roleOf: forOperation };
+  if (needsReferral(resolve) || resolve.slotRule !== undefined)
+    answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, read)).resource;
+  if (resolve.slotRule !== undefined) {
+    // A015 needs the referral's priority and Commissioning-Rule-Org (the spec requires both).
+    const facts = slotSearchFacts(answers.A005);
     answers.A015 = (
-      await client.execute('A015', { serviceId: input['serviceId'], count: 100 }, { signal })
+      await client.execute(
+        'A015',
+        { serviceId: input['serviceId'], count: 100, ...facts },
+        { signal },
+      )
     ).resource;
+  }
   return answers;
 }
 
@@ -45,7 +56,7 @@ export async function executeResolved(
   input: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<DestinationResult> {
-  const answers = await readAnswers(client, resolve, input, signal);
+  const answers = await readAnswers(client, resolve, input, signal, operation);
   if (lettersAlreadyLinked(resolve, input, answers))
     return { output: { skipped: 'the new letters are already on the referral' } };
   const resolved = resolve === undefined ? input : resolveInputs(resolve, input, answers);

@@ -2,6 +2,7 @@ import { EngineError } from '../../engine/errors.js';
 import type { ErsClient } from '../client.js';
 import { ErsError } from '../ers-error.js';
 import { versionOf } from './referral-letters.js';
+import { slotSearchFacts } from '../readers/referral.js';
 
 /** How a slot is chosen from A015's free slots. */
 export type SlotRule =
@@ -48,6 +49,15 @@ export interface BookByRuleInput {
   readonly serviceId: string;
   readonly nhsNumber: string;
   readonly rule: SlotRule;
+  /** The referral's priority and Commissioning-Rule-Org for A015; read with A005 when absent. */
+  readonly priority?: string;
+  readonly commissioningRuleOrg?: string;
+}
+
+/** What A015 needs besides the service: the referral's priority and commissioning-rule org. */
+interface SlotSearch {
+  readonly priority: string;
+  readonly commissioningRuleOrg: string;
 }
 
 export interface BookByRuleOptions {
@@ -79,7 +89,7 @@ const signalOf = (o: { signal?: AbortSignal }): { signal?: AbortSignal } =>
 /** A015 pages in order until the rule picks a slot; e-RS lists slots by start time. */
 async function findSlot(
   client: ErsClient,
-  input: BookByRuleInput,
+  input: BookByRuleInput & SlotSearch,
   options: BookByRuleOptions,
 ): Promise<{ slot: FreeSlot | undefined; anyFree: boolean }> {
   const count = options.pageSize ?? 100;
@@ -87,7 +97,13 @@ async function findSlot(
   for (let page = 1; page <= (options.maxPages ?? 10); page++) {
     const answer = await client.execute(
       'A015',
-      { serviceId: input.serviceId, count, page },
+      {
+        serviceId: input.serviceId,
+        priority: input.priority,
+        commissioningRuleOrg: input.commissioningRuleOrg,
+        count,
+        page,
+      },
       signalOf(options),
     );
     const slots = freeSlotsOf(answer.resource);
@@ -138,13 +154,20 @@ export async function bookBySlotRule(
   options: BookByRuleOptions = {},
 ): Promise<Booked> {
   const attempts = options.attempts ?? 2;
-  const read = async (): Promise<string> => {
-    const referral = await client.execute('A005', { ubrn: input.ubrn }, signalOf(options));
-    return versionOf(referral.resource) ?? '';
+  const readReferral = async (): Promise<unknown> =>
+    (await client.execute('A005', { ubrn: input.ubrn }, signalOf(options))).resource;
+  const read = async (): Promise<string> => versionOf(await readReferral()) ?? '';
+  const known = input.version !== undefined && input.priority && input.commissioningRuleOrg;
+  const referral = known ? undefined : await readReferral();
+  const facts = slotSearchFacts(referral);
+  const search: BookByRuleInput & SlotSearch = {
+    ...input,
+    priority: input.priority ?? facts.priority ?? 'ROUTINE',
+    commissioningRuleOrg: input.commissioningRuleOrg ?? facts.commissioningRuleOrg ?? '',
   };
-  let version = input.version ?? (await read());
+  let version = input.version ?? versionOf(referral) ?? '';
   for (let attempt = 1; ; attempt++) {
-    const { slot, anyFree } = await findSlot(client, input, options);
+    const { slot, anyFree } = await findSlot(client, search, options);
     if (slot === undefined && !anyFree && options.whenNoSlots === 'defer')
       return defer(client, { ...input, version }, options);
     if (slot === undefined)

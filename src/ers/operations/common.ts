@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { CODE_SYSTEM, PRIORITIES, PROFILE } from '../systems.js';
+import { defaultBuildContext } from '../environment.js';
+import { CODE_SYSTEM, PRIORITIES, PROFILE, SD, SYSTEM } from '../systems.js';
 import { isUbrn, isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.js';
+import { readStandard } from '../readers/standard.js';
+import type { Answer, BuildContext, OperationRecord, OperationRequest } from './types.js';
 
 /** Input pieces shared by the builders (ENDPOINTS.md §2.5–2.7). */
 export const ubrn = z.string().refine(isUbrn, 'must be a 12-digit UBRN');
@@ -13,16 +16,33 @@ export const nhsNumber = z
   .transform(normaliseNhsNumber)
   .refine(isValidNhsNumber, 'is not a valid NHS number (modulus 11 check digit)');
 export const priority = z.enum(PRIORITIES);
+export const serviceId = z.string().regex(/^\d+$/, 'must be a numeric e-RS service id');
+export const sdsUserId = z.string().regex(/^\d{12}$/, 'must be a 12-digit SDS user id');
+/** A FHIR instant/dateTime with offset, any fraction (NHS's examples carry microseconds). */
+export const instant = z.iso.datetime({ offset: true });
 export const ifMatch = (v: string): Record<string, string> => ({ 'If-Match': `W/"${v}"` });
 
-/** A file uploaded by A020, to link with a DocumentReference (A012, A026, A027, A028). */
+/** A file uploaded by A020, to link with a DocumentReference (A012, A022, A026–A028, A044). */
 export const attachmentFile = z
   .object({
     url: z.string().regex(/^Binary\/[\w.-]+$/, 'must be Binary/<id> from an upload'),
     description: z.string().min(1).max(200),
+    /** When this file was indexed; defaults to the step's `indexed`. */
+    indexed: instant.optional(),
   })
   .strict();
 export type AttachmentFile = z.infer<typeof attachmentFile>;
+export const files = z.array(attachmentFile).max(20).default([]);
+
+/** DocumentReferences need the time they were indexed; required only when a file lacks its own. */
+export function needsIndexed(
+  i: { indexed?: string | undefined },
+  lists: readonly (readonly AttachmentFile[])[],
+  ctx: z.RefinementCtx,
+): void {
+  if (i.indexed === undefined && lists.some((l) => l.some((f) => f.indexed === undefined)))
+    ctx.addIssue({ code: 'custom', path: ['indexed'], message: 'is required with attachments' });
+}
 
 export const ATTACHMENT_TYPES = [
   'REFERRER',
@@ -35,20 +55,86 @@ export const ATTACHMENT_TYPES = [
 export function documentReference(
   file: AttachmentFile,
   type: (typeof ATTACHMENT_TYPES)[number],
-  indexed: string,
+  indexed: string | undefined,
 ): Record<string, unknown> {
   return {
     resourceType: 'DocumentReference',
     meta: { profile: [PROFILE.documentReference] },
     status: 'current',
     type: { coding: [{ system: CODE_SYSTEM.attachmentType, code: type }] },
-    indexed,
+    indexed: file.indexed ?? indexed ?? '',
     description: file.description,
     content: [{ attachment: { url: file.url } }],
   };
+}
+
+/** Pure: `name` parameters, one DocumentReference each. */
+export const linked = (
+  name: string,
+  list: readonly AttachmentFile[],
+  type: (typeof ATTACHMENT_TYPES)[number],
+  at: string | undefined,
+): Parameter[] => list.map((f) => ({ name, resource: documentReference(f, type, at) }));
+
+export type Parameter = Record<string, unknown> & { name: string };
+
+export const parameters = (profile: string, parameter: unknown[]): Record<string, unknown> => ({
+  resourceType: 'Parameters',
+  meta: { profile: [`${SD}/${profile}`] },
+  parameter,
+});
+
+/**
+ * The order FHIR `parameter` entries go out in. e-RS reads them by name, but NHS's sandbox
+ * compares bodies exactly, and its own examples list some in different orders; `order` (names)
+ * reproduces one of them. Names not in `order` keep their place after the ordered ones.
+ */
+export const parameterOrder = z.array(z.string().min(1)).max(30).optional();
+export function ordered<P extends { name: string }>(
+  list: readonly P[],
+  order: readonly string[] | undefined,
+): P[] {
+  if (order === undefined) return [...list];
+  const rank = (p: P): number => {
+    const i = order.indexOf(p.name);
+    return i < 0 ? order.length : i;
+  };
+  return list
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 export const priorityCoding = (code: string): Record<string, string> => ({
   system: CODE_SYSTEM.priority,
   code,
 });
+
+export const identifier = (system: string, value: string): Record<string, string> => ({
+  system,
+  value,
+});
+export const sdsUser = (value: string): Record<string, string> =>
+  identifier(SYSTEM.sdsUserId, value);
+
+/** `{base}/STU3/CodeSystem/<ID>`: a dynamic (environment-specific) code system of A004. */
+export const dynamicSystem = (ctx: BuildContext, id: string): string =>
+  `${ctx.codeSystemBase}/STU3/CodeSystem/${id}`;
+
+/** The default answer reader: ubrn, version, attachmentUrl. */
+export const standardReader = (answer: Answer): Record<string, string> => readStandard(answer);
+
+/** An operation record, with the build context defaulting to NHS's own spelling. */
+export function operation<T, I extends string>(
+  record: Omit<OperationRecord<T>, 'build' | 'read' | 'id'> & {
+    id: I;
+    build(input: T, ctx: BuildContext): OperationRequest;
+    read?: OperationRecord<T>['read'];
+  },
+): OperationRecord<T> & { readonly id: I } {
+  return {
+    ...record,
+    read: record.read ?? standardReader,
+    build: (input, ctx) => record.build(input, ctx ?? defaultBuildContext(record.id)),
+  };
+}

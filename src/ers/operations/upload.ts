@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isUbrn } from '../nhs-number.js';
 import type { OperationRequest } from './types.js';
+import { ANY_ROLE } from './types.js';
+import { operation } from './common.js';
 
 /** A020 limits (ENDPOINTS.md §2.6, §2.9): 5 MB, name ≤ 255 characters, this mime table. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -51,6 +53,22 @@ export const UploadInputSchema = z
     for (const message of uploadProblems(i.fileName, i.contentType, size))
       ctx.addIssue({ code: 'custom', message, path: ['fileName'] });
   });
+
+/** A020: upload a file to the document store; link it later (A012, A022, A026–A028, A044). */
+export const A020 = operation({
+  id: 'A020',
+  name: 'Upload file to document store',
+  method: 'POST',
+  paths: ['/Binary'],
+  roles: ANY_ROLE,
+  side: 'either',
+  profile: undefined,
+  deprecated: false,
+  input: UploadInputSchema,
+  build: (i) => uploadRequest(i),
+  auditType: 'API A020',
+  resourceType: 'Clinical Attachment',
+});
 
 export const uploadRequest = (i: z.infer<typeof UploadInputSchema>): OperationRequest => ({
   method: 'POST',
