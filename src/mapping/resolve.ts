@@ -155,15 +155,37 @@ const filesOf = (value: unknown): LetterFile[] =>
     (f): f is LetterFile => typeof (f as { url?: unknown } | null)?.url === 'string',
   );
 
+interface DocumentReferenceView {
+  readonly resourceType?: string;
+  readonly indexed?: string;
+  readonly description?: string;
+  readonly type?: { coding?: { code?: string }[] };
+  readonly content?: { attachment?: { url?: string } }[];
+}
+
+/** The referral's referrer letters as A005 lists them: url, description and when indexed. */
+function currentLetters(referral: unknown): LetterFile[] {
+  const contained = (referral as { contained?: DocumentReferenceView[] } | undefined)?.contained;
+  const byUrl = new Map(
+    (contained ?? []).map((d) => [d.content?.[0]?.attachment?.url ?? '', d] as const),
+  );
+  return referrerLetters(referral).map((l) => {
+    const indexed = byUrl.get(l.url)?.indexed;
+    return {
+      url: l.url,
+      description: l.description === '' ? 'Referral letter' : l.description.slice(0, 200),
+      // Each letter keeps the time it was indexed, not the new letter's.
+      ...(typeof indexed === 'string' ? { indexed } : {}),
+    };
+  });
+}
+
 /**
  * Pure: the letter set A012 must send so that nothing is detached — the referral's current
  * referrer letters (as A005 lists them, in its order) and then the new files not already on it.
  */
 export function keptLetters(referral: unknown, added: unknown): LetterFile[] {
-  const current: LetterFile[] = referrerLetters(referral).map((l) => ({
-    url: l.url,
-    description: l.description === '' ? 'Referral letter' : l.description.slice(0, 200),
-  }));
+  const current = currentLetters(referral);
   const on = new Set(current.map((f) => f.url));
   return [...current, ...filesOf(added).filter((f) => !on.has(f.url))];
 }
