@@ -1,7 +1,7 @@
 import type { Seed } from './seed.js';
 
 /**
- * Default seed: the identifiers of the NHS API platform sandbox (ENDPOINTS.md §7: NHS number
+ * The legacy default seed (world `legacy`): the identifiers of the NHS API platform sandbox (ENDPOINTS.md §7: NHS number
  * 9912003888, ODS R69, services 10000–14000, 11002, 50001), so a channel tried here behaves the
  * same there, plus what the official examples assume: services 90596/90636/70000/70002/91016/
  * 90282/90944, patient 9190000000 (whose check digit is wrong, as published) and the Advice and
@@ -21,7 +21,7 @@ const LEEDS = { ods: 'R6901', name: 'Leeds General Infirmary' };
 const PINDERFIELDS = { ods: 'R6007', name: 'Pinderfields Hospital' };
 const REFERRER = { sdsUserId: '021600556514', ods: 'R68' };
 
-export const DEFAULT_SEED: Seed = {
+export const LEGACY_SEED: Seed = {
   patients: ['9912003888', '9912003896', '9462979626', '9401130264', '9190000000', '1000000001'],
   services: [
     service(
@@ -104,8 +104,10 @@ export const DEFAULT_SEED: Seed = {
   ],
   firstUbrn: 90_000,
   slotsFrom: '2027-01-11T09:00:00.000Z',
+  generateSlots: true,
   slots: [],
   referrals: [],
+  appointments: [],
   adviceRequests: [
     {
       ubrn: '000000070000',

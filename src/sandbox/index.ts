@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxApp, type SandboxApp } from './app.js';
-import { loadSeedFile, type Seed } from './seed.js';
+import { loadSeedFile, SEED_WORLDS, type Seed, type SeedWorld } from './seed.js';
 
 export interface RunningSandbox extends SandboxApp {
   readonly url: string;
@@ -13,8 +13,10 @@ export interface SandboxOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** The starting world; default DEFAULT_SEED. */
+  /** The starting world; default DEFAULT_SEED (the world DEFAULT_WORLD names). */
   seed?: Seed;
+  /** A named starting world instead of `seed`: `nhs` (NHS's sandbox test world) or `legacy`. */
+  world?: SeedWorld;
   /** A YAML/JSON seed file laid over `seed` (or the default): see docs/sandbox.md. */
   seedFile?: string;
   /** Initial faults, as for POST /_sandbox/faults: { latencyMs, failNext, quotaPerMinute }. */
@@ -22,7 +24,8 @@ export interface SandboxOptions {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const seed = options.seedFile ? await loadSeedFile(options.seedFile, options.seed) : options.seed;
+  const start = options.world === undefined ? options.seed : SEED_WORLDS[options.world];
+  const seed = options.seedFile ? await loadSeedFile(options.seedFile, start) : start;
   const sandbox = createSandboxApp({
     ...(seed ? { seed } : {}),
     ...(options.faults !== undefined ? { faults: options.faults } : {}),
@@ -49,5 +52,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 }
 
 export { createSandboxApp, type SandboxApp } from './app.js';
-export { DEFAULT_SEED, loadSeedFile, mergeSeed, SeedSchema, type Seed } from './seed.js';
+export {
+  DEFAULT_SEED,
+  DEFAULT_WORLD,
+  isSeedWorld,
+  loadSeedFile,
+  mergeSeed,
+  SEED_WORLDS,
+  SeedSchema,
+  type Seed,
+  type SeedWorld,
+} from './seed.js';
+export { NHS_SEED } from './nhs-seed.js';
 export { SandboxState } from './state.js';

@@ -5,7 +5,10 @@ import type { Seed, SeedAdvice, SeedService } from './seed.js';
 export function seedSlots(seed: Seed): Slot[] {
   const slots: Slot[] = seed.slots.map((s) => ({ ...s, status: 'free' as const }));
   let id = 228_000;
-  for (const service of seed.services.filter((s) => s.kind === 'DIRECTLY_BOOKABLE')) {
+  const generated = seed.generateSlots
+    ? seed.services.filter((s) => s.kind === 'DIRECTLY_BOOKABLE')
+    : [];
+  for (const service of generated) {
     for (let day = 0; day < 5; day++) {
       for (let n = 0; n < 8; n++) {
         const start = new Date(Date.parse(seed.slotsFrom) + day * 86_400_000 + n * 1_800_000);
@@ -46,6 +49,18 @@ export interface Appointment {
   comment?: string;
   start?: string;
   end?: string;
+  /** SDS user id of the named clinician (participant type CON). */
+  clinician?: string;
+  created?: string;
+}
+
+/** An appointment kept on its own (A038/A034): of one referral, at one referral version. */
+export interface StoredAppointment extends Appointment {
+  readonly ubrn: string;
+  referralVersion: number;
+  readonly nhsNumber: string;
+  /** meta.versionId of the Appointment resource. */
+  version: number;
 }
 
 export interface Referral {
@@ -69,6 +84,19 @@ export interface Referral {
   fromAdvice?: boolean;
   rejection?: { reason: string; comments: string };
   appointment?: Appointment;
+  /** ReferralState reason/comments not covered by `rejection`/appointment (seeded worlds). */
+  stateReason?: string;
+  stateComments?: string;
+  /** Extension-eRS-eReferralPathwayStart-1. */
+  pathwayStart?: string;
+  additionalRequirements?: readonly string[];
+  relatedUbrn?: string;
+  searchCriteria?: {
+    specialty?: string | undefined;
+    clinicType?: string | undefined;
+    postcode?: string | undefined;
+    distanceLimit?: number | undefined;
+  };
 }
 
 export interface Slot {
@@ -77,6 +105,8 @@ export interface Slot {
   readonly start: string;
   readonly end: string;
   status: 'free' | 'busy';
+  /** The schedule holding the slot when it is not the service's own (id and named clinician). */
+  readonly schedule?: { readonly id: string; readonly clinician?: string | undefined };
 }
 
 export interface StoredBinary {
@@ -91,6 +121,8 @@ export interface StoredBinary {
   type?: string;
   description?: string;
   availability?: string;
+  attachedByOrganisation?: string;
+  attachedOnBehalfOf?: string;
 }
 
 export interface Role {
@@ -157,6 +189,8 @@ export class SandboxState {
   readonly binaries = new Map<string, StoredBinary>();
   readonly sessions = new Map<string, Session>();
   readonly slots = new Map<string, Slot>();
+  /** Appointments by id: the seeded ones of past referral versions (A038) and every new one. */
+  readonly appointments = new Map<string, StoredAppointment>();
   /** UBRNs being edited in the Professional App: writes to them answer 423 REFERRAL_LOCKED. */
   readonly locked = new Set<string>();
   readonly requests: LoggedRequest[] = [];
@@ -173,6 +207,7 @@ export class SandboxState {
   reset(): void {
     for (const m of [this.patients, this.services, this.referrals, this.adviceRequests]) m.clear();
     for (const m of [this.binaries, this.sessions, this.slots, this.locked]) m.clear();
+    this.appointments.clear();
     this.appWorklistCalls.clear();
     this.communications.length = 0;
     this.requests.length = 0;
@@ -180,12 +215,17 @@ export class SandboxState {
     for (const p of seed.patients) this.patients.add(p);
     for (const s of seed.services) this.services.set(s.id, s);
     for (const slot of seedSlots(seed)) this.slots.set(slot.id, slot);
-    this.nextAppointment = 70_000;
+    const seededIds = [...seed.appointments, ...seed.referrals.flatMap((r) => r.appointment ?? [])];
+    this.nextAppointment = Math.max(70_000, ...seededIds.map((a) => Number(a.id) + 1));
     this.nextCommunication = 80_000;
     this.nextUbrn = seed.firstUbrn;
     this.loadFiles(seed);
+    for (const a of seed.appointments) this.appointments.set(a.id, { ...a });
     for (const r of seed.referrals) {
       const booked = r.state === 'BOOKED';
+      const seeded: Appointment | undefined = r.appointment
+        ? { ...r.appointment, serviceId: r.appointment.serviceId ?? r.serviceIds[0] ?? '' }
+        : undefined;
       this.referrals.set(r.ubrn, {
         ubrn: r.ubrn,
         version: r.version,
@@ -199,23 +239,35 @@ export class SandboxState {
         letters: [...r.letters],
         otherFiles: [],
         ...(r.allocatedClinician ? { allocatedClinician: r.allocatedClinician } : {}),
-        ...(booked || r.state === 'DEFERRED_TO_PROVIDER' || r.state === 'AWAITING_TRIAGE'
-          ? {
-              appointment: {
-                id: this.newAppointmentId(),
-                status: booked ? 'booked' : 'proposed',
-                serviceId: r.serviceIds[0] ?? '',
-                ...(booked ? { start: r.appointmentStart, end: r.appointmentStart } : {}),
-                ...(r.state === 'DEFERRED_TO_PROVIDER' ? { reason: 'NO_SLOTS_AT_SERVICE' } : {}),
-              },
-            }
-          : {}),
+        ...(r.reason === undefined ? {} : { stateReason: r.reason }),
+        ...(r.comments === undefined ? {} : { stateComments: r.comments }),
+        ...(r.pathwayStart === undefined ? {} : { pathwayStart: r.pathwayStart }),
+        ...(r.additionalRequirements ? { additionalRequirements: r.additionalRequirements } : {}),
+        ...(r.relatedUbrn === undefined ? {} : { relatedUbrn: r.relatedUbrn }),
+        ...(r.fromAdvice ? { fromAdvice: true } : {}),
+        ...(r.searchCriteria ? { searchCriteria: r.searchCriteria } : {}),
+        ...(seeded
+          ? { appointment: seeded }
+          : r.appointment === undefined &&
+              (booked || r.state === 'DEFERRED_TO_PROVIDER' || r.state === 'AWAITING_TRIAGE')
+            ? {
+                appointment: {
+                  id: this.newAppointmentId(),
+                  status: booked ? 'booked' : 'proposed',
+                  serviceId: r.serviceIds[0] ?? '',
+                  ...(booked ? { start: r.appointmentStart, end: r.appointmentStart } : {}),
+                  ...(r.state === 'DEFERRED_TO_PROVIDER' ? { reason: 'NO_SLOTS_AT_SERVICE' } : {}),
+                },
+              }
+            : {}),
       });
       for (const id of r.letters) {
         const file = this.binaries.get(id);
         if (file) file.linkedTo = r.ubrn;
       }
       if (r.locked) this.locked.add(r.ubrn);
+      const current = this.referrals.get(r.ubrn)?.appointment;
+      if (current) this.keepAppointment(r.ubrn, current);
     }
     for (const a of seed.adviceRequests) this.loadAdvice(a);
   }
@@ -230,9 +282,12 @@ export class SandboxState {
         intendedUbrn: b.intendedUbrn,
         linkedTo: b.linkedTo,
         addedAt: '2021-01-04T10:00:00.000Z',
-        addedBy: '021600556514',
+        addedBy: b.attachedBy ?? '021600556514',
         ...(b.type ? { type: b.type } : {}),
         ...(b.availability ? { availability: b.availability } : {}),
+        ...(b.description === undefined ? {} : { description: b.description }),
+        ...(b.attachedByOrganisation ? { attachedByOrganisation: b.attachedByOrganisation } : {}),
+        ...(b.attachedOnBehalfOf ? { attachedOnBehalfOf: b.attachedOnBehalfOf } : {}),
       });
     }
   }
@@ -279,6 +334,20 @@ export class SandboxState {
     while (this.referrals.has(ubrn) || this.adviceRequests.has(ubrn))
       ubrn = String(this.nextUbrn++).padStart(12, '0');
     return ubrn;
+  }
+
+  /** Records a referral's (new or changed) current appointment in the appointment store. */
+  keepAppointment(ubrn: string, a: Appointment): void {
+    const r = this.referrals.get(ubrn);
+    if (!r) return;
+    const known = this.appointments.get(a.id);
+    this.appointments.set(a.id, {
+      ...a,
+      ubrn,
+      referralVersion: r.version,
+      nhsNumber: r.nhsNumber,
+      version: known ? known.version + (known.status === a.status ? 0 : 1) : 1,
+    });
   }
 
   newAppointmentId(): string {
