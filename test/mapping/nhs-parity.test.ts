@@ -44,9 +44,9 @@ const EQUAL_PATH: Readonly<Record<string, string>> = {
  */
 const NO_NHS_EQUAL: Readonly<Record<string, string>> = {
   'siu-s12-a016':
-    "NHS's A016 examples book slot 11000021 at _history/6; its A005 answers version 5 and its A015 lists no slot 11000021",
+    "NHS's A016 examples book slot 11000021 at _history/6; its A005 answers version 5 and its A015 lists no slot 11000021 (the sample books 11002001 of the shortlisted service 11002)",
   'siu-s14-a016-defer':
-    "NHS's A016 deferral examples say _history/6; its A005 answers version 5 (the body equals DeferralBookingAttemptProblem.json otherwise)",
+    "NHS's A016 deferral examples say _history/6 (its A005 answers version 5) and defer to 11000, a service not on 000000070000's shortlist (11002)",
   'ref-i12-a011-triage':
     'NHS has no A011 example with a single triage service, and its TRIAGE deferral is for service 50001 at _history/6',
 };
@@ -83,15 +83,21 @@ describe("shipped mappings against NHS's example requests", () => {
     ]);
   });
 
-  it('siu-s14-a016-defer differs from NHS only in the referral version NHS itself disagrees on', () => {
-    const ours = golden('siu-s14-a016-defer').body as { incomingReferral: { reference: string }[] };
-    const theirs = nhs('bookOrDeferAppointment/requests/DeferralBookingAttemptProblem.json') as {
+  it('siu-s14-a016-defer differs from NHS only in the version and service NHS itself disagrees on', () => {
+    type Body = {
       incomingReferral: { reference: string }[];
+      participant: { actor: { identifier: { value: string } } }[];
     };
+    const ours = golden('siu-s14-a016-defer').body as Body;
+    const theirs = nhs(
+      'bookOrDeferAppointment/requests/DeferralBookingAttemptProblem.json',
+    ) as Body;
     expect(ours.incomingReferral[0]?.reference).to.equal('ReferralRequest/000000070000/_history/5');
+    expect(ours.participant[0]?.actor.identifier.value).to.equal('11002');
     expect({
       ...ours,
       incomingReferral: theirs.incomingReferral,
+      participant: theirs.participant,
     }).to.deep.equal(theirs);
   });
 });

@@ -45,7 +45,7 @@ describe('sandbox: seed files, start options and the CLI', () => {
     expect(() =>
       mergeSeed(DEFAULT_SEED, { patients: ['12'], referrals: [{ ubrn: '1' }] }),
     ).to.throw(
-      /patients\.\d+: an NHS number is 10 digits.*referrals\.0\.ubrn: a UBRN is 12 digits/,
+      /patients\.\d+: an NHS number is 10 digits.*referrals\.\d+\.ubrn: a UBRN is 12 digits/,
     );
     expect(() => mergeSeed(DEFAULT_SEED, [])).to.throw(/mapping/);
   });
