@@ -52,7 +52,12 @@ describe('ers + sandbox: the operations in both auth modes', () => {
         ).output;
         const letter = await run(rc, 'A019', { ubrn: direct['ubrn'] });
         expect(letter.bytes?.subarray(0, 5).toString()).to.equal('%PDF-');
-        await run(rc, 'A015', { serviceId: '10000', count: 5 });
+        await run(rc, 'A015', {
+          serviceId: '10000',
+          count: 5,
+          priority: 'ROUTINE',
+          commissioningRuleOrg: 'R69',
+        });
         const booked = await bookBySlotRule(rc, {
           ubrn: direct['ubrn']!,
           version: direct['version']!,

@@ -230,7 +230,14 @@ describe('ers: composite flows against the sandbox', () => {
 
   it('books the first free slot on or after a date (A015 then A016)', async () => {
     const { output } = await client.execute('A011', directReferral);
-    const bundle = (await client.execute('A015', { serviceId: '10000', count: 100 })).resource;
+    const bundle = (
+      await client.execute('A015', {
+        serviceId: '10000',
+        count: 100,
+        priority: 'ROUTINE',
+        commissioningRuleOrg: 'R69',
+      })
+    ).resource;
     const starts = (
       bundle as { entry: { resource: { resourceType: string; start: string } }[] }
     ).entry

@@ -138,7 +138,10 @@ describe('ers: reference data, service search and Advice and Guidance builders',
     expect(a025.searchParams.get('based-on')).to.equal(
       'CommunicationRequest/000000070000/_history/6',
     );
-    expect(a025.searchParams.getAll('_include')).to.have.length(3);
+    // NHS's examples send no _include (e-RS includes the resources); asked for, all three go.
+    expect(a025.searchParams.getAll('_include')).to.have.length(0);
+    const included = build('A025', { ubrn: '000000070000', version: '6', include: true });
+    expect(new URL(`http://x${included.path}`).searchParams.getAll('_include')).to.have.length(3);
     const a029 = new URL(`http://x${build('A029', { ubrn: '000000070000', version: '6' }).path}`);
     expect(Object.fromEntries(a029.searchParams)).to.deep.equal({
       focus: 'ReferralRequest/000000070000/_history/6',

@@ -19,7 +19,7 @@ export const WORKLIST_TYPES = [
   'REJECTED_TRIAGE_RESPONSE',
   'ASSESSMENT_RETURNED_CANCELLED_DNA',
 ] as const;
-const assigned = z.enum(['ASSIGNED', 'UNASSIGNED']);
+const assigned = z.enum(['ASSIGNED', 'NOT_ASSIGNED']);
 const concept = (system: string, code: string) => ({ coding: [{ system, code }] });
 
 /** A008: a worklist, optionally for one service, specialty or clinician. */

@@ -32,15 +32,16 @@ export const attachmentFile = z
   })
   .strict();
 export type AttachmentFile = z.infer<typeof attachmentFile>;
-export const files = z.array(attachmentFile).max(20).default([]);
+/** Files to link; absent when none (no empty arrays in the recorded inputs). */
+export const files = z.array(attachmentFile).max(20).optional();
 
 /** DocumentReferences need the time they were indexed; required only when a file lacks its own. */
 export function needsIndexed(
   i: { indexed?: string | undefined },
-  lists: readonly (readonly AttachmentFile[])[],
+  lists: readonly (readonly AttachmentFile[] | undefined)[],
   ctx: z.RefinementCtx,
 ): void {
-  if (i.indexed === undefined && lists.some((l) => l.some((f) => f.indexed === undefined)))
+  if (i.indexed === undefined && lists.some((l) => l?.some((f) => f.indexed === undefined)))
     ctx.addIssue({ code: 'custom', path: ['indexed'], message: 'is required with attachments' });
 }
 
@@ -71,10 +72,10 @@ export function documentReference(
 /** Pure: `name` parameters, one DocumentReference each. */
 export const linked = (
   name: string,
-  list: readonly AttachmentFile[],
+  list: readonly AttachmentFile[] | undefined,
   type: (typeof ATTACHMENT_TYPES)[number],
   at: string | undefined,
-): Parameter[] => list.map((f) => ({ name, resource: documentReference(f, type, at) }));
+): Parameter[] => (list ?? []).map((f) => ({ name, resource: documentReference(f, type, at) }));
 
 export type Parameter = Record<string, unknown> & { name: string };
 

@@ -6,6 +6,9 @@ import { ErsClient } from '../../../src/ers/client.js';
 import { platformAuth } from '../../../src/ers/auth.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
 
+/** What A015 needs besides the service: the referral's priority and Commissioning-Rule-Org. */
+export const slotSearch = { priority: 'ROUTINE', commissioningRuleOrg: 'R69' } as const;
+
 export const platformAs = (businessFunction: string, odsCode = 'R69') =>
   platformAuth({ mode: 'platform', accessToken: 't', businessFunction, odsCode });
 
@@ -78,7 +81,11 @@ export function useSandboxClients(timeoutMs = 5000): SandboxClients {
       return created.output;
     },
     async slots() {
-      const answer = await referrer().execute('A015', { serviceId: '10000', count: 5 });
+      const answer = await referrer().execute('A015', {
+        serviceId: '10000',
+        count: 5,
+        ...slotSearch,
+      });
       return answer.resource as SlotBundle;
     },
   };
