@@ -30,6 +30,7 @@ const EQUAL_BODY: Readonly<Record<string, string>> = {
   'rri-i12-a014': 'rejectReferral/requests/BasicExampleDbs.json',
   'siu-s15-a022': 'cancelAppointmentActionLater/requests/MinimalExampleIBS.json',
   'worklist-a008': 'retrieveWorklist/requests/FilteringByService.json',
+  'siu-s15-a036': 'cancelReferral/requests/NoLongerRequired.json',
 };
 
 /** Mappings whose request NHS's sandbox selects by path and headers alone (no JSON body). */

@@ -38,6 +38,11 @@ const SANDBOX_REFUSES: Readonly<Record<string, RegExp>> = {
   // A011 with a triage service on the shortlist (NHS's RequestMixedShortlist example).
   'ref-i12-a011/input.hl7':
     /A011 answered 422 INAPPROPRIATE_VALUE: service 51002 is a referral assessment service/,
+  // A011 with the triage service alone, then A016 TRIAGE (the platform's way instead of A021).
+  'ref-i12-a011-triage/input.hl7':
+    /A011 answered 422 INAPPROPRIATE_VALUE: service 11004 is a referral assessment service/,
+  // A036 cancel referral: not served by our sandbox yet.
+  'siu-s15-a036/input.hl7': /A036 answered 404 REFERENCE_NOT_FOUND/,
   // NHS's world links Binary/19eb7224-… to 000000070000, 000000070011 and 000000070012 at once.
   'hl7/mdm-t02.hl7':
     /A012 answered 422 INVALID_STATE: file Binary\/19eb7224-\S+ is linked to another referral/,
@@ -61,6 +66,16 @@ const pasInbound = fast(
     .replace('port: ${ERS_BRIDGE_MLLP_PORT:-2575}', 'host: 127.0.0.1\n  port: 0')
     .replace('applicationTimeoutMs: 10000', 'applicationTimeoutMs: 25000'),
 );
+
+/**
+ * The shipped pas-inbound channel; for a mapping's own sample (samples/<id>/input.hl7) with that
+ * mapping tried first, so an optional mapping (ref-i12-a011-triage) is the one exercised.
+ */
+function channelFor(file: string): string {
+  const id = /^([a-z0-9-]+)\/input\.hl7$/.exec(file)?.[1];
+  if (id === undefined || id === 'hl7') return pasInbound;
+  return pasInbound.replace('  mappings:\n', `  mappings:\n    - mappings/${id}.yaml\n`);
+}
 
 const csvReferrals = (folder: string): string =>
   fast(
@@ -132,7 +147,7 @@ describe('every shipped sample reaches SENT through the shipped channels (embedd
       ? `${file}: refused by the embedded sandbox as listed (NHS's sandbox accepts it)`
       : `${file}: every message is acknowledged AA and SENT`;
     it(title, async () => {
-      h.writeChannel('pas-inbound.yaml', pasInbound);
+      h.writeChannel('pas-inbound.yaml', channelFor(file));
       const running = await h.start('sandbox: { enabled: true, port: 0 }\n');
       const acks: string[] = [];
       for (const m of forErs.filter((x) => x.file === file)) acks.push(await send(running, m.text));

@@ -13,13 +13,15 @@ const ubrnsOf = (messages: readonly string[]): string[] =>
 
 // The shipped channel file with the test's PAS port and a schedule that fires every second.
 function channel(pasPort: number): string {
-  return readFileSync(join(REPO, 'channels', 'ers-worklist.yaml'), 'utf8')
-    .replace('${ERS_BRIDGE_WORKLIST_POLL:-false}', 'true')
-    // NHS's test world: 11004 is its cardiology triage service, empty until the test refers.
-    .replace('${ERS_BRIDGE_WORKLIST_SERVICE:-21012}', '11004')
-    .replace("'0 7,13 * * 1-5'", "'* * * * * *'")
-    .replace('${ERS_BRIDGE_PAS_PORT:-2576}', String(pasPort))
-    .replace(/retry:\n.*\n/, 'retry: { maxAttempts: 2, initialDelayMs: 20, jitterRatio: 0 }\n');
+  return (
+    readFileSync(join(REPO, 'channels', 'ers-worklist.yaml'), 'utf8')
+      .replace('${ERS_BRIDGE_WORKLIST_POLL:-false}', 'true')
+      // NHS's test world: 11004 is its cardiology triage service, empty until the test refers.
+      .replace('${ERS_BRIDGE_WORKLIST_SERVICE:-21012}', '11004')
+      .replace("'0 7,13 * * 1-5'", "'* * * * * *'")
+      .replace('${ERS_BRIDGE_PAS_PORT:-2576}', String(pasPort))
+      .replace(/retry:\n.*\n/, 'retry: { maxAttempts: 2, initialDelayMs: 20, jitterRatio: 0 }\n')
+  );
 }
 
 describe('e-RS worklist poll → REF^I12 to the PAS, each referral once (shipped channel, sandbox)', () => {
