@@ -71,6 +71,10 @@ export class ErsClient {
 
   /** Validates `input` for operation `id` and builds the request, without sending anything. */
   prepare(id: string, input: unknown): OperationRequest {
+    return this.prepared(id, input).request;
+  }
+
+  private prepared(id: string, input: unknown): { request: OperationRequest; role: string } {
     if (!isOperationId(id))
       throw new EngineError('ERS_INVALID_INPUT', `unknown e-RS operation "${id}"`);
     const op = operationRecord(id);
@@ -84,15 +88,19 @@ export class ErsClient {
         { at },
       );
     }
-    return op.build(
+    const request = op.build(
       parsed.data,
       buildContextFor(id, this.options.codeSystemBase ?? NHS_SANDBOX_CODE_SYSTEM_BASE),
     );
+    // A referrer's worklist (A008 AWAITING_BOOKING, say) goes out under the user's own role, not
+    // the one configured for the operation's provider use: a key no businessFunctionFor names.
+    const referrerUse = op.side !== 'referrer' && op.sideOf?.(parsed.data) === 'referrer';
+    return { request, role: referrerUse ? `${id}:referrer` : id };
   }
 
   async execute(id: string, input: unknown, options: ExecuteOptions = {}): Promise<ErsResult> {
-    const request = this.prepare(id, input);
-    return this.send(id, request, options, true);
+    const { request, role } = this.prepared(id, input);
+    return this.send(id, request, { ...options, roleOf: options.roleOf ?? role }, true);
   }
 
   private async send(

@@ -133,6 +133,24 @@ describe('ers: conformance with the e-RS platform (issue 15 defects)', () => {
     }
   });
 
+  it("asks a referrer's worklists under the referrer's role, the provider's under the provider's", async () => {
+    const server = new CaptureServer();
+    const url = await server.start();
+    try {
+      server.answerAs({ responseStatus: 200, responseHeaders: {} } as unknown as Scenario);
+      const client = contractClient(url, undefined);
+      for (const listType of ['AWAITING_BOOKING', 'REFERRALS_FOR_REVIEW'])
+        await client.execute('A008', { listType }).catch(() => undefined);
+      await client.close();
+      expect(server.requests.map((r) => r.headers['nhsd-ers-business-function'])).to.deep.equal([
+        'REFERRING_CLINICIAN',
+        'SERVICE_PROVIDER_CLINICIAN',
+      ]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('reads worklist versions sent as valueInteger, for every list type', () => {
     const items = worklistItems(mock('retrieveWorklist/responses/ReferralsForReview.json'));
     expect(items.length).to.be.greaterThan(0);

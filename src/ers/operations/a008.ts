@@ -19,6 +19,7 @@ export const WORKLIST_TYPES = [
   'REJECTED_TRIAGE_RESPONSE',
   'ASSESSMENT_RETURNED_CANCELLED_DNA',
 ] as const;
+const PROVIDER_LISTS: readonly string[] = ['REFERRALS_FOR_REVIEW', 'APPOINTMENT_SLOT_ISSUES'];
 const assigned = z.enum(['ASSIGNED', 'NOT_ASSIGNED']);
 const concept = (system: string, code: string) => ({ coding: [{ system, code }] });
 
@@ -36,8 +37,9 @@ export const A008 = operation({
     'REFERRING_CLINICIAN_ADMIN',
     'REFERRING_ADMIN',
   ],
-  // The shipped flows poll the provider's review list; the referrer lists need a referrer's role.
+  // The shipped flows poll the provider's lists; the referrer lists go out under the user's role.
   side: 'provider',
+  sideOf: (i) => (PROVIDER_LISTS.includes(i.listType) ? 'provider' : 'referrer'),
   profile: 'eRS-FetchWorklist-Parameters-1',
   deprecated: false,
   input: z

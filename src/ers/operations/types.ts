@@ -71,6 +71,8 @@ export interface OperationRecord<T = unknown> {
   readonly roles: readonly BusinessFunction[];
   /** Whose work this is: a provider operation goes out under the provider business function. */
   readonly side: 'referrer' | 'provider' | 'either';
+  /** The side of one call when it depends on the input (A008's referrer worklists). */
+  sideOf?(input: T): 'referrer' | 'provider';
   /** The request body's FHIR profile, when it has one. */
   readonly profile: string | undefined;
   readonly deprecated: boolean;
