@@ -3,14 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { FaultInjector } from './faults.js';
 import { operationOutcome, SandboxError } from './outcome.js';
 import { adviceRoutes } from './routes/advice.js';
+import { appointmentRoutes } from './routes/appointments.js';
 import { binaryRoutes } from './routes/binary.js';
 import { bookingRoutes } from './routes/booking.js';
+import { cancelReferralRoutes } from './routes/cancel-referral.js';
 import { letterRoutes } from './routes/letter.js';
 import { referralRoutes } from './routes/referrals.js';
 import { deprecatedOnPlatform, RETIRED_NOTE, retiredRoutes } from './routes/retired.js';
 import { reviewRoutes } from './routes/review.js';
 import { serviceSearchRoutes } from './routes/service-search.js';
 import { sessionRoutes } from './routes/session.js';
+import { shortlistRoutes } from './routes/shortlist.js';
 import { triageRoutes } from './routes/triage.js';
 import { worklistRoutes } from './routes/worklist.js';
 import { DEFAULT_SEED, type Seed } from './seed.js';
@@ -64,6 +67,20 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
     res.json({ locked: [...state.locked] });
   });
 
+  // NHS's platform health checks (not e-RS operations): answered before the request log.
+  app.get('/_ping', (_req, res) => {
+    res.type('text/html').send('{status: 200}');
+  });
+  app.get('/_status', (_req, res) => {
+    res.type('text/html').send('');
+  });
+  // '$' in an operation name may arrive percent-encoded (%24), as the platform accepts.
+  app.use((req, _res, next) => {
+    const [path = '', query] = req.url.split(/\?(.*)/s, 2);
+    if (/%24/i.test(path))
+      req.url = path.replace(/%24/gi, '$') + (query === undefined ? '' : `?${query}`);
+    next();
+  });
   app.use((req, res, next) => {
     const transactionId = `${randomUUID()}-1`;
     res.set('X-Request-ID', transactionId).set('X_ERS_TRANSACTION_ID', transactionId);
@@ -143,6 +160,9 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
       serviceSearchRoutes(state),
       reviewRoutes(state),
       bookingRoutes(state),
+      appointmentRoutes(state),
+      cancelReferralRoutes(state),
+      shortlistRoutes(state),
       worklistRoutes(state),
       letterRoutes(state),
       referralRoutes(state),

@@ -104,6 +104,11 @@ const SLOTS: Seed['slots'] = [
   ...hourly(13_000_001, '13000', 4, '2021-05-22T20:59:43.956Z'),
   slot(13_000_005, '13000', '2021-05-23T08:59:43.956Z', { id: '13000', clinician: CLINICIAN }),
   ...hourly(14_000_001, '14000', 4, '2021-05-22T08:25:32.562Z'),
+  // A016: MinimalBooking books 11000021 (DeferralWithSlotReference names 11000022),
+  // BookingWithNamedClinician 11008006.
+  slot(11_000_021, '11000', '2022-07-11T12:00:00.000Z'),
+  slot(11_000_022, '11000', '2022-07-11T15:00:00.000Z'),
+  slot(11_008_006, '11008', '2022-07-11T13:15:00.000Z'),
   slot(11_002_001, '11002', '2021-06-13T12:30:00.000Z'),
   slot(11_002_002, '11002', '2021-06-20T12:30:00.000Z'),
   slot(11_002_003, '11002', '2021-06-21T12:30:00.000Z'),
@@ -313,6 +318,7 @@ const REFERRALS: Seed['referrals'] = [
       status: 'proposed',
       serviceId: '11010',
       reason: 'NO_SLOTS_AT_SERVICE',
+      comment: 'Yes!',
     },
   }), // DeferredToProvider
   referral('000000070004', {
@@ -328,6 +334,7 @@ const REFERRALS: Seed['referrals'] = [
       status: 'proposed',
       serviceId: '11014',
       reason: 'PROVIDER_CONVERTED_ADVICE_AND_GUIDANCE_ADMIN_TO_REFER',
+      comment: "Actually I'd rather not",
     },
   }), // ConvertedFromAdviceAndGuidance
   referral('000000070005', {
@@ -438,6 +445,13 @@ const APPOINTMENTS: Seed['appointments'] = [
     reason: 'CANCEL_APPOINTMENT_ACTION_LATER',
     comment: 'Please rebook later',
     created: '2022-02-24T14:19:53.050Z',
+  }),
+  appt('70007', '000000070008', 9, {
+    status: 'booked',
+    slotId: '410201',
+    start: '2022-02-25T08:00:00.000Z',
+    end: '2022-02-25T09:00:00.000Z',
+    created: '2022-02-24T14:26:59.442Z',
   }),
   appt('70006', '000000070007', 7, {
     status: 'cancelled',

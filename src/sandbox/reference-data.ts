@@ -1,19 +1,12 @@
-import { CS, SD } from '../ers/systems.js';
+/**
+ * Displays of the specialties and clinic types the sandbox's worlds use, and the PROVIDER_REJECT
+ * reasons. A004 itself answers with NHS's own code systems (nhs-reference.ts).
+ */
+import { SD } from '../ers/systems.js';
+import { CODE_SYSTEM_TYPES, type CodeSystemType } from './nhs-reference.js';
 import { dynamicCodeSystem } from './resources.js';
 
-/**
- * A004 reference data: the dynamic code systems of e-RS, as CodeSystem resources in the shape of
- * the official examples (A004_Response_*). The sandbox holds a realistic subset — every specialty
- * and clinic type its seed services use, the published PROVIDER_REJECT reasons and the platform
- * sandbox's PRIORITY contact days (ENDPOINTS.md §2.8) — not the full national lists.
- */
-export const CODE_SYSTEM_TYPES = [
-  'SPECIALTY',
-  'CLINIC-TYPE',
-  'APPOINTMENT-CANCELLATION-REASON',
-  'PRIORITY',
-] as const;
-export type CodeSystemType = (typeof CODE_SYSTEM_TYPES)[number];
+export { CODE_SYSTEM_TYPES, type CodeSystemType };
 
 /** code, display, national specialty number (designation) where the sandbox knows it, retired on. */
 const SPECIALTIES: readonly [string, string, string?, string?][] = [
@@ -62,6 +55,47 @@ export const REJECT_REASONS: readonly [string, string][] = [
   ['SERVICE_PREREQUISITES_NOT_COMPLETE', 'Pre-requisites for service not complete'],
 ];
 
+const FROM = { code: 'effectiveFrom', valueDateTime: '2004-06-01T00:00:00.000Z' };
+
+/** The sandbox's own SPECIALTY / CLINIC-TYPE concepts, in NHS's A004 concept shape. */
+export function sandboxConcepts(type: CodeSystemType): Record<string, unknown>[] {
+  switch (type) {
+    case 'SPECIALTY':
+      return SPECIALTIES.map(([code, display, number, to]) => ({
+        extension: [
+          { url: `${SD}/Extension-eRS-EffectivefromDate-1`, valueDate: '2004-06-01' },
+          ...(to ? [{ url: `${SD}/Extension-eRS-EffectivetoDate-1`, valueDate: to }] : []),
+        ],
+        code,
+        display,
+        ...(number ? { designation: [{ value: number }] } : {}),
+        property: [
+          FROM,
+          ...(to ? [{ code: 'effectiveTo', valueDateTime: `${to}T00:00:00.000Z` }] : []),
+        ],
+      }));
+    case 'CLINIC-TYPE':
+      return CLINIC_TYPES.map(([code, display, specialty]) => ({
+        code,
+        display,
+        property: [
+          FROM,
+          {
+            code: 'specialty',
+            valueCoding: { system: dynamicCodeSystem('SPECIALTY'), code: specialty },
+          },
+        ],
+      }));
+    case 'APPOINTMENT-CANCELLATION-REASON':
+    case 'REFERRAL-CANCELLATION-REASON':
+    case 'APPOINTMENT-NON-ATTENDANCE-REASON':
+    case 'PRIORITY':
+      return [];
+    default:
+      return type satisfies never;
+  }
+}
+
 /** Display of a specialty code (the code itself when the sandbox does not hold it). */
 export const specialtyDisplay = (code: string): string =>
   SPECIALTIES.find(([c]) => c === code)?.[1] ?? code;
@@ -76,130 +110,4 @@ export function clinicTypeOf(
   const service = state.services.get(serviceId ?? '');
   if (!service) return undefined;
   return service.clinicTypes?.[0] ?? CLINIC_TYPES.find(([, , sp]) => sp === service.specialty)?.[0];
-}
-
-const PROPERTY_BASE = `${CS}/eRS-Concept-Properties-1`;
-const property = (code: string, type: string) => ({ code, uri: `${PROPERTY_BASE}#${code}`, type });
-const FROM = { code: 'effectiveFrom', valueDateTime: '2004-06-01T00:00:00.000Z' };
-
-function codeSystem(
-  type: CodeSystemType,
-  name: string,
-  properties: { code: string; uri: string; type: string }[],
-  concept: unknown[],
-): Record<string, unknown> {
-  return {
-    resourceType: 'CodeSystem',
-    id: type,
-    meta: {
-      profile: [
-        type === 'SPECIALTY'
-          ? `${SD}/eRS-Specialty-CodeSystem-1`
-          : 'http://hl7.org/fhir/StructureDefinition/shareablecodesystem',
-      ],
-    },
-    url: dynamicCodeSystem(type),
-    name,
-    status: 'active',
-    // The reference data's publication date in this sandbox (e-RS gives its last change).
-    date: '2026-01-05T09:00:00.000Z',
-    publisher: 'e-Referral Service',
-    description: name,
-    copyright: 'Copyright © 2016 HL7 UK',
-    content: 'complete',
-    ...(properties.length > 0 ? { property: properties } : {}),
-    concept,
-  };
-}
-
-/** Pure: the CodeSystem resource of one reference data type. */
-export function referenceData(type: CodeSystemType): Record<string, unknown> {
-  const dated = [property('effectiveFrom', 'dateTime'), property('effectiveTo', 'dateTime')];
-  switch (type) {
-    case 'SPECIALTY':
-      return codeSystem(
-        type,
-        'eRS Specialty',
-        [],
-        SPECIALTIES.map(([code, display, number, to]) => ({
-          extension: [
-            { url: `${SD}/Extension-eRS-EffectivefromDate-1`, valueDate: '2004-06-01' },
-            ...(to ? [{ url: `${SD}/Extension-eRS-EffectivetoDate-1`, valueDate: to }] : []),
-          ],
-          code,
-          display,
-          ...(number ? { designation: [{ value: number }] } : {}),
-        })),
-      );
-    case 'CLINIC-TYPE':
-      return codeSystem(
-        type,
-        'e-RS Clinic Type',
-        [...dated, property('specialty', 'Coding')],
-        CLINIC_TYPES.map(([code, display, specialty]) => ({
-          code,
-          display,
-          property: [
-            FROM,
-            {
-              code: 'specialty',
-              valueCoding: { system: dynamicCodeSystem('SPECIALTY'), code: specialty },
-            },
-          ],
-        })),
-      );
-    case 'APPOINTMENT-CANCELLATION-REASON':
-      return codeSystem(
-        type,
-        'e-RS Appointment Cancellation Reason',
-        [
-          ...dated,
-          property('appointmentBookingCancellationReasonType', 'Coding'),
-          property('willCancelWholeRequest', 'boolean'),
-          property('commentIsMandatory', 'boolean'),
-        ],
-        REJECT_REASONS.map(([code, display]) => ({
-          code,
-          display,
-          property: [
-            FROM,
-            {
-              code: 'appointmentBookingCancellationReasonType',
-              valueCoding: {
-                system: `${CS}/eRS-AppointmentBookingCancellationReasonType-1`,
-                code: 'PROVIDER_REJECT',
-              },
-            },
-            { code: 'willCancelWholeRequest', valueBoolean: false },
-            { code: 'commentIsMandatory', valueBoolean: false },
-          ],
-        })),
-      );
-    case 'PRIORITY':
-      // Working days to contact the patient (platform sandbox values, ENDPOINTS.md §2.8).
-      return codeSystem(
-        type,
-        'e-RS Priority',
-        [
-          property('deferToProviderContactDays', 'integer'),
-          property('triageContactDays', 'integer'),
-        ],
-        (
-          [
-            ['ROUTINE', 'Routine', 40, 40],
-            ['URGENT', 'Urgent', 10, 5],
-            ['TWO_WEEK_WAIT', 'Two Week Wait', 5, 2],
-          ] as const
-        ).map(([code, display, defer, triage]) => ({
-          code,
-          display,
-          property: [
-            { code: 'deferToProviderContactDays', valueInteger: defer },
-            { code: 'triageContactDays', valueInteger: triage },
-          ],
-        })),
-      );
-    default:
-      return type satisfies never;
-  }
 }

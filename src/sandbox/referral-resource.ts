@@ -2,6 +2,7 @@ import { SANDBOX_USER } from './auth.js';
 import { clinicTypeOf, specialtyDisplay } from './reference-data.js';
 import {
   CODE_SYSTEM,
+  CS,
   EXTENSION,
   PROFILE,
   PRIORITY_DISPLAY,
@@ -34,16 +35,82 @@ const codeDisplay = (code: string): string =>
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 
-const REASON_SYSTEM = (code: string): string =>
-  ['NO_SLOTS_AT_SERVICE', 'SLOT_NOT_AVAILABLE', 'BOOKING_ATTEMPT_PROBLEM', 'TRIAGE'].includes(code)
+const REVIEW_REASONS = [
+  'NO_SLOTS_AT_SERVICE',
+  'SLOT_NOT_AVAILABLE',
+  'BOOKING_ATTEMPT_PROBLEM',
+  'TRIAGE',
+];
+const REVIEW_OUTCOMES = [
+  'ACCEPT_REFER_BOOK_LATER',
+  'RETURN_TO_REFERRER_WITH_ADVICE',
+  'CANCEL_APPOINTMENT_ACTION_LATER',
+  'PROVIDER_CONVERTED_ADVICE_AND_GUIDANCE_ADMIN_TO_REFER',
+];
+/** The code system of a state/appointment reason: review reason or outcome, else a cancellation reason. */
+export const REASON_SYSTEM = (
+  code: string,
+  cancellation = 'APPOINTMENT-CANCELLATION-REASON',
+): string =>
+  REVIEW_REASONS.includes(code)
     ? CODE_SYSTEM.reviewReason
-    : 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReviewOutcome-1';
+    : REVIEW_OUTCOMES.includes(code)
+      ? 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReviewOutcome-1'
+      : dynamicCodeSystem(cancellation);
 
-function containedAppointment(r: Referral, a: Appointment, serviceName: string) {
+const STATE_DISPLAY: Record<string, string> = {
+  NOT_BOOKED: 'Not Booked',
+  AWAITING_TRIAGE: 'Awaiting Triage',
+  BOOKED: 'Booked',
+  DEFERRED_TO_PROVIDER: 'Deferred To Provider',
+  APPT_CANCELLED_BY_PROVIDER: 'Appointment Cancelled By Provider',
+  TRIAGED_PROVIDER_TO_ACTION: 'Triaged - Provider To Action',
+  TRIAGE_RESPONSE: 'Triage Response',
+  REJECTED: 'Rejected',
+  CANCELLED_REFERRAL: 'Cancelled Referral',
+};
+
+/** The ReferralState reason and comments: rejection, cancellation, deferral or review outcome. */
+function stateReason(r: Referral): { code: string; system: string; comments?: string } | undefined {
+  if (r.rejection)
+    return {
+      code: r.rejection.reason,
+      system: REASON_SYSTEM(r.rejection.reason),
+      ...(r.rejection.comments ? { comments: r.rejection.comments } : {}),
+    };
+  const code =
+    r.stateReason ??
+    (r.state === 'BOOKED' || r.state === 'NOT_BOOKED' ? undefined : r.appointment?.reason);
+  if (code === undefined) return undefined;
+  const comments =
+    r.stateComments ?? (r.stateReason === undefined ? r.appointment?.comment : undefined);
+  return {
+    code,
+    system:
+      r.state === 'CANCELLED_REFERRAL'
+        ? (r.cancellationSystem ?? REASON_SYSTEM(code, 'REFERRAL-CANCELLATION-REASON'))
+        : REASON_SYSTEM(code),
+    ...(comments ? { comments } : {}),
+  };
+}
+
+/** An eRS-Appointment-1 view: contained in a referral (id "appointment") or on its own (A016/A038). */
+export function appointmentResource(
+  r: {
+    ubrn: string;
+    version: number;
+    nhsNumber: string;
+    createdAt?: string;
+    allocatedClinician?: string;
+  },
+  a: Appointment,
+  serviceName: string,
+  options: { id?: string; versionId?: number } = {},
+): Record<string, unknown> {
   return {
     resourceType: 'Appointment',
-    id: 'appointment',
-    meta: { versionId: '1', profile: APPOINTMENT_PROFILES },
+    id: options.id ?? 'appointment',
+    meta: { versionId: String(options.versionId ?? 1), profile: APPOINTMENT_PROFILES },
     language: 'en',
     status: a.status,
     ...(a.reason
@@ -51,7 +118,11 @@ function containedAppointment(r: Referral, a: Appointment, serviceName: string) 
           reason: [
             {
               coding: [
-                { system: REASON_SYSTEM(a.reason), code: a.reason, display: codeDisplay(a.reason) },
+                {
+                  system: REASON_SYSTEM(a.reason),
+                  code: a.reason,
+                  display: codeDisplay(a.reason),
+                },
               ],
             },
           ],
@@ -60,7 +131,7 @@ function containedAppointment(r: Referral, a: Appointment, serviceName: string) 
     description: 'e-Referral Appointment',
     ...(a.start ? { start: a.start, end: a.end ?? a.start } : {}),
     ...(a.slotId ? { slot: [{ reference: `Slot/${a.slotId}` }] } : {}),
-    created: r.createdAt,
+    created: a.created ?? r.createdAt ?? new Date().toISOString(),
     ...(a.comment ? { comment: a.comment } : {}),
     incomingReferral: [{ reference: `ReferralRequest/${r.ubrn}/_history/${r.version}` }],
     participant: [
@@ -90,7 +161,7 @@ function containedAppointment(r: Referral, a: Appointment, serviceName: string) 
               actor: {
                 identifier: {
                   system: SYSTEM.sdsUserId,
-                  value: r.allocatedClinician ?? SANDBOX_USER,
+                  value: a.clinician ?? r.allocatedClinician ?? SANDBOX_USER,
                 },
               },
               status: 'accepted',
@@ -115,6 +186,7 @@ export function referralResource(state: SandboxState, r: Referral): Record<strin
       : [];
   });
   const appointment = r.appointment;
+  const reason = stateReason(r);
   return {
     resourceType: 'ReferralRequest',
     id: r.ubrn,
@@ -139,6 +211,17 @@ export function referralResource(state: SandboxState, r: Referral): Record<strin
       ...(files.length > 0
         ? [{ url: `${SD}/Extension-eRS-ClinicalInfoFirstSubmitted-1`, valueDateTime: r.createdAt }]
         : []),
+      ...(r.lettersUpdatedAt
+        ? [
+            {
+              url: `${SD}/Extension-eRS-ClinicalInfoLastUpdated-1`,
+              valueDateTime: r.lettersUpdatedAt,
+            },
+          ]
+        : []),
+      ...(r.pathwayStart
+        ? [{ url: `${SD}/Extension-eRS-eReferralPathwayStart-1`, valueInstant: r.pathwayStart }]
+        : []),
       {
         url: EXTENSION.referralPriority,
         valueCodeableConcept: {
@@ -159,19 +242,57 @@ export function referralResource(state: SandboxState, r: Referral): Record<strin
       {
         url: EXTENSION.referralState,
         extension: [
-          { url: 'state', valueCoding: { system: CODE_SYSTEM.referralState, code: r.state } },
+          {
+            url: 'state',
+            valueCoding: {
+              system: CODE_SYSTEM.referralState,
+              code: r.state,
+              display: STATE_DISPLAY[r.state] ?? r.state,
+            },
+          },
+          ...(reason
+            ? [
+                {
+                  url: 'reason',
+                  valueCoding: {
+                    system: reason.system,
+                    code: reason.code,
+                    display: codeDisplay(reason.code),
+                  },
+                },
+              ]
+            : []),
+          ...(reason?.comments ? [{ url: 'comments', valueString: reason.comments }] : []),
         ],
       },
+      ...(r.additionalRequirements ?? []).map((code) => ({
+        url: `${SD}/Extension-eRS-PatientAdditionalRequirement-1`,
+        valueCoding: {
+          system: `${CS}/eRS-AdditionalRequirementType-1`,
+          code,
+          display: codeDisplay(code),
+        },
+      })),
     ],
     contained: [
       ...shortlistContained({
         priority: r.priority,
-        specialty,
+        specialty: r.searchCriteria?.specialty ?? specialty,
         services,
-        clinicType: clinicTypeOf(state, r.serviceIds[0]),
+        clinicType: r.searchCriteria?.clinicType ?? clinicTypeOf(state, r.serviceIds[0]),
+        postcode: r.searchCriteria?.postcode,
+        distanceLimit: r.searchCriteria?.distanceLimit,
       }),
       ...files,
-      ...(appointment ? [containedAppointment(r, appointment, services[0]?.name ?? '')] : []),
+      ...(appointment
+        ? [
+            appointmentResource(
+              r,
+              appointment,
+              state.services.get(appointment.serviceId)?.name ?? services[0]?.name ?? '',
+            ),
+          ]
+        : []),
     ],
     identifier: [{ system: SYSTEM.requestId, value: r.requestId }],
     status: r.status,
@@ -189,6 +310,7 @@ export function referralResource(state: SandboxState, r: Referral): Record<strin
     supportingInfo: [
       ...files.map((f) => ({ reference: `#${String(f['id'])}` })),
       ...(r.fromAdvice ? [{ reference: `CommunicationRequest/${r.ubrn}` }] : []),
+      ...(r.relatedUbrn ? [{ reference: `ReferralRequest/${r.relatedUbrn}` }] : []),
     ],
   };
 }

@@ -11,11 +11,17 @@ export const ATTACHMENT_DISPLAY: Record<string, string> = {
 };
 
 /**
- * Dynamic code systems (A004: SPECIALTY, CLINIC-TYPE…) live under each environment's own base
- * (ENDPOINTS.md §2.8); the sandbox uses the one in the official A023 example.
+ * Dynamic code systems (A004: SPECIALTY, CLINIC-TYPE, APPOINTMENT-CANCELLATION-REASON…) live
+ * under each environment's own base as `{base}/STU3/CodeSystem/{ID}` (the `url` A004 returns;
+ * NHS's examples write the base as `_baseUrl_`). The sandbox answers under NHS's hosted sandbox
+ * base and accepts any base on input (isDynamicCodeSystem).
  */
+export const CODE_SYSTEM_BASE = 'https://sandbox.api.service.nhs.uk/referrals/FHIR';
 export const dynamicCodeSystem = (id: string): string =>
-  `https://fhir.nhs.uk/STU3/v1/CodeSystem/${id}`;
+  `${CODE_SYSTEM_BASE}/STU3/CodeSystem/${id}`;
+/** `{any base}/STU3/CodeSystem/{id}`, or the legacy classic `…/STU3/v1/CodeSystem/{id}`. */
+export const isDynamicCodeSystem = (system: unknown, id: string): boolean =>
+  typeof system === 'string' && new RegExp(`/STU3/(v1/)?CodeSystem/${id}$`).test(system);
 
 export const PRACTITIONER_ROLE_PROFILE =
   'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-PractitionerRole-1';
@@ -50,9 +56,35 @@ export function documentReference(
           id: documentId(file.id),
           extension: [
             {
+              url: `${SD}/Extension-eRS-AvailabilityStatus-1`,
+              valueCoding: {
+                system: `${CS}/eRS-AvailabilityStatus-1`,
+                code: file.availability ?? 'AVAILABLE',
+              },
+            },
+            {
               url: `${SD}/Extension-eRS-AttachedBy-1`,
               valueReference: { identifier: { system: SYSTEM.sdsUserId, value: file.addedBy } },
             },
+            {
+              url: `${SD}/Extension-eRS-AttachedByOrganisation-1`,
+              valueReference: {
+                identifier: {
+                  system: SYSTEM.odsOrganizationCode,
+                  value: file.attachedByOrganisation ?? 'R69',
+                },
+              },
+            },
+            ...(file.attachedOnBehalfOf
+              ? [
+                  {
+                    url: `${SD}/Extension-eRS-AttachedOnBehalfOf-1`,
+                    valueReference: {
+                      identifier: { system: SYSTEM.sdsUserId, value: file.attachedOnBehalfOf },
+                    },
+                  },
+                ]
+              : []),
           ],
           contentType: file.contentType,
           url: `Binary/${file.id}`,
@@ -85,6 +117,8 @@ export function shortlistContained(options: {
   priority: string;
   specialty: string;
   clinicType?: string | undefined;
+  postcode?: string | undefined;
+  distanceLimit?: number | undefined;
   services: readonly { id: string; name: string }[];
 }): Record<string, unknown>[] {
   return [
@@ -108,8 +142,8 @@ export function shortlistContained(options: {
           : []),
         // Referrals made outside a recorded search carry a nominal one (the sandbox's own postcode).
         { name: 'organisation', valueIdentifier: { system: SYSTEM.odsOrganisation, value: '' } },
-        { name: 'postcode', valueString: 'LS1 4HR' },
-        { name: 'distanceLimit', valueUnsignedInt: 999 },
+        { name: 'postcode', valueString: options.postcode ?? 'LS1 4HR' },
+        { name: 'distanceLimit', valueUnsignedInt: options.distanceLimit ?? 999 },
         { name: 'ageAndGenderAppropriate', valueBoolean: true },
         {
           name: 'commissioningProvisioning',

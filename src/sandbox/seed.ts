@@ -40,6 +40,8 @@ const serviceSchema = z
     twoWeekWait: z.boolean().optional(),
     /** The service needs a referral letter before booking (A010 referralLetterRequired). */
     letterRequired: z.boolean().optional(),
+    /** SNOMED CT codes an A010 search by clinical term alone finds the service by. */
+    clinicalTerms: z.array(z.string()).optional(),
   })
   .strict();
 export type SeedService = z.infer<typeof serviceSchema>;
@@ -128,6 +130,8 @@ const referralSchema = z
     comments: z.string().optional(),
     /** Extension-eRS-eReferralPathwayStart-1 (RTT clock start). */
     pathwayStart: instant.optional(),
+    /** When the letters last changed after their first submission (ClinicalInfoLastUpdated). */
+    lettersUpdatedAt: instant.optional(),
     /** Extension-eRS-PatientAdditionalRequirement-1 codes (ADVOCACY, INTERPRETER, TRANSPORT…). */
     additionalRequirements: z.array(z.string()).optional(),
     /** A related referral (supportingInfo ReferralRequest/<ubrn>). */

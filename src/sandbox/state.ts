@@ -70,7 +70,7 @@ export interface Referral {
   status: 'active' | 'cancelled' | 'completed';
   readonly nhsNumber: string;
   priority: string;
-  readonly serviceIds: readonly string[];
+  serviceIds: readonly string[];
   readonly requestId: string;
   readonly createdAt: string;
   letters: string[];
@@ -89,6 +89,10 @@ export interface Referral {
   stateComments?: string;
   /** Extension-eRS-eReferralPathwayStart-1. */
   pathwayStart?: string;
+  /** When the letters were last changed after the first submission (ClinicalInfoLastUpdated). */
+  lettersUpdatedAt?: string;
+  /** REFERRAL- or REQUEST-CANCELLATION-REASON system of a cancelled referral's reason (A036). */
+  cancellationSystem?: string;
   additionalRequirements?: readonly string[];
   relatedUbrn?: string;
   searchCriteria?: {
@@ -242,6 +246,7 @@ export class SandboxState {
         ...(r.reason === undefined ? {} : { stateReason: r.reason }),
         ...(r.comments === undefined ? {} : { stateComments: r.comments }),
         ...(r.pathwayStart === undefined ? {} : { pathwayStart: r.pathwayStart }),
+        ...(r.lettersUpdatedAt === undefined ? {} : { lettersUpdatedAt: r.lettersUpdatedAt }),
         ...(r.additionalRequirements ? { additionalRequirements: r.additionalRequirements } : {}),
         ...(r.relatedUbrn === undefined ? {} : { relatedUbrn: r.relatedUbrn }),
         ...(r.fromAdvice ? { fromAdvice: true } : {}),

@@ -167,7 +167,8 @@ describe('sandbox: slots, book or defer, cancel action later (A015, A016, A022)'
       },
     };
     await rejects(withParams([referrerFile]), 422, 'INAPPROPRIATE_VALUE');
-    expect(referralState(await cancel(10))).to.equal('APPT_CANCELLED_BY_PROVIDER');
+    // NHS's A022 examples: Triaged - Provider To Action (was APPT_CANCELLED_BY_PROVIDER).
+    expect(referralState(await cancel(10))).to.equal('TRIAGED_PROVIDER_TO_ACTION');
     await rejects(cancel(11), 422, 'INVALID_REQUEST_STATE');
   });
 });

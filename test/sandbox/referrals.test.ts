@@ -96,7 +96,8 @@ describe('sandbox: referrals (A005, A011, A021, A012)', () => {
       422,
       'TOO_MANY_ITEMS',
     );
-    await rejects(create('createReferral', services(['12000'])), 422, 'INAPPROPRIATE_VALUE');
+    // A triage service may share an A011 shortlist (NHS's A011 RequestMixedShortlist example),
+    // so only advice-only and unknown services are refused here.
     await rejects(create('createReferral', services(['70002'])), 422, 'INAPPROPRIATE_VALUE');
     await rejects(create('createReferral', services(['99999'])), 422, 'REFERENCE_NOT_FOUND');
     const triage = officialExample('A011_Request.json') as Json;

@@ -2,16 +2,20 @@ import { Router } from 'express';
 import { PRIORITIES, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
+import { appointmentResource } from '../referral-resource.js';
 import { searchset } from '../resources.js';
 import type { Referral, SandboxState } from '../state.js';
 import { attachedFiles, linkFiles } from './files.js';
 import { assertUnlocked, findReferral, sendReferral } from './respond.js';
 import { checkVersion, param, parametersOf, stringValue } from './parameters.js';
 
-const CARE_CONNECT_APPOINTMENT =
-  'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1';
-const ERS_APPOINTMENT = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Appointment-1';
-const DEFER_REASONS = ['NO_SLOTS_AT_SERVICE', 'SLOT_NOT_AVAILABLE', 'BOOKING_ATTEMPT_PROBLEM'];
+/** Review reasons of a deferral; TRIAGE sends the referral to a referral assessment service. */
+const DEFER_REASONS = [
+  'NO_SLOTS_AT_SERVICE',
+  'SLOT_NOT_AVAILABLE',
+  'BOOKING_ATTEMPT_PROBLEM',
+  'TRIAGE',
+];
 
 interface AppointmentBody {
   resourceType?: string;
@@ -22,7 +26,10 @@ interface AppointmentBody {
   slot?: { reference?: string }[];
   reason?: { coding?: { code?: string }[] }[];
   incomingReferral?: { reference?: string }[];
-  participant?: { actor?: { identifier?: { system?: string; value?: string | null } } }[];
+  participant?: {
+    actor?: { identifier?: { system?: string; value?: string | null } };
+    type?: { coding?: { code?: string }[] }[] | { coding?: { code?: string }[] };
+  }[];
 }
 
 const participant = (a: AppointmentBody, system: string): string | undefined =>
@@ -74,7 +81,10 @@ function bookOrDefer(
       'the patient participant is not the referral’s patient',
     );
   const slotId = /^Slot\/(\w+)$/.exec(a.slot?.[0]?.reference ?? '')?.[1];
+  // A named clinician (participant sds-user-id, type CON) books that clinician's slot.
+  const clinician = participant(a, SYSTEM.sdsUserId);
   const appointmentId = state.newAppointmentId();
+  const created = new Date().toISOString();
   if (a.status === 'booked') {
     const service = state.services.get(serviceId);
     if (service?.kind !== 'DIRECTLY_BOOKABLE')
@@ -90,6 +100,16 @@ function bookOrDefer(
       throw new SandboxError(422, 'SLOT_NOT_AVAILABLE', `slot ${slot.id} is no longer available`);
     if (a.start !== undefined && Date.parse(a.start) !== Date.parse(slot.start))
       throw new SandboxError(422, 'INAPPROPRIATE_SLOT', 'start does not match the slot');
+    if (
+      clinician !== undefined &&
+      slot.schedule?.clinician !== undefined &&
+      slot.schedule.clinician !== clinician
+    )
+      throw new SandboxError(
+        422,
+        'INAPPROPRIATE_SLOT',
+        `slot ${slot.id} is not a slot of clinician ${clinician}`,
+      );
     slot.status = 'busy';
     referral.state = 'BOOKED';
     referral.appointment = {
@@ -99,7 +119,10 @@ function bookOrDefer(
       serviceId,
       start: slot.start,
       end: slot.end,
+      created,
+      ...(clinician === undefined ? {} : { clinician }),
     };
+    referral.pathwayStart ??= created;
   } else if (a.status === 'proposed') {
     const reason = a.reason?.[0]?.coding?.[0]?.code;
     if (reason === undefined || !DEFER_REASONS.includes(reason))
@@ -116,8 +139,25 @@ function bookOrDefer(
       );
     if ((a.comment ?? '').length > 1000)
       throw new SandboxError(422, 'INVALID_VALUE', 'comment is longer than 1000 characters');
-    referral.state = 'DEFERRED_TO_PROVIDER';
-    referral.appointment = { id: appointmentId, status: 'proposed', serviceId, reason };
+    const triage = state.services.get(serviceId)?.kind === 'TRIAGE';
+    if (triage !== (reason === 'TRIAGE'))
+      throw new SandboxError(
+        422,
+        'INAPPROPRIATE_VALUE',
+        triage
+          ? `service ${serviceId} is a referral assessment service: defer with reason TRIAGE`
+          : `reason TRIAGE needs a referral assessment service, not ${serviceId}`,
+      );
+    referral.state = triage ? 'AWAITING_TRIAGE' : 'DEFERRED_TO_PROVIDER';
+    referral.appointment = {
+      id: appointmentId,
+      status: 'proposed',
+      serviceId,
+      reason,
+      created,
+      ...(a.comment ? { comment: a.comment } : {}),
+    };
+    if (triage) referral.pathwayStart ??= created;
   } else {
     throw new SandboxError(
       422,
@@ -126,22 +166,13 @@ function bookOrDefer(
     );
   }
   referral.version += 1;
-  const body = {
-    ...a,
-    id: appointmentId,
-    meta: { profile: [ERS_APPOINTMENT, CARE_CONNECT_APPOINTMENT] },
-    created: new Date().toISOString(),
-    incomingReferral: [
-      { reference: `ReferralRequest/${referral.ubrn}/_history/${referral.version}` },
-    ],
-    ...(a.status === 'proposed' ? { slot: undefined } : {}),
-    // e-RS names the service on its participant (A016 responses).
-    participant: (a.participant ?? []).map((p) =>
-      p.actor?.identifier?.system === SYSTEM.ersService
-        ? { ...p, actor: { ...p.actor, display: state.services.get(serviceId)?.name ?? serviceId } }
-        : p,
-    ),
-  };
+  state.keepAppointment(referral.ubrn, referral.appointment);
+  const body = appointmentResource(
+    referral,
+    referral.appointment,
+    state.services.get(serviceId)?.name ?? serviceId,
+    { id: appointmentId, versionId: state.appointments.get(appointmentId)?.version ?? 1 },
+  );
   return { referral, body };
 }
 
@@ -228,11 +259,11 @@ export function bookingRoutes(state: SandboxState): Router {
       const referral = findReferral(state, String(req.params['ubrn']));
       assertUnlocked(state, referral.ubrn);
       checkVersion(req.get('if-match'), referral.version);
-      // The official example names the operation's profile this way (ENDPOINTS.md §7).
-      const params = parametersOf(
-        req.body,
+      // NHS's profile; the older official example's `-Operation-1` name is still taken.
+      const params = parametersOf(req.body, [
+        'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-cancelAppointmentActionLater-Parameters-1',
         'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-cancelAppointmentActionLater-Operation-1',
-      );
+      ]);
       const comments = stringValue(param(params, 'comments', true)['valueString']);
       if (comments.length > 2000)
         throw new SandboxError(422, 'INVALID_VALUE', 'comments is longer than 2000 characters');
@@ -266,8 +297,18 @@ export function bookingRoutes(state: SandboxState): Router {
         ? state.slots.get(referral.appointment.slotId)
         : undefined;
       if (slot) slot.status = 'free';
-      referral.appointment.status = 'cancelled';
-      referral.state = 'APPT_CANCELLED_BY_PROVIDER';
+      // As NHS's A022 examples show: the appointment becomes a proposal the provider will act
+      // on later, and the referral is Triaged - Provider To Action with that outcome.
+      // The slot is released; the cancelled time stays on the proposal (the official example).
+      const { slotId: _slot, ...kept } = referral.appointment;
+      referral.appointment = {
+        ...kept,
+        status: 'proposed',
+        reason: 'CANCEL_APPOINTMENT_ACTION_LATER',
+        comment: comments,
+      };
+      referral.state = 'TRIAGED_PROVIDER_TO_ACTION';
+      referral.reviewed = true;
       referral.priority = priority ?? referral.priority;
       linkFiles(state, files, {
         ubrn: referral.ubrn,
@@ -277,6 +318,7 @@ export function bookingRoutes(state: SandboxState): Router {
       });
       referral.otherFiles.push(...files);
       referral.version += 1;
+      state.keepAppointment(referral.ubrn, referral.appointment);
       sendReferral(state, res, referral);
     },
   );

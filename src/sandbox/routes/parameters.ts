@@ -6,7 +6,9 @@ export interface Parameter {
   [value: string]: unknown;
 }
 
-export function parametersOf(body: unknown, profile: string): Parameter[] {
+/** A Parameters body of one of `profile` (several where the platform has renamed a profile). */
+export function parametersOf(body: unknown, profile: string | readonly string[]): Parameter[] {
+  const profiles = typeof profile === 'string' ? [profile] : profile;
   const b = body as
     { resourceType?: unknown; meta?: { profile?: unknown[] }; parameter?: unknown } | undefined;
   if (b?.resourceType !== 'Parameters' || !Array.isArray(b.parameter)) {
@@ -16,8 +18,12 @@ export function parametersOf(body: unknown, profile: string): Parameter[] {
       'body must be a FHIR Parameters resource',
     );
   }
-  if (!(b.meta?.profile ?? []).includes(profile)) {
-    throw new SandboxError(422, 'INVALID_FHIR_STRUCTURE', `meta.profile must contain ${profile}`);
+  if (!profiles.some((p) => (b.meta?.profile ?? []).includes(p))) {
+    throw new SandboxError(
+      422,
+      'INVALID_FHIR_STRUCTURE',
+      `meta.profile must contain ${profiles.join(' or ')}`,
+    );
   }
   return b.parameter as Parameter[];
 }

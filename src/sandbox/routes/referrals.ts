@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { PROFILE, PRIORITIES, SYSTEM } from '../../ers/systems.js';
+import { PROFILE, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE } from '../auth.js';
 import { SandboxError } from '../outcome.js';
 import { assertLatest, assertUnlocked, findReferral, sendReferral } from './respond.js';
 import type { Referral, SandboxState } from '../state.js';
 import { checkVersion, param, parametersOf, stringValue, type Parameter } from './parameters.js';
+import { shortlistOf } from './shortlist.js';
 
 const REFERRER = [ROLE.RC, ROLE.RCA];
 const PROVIDER = [ROLE.SPC, ROLE.SPCA];
@@ -38,53 +39,9 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
     throw new SandboxError(422, 'INVALID_VALUE', 'patient NHS number must be 10 digits');
   if (!state.patients.has(patient.value ?? ''))
     throw new SandboxError(422, 'REFERENCE_NOT_FOUND', `patient ${patient.value ?? ''} not found`);
-  param(params, 'intentionToAddReferralLetter', true);
-  param(params, 'firstReminderLetterFollowUpDays', true);
-  const list = param(params, 'shortlist', true)['resource'] as
-    | {
-        entry?: { item?: { identifier?: { value?: string } } }[];
-        contained?: { parameter?: Parameter[] }[];
-      }
-    | undefined;
-  const serviceIds = (list?.entry ?? []).map((e) => e.item?.identifier?.value ?? '');
-  if (serviceIds.length === 0)
-    throw new SandboxError(422, 'MISSING_VALUE', 'shortlist has no services');
-  if (triage && serviceIds.length > 1)
-    throw new SandboxError(422, 'TOO_MANY_ITEMS', 'A021 takes exactly one triage service');
-  if (serviceIds.length > 20)
-    throw new SandboxError(422, 'TOO_MANY_ITEMS', 'a shortlist holds at most 20 services');
-  if (new Set(serviceIds).size !== serviceIds.length)
-    throw new SandboxError(422, 'DUPLICATE_SERVICE', 'Duplicate service found in shortlist');
-  for (const id of serviceIds) {
-    const service = state.services.get(id);
-    if (!service) throw new SandboxError(422, 'REFERENCE_NOT_FOUND', `service ${id} not found`);
-    if (triage && service.kind !== 'TRIAGE')
-      throw new SandboxError(
-        422,
-        'INAPPROPRIATE_VALUE',
-        `service ${id} is not a referral assessment service`,
-      );
-    if (!triage && service.kind === 'ADVICE_ONLY')
-      throw new SandboxError(
-        422,
-        'INAPPROPRIATE_VALUE',
-        `service ${id} takes only Advice and Guidance requests`,
-      );
-    if (!triage && service.kind === 'TRIAGE')
-      throw new SandboxError(
-        422,
-        'INAPPROPRIATE_VALUE',
-        `service ${id} is a referral assessment service: use A021`,
-      );
-  }
-  const criteria = list?.contained?.[0]?.parameter ?? [];
-  const priority = (
-    criteria.find((p) => p.name === 'priority')?.['valueCoding'] as { code?: string } | undefined
-  )?.code;
-  if (priority === undefined)
-    throw new SandboxError(422, 'MISSING_VALUE', 'search criteria priority is required');
-  if (!(PRIORITIES as readonly string[]).includes(priority))
-    throw new SandboxError(422, 'INVALID_CODE', `priority ${priority} is not in eRS-Priority-1`);
+  const { serviceIds, priority, criteria } = shortlistOf(state, params, { triage });
+  const pathwayStart = param(params, 'eReferralPathwayStart')?.['valueInstant'];
+  const createdAt = new Date().toISOString();
   const referral: Referral = {
     ubrn: state.newUbrn(),
     version: 1,
@@ -93,10 +50,17 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
     nhsNumber: patient.value ?? '',
     priority,
     serviceIds,
+    searchCriteria: criteria,
     requestId: state.newRequestId(),
-    createdAt: new Date().toISOString(),
+    createdAt,
     letters: [],
     otherFiles: [],
+    // The RTT clock: as the referrer gives it, else from sending to a triage service.
+    ...(typeof pathwayStart === 'string'
+      ? { pathwayStart }
+      : triage
+        ? { pathwayStart: createdAt }
+        : {}),
     // e-RS proposes a triage referral's appointment to the triage service (A012 example).
     ...(triage
       ? {
@@ -104,6 +68,7 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
             id: state.newAppointmentId(),
             status: 'proposed' as const,
             serviceId: serviceIds[0] ?? '',
+            reason: 'TRIAGE',
           },
         }
       : {}),
@@ -186,6 +151,7 @@ export function referralRoutes(state: SandboxState): Router {
         const f = state.binaries.get(id);
         if (f) f.linkedTo = ref.ubrn;
       }
+      if (ref.letters.length > 0) ref.lettersUpdatedAt = new Date().toISOString();
       ref.letters = ids;
       ref.version += 1;
       sendReferral(state, res, ref);

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { CS, PRIORITIES, SD, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE, type Caller } from '../auth.js';
 import { SandboxError } from '../outcome.js';
-import { CODE_SYSTEM_TYPES, referenceData, type CodeSystemType } from '../reference-data.js';
+import { codeSystemAnswer } from '../nhs-reference.js';
+import { CODE_SYSTEM_TYPES, sandboxConcepts, type CodeSystemType } from '../reference-data.js';
 import { dynamicCodeSystem } from '../resources.js';
 import type { SeedService } from '../seed.js';
 import type { SandboxState } from '../state.js';
@@ -27,8 +28,7 @@ function criteriaOf(params: Parameter[], caller: Caller): Parameter[] {
   const clinician = param(params, 'referringClinician');
   if (caller.businessFunction === ROLE.RCA && !clinician)
     fail('MISSING_VALUE', 'referringClinician is required when an RCA searches');
-  if (caller.businessFunction !== ROLE.RCA && clinician)
-    fail('UNEXPECTED_FIELD', 'referringClinician is only for an RCA');
+  // An RC may name one too (NHS's A010 RcSearchByClinicalTerm example); only an RCA must.
   if (
     requestType === 'ADVICE_AND_GUIDANCE_REQUEST' &&
     param(params, 'commissioningRuleOrganisation')
@@ -106,7 +106,7 @@ function summary(s: SeedService, requestType: string): Record<string, unknown> {
               : [
                   cc('supportedAppointmentType', `${CS}/eRS-AppointmentType-1`, 'FIRST_OUTPATIENT'),
                 ]),
-            { url: 'referralLetterRequired', valueBoolean: true },
+            { url: 'referralLetterRequired', valueBoolean: s.letterRequired ?? true },
             {
               url: 'location',
               valueReference: {
@@ -141,7 +141,9 @@ export function serviceSearchRoutes(state: SandboxState): Router {
           `no reference data ${type}; this sandbox holds ${CODE_SYSTEM_TYPES.join(', ')}`,
           'not-found',
         );
-      res.type('application/fhir+json').json(referenceData(type as CodeSystemType));
+      res
+        .type('application/fhir+json')
+        .json(codeSystemAnswer(type as CodeSystemType, sandboxConcepts(type as CodeSystemType)));
     },
   );
   r.post(
@@ -161,6 +163,8 @@ export function serviceSearchRoutes(state: SandboxState): Router {
       const organisation = identifier(param(c, 'organisation'))?.value;
       const waitLimit = param(c, 'indicativeAppointmentWaitTimeLimit')?.['valueUnsignedInt'] as
         number | undefined;
+      // A clinical term alone finds the services listing it; beside a specialty it only refines.
+      const term = specialty === undefined ? coding(param(c, 'clinicalTerm'))?.code : undefined;
       const found = [...state.services.values()].filter(
         (s) =>
           (specialty === undefined || s.specialty === specialty) &&
@@ -171,7 +175,8 @@ export function serviceSearchRoutes(state: SandboxState): Router {
           (requestType === 'ADVICE_AND_GUIDANCE_REQUEST'
             ? s.adviceAndGuidance === true
             : s.kind !== 'ADVICE_ONLY') &&
-          (waitLimit === undefined || s.waitDays === undefined || s.waitDays <= waitLimit),
+          (waitLimit === undefined || s.waitDays === undefined || s.waitDays <= waitLimit) &&
+          (term === undefined || (s.clinicalTerms ?? []).includes(term)),
       );
       res.type('application/fhir+json').json({
         resourceType: 'List',
@@ -179,6 +184,19 @@ export function serviceSearchRoutes(state: SandboxState): Router {
         status: 'current',
         mode: 'snapshot',
         entry: found.map((s) => summary(s, requestType)),
+        ...(found.length === 0
+          ? {
+              emptyReason: {
+                coding: [
+                  {
+                    system: 'http://hl7.org/fhir/ValueSet/list-empty-reason',
+                    code: 'nilknown',
+                    display: 'no results',
+                  },
+                ],
+              },
+            }
+          : {}),
       });
     },
   );

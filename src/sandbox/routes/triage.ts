@@ -88,7 +88,13 @@ export function triageRoutes(state: SandboxState): Router {
     if (ref.appointment) {
       const slot = ref.appointment.slotId ? state.slots.get(ref.appointment.slotId) : undefined;
       if (slot) slot.status = 'free';
-      ref.appointment.status = 'cancelled';
+      // NHS's A014 examples: the cancelled appointment carries the rejection reason and comments.
+      Object.assign(ref.appointment, {
+        status: 'cancelled',
+        reason,
+        ...(comments ? { comment: comments } : {}),
+      });
+      state.keepAppointment(ref.ubrn, ref.appointment);
     }
     ref.state = 'REJECTED';
     ref.reviewed = true;

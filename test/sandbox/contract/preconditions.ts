@@ -1,0 +1,305 @@
+/**
+ * The starting world of each NHS scenario. NHS's sandbox answers by example, so its write
+ * examples all act on 000000070000 whatever state they need (unbooked for A031, booked for A013,
+ * A014, A022, A036…), and a few read examples name record versions the read examples of other
+ * operations contradict. Our sandbox answers by state, so each such scenario starts from the NHS
+ * world (src/sandbox/nhs-seed.ts) with that record put in the state NHS's own response shows it
+ * came from. Every other scenario runs on the NHS world unchanged.
+ */
+import { NHS_SEED, type Seed } from '../../../src/sandbox/index.js';
+import type { Scenario } from './scenarios.js';
+
+type SeedReferral = Seed['referrals'][number];
+type SeedAdvice = Seed['adviceRequests'][number];
+
+const baseReferral = (ubrn: string): SeedReferral => {
+  const r = NHS_SEED.referrals.find((x) => x.ubrn === ubrn);
+  if (!r) throw new Error(`no NHS referral ${ubrn}`);
+  return r;
+};
+const referral = (ubrn: string, changes: Partial<SeedReferral>): SeedReferral => {
+  const { appointment: _drop, ...rest } = baseReferral(ubrn);
+  return { ...rest, ...changes };
+};
+const advice = (ubrn: string, changes: Partial<SeedAdvice>): SeedAdvice => {
+  const a = NHS_SEED.adviceRequests.find((x) => x.ubrn === ubrn);
+  if (!a) throw new Error(`no NHS A&G request ${ubrn}`);
+  return { ...a, ...changes };
+};
+
+export interface Precondition {
+  /** Why the world differs from the NHS world for this scenario (NHS's response it is read from). */
+  readonly why: string;
+  readonly overlay: Record<string, unknown>;
+  /**
+   * The business function the request is sent as, where NHS's example sends one its own reference
+   * data does not allow for the call (NHS's sandbox does not check it; a real platform refuses).
+   */
+  readonly businessFunction?: string;
+}
+
+const UBRN = '000000070000';
+const START = '2024-05-08T09:54:23.167Z';
+// A future appointment: only one not yet attended can be reviewed (A013/A014).
+const BOOKED_AT = { start: '2030-06-20T12:30:00.000Z', end: '2030-06-20T12:45:00.000Z' };
+const booked = (serviceId: string, clinician = true): SeedReferral['appointment'] => ({
+  id: '70100',
+  status: 'booked',
+  serviceId,
+  ...BOOKED_AT,
+  // A directly bookable service's appointment is a slot, with its clinician.
+  ...(clinician ? { clinician: '021600556514', slotId: '11002003' } : {}),
+});
+const on = (
+  ubrn: string,
+  why: string,
+  changes: Partial<SeedReferral>,
+  extra = {},
+): Precondition => ({
+  why,
+  overlay: { referrals: [referral(ubrn, changes)] },
+  ...extra,
+});
+const SPC = 'SERVICE_PROVIDER_CLINICIAN';
+const RC = 'REFERRING_CLINICIAN';
+
+/** Keyed by `${operation} ${scenario}` (unique in index.json once the path is added for reads). */
+const TABLE: Record<string, Precondition> = {
+  'A013 Accept referral': on(UBRN, 'booked at 11002, pending review (A013 ExampleResponse)', {
+    version: 8,
+    state: 'BOOKED',
+    serviceIds: ['11000', '11002'],
+    pathwayStart: START,
+    appointment: booked('11002'),
+  }),
+  'A014 Basic example for IBS': on(UBRN, 'booked at IBS 11016 (ExampleResponseIbs)', {
+    version: 9,
+    state: 'BOOKED',
+    serviceIds: ['11016'],
+    pathwayStart: START,
+    appointment: booked('11016', false),
+  }),
+  'A014 Basic example for DBS': on(UBRN, 'booked at DBS 11002 (ExampleResponseDbs)', {
+    version: 9,
+    state: 'BOOKED',
+    pathwayStart: START,
+    appointment: booked('11002'),
+  }),
+  'A022 Basic example for DBS': on(UBRN, 'booked at DBS 11002 (MinimalExampleDBS)', {
+    version: 10,
+    state: 'BOOKED',
+    serviceIds: ['11000', '11002'],
+    pathwayStart: START,
+    appointment: booked('11002'),
+  }),
+  'A022 Example for priority change and attachments': on(
+    UBRN,
+    'booked at DBS 11002 (PriorityChangeAndWithAttachmentsDBS)',
+    {
+      version: 10,
+      state: 'BOOKED',
+      serviceIds: ['11002', '11000'],
+      pathwayStart: START,
+      appointment: booked('11002'),
+    },
+  ),
+  'A022 Basic example for IBS': on(UBRN, 'booked at IBS 11016 (MinimalExampleIBS)', {
+    version: 10,
+    state: 'BOOKED',
+    serviceIds: ['11016'],
+    pathwayStart: START,
+    appointment: booked('11016', false),
+  }),
+  'A028 Return to referrer with advice': on(UBRN, 'awaiting triage at 11115', {
+    version: 9,
+    state: 'AWAITING_TRIAGE',
+    serviceIds: ['11115'],
+    pathwayStart: START,
+    appointment: { id: '70100', status: 'proposed', serviceId: '11115', reason: 'TRIAGE' },
+  }),
+  'A028 Accept refer book later': on(UBRN, 'deferred to provider 11010', {
+    version: 9,
+    state: 'DEFERRED_TO_PROVIDER',
+    serviceIds: ['11010'],
+    pathwayStart: START,
+    appointment: {
+      id: '70100',
+      status: 'proposed',
+      serviceId: '11010',
+      reason: 'NO_SLOTS_AT_SERVICE',
+    },
+  }),
+  'A028 Attachment included': on(UBRN, 'deferred to provider 11010', {
+    version: 9,
+    state: 'DEFERRED_TO_PROVIDER',
+    serviceIds: ['11010'],
+    pathwayStart: START,
+    appointment: {
+      id: '70100',
+      status: 'proposed',
+      serviceId: '11010',
+      reason: 'NO_SLOTS_AT_SERVICE',
+    },
+  }),
+  'A031 Unbooked ReferralRequest': on(UBRN, 'unbooked v2 with a pathway start, no letter yet', {
+    version: 2,
+    pathwayStart: START,
+    letters: [],
+  }),
+  'A031 Unbooked ReferralRequest with Multiple Services': on(UBRN, 'as above', {
+    version: 2,
+    pathwayStart: START,
+    letters: [],
+  }),
+  'A031 Unbooked ReferralRequest with Bookable and Triage Services': on(UBRN, 'as above', {
+    version: 2,
+    pathwayStart: START,
+    letters: [],
+  }),
+  'A032 Unbooked ReferralRequest': on(
+    UBRN,
+    'unbooked v2 with a pathway start, additional requirements and updated letters',
+    {
+      version: 2,
+      pathwayStart: START,
+      additionalRequirements: ['INTERPRETER'],
+      lettersUpdatedAt: START,
+    },
+  ),
+  'A036 Cancelled Appointment and Referral': on(UBRN, 'booked at 11002 (updatedAppointment)', {
+    version: 3,
+    state: 'BOOKED',
+    pathwayStart: START,
+    additionalRequirements: ['INTERPRETER'],
+    appointment: booked('11002'),
+  }),
+  'A036 Cancelled Referral After Prior Appointment Cancellation': on(
+    UBRN,
+    'unbooked at 57 after its appointment was cancelled (PATIENT_HOLIDAY)',
+    {
+      version: 3,
+      serviceIds: ['57'],
+      appointment: {
+        id: '70100',
+        status: 'cancelled',
+        serviceId: '57',
+        reason: 'PATIENT_HOLIDAY',
+        comment: 'Patient away',
+        ...BOOKED_AT,
+      },
+    },
+  ),
+  'A036 Cancelled Referral with Existing Review Outcome': on(
+    UBRN,
+    'triaged, provider to action after CANCEL_APPOINTMENT_ACTION_LATER',
+    {
+      version: 3,
+      state: 'TRIAGED_PROVIDER_TO_ACTION',
+      serviceIds: ['11004'],
+      appointment: {
+        id: '70100',
+        status: 'proposed',
+        serviceId: '11004',
+        reason: 'CANCEL_APPOINTMENT_ACTION_LATER',
+        comment: 'Please rebook later',
+      },
+    },
+  ),
+  'A036 Cancelled Referral (Provider) without Comment (Comment Not Mandatory)': on(
+    UBRN,
+    'BOOKED_OUTSIDE_CAB is a provider reason in NHS REFERRAL-CANCELLATION-REASON: sent as SPC',
+    { version: 3, serviceIds: ['11004'] },
+    { businessFunction: SPC },
+  ),
+  'A036 Cancelled Referral with Triage Response': on(
+    UBRN,
+    'OUTPATIENT_SERVICE_NA is a provider reason: sent as SPC, to a referral the provider accepted (ACCEPT_REFER_BOOK_LATER)',
+    {
+      version: 3,
+      state: 'TRIAGED_PROVIDER_TO_ACTION',
+      serviceIds: ['11004'],
+      pathwayStart: START,
+      additionalRequirements: ['INTERPRETER'],
+      appointment: {
+        id: '70100',
+        status: 'proposed',
+        serviceId: '11004',
+        reason: 'ACCEPT_REFER_BOOK_LATER',
+        comment: 'Book later',
+      },
+    },
+    { businessFunction: SPC },
+  ),
+  'A034 Minimal Cancellation - Only Reason Provided (when a cancellation comment is not mandatory)':
+    on(
+      '000000070004',
+      'appointment 70003 is the booked appointment of 000000070004 version 6 (the request names it)',
+      {
+        version: 6,
+        state: 'BOOKED',
+        serviceIds: ['50'],
+        appointment: { id: '70003', status: 'booked', serviceId: '50', ...BOOKED_AT },
+      },
+    ),
+  'A034 Reason and Comment Provided': on(
+    '000000070005',
+    'appointment 70004 is the booked appointment of 000000070005 version 6 (the request names it)',
+    {
+      version: 6,
+      state: 'BOOKED',
+      serviceIds: ['50'],
+      appointment: { id: '70004', status: 'booked', serviceId: '50', ...BOOKED_AT },
+    },
+  ),
+  'A027 No attachments': {
+    why: 'the example converts version 3 of A&G 000000070000 (createFrom …/_history/3)',
+    overlay: { adviceRequests: [advice('000000070000', { version: 3 })] },
+  },
+  'A027 With attachments': {
+    why: 'as above; its attachments are uploads for 000000070000',
+    overlay: { adviceRequests: [advice('000000070000', { version: 3 })] },
+  },
+};
+
+/** A016: NHS's examples book or defer version 6 of 000000070000 to 11000, 11021, 50001, 11008. */
+const A016: Precondition = on(
+  UBRN,
+  'unbooked version 6 whose shortlist holds the services the A016 examples use (their incomingReferral names …/_history/6)',
+  { version: 6, serviceIds: ['11000', '11021', '50001', '11008'] },
+);
+
+/** A029: NHS names version 6 of each referral and the actions the examples show. */
+const A029: Record<string, { state: Partial<SeedReferral>; bf: string }> = {
+  '000000070000': { state: {}, bf: SPC },
+  '000000070001': {
+    state: {
+      state: 'AWAITING_TRIAGE',
+      serviceIds: ['11004'],
+      appointment: { id: '70100', status: 'proposed', serviceId: '11004', reason: 'TRIAGE' },
+    },
+    bf: SPC,
+  },
+  '000000070002': { state: { state: 'NOT_BOOKED', serviceIds: ['11002'] }, bf: RC },
+  '000000070003': { state: { state: 'NOT_BOOKED', serviceIds: ['11010'] }, bf: RC },
+  '000000070004': { state: { state: 'NOT_BOOKED', serviceIds: ['11002'] }, bf: RC },
+  '000000070005': { state: { state: 'NOT_BOOKED' }, bf: RC },
+  '000000070006': { state: {}, bf: RC },
+};
+
+export function preconditionOf(s: Scenario): Precondition | undefined {
+  const key = `${s.operation} ${s.scenario}`;
+  if (TABLE[key]) return TABLE[key];
+  if (s.operation === 'A016') return A016;
+  if (s.operation === 'A029') {
+    const ubrn = /ReferralRequest\/(\d{12})/.exec(s.query?.['focus'] ?? '')?.[1] ?? '';
+    const row = A029[ubrn];
+    if (!row) return undefined;
+    return on(
+      ubrn,
+      'NHS names version 6; the actions it shows are the referrer’s (Create Appointment, Change Shortlist, Cancel…) or the provider’s (Record Review Outcome), asked as that role',
+      { version: 6, ...row.state },
+      { businessFunction: row.bf },
+    );
+  }
+  return undefined;
+}
