@@ -105,7 +105,8 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     expect(booked.status).to.equal(201);
     const ack = await send(running, sample('siu-s15.hl7', { '000000070002': ubrn }));
     expect(ackValue(ack, 'MSA-1'), ack).to.equal('AA');
-    expect((await sandbox.referral(ubrn)).state).to.equal('APPT_CANCELLED_BY_PROVIDER');
+    // As NHS's A022 answers show: the provider now has the referral to action.
+    expect((await sandbox.referral(ubrn)).state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
   });
 
   it('accepts (RRI^I12 RF1-1 A → A013) and rejects (RF1-1 R → A014) referrals awaiting triage', async () => {

@@ -31,18 +31,6 @@ const NOT_FOR_ERS: Readonly<Record<string, string>> = {
  * SENT by deleting its entry.
  */
 const SANDBOX_REFUSES: Readonly<Record<string, RegExp>> = {
-  // Our sandbox still wants the old A022 profile …-Operation-1; NHS's is …-Parameters-1.
-  'hl7/siu-s15.hl7': /A022 answered 422 INVALID_FHIR_STRUCTURE/,
-  'siu-s15-a022/input.hl7': /A022 answered 422 INVALID_FHIR_STRUCTURE/,
-  'hl7/batch.hl7': /A022 answered 422 INVALID_FHIR_STRUCTURE/,
-  // A011 with a triage service on the shortlist (NHS's RequestMixedShortlist example).
-  'ref-i12-a011/input.hl7':
-    /A011 answered 422 INAPPROPRIATE_VALUE: service 51002 is a referral assessment service/,
-  // A011 with the triage service alone, then A016 TRIAGE (the platform's way instead of A021).
-  'ref-i12-a011-triage/input.hl7':
-    /A011 answered 422 INAPPROPRIATE_VALUE: service 11004 is a referral assessment service/,
-  // A036 cancel referral: not served by our sandbox yet.
-  'siu-s15-a036/input.hl7': /A036 answered 404 REFERENCE_NOT_FOUND/,
   // NHS's world links Binary/19eb7224-… to 000000070000, 000000070011 and 000000070012 at once.
   'hl7/mdm-t02.hl7':
     /A012 answered 422 INVALID_STATE: file Binary\/19eb7224-\S+ is linked to another referral/,
