@@ -129,7 +129,9 @@ export async function startNhsReplica(): Promise<NhsReplica> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
