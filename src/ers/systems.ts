@@ -37,6 +37,7 @@ export const EXTENSION = {
   referralState: `${SD}/Extension-eRS-ReferralState-1`,
   referralShortlist: `${SD}/Extension-eRS-ReferralShortlist-1`,
   commissioningRuleOrg: `${SD}/Extension-eRS-Commissioning-Rule-Org-1`,
+  appointmentReference: `${SD}/Extension-eRS-Appointment-Reference-1`,
 } as const;
 
 export const CODE_SYSTEM = {

@@ -164,6 +164,38 @@ describe('ers: conformance with the e-RS platform (issue 15 defects)', () => {
       expect(worklistItems(mock(`retrieveWorklist/responses/${list}.json`)), list).to.not.be.empty;
   });
 
+  it('reads from A005 and A038 what cancelling a directly booked appointment (A034) needs', () => {
+    const referral = OPERATIONS.A005.read({
+      resource: mock('retrieveReferralRequest/responses/BookedDBS.json') as Record<string, unknown>,
+      etag: undefined,
+      location: undefined,
+    });
+    expect(referral['appointmentId']).to.equal('70009');
+    const facts = OPERATIONS.A038.read({
+      resource: mock('retrieveAppointment/responses/BookedDBS.json') as Record<string, unknown>,
+      etag: undefined,
+      location: undefined,
+    });
+    expect(facts).to.include.keys([
+      'appointmentId',
+      'appointmentVersion',
+      'ubrn',
+      'version',
+      'serviceId',
+      'nhsNumber',
+    ]);
+    const built = OPERATIONS.A034.build(
+      OPERATIONS.A034.input.parse({ ...facts, reason: 'PATIENT_ILL' }),
+    );
+    expect(built.path).to.equal(`/Appointment/${facts['appointmentId']}`);
+    expect(built.headers).to.deep.equal({ 'If-Match': `W/"${facts['appointmentVersion']}"` });
+    expect(built.body).to.deep.include({
+      incomingReferral: [
+        { reference: `ReferralRequest/${facts['ubrn']}/_history/${facts['version']}` },
+      ],
+    });
+  });
+
   it('offers all six A004 code systems and the A016 TRIAGE deferral', () => {
     for (const type of [
       'SPECIALTY',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import {
   letterSet,
@@ -48,5 +49,17 @@ describe('ers flows: the pure rules', () => {
     const letters = referrerLetters(officialExample('A005_Response.json'));
     expect(letters.length).to.equal(2);
     expect(letters.every((l) => l.url.startsWith('Binary/'))).to.equal(true);
+  });
+
+  it("keeps each current letter's indexed time when A012 sends the set again (NHS's A005)", () => {
+    const referral: unknown = JSON.parse(
+      readFileSync(
+        'test/fixtures/nhs-contract/mocks/retrieveReferralRequest/responses/WithUnavailableAttachments.json',
+        'utf8',
+      ),
+    );
+    const letters = referrerLetters(referral);
+    expect(letters).to.have.length(3);
+    expect(letters.map((l) => l.indexed)).to.deep.equal(Array(3).fill('2021-06-11T12:09:09.459Z'));
   });
 });

@@ -27,3 +27,4 @@ export {
   type Booked,
 } from './book-by-rule.js';
 export { referrerLetters, versionOf, type LinkedFile } from './referral-letters.js';
+export { cancelBookedAppointment, type CancelAppointmentInput } from './cancel-appointment.js';

@@ -3,12 +3,15 @@
 export interface LinkedFile {
   readonly url: string;
   readonly description: string;
+  /** When e-RS indexed it; kept when the letter is sent again with A012. */
+  readonly indexed?: string;
 }
 
 interface DocumentReferenceView {
   resourceType?: string;
   type?: { coding?: { code?: string }[] };
   description?: string;
+  indexed?: string;
   content?: { attachment?: { url?: string } }[];
 }
 
@@ -20,7 +23,13 @@ export function referrerLetters(referral: unknown): LinkedFile[] {
     const isLetter =
       r.resourceType === 'DocumentReference' && r.type?.coding?.some((c) => c.code === 'REFERRER');
     return isLetter && typeof url === 'string' && /^Binary\/[\w.-]+$/.test(url)
-      ? [{ url, description: r.description ?? '' }]
+      ? [
+          {
+            url,
+            description: r.description ?? '',
+            ...(typeof r.indexed === 'string' ? { indexed: r.indexed } : {}),
+          },
+        ]
       : [];
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readAppointment } from '../readers/appointment.js';
 import { operation, version } from './common.js';
 import { ANY_ROLE } from './types.js';
 
@@ -25,4 +26,5 @@ export const A038 = operation({
   }),
   auditType: 'API A038',
   resourceType: 'Appointment Request',
+  read: readAppointment,
 });

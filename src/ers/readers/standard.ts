@@ -1,3 +1,4 @@
+import { EXTENSION } from '../systems.js';
 import type { Answer } from '../operations/types.js';
 
 /**
@@ -13,6 +14,14 @@ export function readStandard(answer: Answer): Record<string, string> {
   if ((type === 'ReferralRequest' || type === 'CommunicationRequest') && typeof id === 'string')
     out['ubrn'] = id;
   if (type === 'Appointment' && typeof id === 'string') out['appointmentId'] = id;
+  // A referral booked to a directly bookable service names its appointment (for A038/A034).
+  const booked = (
+    resource?.['extension'] as
+      { url?: string; valueReference?: { reference?: string } }[] | undefined
+  )?.find((e) => e.url === EXTENSION.appointmentReference)?.valueReference?.reference;
+  const appointmentId = /^Appointment\/(\d+)$/.exec(booked ?? '')?.[1];
+  if (type === 'ReferralRequest' && appointmentId !== undefined)
+    out['appointmentId'] = appointmentId;
   const version =
     (resource?.['meta'] as { versionId?: string } | undefined)?.versionId ??
     /W\/"(\d+)"/.exec(etag ?? '')?.[1];
