@@ -7,7 +7,7 @@ import {
   roleId,
   shortlistContained,
 } from './resources.js';
-import { clinicTypeOf } from './reference-data.js';
+import { clinicTypeOf, specialtyDisplay } from './reference-data.js';
 import type { AdviceRequest, Communication, SandboxState } from './state.js';
 
 /** Pure views of Advice and Guidance state (eRS-CommunicationRequest-1 / eRS-Communication-1, §6.4). */
@@ -30,6 +30,12 @@ export function communicationRequestResource(
   const conversion = a.authorisedToConvert ? 'AUTHORISED_TO_CONVERT' : 'NOT_AUTHORISED_TO_CONVERT';
   const referrerId = `PractitionerRole.${roleId(a.referrer)}`;
   const specialty = service?.specialty ?? 'GENERAL_MEDICINE';
+  // The files of the referrer's request (its first message) are the request's own (payload).
+  const first = state.communications.find((c) => c.ubrn === a.ubrn && c.sentBy === 'REQUESTER');
+  const requestFiles = (first?.attachments ?? []).flatMap((id) => {
+    const file = state.binaries.get(id);
+    return file ? [{ id, file }] : [];
+  });
   return {
     resourceType: 'CommunicationRequest',
     id: a.ubrn,
@@ -61,7 +67,11 @@ export function communicationRequestResource(
       },
       {
         url: `${SD}/Extension-eRS-Specialty-1`,
-        valueCoding: { system: dynamicCodeSystem('SPECIALTY'), code: specialty },
+        valueCoding: {
+          system: dynamicCodeSystem('SPECIALTY'),
+          code: specialty,
+          display: specialtyDisplay(specialty),
+        },
       },
     ],
     contained: [
@@ -72,7 +82,20 @@ export function communicationRequestResource(
         services: [{ id: a.serviceId, name: service?.name ?? a.serviceId }],
       }),
       practitionerRole(a.referrer, referrerId),
+      ...requestFiles.map(({ id, file }) =>
+        documentReference(file, {
+          id: `DocumentReference-${documentId(id)}`,
+          type: file.type ?? 'ADVICE_REQUEST',
+        }),
+      ),
     ],
+    ...(requestFiles.length > 0
+      ? {
+          payload: requestFiles.map(({ id }) => ({
+            contentReference: { reference: `#DocumentReference-${documentId(id)}` },
+          })),
+        }
+      : {}),
     identifier: [{ system: SYSTEM.requestId, value: a.requestId }],
     status: a.status,
     category: [{ coding: [{ system: ADVICE_STATUS_SYSTEM, code: a.category }] }],
@@ -205,6 +228,7 @@ export function adviceWorklistEntry(
             url: 'patient',
             valueReference: { identifier: { system: SYSTEM.nhsNumber, value: a.nhsNumber } },
           },
+          { url: 'communicationRequestVersion', valueInteger: a.version },
         ],
       },
     ],

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { FaultInjector } from './faults.js';
 import { operationOutcome, SandboxError } from './outcome.js';
 import { adviceRoutes } from './routes/advice.js';
+import { adviceCreateRoutes } from './routes/advice-create.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { binaryRoutes } from './routes/binary.js';
 import { bookingRoutes } from './routes/booking.js';
@@ -168,6 +169,7 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
       referralRoutes(state),
       triageRoutes(state),
       adviceRoutes(state),
+      adviceCreateRoutes(state),
       binaryRoutes(state),
     );
   }

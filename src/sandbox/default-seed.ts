@@ -5,7 +5,7 @@ import type { Seed } from './seed.js';
  * 9912003888, ODS R69, services 10000–14000, 11002, 50001), so a channel tried here behaves the
  * same there, plus what the official examples assume: services 90596/90636/70000/70002/91016/
  * 90282/90944, patient 9190000000 (whose check digit is wrong, as published) and the Advice and
- * Guidance requests of A023–A027. The referrals the official examples act on are in
+ * Guidance requests of A023–A027 (whose services take no Two Week Wait A&G). The referrals the official examples act on are in
  * samples/sandbox/seed.yaml, so new referrals here number from 000000090000 in an empty world.
  */
 const service = (
@@ -43,6 +43,7 @@ export const LEGACY_SEED: Seed = {
     service('12000', 'Urology Referral Assessment Service', 'TRIAGE', 'UROLOGY', 'R69', {
       location: LEEDS,
       adviceAndGuidance: true,
+      adviceTwoWeekWait: false,
     }),
     service(
       '13000',
@@ -61,10 +62,12 @@ export const LEGACY_SEED: Seed = {
     service('90596', 'R68_Sleep_TRIAGE+A&G', 'TRIAGE', 'SLEEP_MEDICINE', 'R68', {
       location: PINDERFIELDS,
       adviceAndGuidance: true,
+      adviceTwoWeekWait: false,
     }),
     service('90636', 'R68_Sleep_DBS_RL_Assessment', 'DIRECTLY_BOOKABLE', 'SLEEP_MEDICINE', 'R68', {
       location: PINDERFIELDS,
       adviceAndGuidance: true,
+      adviceTwoWeekWait: false,
       waitDays: 17,
     }),
     service('90637', 'Heart Failure Clinic', 'DIRECTLY_BOOKABLE', 'CARDIOLOGY', 'R68', {
@@ -77,15 +80,17 @@ export const LEGACY_SEED: Seed = {
       'DIRECTLY_BOOKABLE',
       'GENERAL_MEDICINE',
       'R69',
-      { location: LEEDS, adviceAndGuidance: true, waitDays: 10 },
+      { location: LEEDS, adviceAndGuidance: true, waitDays: 10, adviceTwoWeekWait: false },
     ),
     service('70002', 'R68-Advice', 'ADVICE_ONLY', 'DIETETICS', 'R68', {
       location: PINDERFIELDS,
       adviceAndGuidance: true,
+      adviceTwoWeekWait: false,
     }),
     service('91016', 'SarahR-R68-Advice-Male-WG4', 'ADVICE_ONLY', 'DIETETICS', 'R68', {
       location: PINDERFIELDS,
       adviceAndGuidance: true,
+      adviceTwoWeekWait: false,
     }),
     service(
       '90282',

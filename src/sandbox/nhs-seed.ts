@@ -117,6 +117,8 @@ const SLOTS: Seed['slots'] = [
 ];
 
 type Binary = Seed['binaries'][number];
+/** The referral letter file of 0000000<n>: a version-4 UUID, as the platform names files. */
+const LETTER = (n: string): string => `5e77e400-0000-4000-8000-0000000${n}`;
 const file = (
   id: string,
   fileName: string,
@@ -137,19 +139,22 @@ const file = (
 
 /** Files the examples attach or link (DocumentReference attachment urls in the mocks). */
 const BINARIES: Seed['binaries'] = [
-  file(
-    '19eb7224-dff3-4730-a5cb-67eac811f1a5',
-    'referralletter.pdf',
-    'application/pdf',
-    'REFERRER',
-    {
+  // NHS's examples show 19eb7224… as the letter of several referrals and attach it again in A026;
+  // here it is an upload not yet attached, and each referral has its own letter file (LETTER).
+  file('19eb7224-dff3-4730-a5cb-67eac811f1a5', 'provider.png', 'image/png', 'GUIDANCE_RESPONSE', {
+    description: 'provider png',
+  }),
+  ...['70000', '70003', '70011', '70012'].map((n) =>
+    file(LETTER(n), 'referralletter.pdf', 'application/pdf', 'REFERRER', {
       description: 'referralletter pdf',
       attachedOnBehalfOf: '004377014925',
-      linkedTo: '000000070000',
-    },
+      linkedTo: `0000000${n}`,
+      ...(n === '70012' ? { availability: 'PENDING' as const } : {}),
+    }),
   ),
   file('719f6045-e791-4029-8e0f-1201c02b0a55', 'testXXXInfo.pdf', 'application/pdf', 'REFERRER', {
     description: 'test xxx info',
+    attachedOnBehalfOf: '004377014925',
     linkedTo: '000000070001',
   }),
   file(
@@ -194,6 +199,7 @@ const BINARIES: Seed['binaries'] = [
     'application/pdf',
     'PROVIDER',
     {
+      attachedOnBehalfOf: '004377014925',
       description: 'Condition details',
     },
   ),
@@ -234,14 +240,20 @@ const BINARIES: Seed['binaries'] = [
     'moreTestXXXInfo.pdf',
     'application/pdf',
     'GUIDANCE_RESPONSE',
-    { availability: 'VALIDATION_FAILED', linkedTo: '000000070004' },
+    {
+      availability: 'VALIDATION_FAILED',
+      linkedTo: '000000070004',
+      attachedOnBehalfOf: '004377014925',
+    },
   ),
   file('2a8b042f-e12e-4249-9478-37b2426a4d65', 'upload3.png', 'image/png', 'ADVICE_REQUEST', {
     availability: 'VALIDATION_FAILED',
+    attachedOnBehalfOf: '021600556514',
     linkedTo: '000000070002',
   }),
   file('9eb7224-dff3-4730-a5cb-67eac811f1a5', 'upload2.png', 'image/png', 'ADVICE_REQUEST', {
     availability: 'THREATS_FOUND',
+    attachedOnBehalfOf: '021600556514',
     linkedTo: '000000070002',
   }),
   // A006: the legacy 'att-' id and a version-4 UUID (retrieveAttachment/example_attachment.pdf).
@@ -276,7 +288,7 @@ const referral = (ubrn: string, extra: Partial<Referral>): Referral => ({
 
 /** 000000070000–000000070012 (retrieveReferralRequest/responses, availableActionsForUserList). */
 const REFERRALS: Seed['referrals'] = [
-  referral('000000070000', { letters: ['19eb7224-dff3-4730-a5cb-67eac811f1a5'] }), // Unbooked
+  referral('000000070000', { letters: [LETTER('70000')] }), // Unbooked
   referral('000000070001', {
     state: 'BOOKED',
     letters: ['719f6045-e791-4029-8e0f-1201c02b0a55'],
@@ -311,7 +323,7 @@ const REFERRALS: Seed['referrals'] = [
     reason: 'NO_SLOTS_AT_SERVICE',
     priority: 'URGENT',
     serviceIds: ['11010'],
-    letters: ['19eb7224-dff3-4730-a5cb-67eac811f1a5'],
+    letters: [LETTER('70003')],
     pathwayStart: '2024-05-08T09:54:23.167Z',
     appointment: {
       id: '70011',
@@ -364,7 +376,20 @@ const REFERRALS: Seed['referrals'] = [
       end: '2021-06-21T13:30:00.000Z',
     },
   }), // A029 WithCancelDBAppointment
-  referral('000000070007', { version: 7, serviceIds: ['50'] }), // A038 Cancelled (appointment 70006)
+  // A038 Cancelled: the patient cancelled appointment 70006, the referral awaits booking again.
+  referral('000000070007', {
+    version: 7,
+    serviceIds: ['50'],
+    nhsNumber: '1000000001',
+    appointment: {
+      id: '70006',
+      status: 'cancelled',
+      serviceId: '50',
+      reason: 'PATIENT_HOLIDAY',
+      comment: 'Patient away',
+      created: '2022-02-24T14:21:12.927Z',
+    },
+  }),
   referral('000000070008', {
     version: 9,
     state: 'BOOKED',
@@ -380,17 +405,27 @@ const REFERRALS: Seed['referrals'] = [
       created: '2022-02-24T14:26:59.442Z',
     },
   }), // A038 AandGConvertedToDBS
-  referral('000000070009', {}),
-  referral('000000070010', {}),
+  // The states of NHS's referrer worklists (retrieveWorklist RejectedTriageResponse,
+  // AssessmentReturnedCancelledDna): one rejected by the provider, one cancelled.
+  referral('000000070009', {
+    state: 'REJECTED',
+    reason: 'FURTHER_INFORMATION_REQUIRED',
+    nhsNumber: '9462979626',
+  }),
+  referral('000000070010', {
+    state: 'CANCELLED_REFERRAL',
+    reason: 'INTEND_PRIVATE',
+    nhsNumber: '9462979626',
+  }),
   referral('000000070011', {
     state: 'BOOKED',
-    letters: ['19eb7224-dff3-4730-a5cb-67eac811f1a5'],
+    letters: [LETTER('70011')],
     pathwayStart: '2024-05-08T09:54:23.167Z',
     additionalRequirements: ['ADVOCACY', 'INTERPRETER', 'TRANSPORT'],
   }), // WithAdditionalRequirements
   referral('000000070012', {
     letters: [
-      '19eb7224-dff3-4730-a5cb-67eac811f1a5',
+      LETTER('70012'),
       'adda8c72-4a91-4dc7-a918-b6d12fb28085',
       '9e554611-3378-425c-9cab-700b697e52d3',
     ],

@@ -27,7 +27,7 @@ const DISPLAYS: Record<string, string> = {
   PROVIDER_CONVERTED_ADVICE_AND_GUIDANCE_ADMIN_TO_REFER:
     'Provider Converted Advice and Guidance, Admin to Refer',
 };
-const codeDisplay = (code: string): string =>
+export const codeDisplay = (code: string): string =>
   DISPLAYS[code] ??
   code
     .toLowerCase()
@@ -58,7 +58,7 @@ export const REASON_SYSTEM = (
       ? 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReviewOutcome-1'
       : dynamicCodeSystem(cancellation);
 
-const STATE_DISPLAY: Record<string, string> = {
+export const STATE_DISPLAY: Record<string, string> = {
   NOT_BOOKED: 'Not Booked',
   AWAITING_TRIAGE: 'Awaiting Triage',
   BOOKED: 'Booked',
@@ -147,7 +147,7 @@ export function appointmentResource(
         status: 'accepted',
       },
       // The clinician of a booked slot; e-RS writes the ValueSet URL as the system (§6.3).
-      ...(a.start !== undefined
+      ...(a.start !== undefined || a.clinician !== undefined
         ? [
             {
               type: {

@@ -38,6 +38,8 @@ const serviceSchema = z
     waitDays: z.number().int().min(0).optional(),
     /** false: the service refuses Two Week Wait referrals (UNSUPPORTED_PRIORITY); absent = accepts. */
     twoWeekWait: z.boolean().optional(),
+    /** false: the service refuses Two Week Wait Advice and Guidance; absent = accepts. */
+    adviceTwoWeekWait: z.boolean().optional(),
     /** The service needs a referral letter before booking (A010 referralLetterRequired). */
     letterRequired: z.boolean().optional(),
     /** SNOMED CT codes an A010 search by clinical term alone finds the service by. */
@@ -109,6 +111,7 @@ const referralSchema = z
       'TRIAGE_RESPONSE',
       'REJECTED',
       'APPT_CANCELLED_BY_PROVIDER',
+      'CANCELLED_REFERRAL',
     ]),
     nhsNumber,
     priority,

@@ -234,7 +234,7 @@ export class SandboxState {
         ubrn: r.ubrn,
         version: r.version,
         state: r.state,
-        status: 'active',
+        status: r.state === 'CANCELLED_REFERRAL' ? 'cancelled' : 'active',
         nhsNumber: r.nhsNumber,
         priority: r.priority,
         serviceIds: r.serviceIds,

@@ -55,7 +55,9 @@ describe('sandbox: provider worklists (A008)', () => {
   });
 
   it('answers A008 errors: list type, unknown service, indicator rules, structure, role', async () => {
-    await rejects(fetchList([listType('AWAITING_BOOKING')]), 422, 'INVALID_CODE');
+    await rejects(fetchList([listType('NOT_A_LIST')]), 422, 'INVALID_CODE');
+    // AWAITING_BOOKING is a referrer's list (NHS's A008 examples), not the provider's.
+    await rejects(fetchList([listType('AWAITING_BOOKING')]), 403, 'FORBIDDEN');
     await rejects(fetchList([]), 422, 'MISSING_VALUE');
     await rejects(
       fetchList([

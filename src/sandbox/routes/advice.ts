@@ -46,17 +46,25 @@ export function assertAwaitingProvider(a: AdviceRequest): void {
     );
 }
 
-/** A&G priority: the platform refuses Two Week Wait on A&G (UNSUPPORTED_PRIORITY, A026/A027). */
-export function advicePriority(value: string | undefined, name: string): string {
+/**
+ * A&G priority (A026/A027/A044): a code of eRS-Priority-1; Two Week Wait is refused
+ * (UNSUPPORTED_PRIORITY) only where the service says it takes none (NHS's world holds Two Week
+ * Wait A&G requests: A023 AdviceAndGuidanceRequests, A005 ConvertedFromAdviceAndGuidance).
+ */
+export function advicePriority(
+  value: string | undefined,
+  name: string,
+  service: { adviceTwoWeekWait?: boolean | undefined } | undefined,
+): string {
   if (value === undefined)
     throw new SandboxError(422, 'MISSING_VALUE', `parameter ${name} is required`);
   if (!(PRIORITIES as readonly string[]).includes(value))
     throw new SandboxError(422, 'INVALID_CODE', `${name} ${value} is not in eRS-Priority-1`);
-  if (value === 'TWO_WEEK_WAIT')
+  if (value === 'TWO_WEEK_WAIT' && service?.adviceTwoWeekWait === false)
     throw new SandboxError(
       422,
       'UNSUPPORTED_PRIORITY',
-      'Advice and Guidance cannot be Two Week Wait',
+      'this service takes no Two Week Wait Advice and Guidance',
     );
   return value;
 }
@@ -196,6 +204,7 @@ export function adviceRoutes(state: SandboxState): Router {
       const priority = advicePriority(
         code(param(params, 'updatedPriority', true)),
         'updatedPriority',
+        state.services.get(a.serviceId),
       );
       const outcome = code(param(params, 'guidanceOutcome', true)) ?? '';
       if (!OUTCOMES.includes(outcome))

@@ -59,7 +59,12 @@ function cancelReferral(
   if (booked) {
     const slot = booked.slotId ? state.slots.get(booked.slotId) : undefined;
     if (slot) slot.status = 'free';
-    booked.status = 'cancelled';
+    // The appointment is cancelled for the referral's cancellation reason (NHS's A036 example).
+    Object.assign(booked, {
+      status: 'cancelled',
+      reason: code,
+      ...(comments ? { comment: comments } : {}),
+    });
   }
   ref.status = 'cancelled';
   ref.state = 'CANCELLED_REFERRAL';

@@ -150,6 +150,7 @@ export function reviewRoutes(state: SandboxState): Router {
       const priority = advicePriority(
         code(param(params, 'newReferralPriority', true)),
         'newReferralPriority',
+        state.services.get(a.serviceId),
       );
       const reviewComments = comments(params, 'reviewComments');
       const guidanceFiles = attachedFiles(state, params, {

@@ -2,19 +2,48 @@ import { Router } from 'express';
 import { CODE_SYSTEM, CS, SD, SYSTEM } from '../../ers/systems.js';
 import { allow, ROLE, type Caller } from '../auth.js';
 import { SandboxError } from '../outcome.js';
+import { codeDisplay, REASON_SYSTEM, STATE_DISPLAY } from '../referral-resource.js';
 import { dynamicCodeSystem } from '../resources.js';
 import type { Referral, SandboxState } from '../state.js';
 import { param, parametersOf, type Parameter } from './parameters.js';
 import { pendingReview } from './triage.js';
 
+const active = (x: Referral): boolean => x.status === 'active';
+/** The provider's lists and the referrer's (eRS-ReferralListSelector-1, NHS's A008 examples). */
 const LISTS = {
-  REFERRALS_FOR_REVIEW: { on: pendingReview, item: 'ReferralsforReview' },
+  REFERRALS_FOR_REVIEW: { on: pendingReview, item: 'ReferralsforReview', provider: true },
   APPOINTMENT_SLOT_ISSUES: {
     on: (x: Referral) => x.state === 'DEFERRED_TO_PROVIDER',
     item: 'AppointmentSlotIssues',
+    provider: true,
+  },
+  REJECTED_TRIAGE_RESPONSE: {
+    on: (x: Referral) => x.state === 'REJECTED',
+    item: 'RejectedTriageResponse',
+    provider: false,
+  },
+  ASSESSMENT_RETURNED_CANCELLED_DNA: {
+    on: (x: Referral) =>
+      x.state === 'TRIAGE_RESPONSE' ||
+      x.state === 'CANCELLED_REFERRAL' ||
+      x.state === 'APPT_CANCELLED_BY_PROVIDER',
+    item: 'AssessmentReturnedCancelledDna',
+    provider: false,
+  },
+  AWAITING_BOOKING: {
+    on: (x: Referral) => active(x) && x.state === 'NOT_BOOKED',
+    item: 'AwaitingBooking',
+    provider: false,
+  },
+  LETTERS_OUTSTANDING: {
+    on: (x: Referral) => active(x) && x.letters.length === 0,
+    item: 'LettersOutstanding',
+    provider: false,
   },
 } as const;
 type ListType = keyof typeof LISTS;
+const isListType = (x: unknown): x is ListType => typeof x === 'string' && Object.hasOwn(LISTS, x);
+const REFERRER_ROLES: readonly string[] = [ROLE.RC, ROLE.RCA, 'REFERRING_ADMIN'];
 
 const codeOf = (p: Parameter | undefined): string | undefined =>
   (p?.['valueCodeableConcept'] as { coding?: { code?: string }[] } | undefined)?.coding?.[0]?.code;
@@ -85,7 +114,7 @@ function item(state: SandboxState, x: Referral, list: ListType): Record<string, 
         display: service?.name ?? '',
       },
     },
-    { url: 'eReferralPathwayStart', valueDateTime: x.createdAt },
+    { url: 'eReferralPathwayStart', valueDateTime: x.pathwayStart ?? x.createdAt },
     { url: 'clinicalInfoPrinted', valueBoolean: false },
   ];
   const review = [
@@ -106,6 +135,9 @@ function item(state: SandboxState, x: Referral, list: ListType): Record<string, 
     ),
     ...(x.letters.length > 0
       ? [{ url: 'clinicalInfoFirstSubmitted', valueDateTime: x.createdAt }]
+      : []),
+    ...(x.lettersUpdatedAt
+      ? [{ url: 'clinicalInfoLastUpdated', valueDateTime: x.lettersUpdatedAt }]
       : []),
     ...(x.appointment?.start
       ? [{ url: 'appointmentStart', valueDateTime: x.appointment.start }]
@@ -143,20 +175,55 @@ function item(state: SandboxState, x: Referral, list: ListType): Record<string, 
       : []),
     cc('reason', CODE_SYSTEM.reviewReason, x.appointment?.reason ?? 'NO_SLOTS_AT_SERVICE'),
   ];
+  const url = `${SD}/Extension-eRS-${LISTS[list].item}-WorkListItem-1`;
+  if (!LISTS[list].provider)
+    return {
+      extension: [{ url, extension: referrerItem(state, x, list) }],
+      item: { reference: `ReferralRequest/${x.ubrn}` },
+    };
   return {
     extension: [
       {
-        url: `${SD}/Extension-eRS-${LISTS[list].item}-WorkListItem-1`,
+        url,
         extension: [
           ...common,
           ...(list === 'REFERRALS_FOR_REVIEW' ? review : slotIssue),
-          // Platform addition: the version an A013/A014/A028 If-Match needs.
-          { url: 'referralRequestVersion', valueString: String(x.version) },
+          // The version an A013/A014/A028 If-Match needs (an integer, as NHS's examples).
+          { url: 'referralRequestVersion', valueInteger: x.version },
         ],
       },
     ],
     item: { reference: `ReferralRequest/${x.ubrn}` },
   };
+}
+
+/** The facts of a referrer's worklist item (NHS's A008 referrer-list examples). */
+function referrerItem(state: SandboxState, x: Referral, list: ListType): Record<string, unknown>[] {
+  const service = state.services.get(x.serviceIds[0] ?? '');
+  const context = [x.searchCriteria?.specialty ?? service?.specialty, x.searchCriteria?.clinicType]
+    .filter((p) => p !== undefined)
+    .join('/');
+  const reason = x.rejection?.reason ?? x.stateReason ?? x.appointment?.reason;
+  return [
+    {
+      url: 'patient',
+      valueReference: { identifier: { system: SYSTEM.nhsNumber, value: x.nhsNumber } },
+    },
+    cc('priority', CODE_SYSTEM.priority, x.priority),
+    { url: 'referralCreated', valueDateTime: x.createdAt },
+    { url: 'clinicalContext', valueString: context },
+    {
+      url: 'referrer',
+      valueReference: { identifier: { system: SYSTEM.sdsUserId, value: '021600556514' } },
+    },
+    { url: 'referralLastUpdated', valueDateTime: x.lettersUpdatedAt ?? x.createdAt },
+    ...(list === 'LETTERS_OUTSTANDING'
+      ? [{ url: 'letterDue', valueDate: x.createdAt.slice(0, 10) }]
+      : [cc('status', CODE_SYSTEM.referralState, x.state, STATE_DISPLAY[x.state])]),
+    ...(reason !== undefined && list !== 'LETTERS_OUTSTANDING'
+      ? [cc('reason', REASON_SYSTEM(reason), reason, codeDisplay(reason))]
+      : []),
+  ];
 }
 
 /** ENDPOINTS.md §2.6: an application may fetch a service's worklist twice a day. */
@@ -184,15 +251,23 @@ export function worklistRoutes(state: SandboxState): Router {
   const r = Router();
   r.post(
     '/ReferralRequest/\\$ers.fetchworklist',
-    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA, ROLE.APP]),
+    allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA, ROLE.APP, ...REFERRER_ROLES]),
     (req, res) => {
       const params = parametersOf(req.body, `${SD}/eRS-FetchWorklist-Parameters-1`);
       const listType = codeOf(param(params, 'listType', true));
-      if (listType !== 'REFERRALS_FOR_REVIEW' && listType !== 'APPOINTMENT_SLOT_ISSUES')
+      if (!isListType(listType))
         throw new SandboxError(
           422,
           'INVALID_CODE',
-          `listType ${listType ?? '(none)'} is not a provider worklist`,
+          `listType ${listType ?? '(none)'} is not in eRS-ReferralListSelector-1`,
+        );
+      const referrer = REFERRER_ROLES.includes((res.locals['caller'] as Caller).businessFunction);
+      if (referrer === LISTS[listType].provider)
+        throw new SandboxError(
+          403,
+          'FORBIDDEN',
+          `listType ${listType} is a ${LISTS[listType].provider ? 'provider' : 'referrer'} worklist`,
+          'forbidden',
         );
       const { service, specialty, clinician } = filters(params);
       // An application must name the service, and may ask twice a day per service (§2.6).

@@ -7,7 +7,9 @@
  * came from. Every other scenario runs on the NHS world unchanged.
  */
 import { NHS_SEED, type Seed } from '../../../src/sandbox/index.js';
-import type { Scenario } from './scenarios.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTRACT_DIR, type Scenario } from './scenarios.js';
 
 type SeedReferral = Seed['referrals'][number];
 type SeedAdvice = Seed['adviceRequests'][number];
@@ -226,6 +228,7 @@ const TABLE: Record<string, Precondition> = {
         serviceId: '11004',
         reason: 'ACCEPT_REFER_BOOK_LATER',
         comment: 'Book later',
+        clinician: '021600556514',
       },
     },
     { businessFunction: SPC },
@@ -261,6 +264,87 @@ const TABLE: Record<string, Precondition> = {
   },
 };
 
+type Message = SeedAdvice['messages'][number];
+const msg = (sentBy: Message['sentBy'], attachments: string[] = []): Message => ({
+  sentBy,
+  at: '2021-06-11T12:09:08.667Z',
+  note: sentBy === 'REQUESTER' ? 'Request' : 'Response',
+  attachments,
+});
+const F1 = '3816ca48-897a-4be0-907d-a4e830b4e213';
+const F2 = '719f6045-e791-4029-8e0f-1201c02b0a55';
+const F3 = '874ef853-131a-48e9-8a0a-1417eaa79d8d';
+/**
+ * A025: only the latest version's conversation is retrievable (as A005/A024), and NHS's examples
+ * name versions 1–7 of requests its A024 shows at version 5: each starts from the A&G request at
+ * the version its based-on names, holding the messages NHS's answer shows (sender, files).
+ */
+const A025: Record<string, { ubrn: string; version: number; messages: Message[] }> = {
+  'Single message from referrer': {
+    ubrn: '000000070000',
+    version: 1,
+    messages: [msg('REQUESTER')],
+  },
+  'One message each way': {
+    ubrn: '000000070000',
+    version: 2,
+    messages: [msg('REQUESTER'), msg('RESPONDER')],
+  },
+  'Attachment present in each direction': {
+    ubrn: '000000070001',
+    version: 6,
+    messages: [msg('REQUESTER', [F1]), msg('RESPONDER', [F2])],
+  },
+  'Multi-way conversation': {
+    ubrn: '000000070002',
+    version: 1,
+    messages: [msg('REQUESTER'), msg('RESPONDER'), msg('REQUESTER'), msg('RESPONDER')],
+  },
+  'Attachment uploaded from RCS before A&G creation': {
+    ubrn: '000000070003',
+    version: 7,
+    messages: [msg('REQUESTER', [F2]), msg('REQUESTER')],
+  },
+  'Attachment files unavailable for download': {
+    ubrn: '000000070004',
+    version: 3,
+    messages: [msg('REQUESTER', [F1]), msg('RESPONDER', [F2, F3])],
+  },
+};
+
+/**
+ * A008 Referrals for Review: NHS's answers list 000000070001 booked (a future appointment at
+ * 21012, allocated to 021600556514, letters updated) and 000000070002 awaiting triage.
+ */
+const FOR_REVIEW: Precondition = {
+  why: 'two referrals pending the provider’s review, as NHS’s worklist answers show them',
+  overlay: {
+    referrals: [
+      referral('000000070001', {
+        version: 7,
+        state: 'BOOKED',
+        serviceIds: ['21012'],
+        allocatedClinician: '021600556514',
+        lettersUpdatedAt: START,
+        pathwayStart: START,
+        appointment: { id: '70100', status: 'booked', serviceId: '21012', ...BOOKED_AT },
+      }),
+      referral('000000070002', {
+        version: 7,
+        state: 'AWAITING_TRIAGE',
+        serviceIds: ['11004'],
+        appointment: { id: '70101', status: 'proposed', serviceId: '11004', reason: 'TRIAGE' },
+      }),
+    ],
+  },
+};
+const REFERRER_LISTS = [
+  'REJECTED_TRIAGE_RESPONSE',
+  'ASSESSMENT_RETURNED_CANCELLED_DNA',
+  'AWAITING_BOOKING',
+  'LETTERS_OUTSTANDING',
+];
+
 /** A016: NHS's examples book or defer version 6 of 000000070000 to 11000, 11021, 50001, 11008. */
 const A016: Precondition = on(
   UBRN,
@@ -290,6 +374,36 @@ export function preconditionOf(s: Scenario): Precondition | undefined {
   const key = `${s.operation} ${s.scenario}`;
   if (TABLE[key]) return TABLE[key];
   if (s.operation === 'A016') return A016;
+  if (s.operation === 'A008') {
+    const list =
+      /(REFERRALS_FOR_REVIEW|REJECTED_TRIAGE_RESPONSE|ASSESSMENT_RETURNED_CANCELLED_DNA|AWAITING_BOOKING|LETTERS_OUTSTANDING)/.exec(
+        readFileSync(join(CONTRACT_DIR, s.requestBody ?? ''), 'utf8'),
+      )?.[1];
+    if (list === 'REFERRALS_FOR_REVIEW') return FOR_REVIEW;
+    if (list !== undefined && REFERRER_LISTS.includes(list))
+      return {
+        why: `${list} is a referrer's worklist (NHS's sandbox answers any business function): asked as RC`,
+        overlay: {},
+        businessFunction: RC,
+      };
+  }
+  const conversation = s.operation === 'A025' ? A025[s.scenario] : undefined;
+  if (conversation)
+    return {
+      why: `A&G ${conversation.ubrn} at version ${conversation.version} with the conversation NHS's answer shows`,
+      overlay: {
+        adviceRequests: [
+          advice(conversation.ubrn, {
+            version: conversation.version,
+            messages: conversation.messages,
+            category:
+              conversation.messages.at(-1)?.sentBy === 'RESPONDER'
+                ? 'REFERRER_TO_REVIEW_RESPONSE'
+                : 'PROVIDER_RESPONSE_REQUIRED',
+          }),
+        ],
+      },
+    };
   if (s.operation === 'A029') {
     const ubrn = /ReferralRequest\/(\d{12})/.exec(s.query?.['focus'] ?? '')?.[1] ?? '';
     const row = A029[ubrn];
