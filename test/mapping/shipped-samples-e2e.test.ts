@@ -28,11 +28,6 @@ import {
  * SENT by deleting its entry.
  */
 const SANDBOX_REFUSES: Readonly<Record<string, RegExp>> = {
-  // NHS's world links Binary/19eb7224-… to 000000070000, 000000070011 and 000000070012 at once.
-  'hl7/mdm-t02.hl7':
-    /A012 answered 422 INVALID_STATE: file Binary\/19eb7224-\S+ is linked to another referral/,
-  'mdm-t02-a020/input.hl7':
-    /A012 answered 422 INVALID_STATE: file Binary\/19eb7224-\S+ is linked to another referral/,
   // NHS accepts and rejects 000000070000 (its A013 example); our world holds it NOT_BOOKED.
   'hl7/rri-i12-accept.hl7': /A013 answered 422 INVALID_REQUEST_STATE: referral is NOT_BOOKED/,
   'rri-i12-a013/input.hl7': /A013 answered 422 INVALID_REQUEST_STATE: referral is NOT_BOOKED/,
