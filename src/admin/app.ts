@@ -8,7 +8,7 @@ import { identify, requireCsrf, requirePermission } from './auth/middleware.js';
 import { loginRoutes, logoutRoute } from './auth/login-routes.js';
 import { DEFAULT_SESSION_LIMITS, SessionStore } from './auth/sessions.js';
 import { UserDirectory, usersFilePath } from './auth/user-file.js';
-import { ensureInitialAdmin } from './auth/user-admin.js';
+import { ensureInitialAdmin, INITIAL_PASSWORD_FILE } from './auth/user-admin.js';
 import type { AdminContext } from './context.js';
 import { errorHandler, requireLogin } from './http-errors.js';
 import { apiRoutes } from './api/routes.js';
@@ -30,7 +30,7 @@ export interface AdminTuning {
   readonly env?: NodeJS.ProcessEnv;
   readonly configDir?: string;
   readonly clock?: () => number;
-  /** Where the first admin's random password is printed (console by default, never the log). */
+  /** Where the path of the first admin's password file is announced (stderr by default). */
   readonly announce?: (line: string) => void;
 }
 
@@ -53,18 +53,24 @@ async function buildContext(
   const env = tuning.env ?? process.env;
   const clock = tuning.clock ?? Date.now;
   const users = new UserDirectory(usersFilePath(options.dataDir, env));
+  const passwordFile = join(options.dataDir, INITIAL_PASSWORD_FILE);
   const first = await ensureInitialAdmin({
     directory: users,
     now: clock(),
     env,
+    passwordFile,
     ...(tuning.scryptCost === undefined ? {} : { log2Cost: tuning.scryptCost }),
   });
   if (first.created) {
-    options.logger.warn({ stage: 'admin', file: users.file }, 'no users: created user "admin"');
-    if (first.generatedPassword !== undefined) {
+    const generated = first.generatedPassword !== undefined;
+    options.logger.warn(
+      { stage: 'admin', file: users.file, ...(generated ? { passwordFile } : {}) },
+      'no users: created user "admin"',
+    );
+    if (generated) {
       const say = tuning.announce ?? ((line: string) => process.stderr.write(`${line}\n`));
       say(
-        `ers-bridge: created user "admin" with password ${first.generatedPassword} (shown once; change it with "ers-bridge users passwd admin")`,
+        `ers-bridge: created user "admin"; its password is in ${passwordFile} (mode 0600): change it with "ers-bridge users passwd admin", then delete the file`,
       );
     }
   }

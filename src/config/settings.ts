@@ -68,6 +68,11 @@ export const SettingsSchema = z
       .object({
         /** Run the embedded e-RS sandbox and point the e-RS client at it. */
         enabled: z.boolean().default(true),
+        /**
+         * Address it listens on. Loopback by default: it is a simulator with no authentication.
+         * `0.0.0.0` publishes it (a container's port mapping reaches only non-loopback addresses);
+         * the engine's own e-RS client still calls it on loopback.
+         */
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8090),
         /** A seed file laid over the default data (samples/sandbox/seed.yaml); relative to the config folder. */
@@ -134,6 +139,7 @@ export type ErsAuthSettings = z.infer<typeof ErsAuthSchema>;
 export const SETTINGS_ENV = {
   ERS_BRIDGE_HTTP_PORT: ['http', 'port'],
   ERS_BRIDGE_HTTP_HOST: ['http', 'host'],
+  ERS_BRIDGE_SANDBOX_HOST: ['sandbox', 'host'],
   ERS_BRIDGE_SANDBOX_PORT: ['sandbox', 'port'],
   ERS_BRIDGE_SANDBOX_SEED: ['sandbox', 'seedFile'],
   ERS_BRIDGE_DATA_DIR: ['dataDir'],

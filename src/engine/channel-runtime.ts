@@ -133,17 +133,23 @@ export class ChannelRuntime {
       receive: (m): Promise<AppendResult> => woke(this.deps.store.append(withChannel(m))),
       receiveMany: (ms): Promise<AppendResult[]> =>
         woke(this.deps.store.appendMany(ms.map(withChannel))),
-      awaitOutcome: (id, timeoutMs) => this.deps.outcomes.wait(id, timeoutMs),
+      awaitOutcome: (id, timeoutMs, options) => this.deps.outcomes.wait(id, timeoutMs, options),
       saveReply: async (id, reply) => {
-        const m = await this.deps.store.get(id);
-        if (m)
-          await this.deps.store.transition(id, {
+        // The message may be in a worker's hands (an interim ACK): write only while the lease we
+        // read is still held, so a status the worker wrote meanwhile is never set back.
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const m = await this.deps.store.get(id);
+          if (!m) return;
+          const written = await this.deps.store.transition(id, {
             to: m.status,
             stage: 'reply',
             actor: `source:${channel}`,
             patch: { reply },
             keepLease: true,
+            ...(m.leaseOwner === null ? {} : { leaseOwner: m.leaseOwner }),
           });
+          if (written) return;
+        }
       },
     };
   }

@@ -104,6 +104,24 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'The inbound request could not be accepted as a message.',
   }),
+  SOURCE_FRAME_TIMEOUT: def({
+    stage: 'source',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '100',
+    httpStatus: 408,
+    summary:
+      'An MLLP frame did not end (FS CR) within frameTimeoutMs, or its connection closed first; what arrived is kept as ERROR.',
+  }),
+  SOURCE_PORT_IN_USE: def({
+    stage: 'source',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      "A listener's port is taken (or its host is not this machine's): change the channel's source.port / source.host.",
+  }),
   SOURCE_UNAUTHORIZED: def({
     stage: 'source',
     retry: 'permanent',
@@ -177,6 +195,14 @@ export const ERROR_CATALOGUE = {
     hl7ErrorCode: '100',
     httpStatus: 400,
     summary: 'The character set (MSH-18) or file encoding is not supported.',
+  }),
+  FORMAT_INVALID_CHARACTERS: def({
+    stage: 'format',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '102',
+    httpStatus: 400,
+    summary: 'The message has bytes that are invalid in its declared character set (MSH-18).',
   }),
   FORMAT_CSV_HEADER: def({
     stage: 'format',

@@ -4,11 +4,21 @@ import type { MessageOutcome } from './plugins.js';
 export class OutcomeWaiters {
   private readonly waiting = new Map<number, Set<(o: MessageOutcome) => void>>();
 
-  wait(id: number, timeoutMs: number): Promise<MessageOutcome | undefined> {
+  /**
+   * Resolves with the final outcome, or undefined after timeoutMs. With `untilQueued` a QUEUED
+   * message (a transient failure waiting for its retry) resolves the wait too: an MLLP source
+   * answers its interim ACK at once rather than after the whole timeout.
+   */
+  wait(
+    id: number,
+    timeoutMs: number,
+    options: { untilQueued?: boolean } = {},
+  ): Promise<MessageOutcome | undefined> {
     return new Promise((resolve) => {
       const set = this.waiting.get(id) ?? new Set();
       this.waiting.set(id, set);
       const done = (o: MessageOutcome | undefined): void => {
+        if (o?.status === 'QUEUED' && options.untilQueued !== true) return;
         clearTimeout(timer);
         set.delete(done);
         if (set.size === 0) this.waiting.delete(id);
@@ -17,6 +27,8 @@ export class OutcomeWaiters {
       const timer = setTimeout(() => {
         done(undefined);
       }, timeoutMs);
+      // A wait (an MLLP late reply may follow for a day) never keeps a stopping process alive.
+      timer.unref();
       set.add(done);
     });
   }

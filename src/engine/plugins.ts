@@ -30,8 +30,12 @@ export interface SourceContext {
   receive(message: Omit<NewMessage, 'channel'>): Promise<AppendResult>;
   /** Stores many in one transaction (file rows). */
   receiveMany(messages: readonly Omit<NewMessage, 'channel'>[]): Promise<AppendResult[]>;
-  /** Waits for a message to reach a final status; undefined on timeout. */
-  awaitOutcome(id: number, timeoutMs: number): Promise<MessageOutcome | undefined>;
+  /** Waits for a message to reach a final status (or QUEUED, when asked); undefined on timeout. */
+  awaitOutcome(
+    id: number,
+    timeoutMs: number,
+    options?: { untilQueued?: boolean },
+  ): Promise<MessageOutcome | undefined>;
   /** Records what was answered to the sender, so a duplicate gets the same answer. */
   saveReply(id: number, reply: string): Promise<void>;
 }

@@ -288,8 +288,9 @@ async function finish(
     return;
   }
   messagesProcessed.inc({ channel: message.channel, status: t.to });
-  // Reading the outcome back costs a query per message: only when a source waits for it.
-  if (t.to === 'QUEUED' || !deps.outcomes.isWaitedFor(message.id)) return;
+  // Reading the outcome back costs a query per message: only when a source waits for it. QUEUED
+  // is settled too, for waiters that asked for it (an MLLP interim answer).
+  if (!deps.outcomes.isWaitedFor(message.id)) return;
   const stored = await deps.store.get(message.id);
   if (stored) {
     deps.outcomes.settle({

@@ -16,11 +16,31 @@ registerServiceProvider({
       ...(sandbox.seedFile === undefined ? {} : { seedFile: sandbox.seedFile }),
     });
     running.set(services, started);
-    (services as { sandbox?: { url: string } }).sandbox = { url: started.url };
-    services.logger.info({ stage: 'sandbox', url: started.url }, 'embedded e-RS sandbox listening');
+    const url = loopbackUrl(started.url);
+    (services as { sandbox?: { url: string } }).sandbox = { url };
+    services.logger.info(
+      { stage: 'sandbox', url, listen: started.url },
+      'embedded e-RS sandbox listening',
+    );
   },
   async stop(services) {
     await running.get(services)?.close();
     running.delete(services);
   },
 });
+
+/**
+ * The URL the engine's own e-RS client calls: a wildcard listen address (`0.0.0.0`, `::`, set
+ * to publish the sandbox from a container) is not a destination, so it is reached on loopback.
+ */
+export function loopbackUrl(listenUrl: string): string {
+  const match = /^http:\/\/(.*):(\d+)$/.exec(listenUrl);
+  if (match === null) return listenUrl;
+  const [, host, port] = match;
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::' || host === '[::]') return `http://[::1]:${port}`;
+  // An IPv6 literal needs brackets in a URL.
+  if (host !== undefined && host.includes(':') && !host.startsWith('['))
+    return `http://[${host}]:${port}`;
+  return listenUrl;
+}

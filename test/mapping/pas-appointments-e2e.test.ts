@@ -20,7 +20,7 @@ import {
 // running the mappings' `then` step, reply) on port 0, through a real engine, MLLP source and
 // embedded sandbox.
 const channel = readFileSync(join(REPO, 'channels', 'pas-inbound.yaml'), 'utf8')
-  .replace('port: ${ERS_BRIDGE_MLLP_PORT:-2575}', 'host: 127.0.0.1\n  port: 0')
+  .replace('port: ${ERS_BRIDGE_MLLP_PORT:-2575}', 'port: 0')
   .replace('applicationTimeoutMs: 10000', 'applicationTimeoutMs: 20000')
   .replace(
     /retry:\n.*\n/,

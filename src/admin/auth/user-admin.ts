@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hashPassword, randomPassword, DEFAULT_SCRYPT_COST } from './passwords.js';
 import type { Role } from './roles.js';
 import { issueToken } from './tokens.js';
@@ -82,12 +84,17 @@ export function revokeToken(options: UserAdminOptions, tokenId: string): boolean
   return true;
 }
 
+/** The first admin's random password, on the data volume: `<dataDir>/initial-admin-password`. */
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+
 /**
  * On first start with no users, creates `admin` with `$ERS_BRIDGE_ADMIN_PASSWORD` or a random
- * password; the caller prints a random one once (to the console, never to the log).
+ * password. A random one is written to `passwordFile` (mode 0600) before the user exists, so a
+ * failed write leaves no admin whose password nobody knows; the caller logs the file's path,
+ * never the password (console output ends up in container logs).
  */
 export async function ensureInitialAdmin(
-  options: UserAdminOptions & { env: NodeJS.ProcessEnv },
+  options: UserAdminOptions & { env: NodeJS.ProcessEnv; passwordFile?: string },
 ): Promise<{ created: false } | { created: true; generatedPassword: string | undefined }> {
   if (options.directory.current().users.length > 0) return { created: false };
   const fromEnv = options.env.ERS_BRIDGE_ADMIN_PASSWORD;
@@ -97,6 +104,15 @@ export async function ensureInitialAdmin(
     );
   }
   const password = fromEnv ?? randomPassword();
+  if (fromEnv === undefined && options.passwordFile !== undefined)
+    writeSecretFile(options.passwordFile, `${password}\n`);
   await addUser(options, { name: 'admin', role: 'admin', password });
   return { created: true, generatedPassword: fromEnv === undefined ? password : undefined };
+}
+
+/** Creates `file` with mode 0600 from the start (a leftover from an earlier first run is replaced). */
+function writeSecretFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  rmSync(file, { force: true });
+  writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
 }

@@ -17,6 +17,9 @@ const TABLE_0211: Readonly<Record<string, string>> = {
   '8859/8': 'iso-8859-8',
   '8859/9': 'iso-8859-9',
   '8859/15': 'iso-8859-15',
+  // HL7 v2.5 table 0211 says `UNICODE UTF-8`; v2.3/2.4 and all six NHS ITK example messages
+  // say `UNICODE`, which senders use for UTF-8 (UTF-16/32 would not keep MSH readable as ASCII).
+  UNICODE: 'utf8',
   'UNICODE UTF-8': 'utf8',
   'UTF-8': 'utf8',
   UTF8: 'utf8',
@@ -54,6 +57,16 @@ function isAscii(buf: Buffer): boolean {
   return true;
 }
 
+/**
+ * Whether decoded text stands for its bytes: a U+FFFD the bytes did not themselves encode means
+ * the decoder replaced bytes that are invalid in the encoding (UTF-8 or a code page's holes).
+ */
+export function decodedFaithfully(buf: Buffer, text: string, encoding: string): boolean {
+  if (!text.includes('\uFFFD')) return true;
+  const again = encoding === 'utf8' ? Buffer.from(text, 'utf8') : iconv.encode(text, encoding);
+  return again.equals(buf);
+}
+
 /** Decodes message bytes with the chosen encoding; `auto` picks UTF-8 when the bytes are valid. */
 export function decodeBytes(buf: Buffer, encoding: string): { text: string; encoding: string } {
   if (encoding === 'latin1' || isAscii(buf)) {
@@ -61,7 +74,7 @@ export function decodeBytes(buf: Buffer, encoding: string): { text: string; enco
   }
   if (encoding === 'auto') {
     const text = buf.toString('utf8');
-    if (!text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(buf)) {
+    if (decodedFaithfully(buf, text, 'utf8')) {
       return { text, encoding: 'utf8' };
     }
     return { text: iconv.decode(buf, 'windows-1252'), encoding: 'windows-1252' };

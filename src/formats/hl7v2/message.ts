@@ -1,5 +1,11 @@
 import { EngineError } from '../../engine/errors.js';
-import { CharsetDefault, decodeBytes, encodingForCharset, hasUtf8Bom } from './charset.js';
+import {
+  CharsetDefault,
+  decodeBytes,
+  decodedFaithfully,
+  encodingForCharset,
+  hasUtf8Bom,
+} from './charset.js';
 import { readDelimiters, type Hl7Delimiters } from './delimiters.js';
 import { unescapeHl7 } from './escape.js';
 
@@ -140,10 +146,9 @@ function decodeMessageBytes(
   raw: Buffer,
   options: Hl7ParseOptions,
 ): { text: string; encoding: string } {
-  if (hasUtf8Bom(raw)) return { text: raw.subarray(3).toString('utf8'), encoding: 'utf8' };
+  if (hasUtf8Bom(raw)) return strict(raw.subarray(3), 'utf8', 'byte order mark');
   const probe = raw.toString('latin1');
   const msh18 = readMsh18(probe);
-  let encoding: string = options.defaultCharset ?? CharsetDefault.auto;
   if (msh18 !== '') {
     const known = encodingForCharset(msh18);
     if (known === undefined) {
@@ -155,10 +160,32 @@ function decodeMessageBytes(
         },
       );
     }
-    encoding = known;
+    if (known === 'latin1') return { text: probe, encoding: known };
+    return strict(raw, known, `MSH-18 "${msh18}"`);
   }
+  const encoding: string = options.defaultCharset ?? CharsetDefault.auto;
   if (encoding === 'latin1') return { text: probe, encoding };
   return decodeBytes(raw, encoding);
+}
+
+/**
+ * Decodes bytes in a declared encoding and refuses bytes that are invalid in it: a sender that
+ * declares UTF-8 and sends something else must hear so, not have its data silently replaced.
+ */
+function strict(
+  raw: Buffer,
+  encoding: string,
+  declared: string,
+): { text: string; encoding: string } {
+  const decoded = decodeBytes(raw, encoding);
+  if (!decodedFaithfully(raw, decoded.text, encoding)) {
+    throw new EngineError(
+      'FORMAT_INVALID_CHARACTERS',
+      `the message has bytes that are not valid ${encoding} (declared by ${declared})`,
+      { at: 'MSH-18' },
+    );
+  }
+  return decoded;
 }
 
 /** MSH-18 (first repetition) read from undecoded text; '' when absent. */

@@ -9,8 +9,10 @@ import {
   type Hl7Message,
 } from '../../formats/hl7v2/index.js';
 import type { StoredMessage } from '../../store/types.js';
+import { ackControlId, applicationAnswer, wantsApplicationAck } from './app-ack.js';
+import type { LateReplySender } from './late-replies.js';
 import type { FactReader } from './message-facts.js';
-import { applicationReply, commitReply, outcomeError } from './replies.js';
+import { commitReply } from './replies.js';
 import type { MllpSourceConfig } from './schema.js';
 
 export const HL7_CONTENT_TYPE = 'application/hl7-v2';
@@ -23,12 +25,12 @@ export interface FrameDeps {
   readonly now: () => number;
   /** MSH-10 for ACKs that answer no stored message. */
   readonly nakControlId: () => string;
+  /** Sends application ACKs decided after the interim answer. */
+  readonly late: LateReplySender;
 }
 
 /** The encoded answer to one frame, or undefined when the sender asked for none (MSH-15). */
 export type Answer = Buffer | undefined;
-
-const ackControlId = (id: number): string => `A${id}`;
 
 function encode(text: string, encoding: string): Buffer {
   return encoding === 'utf8' ? Buffer.from(text, 'utf8') : iconv.encode(text, encoding);
@@ -82,10 +84,18 @@ export async function answerFrame(payload: Buffer, deps: FrameDeps): Promise<Ans
       msg.encoding,
     );
   }
-  if (stored.duplicateOf !== undefined)
+  if (stored.duplicateOf !== undefined) {
+    // A resend gets what its own MSH-15/16 ask for: nothing when it asked for no ACK.
+    if (!answerWanted(msg, deps)) return undefined;
     return encode(duplicateReply(msg, stored.duplicateOf, deps), msg.encoding);
+  }
   const text = await acceptedReply(msg, stored.id, deps);
   return text === undefined ? undefined : encode(text, msg.encoding);
+}
+
+function answerWanted(msg: Hl7Message, deps: FrameDeps): boolean {
+  if (ackWanted(msg, 'commit', true)) return true;
+  return deps.config.ack.mode === 'application' && wantsApplicationAck(msg);
 }
 
 async function acceptedReply(
@@ -93,21 +103,8 @@ async function acceptedReply(
   id: number,
   deps: FrameDeps,
 ): Promise<string | undefined> {
-  const { mode, applicationTimeoutMs } = deps.config.ack;
-  if (mode === 'application' && msg.headerValue(16) !== 'NE') {
-    const outcome = await deps.context.awaitOutcome(id, applicationTimeoutMs);
-    if (
-      outcome !== undefined &&
-      ackWanted(msg, 'application', outcomeError(outcome) === undefined)
-    ) {
-      const reply = applicationReply(msg, outcome, {
-        controlId: ackControlId(id),
-        now: deps.now(),
-      });
-      await deps.context.saveReply(id, reply);
-      return reply;
-    }
-  }
+  if (deps.config.ack.mode === 'application' && wantsApplicationAck(msg))
+    return applicationAnswer(msg, id, deps);
   if (!ackWanted(msg, 'commit', true)) return undefined;
   return commitReply(msg, { controlId: ackControlId(id), now: deps.now() });
 }
@@ -121,11 +118,12 @@ function duplicateReply(msg: Hl7Message, first: StoredMessage, deps: FrameDeps):
 }
 
 /** Stores refused input as ERROR with its NAK, and returns the NAK. */
-async function reject(
+export async function reject(
   payload: Buffer,
   error: EngineError,
   target: AckTarget | undefined,
   deps: FrameDeps,
+  extra: { messageType?: string; sourceMeta?: Record<string, unknown> } = {},
 ): Promise<string> {
   const controlId =
     target === undefined ? '' : (recoverAckTarget(target.header.text)?.controlId ?? '');
@@ -139,8 +137,8 @@ async function reject(
       // not be answered with this NAK again.
       contentType: HL7_CONTENT_TYPE,
       raw: payload,
-      messageType: 'UNPARSEABLE',
-      sourceMeta: { ...deps.sourceMeta, controlId },
+      messageType: extra.messageType ?? 'UNPARSEABLE',
+      sourceMeta: { ...deps.sourceMeta, ...extra.sourceMeta, controlId },
     });
     const id = stored.id;
     const nak = commitReply(target ?? ANONYMOUS, { controlId: `N${id}`, now: deps.now(), error });

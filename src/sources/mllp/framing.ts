@@ -37,6 +37,24 @@ export class MllpDecoder {
     return this.inFrame;
   }
 
+  /**
+   * Gives up the frame being received (its deadline passed, the connection closed, or the
+   * listener's buffer budget ran out) and returns what arrived of it, at most maxMessageBytes
+   * (or its first 4 KiB with `headOnly`).
+   */
+  abandon(headOnly = false): Buffer {
+    const payload = this.discarding
+      ? Buffer.alloc(0)
+      : headOnly
+        ? headOf(this.chunks)
+        : Buffer.concat(this.chunks);
+    this.inFrame = false;
+    this.discarding = false;
+    this.chunks = [];
+    this.size = 0;
+    return payload;
+  }
+
   push(chunk: Buffer): MllpEvent[] {
     const events: MllpEvent[] = [];
     let pos = 0;
@@ -93,10 +111,14 @@ export class MllpDecoder {
     if (this.discarding || part.length === 0) return;
     this.size += part.length;
     this.chunks.push(part);
+    // A trickle of tiny reads would hold one Buffer object (and its read buffer) per read.
+    if (this.chunks.length >= 256) this.chunks = [Buffer.concat(this.chunks)];
     if (this.size > this.maxMessageBytes) {
-      events.push({ kind: 'tooLarge', head: Buffer.concat(this.chunks).subarray(0, HEAD_BYTES) });
+      // A copy of the head only, so the refused frame's memory is released at once.
+      events.push({ kind: 'tooLarge', head: headOf(this.chunks) });
       this.discarding = true;
       this.chunks = [];
+      this.size = 0;
     }
   }
 
@@ -107,6 +129,17 @@ export class MllpDecoder {
     this.size = 0;
     return payload;
   }
+}
+
+function headOf(chunks: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    if (size >= HEAD_BYTES) break;
+    parts.push(c.subarray(0, HEAD_BYTES - size));
+    size += Math.min(c.length, HEAD_BYTES - size);
+  }
+  return Buffer.concat(parts);
 }
 
 function isWhitespace(buf: Buffer, from: number, to: number): boolean {

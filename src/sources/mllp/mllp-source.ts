@@ -8,50 +8,82 @@ import type {
   SourceContext,
   SourceStatus,
 } from '../../engine/plugins.js';
-import { recoverAckTarget } from '../../formats/hl7v2/index.js';
 import { answerFrame, type FrameDeps } from './answer-frame.js';
+import { admit, expiryOf, sweepIntervalMs, type ConnectionState } from './connection-limits.js';
 import { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
-import { factReader } from './message-facts.js';
-import { commitReply } from './replies.js';
+import { keepRefusedFrame, type RefusedFrame } from './refused-frames.js';
+import { resumePending } from './late-follow.js';
+import { LateReplySender } from './late-replies.js';
+import { PendingLateReplies } from './pending-late.js';
+import { factReader, type FactReader } from './message-facts.js';
 import type { MllpSourceConfig } from './schema.js';
 import { ackLatency } from '../../admin/metrics.js';
 
 /** Frames waiting on one connection before reading pauses (a client that does not wait for ACKs). */
 const MAX_QUEUED_FRAMES = 32;
 
-interface Connection {
+interface Connection extends ConnectionState {
   readonly socket: Socket;
+  readonly decoder: MllpDecoder;
+  readonly deps: FrameDeps;
+  address: string;
   chain: Promise<void>;
   queued: number;
   closing: boolean;
+  lastFrameAt: number;
+  frameStartedAt: number | undefined;
+  /** Bytes of its unfinished frame counted in the listener's buffer budget. */
+  buffered: number;
 }
+
+type Work = MllpEvent | Extract<RefusedFrame, { kind: 'expired' }>;
+
+/** How long a refused peer has to read its NAK before its connection is dropped. */
+const LINGER_MS = 10_000;
 
 /**
  * The MLLP listener. Each connection answers its frames strictly in order (MLLP is one ACK per
  * message); connections run concurrently and their stores share the store's group commit.
+ * Limits (connections per address and in total, idle time, frame deadline, buffered bytes) keep
+ * a misbehaving or hostile peer from locking the PAS out; see connection-limits.ts.
  */
 export class MllpSource implements Source {
   private server: Server | undefined;
-  private context: SourceContext | undefined;
   private readonly connections = new Set<Connection>();
   private nakSeq = 0;
+  private buffered = 0;
+  private refused = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private late: LateReplySender | undefined;
+  /** Paths compiled once for every connection (a connection flood must not recompile them). */
+  private readonly facts: FactReader;
 
   constructor(
     private readonly config: MllpSourceConfig,
     private readonly factory: PluginFactoryContext,
-  ) {}
+  ) {
+    this.facts = factReader(config);
+  }
 
   async start(context: SourceContext): Promise<void> {
-    this.context = context;
+    this.stopping = false;
+    this.late = new LateReplySender(
+      this.config.ack.lateReplies,
+      context.logger,
+      new PendingLateReplies(context.services.store, context.channelId),
+    );
     const onSocket = (socket: Socket): void => {
       this.accept(socket, context);
     };
     const tls = this.config.tls;
+    // Half-open: a sender that shuts down its side after writing still gets its ACKs.
     this.server =
       tls === undefined
-        ? createServer(onSocket)
+        ? createServer({ allowHalfOpen: true }, onSocket)
         : createTlsServer(
             {
+              allowHalfOpen: true,
               cert: readFileSync(tls.certFile),
               key: readFileSync(tls.keyFile),
               ...(tls.caFile === undefined ? {} : { ca: readFileSync(tls.caFile) }),
@@ -62,24 +94,49 @@ export class MllpSource implements Source {
               onSocket(s);
             },
           );
-    this.server.maxConnections = this.config.maxConnections;
     const server = this.server;
     server.on('tlsClientError', (e: Error) => {
       context.logger.warn({ err: e.message }, 'MLLP TLS handshake refused');
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (e: NodeJS.ErrnoException) => {
+        reject(listenError(e, this.config, context.channelId));
+      });
       server.listen(this.config.port, this.config.host, () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
+        server.on('error', (e: Error) => {
+          context.logger.error({ err: e.message }, 'MLLP listener error');
+        });
         resolve();
       });
+    }).catch((e: unknown) => {
+      this.server = undefined;
+      this.late?.close();
+      throw e;
     });
+    const late = this.late;
+    void resumePending(this.config, { context, late, now: this.factory.services.clock }).then(
+      (n) => {
+        if (n > 0)
+          context.logger.info({ stage: 'source', pending: n }, 'late application ACKs resumed');
+      },
+      (e: unknown) => {
+        context.logger.error({ err: (e as Error).message }, 'late application ACKs not resumed');
+      },
+    );
+    const every = sweepIntervalMs(this.config);
+    this.sweeper = setInterval(() => {
+      this.sweep(context);
+    }, every);
+    this.sweeper.unref();
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
+    this.stopping = true;
+    clearInterval(this.sweeper);
     const closed = new Promise<void>((resolve) =>
       server.close(() => {
         resolve();
@@ -89,6 +146,7 @@ export class MllpSource implements Source {
     const grace = new Promise((r) => setTimeout(r, 5000).unref());
     await Promise.race([Promise.all([...this.connections].map((c) => c.chain)), grace]);
     for (const c of this.connections) c.socket.destroy();
+    this.late?.close();
     await closed;
   }
 
@@ -99,18 +157,60 @@ export class MllpSource implements Source {
       type: 'mllp',
       endpoint: `${this.config.tls === undefined ? 'mllp' : 'mllps'}://${this.config.host}:${port}`,
       listening: this.server?.listening === true,
-      detail: { connections: this.connections.size, tls: this.config.tls !== undefined },
+      detail: {
+        connections: this.connections.size,
+        bufferedBytes: this.buffered,
+        tls: this.config.tls !== undefined,
+      },
     };
   }
 
   private accept(socket: Socket, context: SourceContext): void {
-    const conn: Connection = { socket, chain: Promise.resolve(), queued: 0, closing: false };
+    const address = socket.remoteAddress ?? 'unknown';
+    const admission = admit(address, this.connections, this.config);
+    if (admission.kind === 'refuse') {
+      this.refused++;
+      socket.destroy();
+      return;
+    }
+    if (admission.kind === 'evict') (admission.victim as Connection).socket.destroy();
+    const now = this.factory.services.clock();
+    const conn: Connection = {
+      socket,
+      address,
+      decoder: new MllpDecoder(this.config.maxMessageBytes),
+      deps: this.frameDeps(socket, context),
+      chain: Promise.resolve(),
+      queued: 0,
+      closing: false,
+      lastFrameAt: now,
+      frameStartedAt: undefined,
+      buffered: 0,
+    };
     this.connections.add(conn);
-    const decoder = new MllpDecoder(this.config.maxMessageBytes);
-    const deps: FrameDeps = {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.receive(conn, chunk);
+    });
+    socket.on('end', () => {
+      // The sender shut its side: finish what it sent (a frame cut short is kept), then close.
+      this.giveUpFrame(conn, 'the connection was shut down before the frame ended');
+      void conn.chain.finally(() => socket.end());
+    });
+    socket.on('error', (e) => {
+      context.logger.debug({ err: e.message }, 'MLLP connection error');
+    });
+    socket.on('close', () => {
+      this.giveUpFrame(conn, 'the connection closed before the frame ended');
+      this.connections.delete(conn);
+    });
+  }
+
+  private frameDeps(socket: Socket, context: SourceContext): FrameDeps {
+    return {
       context,
       config: this.config,
-      facts: factReader(this.config),
+      facts: this.facts,
       sourceMeta: {
         remoteAddress: socket.remoteAddress,
         remotePort: socket.remotePort,
@@ -118,37 +218,121 @@ export class MllpSource implements Source {
       },
       now: this.factory.services.clock,
       nakControlId: () => `N${this.factory.services.clock()}-${++this.nakSeq}`,
+      late: this.late as LateReplySender,
     };
-    socket.setNoDelay(true);
-    if (this.config.idleTimeoutMs > 0)
-      socket.setTimeout(this.config.idleTimeoutMs, () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      for (const event of decoder.push(chunk)) this.enqueue(conn, event, deps);
-    });
-    socket.on('error', (e) => {
-      context.logger.debug({ err: e.message }, 'MLLP connection error');
-    });
-    socket.on('close', () => this.connections.delete(conn));
   }
 
-  private enqueue(conn: Connection, event: MllpEvent, deps: FrameDeps): void {
-    if (conn.closing && event.kind !== 'garbage') return;
-    if (event.kind === 'tooLarge') conn.closing = true;
+  private receive(conn: Connection, chunk: Buffer): void {
+    const events = conn.decoder.push(chunk);
+    const now = this.factory.services.clock();
+    let ended = false;
+    for (const event of events) {
+      if (event.kind !== 'garbage') ended = true;
+      this.enqueue(conn, event);
+    }
+    if (ended) conn.lastFrameAt = now;
+    if (!conn.decoder.inMessage) conn.frameStartedAt = undefined;
+    else if (conn.frameStartedAt === undefined || ended) conn.frameStartedAt = now;
+    this.account(conn);
+    if (this.buffered > this.config.maxBufferedBytes && conn.decoder.inMessage) {
+      const error = new EngineError(
+        'SOURCE_MESSAGE_TOO_LARGE',
+        `the listener holds more than ${this.config.maxBufferedBytes} bytes of unfinished frames; send it again later`,
+      );
+      this.abandonFrame(conn, error, true);
+      this.closeAfterAnswers(conn, true);
+    }
+  }
+
+  /** Takes no more frames from the connection and ends it once its answers are written. */
+  private closeAfterAnswers(conn: Connection, stopReading = false): void {
+    conn.closing = true;
+    // The rest of a refused frame is not worth reading: the NAK is written, then we hang up.
+    if (stopReading) conn.socket.pause();
+    void conn.chain.finally(() => {
+      conn.socket.end();
+      setTimeout(() => conn.socket.destroy(), LINGER_MS).unref();
+    });
+  }
+
+  /** Keeps the listener's count of unfinished-frame bytes in step with a connection's decoder. */
+  private account(conn: Connection): void {
+    const now = conn.decoder.pending;
+    this.buffered += now - conn.buffered;
+    conn.buffered = now;
+  }
+
+  /** Gives up the frame being received; `headOnly` keeps its first 4 KiB (a refusal for size). */
+  private abandonFrame(conn: Connection, error: EngineError, headOnly = false): void {
+    const payload = conn.decoder.abandon(headOnly);
+    conn.frameStartedAt = undefined;
+    this.account(conn);
+    this.enqueue(conn, { kind: 'expired', payload, error, headOnly }, true);
+  }
+
+  private giveUpFrame(conn: Connection, why: string): void {
+    if (!conn.decoder.inMessage) return;
+    if (this.stopping) {
+      conn.decoder.abandon();
+      this.account(conn);
+      return;
+    }
+    this.abandonFrame(conn, new EngineError('SOURCE_FRAME_TIMEOUT', `${why}; send it again`));
+  }
+
+  private sweep(context: SourceContext): void {
+    const now = this.factory.services.clock();
+    if (this.refused > 0) {
+      context.logger.warn(
+        { refused: this.refused, open: this.connections.size },
+        'MLLP connections refused (maxConnectionsPerAddress / maxConnections)',
+      );
+      this.refused = 0;
+    }
+    for (const conn of this.connections) {
+      const expiry = expiryOf(conn, now, this.config);
+      switch (expiry) {
+        case 'none':
+          break;
+        case 'idle':
+          conn.socket.destroy();
+          break;
+        case 'frameDeadline':
+          this.abandonFrame(
+            conn,
+            new EngineError(
+              'SOURCE_FRAME_TIMEOUT',
+              `the frame did not end within ${this.config.frameTimeoutMs} ms; send it again`,
+            ),
+          );
+          this.closeAfterAnswers(conn);
+          break;
+        default:
+          expiry satisfies never;
+      }
+    }
+  }
+
+  private enqueue(conn: Connection, event: Work, force = false): void {
+    if (conn.closing && !force && event.kind !== 'garbage') return;
     conn.queued++;
     if (conn.queued > MAX_QUEUED_FRAMES) conn.socket.pause();
     conn.chain = conn.chain
-      .then(() => this.handle(conn, event, deps))
+      .then(() => this.handle(conn, event))
       .catch((e: unknown) => {
-        deps.context.logger.error({ err: (e as Error).message }, 'MLLP frame failed');
+        conn.deps.context.logger.error({ err: (e as Error).message }, 'MLLP frame failed');
       })
       .finally(() => {
         conn.queued--;
-        if (conn.queued <= MAX_QUEUED_FRAMES && conn.socket.isPaused()) conn.socket.resume();
+        conn.lastFrameAt = this.factory.services.clock();
+        if (conn.queued <= MAX_QUEUED_FRAMES && conn.socket.isPaused() && !conn.closing)
+          conn.socket.resume();
       });
+    if (event.kind === 'tooLarge') this.closeAfterAnswers(conn, true);
   }
 
-  private async handle(conn: Connection, event: MllpEvent, deps: FrameDeps): Promise<void> {
-    const { socket } = conn;
+  private async handle(conn: Connection, event: Work): Promise<void> {
+    const { socket, deps } = conn;
     switch (event.kind) {
       case 'frame': {
         const started = performance.now();
@@ -166,43 +350,35 @@ export class MllpSource implements Source {
         deps.context.logger.warn({ bytes: event.bytes }, 'MLLP bytes outside a frame skipped');
         return;
       case 'unterminated':
-        this.nak(
-          socket,
-          event.payload,
-          new EngineError(
-            'SOURCE_BAD_REQUEST',
-            'the frame had no end block (FS CR); it was not accepted, send it again',
-          ),
-          deps,
-        );
-        return;
       case 'tooLarge':
-        this.nak(
-          socket,
-          event.head,
-          new EngineError(
-            'SOURCE_MESSAGE_TOO_LARGE',
-            `the message is larger than ${this.config.maxMessageBytes} bytes`,
-          ),
-          deps,
-        );
-        socket.end();
+      case 'expired':
+        await this.refuse(socket, event, deps);
         return;
       default:
         event satisfies never;
     }
   }
 
-  /** A NAK for a frame that was not stored; only when its control id can be recovered. */
-  private nak(socket: Socket, payload: Buffer, error: EngineError, deps: FrameDeps): void {
-    const target = recoverAckTarget(payload);
-    deps.context.logger.warn(
-      { code: error.code, controlId: target?.controlId },
-      'MLLP frame refused',
-    );
-    if (target === undefined || target.controlId === '' || socket.destroyed) return;
-    socket.write(
-      frameMllp(commitReply(target, { controlId: deps.nakControlId(), now: deps.now(), error })),
-    );
+  private async refuse(socket: Socket, event: RefusedFrame, deps: FrameDeps): Promise<void> {
+    const nak = await keepRefusedFrame(event, deps, this.config.maxMessageBytes);
+    if (nak !== undefined && !socket.destroyed && socket.writable) socket.write(frameMllp(nak));
   }
+}
+
+/** A one-line error naming the setting to change, instead of a bare EADDRINUSE. */
+function listenError(e: NodeJS.ErrnoException, config: MllpSourceConfig, channel: string): Error {
+  const where = `${config.host}:${config.port}`;
+  const why =
+    e.code === 'EADDRINUSE'
+      ? `port ${config.port} is already in use on ${config.host} (another ers-bridge or program listens there)`
+      : e.code === 'EACCES'
+        ? `port ${config.port} needs privileges this process does not have`
+        : e.code === 'EADDRNOTAVAIL'
+          ? `${config.host} is not an address of this machine`
+          : e.message;
+  return new EngineError(
+    'SOURCE_PORT_IN_USE',
+    `channel ${channel}: the MLLP listener cannot listen on ${where}: ${why}; change source.port (or source.host) in the channel file`,
+    { cause: e, context: { host: config.host, port: config.port } },
+  );
 }

@@ -103,7 +103,7 @@ describe('MLLP source in a running engine', () => {
     expect(ackValue(replies[0]!, 'MSA-1')).to.equal('CA');
   });
 
-  it('falls back to a commit ACK when the outcome takes longer than applicationTimeoutMs', async () => {
+  it('answers an interim AA marked PENDING (never a bare AA) when the outcome takes longer than applicationTimeoutMs, then keeps the outcome as the reply', async () => {
     const { port, store } = await start(
       channel('{ mode: application, applicationTimeoutMs: 100 }', 1500),
     );
@@ -112,10 +112,31 @@ describe('MLLP source in a running engine', () => {
       timeoutMs: 15_000,
     });
     expect(ackValue(replies[0]!, 'MSA-1')).to.equal('AA');
-    expect(ackValue(replies[0]!, 'MSA-3')).to.equal(undefined);
-    await eventually(
-      async () => (await store.findByControlId('pas-in', 'PAS/RXX01', 'SLOW1'))?.status === 'SENT',
+    expect(ackValue(replies[0]!, 'MSA-3')).to.equal('PENDING');
+    expect(ackValue(replies[0]!, 'ERR-4')).to.equal('I');
+    expect(ackValue(replies[0]!, 'ERR-5.1')).to.equal('OUTCOME_PENDING');
+    const stored = await eventually(async () => {
+      const m = await store.findByControlId('pas-in', 'PAS/RXX01', 'SLOW1');
+      return m?.status === 'SENT' && m.reply !== replies[0] ? m : undefined;
+    });
+    expect(ackValue(stored.reply!, 'MSA-3')).to.equal('000000070000');
+  });
+
+  it('answers AE as the interim answer with ack.interim error, and the resend gets the outcome once known', async () => {
+    const { port, store } = await start(
+      channel('{ mode: application, applicationTimeoutMs: 100, interim: error }', 1500),
     );
+    const first = await exchange(port, [frameMllp(adt('SLOW2'))], { expect: 1, timeoutMs: 15_000 });
+    expect(ackValue(first.replies[0]!, 'MSA-1')).to.equal('AE');
+    expect(ackValue(first.replies[0]!, 'ERR-4')).to.equal('W');
+    expect(ackValue(first.replies[0]!, 'ERR-5.1')).to.equal('OUTCOME_PENDING');
+    await eventually(async () => {
+      const m = await store.findByControlId('pas-in', 'PAS/RXX01', 'SLOW2');
+      return m?.status === 'SENT' && m.reply !== first.replies[0];
+    });
+    const again = await exchange(port, [frameMllp(adt('SLOW2'))], { expect: 1, timeoutMs: 15_000 });
+    expect(ackValue(again.replies[0]!, 'MSA-1')).to.equal('AA');
+    expect(ackValue(again.replies[0]!, 'MSA-3')).to.equal('000000070000');
   });
 
   it('answers a repeated MSH-10 with the stored application ACK', async () => {

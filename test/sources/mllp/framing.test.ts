@@ -75,7 +75,7 @@ describe('MLLP source framing over TCP', () => {
     expect(await src.store.list({ channel: CHANNEL })).to.have.length(2);
   });
 
-  it('refuses a frame with no end block with a NAK naming it, and accepts the next frame', async () => {
+  it('refuses a frame with no end block with a NAK naming it, keeps it as ERROR, and accepts the next frame', async () => {
     const data = Buffer.concat([
       Buffer.from([0x0b]),
       Buffer.from(adt('NOEND')),
@@ -87,5 +87,8 @@ describe('MLLP source framing over TCP', () => {
     expect(ackValue(replies[0]!, 'ERR-5.1')).to.equal('SOURCE_BAD_REQUEST');
     expect(ackValue(replies[1]!, 'MSA-2')).to.equal('AFTER');
     expect(await src.store.findByControlId(CHANNEL, 'PAS/RXX01', 'NOEND')).to.equal(undefined);
+    const kept = (await src.store.list({ channel: CHANNEL })).filter((m) => m.status === 'ERROR');
+    expect(kept.map((m) => m.messageType)).to.deep.equal(['UNTERMINATED']);
+    expect((await src.store.get(kept[0]!.id))?.raw?.toString('utf8')).to.equal(adt('NOEND'));
   });
 });

@@ -69,7 +69,33 @@ describe('MLLP source NAKs', () => {
     expect(ackValue(nak, 'ERR-5.1')).to.equal('FORMAT_UNSUPPORTED_ENCODING');
   });
 
-  it('refuses a message over maxMessageBytes with a NAK, then closes the connection', async () => {
+  it('refuses invalid UTF-8 declared as UTF-8 with an AR naming MSH-18, and keeps it as ERROR', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(
+        'MSH|^~\\&|PAS|RXX01|ERS|RXX01|1||ADT^A08|CS2|P|2.4|||||GBR|UNICODE UTF-8\rPID|1||X||M',
+      ),
+      Buffer.from([0xfc, 0x6c]),
+      Buffer.from('\r'),
+    ]);
+    const nak = await send(src, raw);
+    expect(ackValue(nak, 'MSA-1')).to.equal('AR');
+    expect(ackValue(nak, 'MSA-2')).to.equal('CS2');
+    expect(ackValue(nak, 'ERR-2')).to.equal('MSH^1^18^1');
+    expect(ackValue(nak, 'ERR-5.1')).to.equal('FORMAT_INVALID_CHARACTERS');
+    const [kept] = await src.store.list({ channel: CHANNEL });
+    expect(kept?.status).to.equal('ERROR');
+    expect((await src.store.get(kept!.id))?.raw?.equals(raw)).to.equal(true);
+  });
+
+  it('accepts MSH-18 UNICODE, as the NHS ITK example messages declare it', async () => {
+    const ack = await send(
+      src,
+      'MSH|^~\\&|PAS|RXX01|ERS|RXX01|1||ADT^A08|CS3|P|2.4|||||GBR|UNICODE\rPID|1||X||Llŷr\r',
+    );
+    expect(ackValue(ack, 'MSA-1')).to.equal('AA');
+  });
+
+  it('refuses a message over maxMessageBytes with a NAK, keeps its head as ERROR, then closes the connection', async () => {
     const big = adt('HUGE', 'x'.repeat(3000));
     const result = await exchange(src.port, [frameMllp(big)], { expect: 2 });
     expect(result.replies).to.have.length(1);
@@ -77,7 +103,11 @@ describe('MLLP source NAKs', () => {
     expect(ackValue(result.replies[0]!, 'MSA-2')).to.equal('HUGE');
     expect(ackValue(result.replies[0]!, 'ERR-5.1')).to.equal('SOURCE_MESSAGE_TOO_LARGE');
     expect(result.closedByServer).to.equal(true);
-    expect(await src.store.list({ channel: CHANNEL })).to.have.length(0);
+    const kept = await src.store.list({ channel: CHANNEL });
+    expect(kept.map((m) => [m.status, m.messageType])).to.deep.equal([['ERROR', 'TOO_LARGE']]);
+    const stored = await src.store.get(kept[0]!.id);
+    expect(stored?.raw?.toString('utf8')).to.match(/^MSH\|.*\|HUGE\|/);
+    expect(stored?.reply).to.equal(result.replies[0]);
   });
 
   it('answers AE when the store cannot commit, so the sender sends again', async () => {

@@ -56,7 +56,13 @@ export async function startSource(config: Record<string, unknown> = {}): Promise
     logger,
     services,
   });
-  await source.start(context);
+  try {
+    await source.start(context);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const port = Number(/:(\d+)$/.exec(source.status().endpoint)?.[1]);
   return {
     port,
