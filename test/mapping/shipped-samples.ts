@@ -29,7 +29,7 @@ const fast = (yaml: string): string =>
 
 export const pasInbound = fast(
   readFileSync(join(REPO, 'channels', 'pas-inbound.yaml'), 'utf8')
-    .replace('port: ${ERS_BRIDGE_MLLP_PORT:-2575}', 'host: 127.0.0.1\n  port: 0')
+    .replace('port: ${ERS_BRIDGE_MLLP_PORT:-2575}', 'port: 0')
     .replace('applicationTimeoutMs: 10000', 'applicationTimeoutMs: 25000'),
 );
 

@@ -13,7 +13,10 @@ import {
 describe('sandbox: slots, book or defer, cancel action later (A015, A016, A022)', () => {
   const h = useSandbox();
   const slots = (searchParams: Record<string, string>) =>
-    h.referrer.search({ resourceType: 'Slot', searchParams }) as unknown as Promise<{
+    h.referrer.search({
+      resourceType: 'Slot',
+      searchParams: { appointmentType: 'ROUTINE', ...searchParams },
+    }) as unknown as Promise<{
       total: number;
       entry: { resource: { id: string } }[];
       link: { relation: string }[];

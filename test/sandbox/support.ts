@@ -13,6 +13,8 @@ export const PLATFORM = (businessFunction: string, extra: Record<string, string>
   Authorization: 'Bearer test-token',
   'NHSD-eRS-Business-Function': businessFunction,
   'NHSD-End-User-Organisation-ODS': 'R69',
+  // A015 needs it (the commissioning-rule organisation); other endpoints ignore it.
+  'NHSD-eRS-Comm-Rule-Org': 'R69',
   ...extra,
 });
 

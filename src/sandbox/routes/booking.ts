@@ -193,12 +193,34 @@ export function bookingRoutes(state: SandboxState): Router {
       throw new SandboxError(400, 'INVALID_STATE', `service ${serviceId} is not directly bookable`);
     if (req.query['status'] !== undefined && req.query['status'] !== 'free')
       throw new SandboxError(400, 'INVALID_VALUE', 'status must be free');
+    // Required by the spec (NHS's own sandbox does not check them): the referral's priority as
+    // appointmentType, and on the platform the commissioning-rule organisation header.
+    const appointmentType = stringValue(req.query['appointmentType']);
+    if (appointmentType === '')
+      throw new SandboxError(400, 'MISSING_PARAMETER', 'appointmentType is required', 'required');
+    if (!(PRIORITIES as readonly string[]).includes(appointmentType))
+      throw new SandboxError(
+        400,
+        'INVALID_VALUE',
+        `appointmentType ${appointmentType} is not in eRS-Priority-1`,
+      );
+    if (res.locals['flavour'] === 'platform' && !req.get('nhsd-ers-comm-rule-org'))
+      throw new SandboxError(
+        400,
+        'MISSING_HEADER',
+        'NHSD-eRS-Comm-Rule-Org header is required',
+        'required',
+      );
+    const practitioner = stringValue(req.query['schedule.actor:Practitioner']);
     const count = Number(req.query['_count'] ?? 20);
     const page = Number(req.query['page'] ?? 1);
     if (!Number.isInteger(count) || count < 1 || count > 100)
       throw new SandboxError(400, 'INVALID_VALUE', '_count must be 1–100');
     const free = [...state.slots.values()].filter(
-      (s) => s.serviceId === serviceId && s.status === 'free',
+      (s) =>
+        s.serviceId === serviceId &&
+        s.status === 'free' &&
+        (practitioner === '' || s.schedule?.clinician === practitioner),
     );
     if (!Number.isInteger(page) || page < 1 || (page > 1 && (page - 1) * count >= free.length))
       throw new SandboxError(400, 'INVALID_VALUE', 'page is out of range');
@@ -207,13 +229,18 @@ export function bookingRoutes(state: SandboxState): Router {
       `${slot.start.slice(0, 10).replaceAll('-', '')}-${slot.start.slice(11, 16).replace(':', '')}-${slot.end.slice(11, 16).replace(':', '')}-${slot.id.slice(-4)}-${serviceId.padStart(12, '0')}`;
     const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
     const query = (p: number): string =>
-      `${base}/Slot?${new URLSearchParams({ 'schedule.actor:HealthcareService': serviceId, _count: String(count), status: 'free', _include: 'Slot:schedule', page: String(p) }).toString()}`;
+      `${base}/Slot?${new URLSearchParams({ ...(practitioner ? { 'schedule.actor:Practitioner': practitioner } : {}), 'schedule.actor:HealthcareService': serviceId, appointmentType, _count: String(count), status: 'free', _include: 'Slot:schedule', page: String(p) }).toString()}`;
+    const shown = free.slice((page - 1) * count, page * count);
+    // The schedules of the slots shown: the service's own, or a clinician's within it.
+    const schedules = new Map(
+      shown.map((s) => [s.schedule?.id ?? serviceId, s.schedule?.clinician] as const),
+    );
     const bundle = searchset({
       selfUrl: query(page),
       base,
       total: free.length,
       entries: [
-        ...free.slice((page - 1) * count, page * count).map((s) => ({
+        ...shown.map((s) => ({
           resource: {
             resourceType: 'Slot',
             id: s.id,
@@ -221,25 +248,30 @@ export function bookingRoutes(state: SandboxState): Router {
               profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Slot-1'],
             },
             identifier: [{ system: 'https://fhir.nhs.uk/Id/alternative-slot', value: usrn(s) }],
-            schedule: { reference: `Schedule/${serviceId}` },
+            schedule: { reference: `Schedule/${s.schedule?.id ?? serviceId}` },
             status: 'free',
             start: s.start,
             end: s.end,
           },
           mode: 'match' as const,
         })),
-        {
+        ...[...schedules].map(([id, clinician]) => ({
           resource: {
             resourceType: 'Schedule',
-            id: serviceId,
+            id,
             meta: {
               profile: ['https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Schedule-1'],
             },
-            identifier: [{ system: 'https://fhir.nhs.uk/Id/ers-schedule', value: serviceId }],
-            actor: [{ identifier: { system: SYSTEM.ersService, value: serviceId } }],
+            identifier: [{ system: 'https://fhir.nhs.uk/Id/ers-schedule', value: id }],
+            actor: [
+              { identifier: { system: SYSTEM.ersService, value: serviceId } },
+              ...(clinician
+                ? [{ identifier: { system: SYSTEM.sdsUserId, value: clinician } }]
+                : []),
+            ],
           },
           mode: 'include' as const,
-        },
+        })),
       ],
     });
     const links = bundle['link'] as { relation: string; url: string }[];
