@@ -33,9 +33,9 @@ describe('ers-bridge send', () => {
     const { failed, lines } = await send([join(samplesDir, 'batch.hl7')]);
     expect(failed).to.equal(0);
     expect(lines).to.deep.equal([
-      `${join(samplesDir, 'batch.hl7')}#1 PAS0000127 CA`,
-      `${join(samplesDir, 'batch.hl7')}#2 PAS0000124 CA`,
-      `${join(samplesDir, 'batch.hl7')}#3 PAS0000126 CA`,
+      `${join(samplesDir, 'batch.hl7')}#1 PAS0000141 CA`,
+      `${join(samplesDir, 'batch.hl7')}#2 PAS0000142 CA`,
+      `${join(samplesDir, 'batch.hl7')}#3 PAS0000143 CA`,
     ]);
     expect(await src.store.list({ channel: CHANNEL })).to.have.length(3);
   });
