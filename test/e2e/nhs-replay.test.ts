@@ -23,7 +23,9 @@ async function call(
 }
 
 const pathOf = (s: (typeof ERS_SCENARIOS)[number]): string =>
-  s.query && Object.keys(s.query).length > 0 ? `${s.path}?${new URLSearchParams(s.query)}` : s.path;
+  s.query && Object.keys(s.query).length > 0
+    ? `${s.path}?${new URLSearchParams(s.query).toString()}`
+    : s.path;
 
 describe("replay of NHS's e-RS sandbox", () => {
   let replay: NhsReplay;
