@@ -36,6 +36,8 @@ interface Flow {
   readonly file: string;
   /** Operations NHS's sandbox answered with one of its scenarios, in order. */
   readonly answeredBy: readonly string[];
+  /** What the application ACK must carry besides MSA-1 AA (the UBRN e-RS answered). */
+  readonly ack?: RegExp;
   /**
    * Set where NHS's sandbox cannot accept the flow because its own examples contradict each
    * other: the call it refuses, and exactly how our request differs from its nearest example
@@ -52,7 +54,18 @@ const V5_NOT_6 =
   '$.incomingReferral[0].reference: ours "ReferralRequest/000000070000/_history/5" ≠ NHS "ReferralRequest/000000070000/_history/6"';
 
 const FLOWS: readonly Flow[] = [
-  { name: 'REF^I12 → A021', file: 'ref-i12-a021.hl7', answeredBy: ['A021'] },
+  {
+    name: 'REF^I12 → A021',
+    file: 'ref-i12-a021.hl7',
+    answeredBy: ['A021'],
+    ack: /MSA\|AA\|NHSX000001\|UBRN 000000070000/,
+  },
+  {
+    name: 'REF^I12 shortlist → A011',
+    file: 'ref-i12-a011-shortlist.hl7',
+    answeredBy: ['A011'],
+    ack: /MSA\|AA\|NHSX000009\|UBRN 000000070000/,
+  },
   // NHS's A020 always answers Binary/19eb7224-…, which NHS's A005 of 000000070000 already lists
   // as a letter: the A012 link has nothing to add and is skipped (its own examples link other files).
   { name: 'MDM^T02 → A020 + A012', file: 'mdm-t02-a020-a012.hl7', answeredBy: ['A020', 'A005'] },
@@ -189,6 +202,7 @@ describe("issue 15: PAS messages with NHS's example data through the shipped cha
           status: 'SENT',
           msa: 'AA',
         });
+        if (flow.ack) expect(ack).to.match(flow.ack);
         return;
       }
       const refused = replay.exchanges.at(-1);
