@@ -13,6 +13,7 @@ import { createFileDropSource } from '../../src/sources/file-drop/file-drop-sour
 import { FileDropSchema } from '../../src/sources/file-drop/schema.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
 import type { NewMessage } from '../../src/store/types.js';
+import { hashSearchValue, orderingKeyFromHash } from '../../src/store/search-keys.js';
 import { BENCH_CHANNEL, benchSourceContexts } from './source-harness.js';
 
 const [csv, dir, rowsText, mode] = process.argv.slice(2);
@@ -48,7 +49,11 @@ function rowMessage(row: number): NewMessage {
     comments: `Referral ${i}, see letter`,
   };
   const hash = 'f'.repeat(64);
+  // The keys the drop stores with each row (ordering key and search keys), at their cost.
+  const nhsHash = hashSearchValue(columns.nhs_number);
   return {
+    orderingKey: orderingKeyFromHash(nhsHash),
+    searchKeys: { nhsNumberHash: nhsHash },
     channel: BENCH_CHANNEL,
     sender: `file:${folder}`,
     controlId: `${hash}:${row}`,
@@ -72,7 +77,13 @@ if (mode === 'store') {
   await committing;
 } else {
   copyFileSync(csv, join(folder, 'extract.csv'));
-  while (readdirSync(join(folder, 'processed')).length === 0) {
+  // Every row stored: the file then waits in processing/ for its rows' mapping (no workers run
+  // here), which is the engine's time, not the drop's.
+  const stored = (): boolean => {
+    const detail = drop.status().detail as { awaitingMapping?: string[] } | undefined;
+    return detail?.awaitingMapping?.includes('extract.csv') === true;
+  };
+  while (!stored() && readdirSync(join(folder, 'processed')).length === 0) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Express } from 'express';
 import type { AdminServerOptions } from './index.js';
+import { storeHealthy } from './metrics.js';
 import { DEFAULT_LOCKOUT, LoginGuard, type LockoutPolicy } from './auth/login-guard.js';
 import { identify, requireCsrf, requirePermission } from './auth/middleware.js';
 import { loginRoutes, logoutRoute } from './auth/login-routes.js';
@@ -120,12 +121,16 @@ export async function createAdminApp(
   app.use(requireCsrf);
   app.use(logoutRoute(ctx));
   app.get('/readyz', requirePermission('health.view'), async (_req, res) => {
-    try {
-      await ctx.control.store.schemaVersion();
-      res.json({ status: 'ready', channels: ctx.control.channels().length });
-    } catch {
-      res.status(503).json({ status: 'not ready', reason: 'store unavailable' });
-    }
+    // Ready only while the store can take durable writes: a failed write or a store file that
+    // vanished (data folder deleted) turns it red, as the sources then answer with NAKs.
+    const health = await ctx.control.store.health().catch((e: unknown) => ({
+      ok: false,
+      reason: (e as Error).message,
+    }));
+    storeHealthy.set(health.ok ? 1 : 0);
+    if (health.ok) res.json({ status: 'ready', channels: ctx.control.channels().length });
+    else
+      res.status(503).json({ status: 'not ready', reason: health.reason ?? 'store unavailable' });
   });
   app.use(metricsRoute(ctx));
   app.use('/api', apiRoutes(ctx));

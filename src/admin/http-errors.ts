@@ -42,9 +42,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     if (wantsJson(req)) {
-      res
-        .status(httpStatus)
-        .json({ error: { code: e.code, message: e.message, ...(e.at ? { at: e.at } : {}) } });
+      res.status(httpStatus).json({
+        error: {
+          code: e.code,
+          message: e.message,
+          ...(e.at ? { at: e.at } : {}),
+          // A refused reprocess says why and what a forced one would send again.
+          ...(e.code === 'STORE_REPROCESS_REFUSED' ? { context: e.context } : {}),
+        },
+      });
       return;
     }
     res

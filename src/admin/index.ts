@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { EngineControl } from '../engine/control.js';
+import { listenFailure } from '../engine/listen-error.js';
 import type { EngineSettings } from '../config/settings.js';
 import { createAdminApp, type AdminTuning } from './app.js';
 
@@ -28,9 +29,19 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const server = createServer(admin.app);
   const { host, port } = options.settings.http;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (error: unknown): void => {
+      reject(
+        listenFailure(error, {
+          what: 'the admin server',
+          host,
+          port,
+          setting: 'http.port / http.host in settings.yaml (ERS_BRIDGE_HTTP_PORT, --http-port)',
+        }),
+      );
+    };
+    server.once('error', refuse);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve();
     });
   });

@@ -47,3 +47,34 @@ export const queueDepth = new Gauge({
   labelNames: ['channel'] as const,
   registers: [registry],
 });
+
+/** A sender reused a control id with other content (stored as new, or refused by policy). */
+export const controlIdReused = new Counter({
+  name: 'ers_bridge_control_id_reused_total',
+  help: 'Messages whose control id was used before with different content, by channel and action (processed or refused)',
+  labelNames: ['channel', 'action'] as const,
+  registers: [registry],
+});
+
+/** A message could not be stored: the sender was answered with a NAK (or an error), never an ACK. */
+export const storeWriteFailures = new Counter({
+  name: 'ers_bridge_store_write_failures_total',
+  help: 'Received messages the store could not commit (the sender got a negative answer), by channel',
+  labelNames: ['channel'] as const,
+  registers: [registry],
+});
+
+/** Ambiguous outcomes the engine settled by reading e-RS back, by result (applied, not-applied, unknown). */
+export const outcomesSettled = new Counter({
+  name: 'ers_bridge_outcomes_settled_total',
+  help: 'Ambiguous destination failures settled by asking e-RS, by channel and result',
+  labelNames: ['channel', 'result'] as const,
+  registers: [registry],
+});
+
+/** 1 while the store takes durable writes, 0 after a failed write or a vanished store file. */
+export const storeHealthy = new Gauge({
+  name: 'ers_bridge_store_healthy',
+  help: 'Whether the message store can take durable writes (1) or not (0), as /readyz reports it',
+  registers: [registry],
+});

@@ -35,4 +35,23 @@ for (const register of [
 ])
   register(program);
 
-await program.parseAsync(process.argv);
+/**
+ * Ordinary mistakes (a missing or read-only store, a second engine, a bad argument, a port in
+ * use) end with one line naming the problem and its code, never a stack trace. Set
+ * ERS_BRIDGE_DEBUG=1 for the stack.
+ */
+function exitWith(error: unknown): never {
+  const e = error as { code?: unknown; message?: unknown; stack?: unknown };
+  const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? ` [${e.code}]` : '';
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  process.stderr.write(`ers-bridge: ${message.split('\n')[0] ?? ''}${code}\n`);
+  if (process.env['ERS_BRIDGE_DEBUG'] === '1' && typeof e.stack === 'string')
+    process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  exitWith(error);
+}

@@ -19,13 +19,27 @@ export interface ConfigFlags {
   data?: string;
 }
 
-export async function openStoreFromFlags(flags: ConfigFlags): Promise<MessageStore> {
+/** Opens the configured store next to a running engine (waiting for its writes, never locking
+ * it out). `create: false` (reading commands): a missing store is a one-line error. */
+export async function openStoreFromFlags(
+  flags: ConfigFlags,
+  options: { create?: boolean } = {},
+): Promise<MessageStore> {
   const { settings } = loadSettings(resolve(flags.config));
   return openStore({
     url: settings.store,
     dataDir: resolve(flags.data ?? settings.dataDir),
     sqliteWriterThread: settings.sqliteWriterThread,
+    create: options.create ?? true,
   });
+}
+
+/** A whole number option (e.g. --limit), or a one-line error naming the option. */
+export function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${name} must be a whole number above 0, not "${text}"`);
+  return n;
 }
 
 /** A one-line progress indicator for long work, rewritten in place on a terminal. */

@@ -40,6 +40,9 @@ export const ChannelFileSchema = z
       jitterRatio: 0.2,
     }),
     workers: z.number().int().min(1).max(64).default(4),
+    /** A sender's control id seen before with other content: `process` it as a new message with
+     * a CONTROL_ID_REUSED warning (default), or `refuse` it (kept as ERROR, NAKed). */
+    controlIdReuse: z.enum(['process', 'refuse']).default('process'),
   })
   .strict();
 
@@ -61,4 +64,5 @@ export interface ChannelDefinition {
   readonly destinations: readonly (PluginConfig & { readonly name: string })[];
   readonly retry: RetryPolicy;
   readonly workers: number;
+  readonly controlIdReuse: 'process' | 'refuse';
 }

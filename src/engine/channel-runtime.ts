@@ -6,6 +6,7 @@ import type { ChannelInfo, ChannelState } from './control.js';
 import type { OutcomeWaiters } from './outcomes.js';
 import type { SourceContext } from './plugins.js';
 import { processMessage } from './process-message.js';
+import { controlIdReused, storeWriteFailures } from '../admin/metrics.js';
 import type { EngineServices } from './services.js';
 
 export interface RuntimeDeps {
@@ -124,11 +125,33 @@ export class ChannelRuntime {
 
   private sourceContext(): SourceContext {
     const channel = this.definition.id;
-    const withChannel = (m: Omit<NewMessage, 'channel'>): NewMessage => ({ ...m, channel });
-    const woke = <T>(p: Promise<T>): Promise<T> => p.then((r) => (this.wake(), r));
+    const withChannel = (m: Omit<NewMessage, 'channel'>): NewMessage => ({
+      onControlIdReuse: this.definition.controlIdReuse,
+      ...m,
+      channel,
+    });
+    const logger = this.deps.logger.child({ channel });
+    const woke = <T extends AppendResult | AppendResult[]>(p: Promise<T>): Promise<T> =>
+      p.then(
+        (r) => {
+          const all = ([] as AppendResult[]).concat(r);
+          for (const one of all) reportReuse(logger, channel, one);
+          this.wake();
+          return r;
+        },
+        (error: unknown) => {
+          // The source answers with a NAK (or an HTTP error): never an ACK for what is not stored.
+          storeWriteFailures.inc({ channel });
+          logger.error(
+            { stage: 'store', err: (error as Error).message },
+            'message not stored; the sender is answered with a negative acknowledgement',
+          );
+          throw error;
+        },
+      );
     return {
       channelId: channel,
-      logger: this.deps.logger.child({ channel }),
+      logger,
       services: this.deps.services,
       receive: (m): Promise<AppendResult> => woke(this.deps.store.append(withChannel(m))),
       receiveMany: (ms): Promise<AppendResult[]> =>
@@ -170,11 +193,11 @@ export class ChannelRuntime {
           claimed = batch.length;
           for (const message of batch) this.track(message);
         } catch (error) {
-          this.lastError = (error as Error).message;
-          this.deps.logger.error(
-            { channel: this.definition.id, err: this.lastError },
-            'claim failed',
-          );
+          // Once per distinct failure, not every poll: a vanished store would repeat it 4×/s.
+          const message = (error as Error).message;
+          if (message !== this.lastError)
+            this.deps.logger.error({ channel: this.definition.id, err: message }, 'claim failed');
+          this.lastError = message;
         }
       }
       if (claimed === 0 || this.inFlight.size >= this.definition.workers) await this.sleep();
@@ -217,4 +240,17 @@ export class ChannelRuntime {
       this.wakeUp = done;
     });
   }
+}
+
+/** A reused control id is a warning operators must see: a log line (no patient data) and a metric. */
+function reportReuse(logger: Logger, channel: string, result: AppendResult): void {
+  const reuse = result.controlIdReused;
+  if (reuse === undefined) return;
+  controlIdReused.inc({ channel, action: reuse.refused ? 'refused' : 'processed' });
+  logger.warn(
+    { stage: 'source', code: 'CONTROL_ID_REUSED', messageId: result.id, firstId: reuse.firstId },
+    reuse.refused
+      ? 'control id reused with different content: refused by the channel (controlIdReuse: refuse)'
+      : 'control id reused with different content: stored and processed as a new message',
+  );
 }

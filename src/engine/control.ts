@@ -1,4 +1,4 @@
-import type { MessageStore } from '../store/types.js';
+import type { MessageStore, ReprocessRequest, ReprocessResult } from '../store/types.js';
 import type { SourceStatus } from './plugins.js';
 import type { EngineServices } from './services.js';
 
@@ -41,6 +41,6 @@ export interface EngineControl {
   /** Re-reads the channel (and its mappings); refuses an invalid one, keeping the old. */
   reloadChannel(id: string, actor: string): Promise<ReloadOutcome>;
   reloadAll(actor: string): Promise<ReloadOutcome>;
-  /** Puts the message back in the queue and wakes the workers. */
-  reprocess(messageId: number, actor: string, note?: string): Promise<boolean>;
+  /** Puts the message back in the queue and wakes the workers; refusals change nothing. */
+  reprocess(messageId: number, request: ReprocessRequest): Promise<ReprocessResult>;
 }

@@ -9,7 +9,7 @@ import {
   type ChannelDefinition,
 } from '../config/index.js';
 import type { EngineSettings } from '../config/settings.js';
-import type { MessageStore } from '../store/types.js';
+import type { MessageStore, ReprocessRequest, ReprocessResult } from '../store/types.js';
 import { buildChannel } from './build-pipeline.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import type { ChannelInfo, EngineControl, ReloadOutcome } from './control.js';
@@ -162,11 +162,11 @@ export class Engine implements EngineControl {
     return { ok: errors.length === 0, errors };
   }
 
-  async reprocess(messageId: number, actor: string, note?: string): Promise<boolean> {
-    const ok = await this.store.reprocess(messageId, actor, note);
-    const m = ok ? await this.store.get(messageId) : undefined;
+  async reprocess(messageId: number, request: ReprocessRequest): Promise<ReprocessResult> {
+    const result = await this.store.reprocess(messageId, request);
+    const m = result.ok ? await this.store.get(messageId) : undefined;
     if (m) this.runtimes.get(m.channel)?.wake();
-    return ok;
+    return result;
   }
 
   /** Graceful shutdown: stop taking messages, finish or release in-flight work, close. */

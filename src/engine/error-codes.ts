@@ -138,6 +138,14 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'A dropped file was refused: outside the folder, a link, a device or too large.',
   }),
+  SOURCE_FOLDER_LOCKED: def({
+    stage: 'source',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 409,
+    summary: 'Another engine already watches this drop folder; this channel is not started.',
+  }),
 
   // format
   FORMAT_UNPARSEABLE: def({
@@ -434,6 +442,33 @@ export const ERROR_CATALOGUE = {
     httpStatus: 500,
     summary: 'The store schema is older than this ers-bridge needs: run `ers-bridge migrate`.',
   }),
+  CONTROL_ID_REUSED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '205',
+    httpStatus: 409,
+    summary:
+      'A sender reused a control id (MSH-10) with different content and the channel refuses reuse (controlIdReuse: refuse); the message is kept as ERROR.',
+  }),
+  STORE_LOCKED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      'Another ers-bridge engine already runs on this SQLite store; two would both answer senders.',
+  }),
+  STORE_REPROCESS_REFUSED: def({
+    stage: 'store',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 409,
+    summary:
+      'Reprocess refused: the message is being processed, has a call in flight, or its effects succeeded (force to send again).',
+  }),
 
   // destinations
   DEST_UNAVAILABLE: def({
@@ -478,6 +513,15 @@ export const ERROR_CATALOGUE = {
     httpStatus: 500,
     summary:
       'The engine stopped while calling a destination that is not safe to repeat; the call may have taken effect.',
+  }),
+  ENGINE_PORT_IN_USE: def({
+    stage: 'engine',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 500,
+    summary:
+      "The admin server's or the embedded sandbox's port is taken (or its host is not this machine's): change the setting the message names.",
   }),
   ENGINE_SHUTTING_DOWN: def({
     stage: 'engine',

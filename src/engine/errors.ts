@@ -25,6 +25,12 @@ export class EngineError extends Error {
   readonly context: Readonly<Record<string, unknown>>;
   readonly retry: RetryClass;
   readonly retryAfterMs: number | undefined;
+  /**
+   * What a destination sent (and heard, if anything) before this failure, set by the
+   * destination: kept with the message and its attempt history, never logged (it may hold
+   * patient data). `facts` are what a settlement needs to ask the far side (operation, version).
+   */
+  attempted: AttemptedCall | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -50,6 +56,12 @@ export class EngineError extends Error {
       ...(Object.keys(this.context).length === 0 ? {} : { context: this.context }),
     };
   }
+}
+
+export interface AttemptedCall {
+  readonly request?: unknown;
+  readonly response?: unknown;
+  readonly facts?: Readonly<Record<string, string>>;
 }
 
 export interface SerializedError {

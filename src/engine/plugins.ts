@@ -105,12 +105,33 @@ export interface DestinationResult {
   readonly output?: Record<string, unknown>;
 }
 
+/** What the far side says about a call whose outcome was unknown (timeout, dropped answer, 5xx). */
+export type Settlement =
+  | {
+      readonly outcome: 'applied';
+      /** Stands in for the lost answer: later destinations and the reply use its output. */
+      readonly result: DestinationResult;
+      readonly evidence: Record<string, unknown>;
+    }
+  | { readonly outcome: 'not-applied' | 'unknown'; readonly evidence: Record<string, unknown> };
+
+export interface SettleContext extends DestinationContext {
+  /** The ambiguous failure, with what was sent (`attempted`) when the destination knew it. */
+  readonly error: EngineError;
+}
+
 export interface Destination {
   /** True when sending the same message twice has no further effect (an atomic file write), so
    * a call interrupted by a crash may simply be made again. Default: false (NEEDS_REVIEW). */
   readonly safeToRepeat?: boolean;
   /** Throws EngineError with its retry class on failure. */
   send(context: DestinationContext): Promise<DestinationResult>;
+  /**
+   * Optional: after an ambiguous failure, asks the far side whether the call took effect (e-RS:
+   * read the referral back, compare version and state). Applied → the message goes on as if the
+   * answer had come; not applied → retried; unknown → NEEDS_REVIEW with the evidence.
+   */
+  settle?(context: SettleContext): Promise<Settlement>;
   close?(): Promise<void>;
 }
 

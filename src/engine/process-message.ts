@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { RetryPolicy } from '../config/channel-schema.js';
-import type { MessageStore, StoredMessage } from '../store/types.js';
+import type { MessageStore, NewAttemptRecord, StoredMessage } from '../store/types.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutcomeWaiters } from './outcomes.js';
 import type { Destination, DestinationResult, MappedMessage, Transformer } from './plugins.js';
 import { decideOnFailure } from './retry-policy.js';
+import { settleAmbiguous } from './settle-step.js';
 import { messagesProcessed } from '../admin/metrics.js';
 import type { EngineServices } from './services.js';
 
@@ -168,30 +169,32 @@ async function sendStep(
   const results: Record<string, DestinationResult> = {
     ...(message.destinationResults as Record<string, DestinationResult>),
   };
+  const attempt = message.attempts + 1;
+  let lastRecord: NewAttemptRecord | undefined;
   for (const { name, destination } of pipeline.destinations) {
     if (name in results) continue;
+    const context = {
+      channelId: pipeline.channelId,
+      logger: log,
+      services: deps.services,
+      message,
+      mapped,
+      previous: { ...results },
+      now: deps.clock(),
+      signal: deps.signal,
+    };
     try {
-      results[name] = await destination.send({
-        channelId: pipeline.channelId,
-        logger: log,
-        services: deps.services,
-        message,
-        mapped,
-        previous: { ...results },
-        now: deps.clock(),
-        signal: deps.signal,
-      });
-    } catch (error) {
-      await fail(
-        message,
-        pipeline,
-        deps,
-        toEngineError(error, 'ambiguous'),
-        `destination:${name}`,
-        results,
-      );
-      return;
+      results[name] = await destination.send(context);
+    } catch (caught) {
+      const error = toEngineError(caught, 'ambiguous');
+      const settled = await settleAmbiguous(destination, { ...context, error }, log);
+      if (settled.kind === 'failed') {
+        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, name);
+        return;
+      }
+      results[name] = settled.result;
     }
+    lastRecord = successRecord(attempt, name, results[name]);
     const next = nextPending(pipeline, results);
     if (next === null) break;
     const kept = await deps.store.transition(message.id, {
@@ -200,8 +203,13 @@ async function sendStep(
       actor: deps.owner,
       keepLease: true,
       leaseOwner: deps.owner,
-      patch: { destinationResults: results, inFlightDestination: next },
+      patch: {
+        destinationResults: results,
+        inFlightDestination: next,
+        attemptRecords: [lastRecord],
+      },
     });
+    lastRecord = undefined;
     if (!kept) {
       lostLease(log);
       return;
@@ -217,14 +225,31 @@ async function sendStep(
     patch: {
       destinationResults: results,
       inFlightDestination: null,
-      attempts: message.attempts + 1,
+      attempts: attempt,
       error: null,
+      ...(lastRecord === undefined ? {} : { attemptRecords: [lastRecord] }),
       ...(withRequest
         ? { outboundRequest: withRequest.request, outboundResponse: withRequest.response ?? null }
         : {}),
     },
   });
   log.debug({ stage: 'send' }, 'message sent');
+}
+
+/** Pure: the history row of one destination call that succeeded. */
+function successRecord(
+  attempt: number,
+  destination: string,
+  result: DestinationResult | undefined,
+): NewAttemptRecord {
+  return {
+    attempt,
+    destination,
+    outcome: 'SENT',
+    request: result?.request ?? null,
+    response: result?.response ?? null,
+    error: null,
+  };
 }
 
 async function fail(
@@ -234,6 +259,8 @@ async function fail(
   error: EngineError,
   stage: string,
   results: Record<string, unknown>,
+  /** The destination whose call failed: its attempt goes into the history. */
+  destination?: string,
 ): Promise<void> {
   const attempts = message.attempts + 1;
   const decision = decideOnFailure({
@@ -254,6 +281,9 @@ async function fail(
     },
     'message failed',
   );
+  const sent = error.attempted;
+  // A mapping that failed still names itself, so the operator knows which version to fix.
+  const mappingHash = error.context['mappingHash'];
   await finish(message, deps, {
     to: decision.status,
     stage,
@@ -264,6 +294,25 @@ async function fail(
       attempts,
       destinationResults: results,
       ...(decision.nextAttemptAt !== undefined ? { nextAttemptAt: decision.nextAttemptAt } : {}),
+      // What was sent stays visible (NEEDS_REVIEW above all: the operator checks e-RS for it).
+      ...(sent?.request === undefined
+        ? {}
+        : { outboundRequest: sent.request, outboundResponse: sent.response ?? null }),
+      ...(typeof mappingHash === 'string' ? { mappingHash } : {}),
+      ...(destination === undefined
+        ? {}
+        : {
+            attemptRecords: [
+              {
+                attempt: attempts,
+                destination,
+                outcome: decision.status,
+                request: sent?.request ?? null,
+                response: sent?.response ?? null,
+                error: error.toJSON(),
+              },
+            ],
+          }),
     },
   });
 }

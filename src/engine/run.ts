@@ -47,6 +47,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
     url: settings.store,
     dataDir,
     sqliteWriterThread: settings.sqliteWriterThread,
+    engine: true,
   });
   logger.info({ stage: 'store', store: describeStore(settings.store, dataDir) }, 'store open');
   const engine = new Engine({ configDir, dataDir, settings, store, logger, env });

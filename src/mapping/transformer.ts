@@ -62,7 +62,9 @@ export function createMappingTransformer(
             m.kind,
             (input = await parseInput(m.kind, message.raw ?? Buffer.alloc(0), message.contentType)),
           );
-        const run = await evaluateParsed(m, input);
+        const run = await evaluateParsed(m, input).catch((error: unknown) => {
+          throw withMapping(error, m);
+        });
         if (run.kind === 'filtered') continue;
         return {
           kind: 'mapped',
@@ -80,4 +82,15 @@ export function createMappingTransformer(
       );
     },
   };
+}
+
+/** A failure inside a mapping names it (id and hash), so the message records which version failed. */
+function withMapping(error: unknown, m: CompiledMapping): unknown {
+  if (!(error instanceof EngineError)) return error;
+  return new EngineError(error.code, error.message, {
+    ...(error.at === undefined ? {} : { at: error.at }),
+    context: { ...error.context, mappingId: m.id, mappingHash: m.hash },
+    retry: error.retry,
+    cause: error,
+  });
 }

@@ -22,8 +22,12 @@ export const FaultsSchema = z
               .regex(/^[A-Z_]+$/)
               .optional(),
             diagnostics: z.string().optional(),
-            /** before: drop without applying; after: apply the request, then drop before answering. */
-            drop: z.enum(['before', 'after']).optional(),
+            /** before: drop without applying; after: apply the request, then drop before answering;
+             * hang-after: apply the request, then never answer (the client times out). */
+            drop: z.enum(['before', 'after', 'hang-after']).optional(),
+            /** With status/code: apply the request first, then answer with the fault instead of
+             * the real answer (a gateway 502/504 after e-RS did the work). */
+            applyFirst: z.boolean().optional(),
           })
           .strict(),
       )
@@ -71,6 +75,30 @@ export class FaultInjector {
         res.end = ((..._args: unknown[]) => {
           req.socket.destroy();
           return res;
+        }) as typeof res.end;
+      } else if (fault?.drop === 'hang-after') {
+        // Applied, then silence until the client gives up (a lost answer seen as a timeout); the
+        // socket is closed by the client, or here after a minute at the latest.
+        res.end = ((..._args: unknown[]) => {
+          setTimeout(() => req.socket.destroy(), 60_000).unref();
+          return res;
+        }) as typeof res.end;
+      } else if (fault?.applyFirst === true) {
+        // Applied, then the real answer is swapped for the fault (headers are not sent yet).
+        const end = res.end.bind(res) as (body?: unknown) => Response;
+        res.end = ((..._args: unknown[]) => {
+          const body =
+            fault.code === undefined
+              ? ''
+              : JSON.stringify(
+                  operationOutcome(fault.code, fault.diagnostics ?? `injected fault ${fault.code}`),
+                );
+          for (const h of ['etag', 'location', 'content-type', 'content-length'])
+            res.removeHeader(h);
+          res.statusCode = fault.status ?? 502;
+          if (body !== '') res.setHeader('content-type', 'application/fhir+json');
+          res.setHeader('content-length', Buffer.byteLength(body));
+          return end(body);
         }) as typeof res.end;
       } else if (fault?.status !== undefined || fault?.code !== undefined) {
         if (fault.retryAfterSeconds !== undefined)

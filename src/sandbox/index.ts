@@ -32,10 +32,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = sandbox.app.listen(options.port ?? 0, host, () => {
-      resolve(s);
+    // Express 5 hands a listen error to this callback too (then the server has no address).
+    const s = sandbox.app.listen(options.port ?? 0, host, (error?: Error) => {
+      if (error) reject(error);
+      else resolve(s);
     });
-    s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   return {

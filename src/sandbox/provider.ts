@@ -1,3 +1,4 @@
+import { listenFailure } from '../engine/listen-error.js';
 import { registerServiceProvider } from '../engine/services.js';
 import { startSandbox, type RunningSandbox } from './index.js';
 
@@ -14,6 +15,14 @@ registerServiceProvider({
       host: sandbox.host,
       port: sandbox.port,
       ...(sandbox.seedFile === undefined ? {} : { seedFile: sandbox.seedFile }),
+    }).catch((error: unknown) => {
+      throw listenFailure(error, {
+        what: 'the embedded e-RS sandbox',
+        host: sandbox.host,
+        port: sandbox.port,
+        setting:
+          'sandbox.port / sandbox.host in settings.yaml (ERS_BRIDGE_SANDBOX_PORT, --sandbox-port)',
+      });
     });
     running.set(services, started);
     const url = loopbackUrl(started.url);

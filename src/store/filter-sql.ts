@@ -24,6 +24,17 @@ export function messageFilterSql(
   }
   if (filter.messageType !== undefined) add((p) => `message_type = ${p}`, filter.messageType);
   if (filter.controlId !== undefined) add((p) => `control_id = ${p}`, filter.controlId);
+  if (filter.sender !== undefined) add((p) => `sender = ${p}`, filter.sender);
+  if (filter.controlIdPrefix !== undefined) {
+    // Not LIKE (case rules differ between the stores): an exact prefix whatever the collation,
+    // and a lower bound that lets the (channel, sender, control_id) index start at the prefix.
+    add(
+      (from, prefix) =>
+        `control_id >= ${from} AND substr(control_id, 1, ${filter.controlIdPrefix?.length ?? 0}) = ${prefix}`,
+      filter.controlIdPrefix,
+      filter.controlIdPrefix,
+    );
+  }
   if (filter.receivedFrom !== undefined) add((p) => `received_at >= ${p}`, filter.receivedFrom);
   if (filter.receivedTo !== undefined) add((p) => `received_at < ${p}`, filter.receivedTo);
   if (filter.beforeId !== undefined) add((p) => `id < ${p}`, filter.beforeId);
@@ -32,6 +43,17 @@ export function messageFilterSql(
       (n, v) => `id IN (SELECT message_id FROM message_search WHERE name = ${n} AND value = ${v})`,
       filter.searchKey.name,
       filter.searchKey.value,
+    );
+  }
+  if (filter.file !== undefined) {
+    // Matched in the stored sourceMeta text, not an index: a search key per row cost ~20% of a
+    // file drop's inserts, for an operator's occasional query (newest first, stops at the limit).
+    // Both spellings: SQLite keeps JSON.stringify's text, PostgreSQL may write `"file": "…"`.
+    const name = JSON.stringify(filter.file).replace(/[\\%_]/g, '\\$&');
+    add(
+      (a, b) => `(source_meta LIKE ${a} ESCAPE '\\' OR source_meta LIKE ${b} ESCAPE '\\')`,
+      `%"file":${name}%`,
+      `%"file": ${name}%`,
     );
   }
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };

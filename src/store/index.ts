@@ -13,6 +13,11 @@ export interface OpenStoreOptions {
   readonly clock?: () => number;
   /** SQLite only (settings.sqliteWriterThread); default true. */
   readonly sqliteWriterThread?: boolean;
+  /** Opened by an engine: SQLite takes the engine lock, so a second engine is refused
+   * (STORE_LOCKED). PostgreSQL is shared by design (scale-out) and takes none. */
+  readonly engine?: boolean;
+  /** SQLite: create a missing store (default true); false for commands that only read it. */
+  readonly create?: boolean;
 }
 
 /** The store file or server a settings value points at, for messages and `--help` output. */
@@ -37,6 +42,8 @@ export async function openStore(options: OpenStoreOptions): Promise<MessageStore
     return new SqliteMessageStore({
       file: sqliteFile(url, options.dataDir),
       writerThread: options.sqliteWriterThread ?? true,
+      engineLock: options.engine === true,
+      create: options.create ?? true,
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }

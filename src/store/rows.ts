@@ -1,5 +1,11 @@
 import type { SerializedError } from '../engine/errors.js';
-import type { MessageEvent, MessageStatus, MessageSummary, StoredMessage } from './types.js';
+import type {
+  AttemptRecord,
+  MessageEvent,
+  MessageStatus,
+  MessageSummary,
+  StoredMessage,
+} from './types.js';
 
 /** Column values as both SQL stores return them (JSON kept as text, times as epoch ms). */
 export interface MessageRow {
@@ -151,5 +157,31 @@ export function receivedEvent(message: {
     stage: 'source',
     actor: `source:${message.channel}`,
     detail: {},
+  };
+}
+
+export interface AttemptRow {
+  id: number | string;
+  message_id: number | string;
+  at: number | string;
+  attempt: number;
+  destination: string | null;
+  outcome: string;
+  request: string | null;
+  response: string | null;
+  error: string | null;
+}
+
+export function rowToAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    id: num(row.id),
+    messageId: num(row.message_id),
+    at: num(row.at),
+    attempt: row.attempt,
+    destination: row.destination,
+    outcome: row.outcome,
+    request: parseJson<unknown>(row.request, null),
+    response: parseJson<unknown>(row.response, null),
+    error: parseJson<SerializedError | null>(row.error, null),
   };
 }

@@ -8,3 +8,13 @@ import { createHash } from 'node:crypto';
 export function hashSearchValue(value: string): string {
   return createHash('sha256').update(value.replace(/[\s-]/g, '')).digest('hex');
 }
+
+/**
+ * The ordering key of an identifier (UBRN, else NHS number) from its search hash, shared by every
+ * source, so one patient's messages queue together whether they came by MLLP, batch file, CSV or
+ * XML. Shortened: only the equality of keys matters, and the key sits in a hot index.
+ */
+export const orderingKeyFromHash = (searchHash: string): string => searchHash.slice(0, 32);
+
+/** The ordering key of an identifier value (normalised and hashed as `hashSearchValue`). */
+export const orderingKeyOf = (value: string): string => orderingKeyFromHash(hashSearchValue(value));

@@ -41,7 +41,21 @@ export interface NewMessage {
   readonly sourceMeta?: Readonly<Record<string, unknown>> | undefined;
   /** Searchable identifiers (UBRN, hashed NHS number); kept apart from logs. */
   readonly searchKeys?: Readonly<Record<string, string>> | undefined;
+  /**
+   * With sender and control id, the dedup key: the same id with the same content is a resend
+   * (answered from the first message), with other content a new message (CONTROL_ID_REUSED).
+   * Default: SHA-256 of `raw`, hex. A source may pass its own (e.g. a file row's normalised text).
+   */
+  readonly contentHash?: string | undefined;
+  /**
+   * What to do with a reused control id (same id, other content): `process` (default) stores and
+   * processes it with a warning; `refuse` stores it as ERROR CONTROL_ID_REUSED (the source NAKs).
+   */
+  readonly onControlIdReuse?: ControlIdReusePolicy | undefined;
 }
+
+export const ControlIdReusePolicy = { process: 'process', refuse: 'refuse' } as const;
+export type ControlIdReusePolicy = (typeof ControlIdReusePolicy)[keyof typeof ControlIdReusePolicy];
 
 export interface StoredMessage {
   readonly id: number;
@@ -79,9 +93,65 @@ export interface StoredMessage {
 
 export interface AppendResult {
   readonly id: number;
-  /** Set when (channel, sender, controlId) was seen before: the first message, not a new one. */
+  /** Set when (channel, sender, controlId, contentHash) was seen before: the first message, not
+   * a new one. */
   readonly duplicateOf?: StoredMessage;
+  /** Set when the control id was seen before with other content: this message is new, stored
+   * with a CONTROL_ID_REUSED event; `refused` when the policy stored it as ERROR instead. */
+  readonly controlIdReused?: { readonly firstId: number; readonly refused: boolean };
 }
+
+/** One destination call of one processing attempt, kept as history (never overwritten). */
+export interface AttemptRecord {
+  readonly id: number;
+  readonly messageId: number;
+  readonly at: number;
+  /** The message's attempt count at the time (starts again at 1 after a reprocess). */
+  readonly attempt: number;
+  readonly destination: string | null;
+  /** SENT, or the failure status (QUEUED, NEEDS_REVIEW, ERROR, DEAD). */
+  readonly outcome: string;
+  /** null once retention has pruned the body. */
+  readonly request: unknown;
+  readonly response: unknown;
+  readonly error: SerializedError | null;
+}
+
+export type NewAttemptRecord = Omit<AttemptRecord, 'id' | 'messageId' | 'at'>;
+
+/** Why a reprocess request was refused (nothing was changed). */
+export const ReprocessRefusal = {
+  'not-found': 'not-found',
+  /** A worker holds the message's lease: it is being processed now. */
+  leased: 'leased',
+  /** A destination call was under way (or its engine stopped mid-call): settle it first. */
+  'in-flight': 'in-flight',
+  /** SENT with destination effects (an e-RS create, book, cancel…): only with `force`. */
+  'effect-succeeded': 'effect-succeeded',
+} as const;
+export type ReprocessRefusal = (typeof ReprocessRefusal)[keyof typeof ReprocessRefusal];
+
+export interface ReprocessRequest {
+  readonly actor: string;
+  readonly note?: string | undefined;
+  /** Send a SENT message again from scratch, repeating its effects. */
+  readonly force?: boolean;
+}
+
+export type ReprocessResult =
+  | {
+      readonly ok: true;
+      readonly from: MessageStatus;
+      /** Destinations whose earlier success is forgotten, so they run again (forced SENT). */
+      readonly resend: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      readonly reason: ReprocessRefusal;
+      readonly status?: MessageStatus;
+      /** For effect-succeeded: what a forced reprocess would send again, by destination. */
+      readonly resend?: readonly string[];
+    };
 
 export interface MessageEvent {
   readonly id: number;
@@ -109,6 +179,8 @@ export interface MessagePatch {
   orderingKey?: string | null;
   searchKeys?: Record<string, string>;
   sourceMeta?: Record<string, unknown>;
+  /** Appended to the message's attempt history in the same transaction (never overwritten). */
+  attemptRecords?: readonly NewAttemptRecord[];
 }
 
 export interface Transition {
@@ -138,6 +210,11 @@ export interface MessageFilter {
   controlId?: string;
   /** Matches a searchKeys entry exactly, e.g. { ubrn: '000000070000' }. */
   searchKey?: { name: string; value: string };
+  /** Records of a dropped file of this name (`sourceMeta.file`). */
+  file?: string;
+  sender?: string;
+  /** Control ids starting with this, e.g. `<file sha256>:` (rides the dedup index with sender). */
+  controlIdPrefix?: string;
   receivedFrom?: number;
   receivedTo?: number;
   /** Keyset paging: messages with id below this one (newest first). */
@@ -205,6 +282,12 @@ export interface ErsAuditDetail extends Record<string, unknown> {
   readonly fileName?: string;
 }
 
+export interface StoreHealth {
+  readonly ok: boolean;
+  /** One line, no patient data: why writes would fail. */
+  readonly reason?: string;
+}
+
 export interface PruneRequest {
   readonly olderThan: number;
   /** Also prune ERROR, NEEDS_REVIEW, DEAD, QUEUED…; off by default. */
@@ -240,8 +323,19 @@ export interface MessageStore {
   transition(id: number, transition: Transition): Promise<boolean>;
   /** Returns the owner's unfinished leases to the queue (graceful shutdown). */
   releaseLeases(owner: string): Promise<number>;
-  /** Puts any message back to RECEIVED for processing, with an event naming the actor. */
-  reprocess(id: number, actor: string, note?: string): Promise<boolean>;
+  /**
+   * Puts a message back to RECEIVED for processing, with an event naming the actor. Refuses (and
+   * changes nothing) while it is leased or a destination call is in flight, and a SENT message
+   * with destination effects unless `force` (then those destinations run again).
+   */
+  reprocess(id: number, request: ReprocessRequest): Promise<ReprocessResult>;
+  /** Every destination call recorded for the message, oldest first. */
+  attemptHistory(messageId: number): Promise<AttemptRecord[]>;
+  /**
+   * Whether the store can take durable writes now: false after a failed write (until one
+   * succeeds) or when its file or server is gone. `/readyz` reports it.
+   */
+  health(): Promise<StoreHealth>;
 
   appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
   listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]>;

@@ -9,6 +9,7 @@ import {
   eventually,
   type Harness,
 } from '../support/engine-harness.js';
+import { orderingKeyOf } from '../../src/store/search-keys.js';
 
 const httpChannel = (destination: string, extra = ''): string => `
 id: loop
@@ -91,7 +92,7 @@ describe('engine: channel runtime end to end', () => {
     await eventually(() => recorded.length === 80 || undefined, 20_000);
     for (const key of keys) {
       const seqs = recorded
-        .filter((r) => r.key === `ubrn:${key}`)
+        .filter((r) => r.key === orderingKeyOf(key))
         .map((r) => (JSON.parse(r.body) as { seq: number }).seq);
       expect(seqs).to.have.length(20);
       expect(seqs).to.deep.equal([...seqs].sort((a, b) => a - b));
@@ -145,9 +146,14 @@ describe('engine: channel runtime end to end', () => {
     const { json } = await post(port, '{"a":1}');
     const id = json['id'] as number;
     await eventually(async () => (await running.store.get(id))?.status === 'SENT');
-    await running.engine.reprocess(id, 'user:test');
+    // A SENT message is refused unless forced: its effects would repeat.
+    const refused = await running.engine.reprocess(id, { actor: 'user:test' });
+    expect(refused).to.deep.include({ ok: false, reason: 'effect-succeeded' });
+    expect(await running.engine.reprocess(id, { actor: 'user:test', force: true })).to.deep.include(
+      { ok: true, from: 'SENT' },
+    );
     await eventually(async () => (await running.store.get(id))?.status === 'SENT');
-    // SENT messages are reprocessed from scratch on purpose: both destinations ran twice.
+    // Forced, a SENT message is reprocessed from scratch: both destinations ran twice.
     expect(recorded).to.have.length(2);
     expect(readdirSync(join(h.dataDir, 'out'))).to.have.length(1);
   });

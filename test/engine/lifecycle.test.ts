@@ -197,7 +197,7 @@ describe('engine: a send interrupted by a crash (invariant 2)', () => {
     expect(m.error).to.deep.include({ code: 'ENGINE_INTERRUPTED_SEND', at: 'destination:rec' });
     expect(recorded).to.have.length(0);
     // An operator who checked and wants it sent reprocesses it: then it goes through.
-    await running.engine.reprocess(id, 'user:ops', 'checked: not received');
+    await running.engine.reprocess(id, { actor: 'user:ops', note: 'checked: not received' });
     await eventually(async () => (await running.store.get(id))?.status === 'SENT');
     expect(recorded).to.have.length(1);
   });

@@ -44,10 +44,11 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(read?.status).to.equal('RECEIVED');
     });
 
-    it('answers a repeated (channel, sender, control id) with the first message', async () => {
+    it('answers a repeated (channel, sender, control id) with the same content with the first message', async () => {
       const first = await store.append(msg({ controlId: 'DUP' }));
-      const again = await store.append(msg({ controlId: 'DUP', raw: Buffer.from('other') }));
+      const again = await store.append(msg({ controlId: 'DUP' }));
       expect(again.duplicateOf?.id).to.equal(first.id);
+      expect(again.controlIdReused).to.equal(undefined);
       const all = await store.list({ channel: 'ch' });
       expect(all).to.have.length(1);
     });
@@ -201,7 +202,11 @@ export function storeContract(name: string, harness: StoreHarness): void {
         actor: 'w',
         patch: { destinationResults: { ers: { output: { ubrn: '1' } } }, attempts: 5 },
       });
-      expect(await store.reprocess(id, 'user:ops', 'PAS back up')).to.equal(true);
+      expect(await store.reprocess(id, { actor: 'user:ops', note: 'PAS back up' })).to.deep.include(
+        {
+          ok: true,
+        },
+      );
       const m = await store.get(id);
       expect(m?.status).to.equal('RECEIVED');
       expect(m?.attempts).to.equal(0);
@@ -279,7 +284,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(claimed.map((m) => m.controlId)).to.deep.equal(['1', '3']);
     });
 
-    it('reprocesses a sent message from scratch, forgetting its destination results', async () => {
+    it('reprocesses a sent message only when forced, from scratch, forgetting its destination results', async () => {
       const { id } = await store.append(msg());
       await store.transition(id, {
         to: 'SENT',
@@ -287,13 +292,27 @@ export function storeContract(name: string, harness: StoreHarness): void {
         actor: 'w',
         patch: { destinationResults: { out: { output: {} } } },
       });
-      expect(await store.reprocess(id, 'user:ops')).to.equal(true);
+      expect(await store.reprocess(id, { actor: 'user:ops' })).to.deep.equal({
+        ok: false,
+        reason: 'effect-succeeded',
+        resend: ['out'],
+        status: 'SENT',
+      });
+      expect((await store.get(id))?.status).to.equal('SENT');
+      expect(await store.reprocess(id, { actor: 'user:ops', force: true })).to.deep.equal({
+        ok: true,
+        from: 'SENT',
+        resend: ['out'],
+      });
       expect((await store.get(id))?.destinationResults).to.deep.equal({});
       expect((await store.events(id)).at(-1)?.detail).to.deep.include({
         from: 'SENT',
         fresh: true,
       });
-      expect(await store.reprocess(id + 1000, 'user:ops')).to.equal(false);
+      expect(await store.reprocess(id + 1000, { actor: 'user:ops' })).to.deep.equal({
+        ok: false,
+        reason: 'not-found',
+      });
     });
 
     it('lists the audit newest first and the e-RS audit oldest first within the time range', async () => {

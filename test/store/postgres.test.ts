@@ -8,7 +8,8 @@ import {
 import type { MessageStore, StoredMessage } from '../../src/store/types.js';
 import { freePort } from '../support/engine-process.js';
 import { pgCluster } from '../support/pg-cluster.js';
-import { msg, storeContract } from './contract.js';
+import { msg, storeContract, type StoreHarness } from './contract.js';
+import { storeReliabilityContract } from './contract-reliability.js';
 
 const open = (url: string): Promise<MessageStore> => openPostgresStore({ url, poolSize: 4 });
 
@@ -22,13 +23,15 @@ async function sql(url: string, text: string, params: unknown[] = []): Promise<p
   }
 }
 
-storeContract('PostgreSQL', {
+const harness: StoreHarness = {
   async open() {
     const url = await (await pgCluster()).freshSchemaUrl();
     return { store: await open(url), reopen: () => open(url) };
   },
   cleanup: () => Promise.resolve(),
-});
+};
+storeContract('PostgreSQL', harness);
+storeReliabilityContract('PostgreSQL', harness);
 
 describe('PostgreSQL store: several instances on one database', () => {
   let url: string;
@@ -135,7 +138,7 @@ describe('PostgreSQL store: several instances on one database', () => {
   it('reprocesses from one instance a message another instance finished', async () => {
     const { id } = await a.append(msg());
     await a.transition(id, { to: 'SENT', stage: 't', actor: 'a' });
-    expect(await b.reprocess(id, 'user:ops')).to.equal(true);
+    expect(await b.reprocess(id, { actor: 'user:ops' })).to.deep.include({ ok: true });
     expect((await a.get(id))?.status).to.equal('RECEIVED');
   });
 
@@ -164,13 +167,16 @@ describe('PostgreSQL store: group commit', () => {
   });
   afterEach(() => store.close());
 
-  it('answers a control id repeated within one batch with the first message', async () => {
-    const [first, again] = await Promise.all([
+  it('answers a control id repeated within one batch with the first message, or flags its reuse', async () => {
+    const [first, again, reused] = await Promise.all([
+      store.append(msg({ controlId: 'same' })),
       store.append(msg({ controlId: 'same' })),
       store.append(msg({ controlId: 'same', raw: Buffer.from('second') })),
     ]);
     expect(again.duplicateOf?.id).to.equal(first.id);
+    expect(reused.controlIdReused?.firstId).to.equal(first.id);
     expect((await store.get(first.id))?.raw?.toString()).to.equal('MSH|^~\\&|PAS');
+    expect((await store.get(reused.id))?.raw?.toString()).to.equal('second');
   });
 
   it('applies two changes of one message submitted together in the order given', async () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
-import { storeContract, msg } from './contract.js';
+import { storeContract, msg, type StoreHarness } from './contract.js';
+import { storeReliabilityContract } from './contract-reliability.js';
 
 const dirs: string[] = [];
 let n = 0;
@@ -14,7 +15,7 @@ function freshFile(): string {
   return join(dir, `store-${n++}.db`);
 }
 
-storeContract('SQLite', {
+const harness: StoreHarness = {
   open() {
     const file = freshFile();
     return Promise.resolve({
@@ -26,7 +27,9 @@ storeContract('SQLite', {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
     return Promise.resolve();
   },
-});
+};
+storeContract('SQLite', harness);
+storeReliabilityContract('SQLite', harness);
 
 describe('SQLite store durability settings', () => {
   it('runs with synchronous=FULL even when an existing WAL database is reopened', async () => {

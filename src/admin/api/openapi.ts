@@ -176,7 +176,8 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/messages/reprocess': {
       post: {
-        summary: 'Reprocess every message matching a filter (at most 1000; audited)',
+        summary:
+          'Reprocess every message matching a filter (at most 1000; audited). Never forces: SENT messages with effects, leased ones and ones with a call in flight are skipped and listed with the reason.',
         ...role('operator'),
         requestBody: json({
           type: 'object',
@@ -188,6 +189,13 @@ export const OPENAPI_DOCUMENT = {
             properties: {
               count: { type: 'integer' },
               ids: { type: 'array', items: { type: 'integer' } },
+              skipped: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'integer' }, reason: { type: 'string' } },
+                },
+              },
             },
           }),
           ...errors,
@@ -213,11 +221,12 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/messages/{id}/reprocess': {
       post: {
-        summary: 'Reprocess one message (audited)',
+        summary:
+          'Reprocess one message (audited). 409 STORE_REPROCESS_REFUSED while it is leased or has a call in flight, and for a SENT message unless the body has force: true; error.context.resend then lists what would be sent again.',
         ...role('operator'),
         parameters: [idParam],
         requestBody: noteBody,
-        responses: { ...ok('Queued again'), ...errors },
+        responses: { ...ok('Queued again'), 409: { description: 'Refused' }, ...errors },
       },
     },
     '/api/messages/{id}/resolve': {

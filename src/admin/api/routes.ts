@@ -32,6 +32,12 @@ export function noteOf(body: unknown): string | undefined {
   return typeof note === 'string' && note.trim() !== '' ? note.trim().slice(0, 2000) : undefined;
 }
 
+/** `force: true` (JSON) or `force=true` (form): reprocess a SENT message, repeating its effects. */
+export function forceOf(body: unknown): boolean {
+  const force = (body as Record<string, unknown> | undefined)?.force;
+  return force === true || force === 'true' || force === 'on';
+}
+
 /** The JSON admin API under /api (documented in openapi.ts). */
 export function apiRoutes(ctx: AdminContext): Router {
   const api = Router();
@@ -71,12 +77,12 @@ export function apiRoutes(ctx: AdminContext): Router {
         'ADMIN_BAD_REQUEST',
         'Give at least one filter: reprocessing everything is not allowed.',
       );
-    const ids = await reprocessMatching(ctx, principalOf(res), {
+    const report = await reprocessMatching(ctx, principalOf(res), {
       filter: toMessageFilter(query),
       describe: auditableQuery(query),
       note: noteOf(req.body),
     });
-    res.json({ count: ids.length, ids });
+    res.json({ count: report.done.length, ids: report.done, skipped: report.skipped });
   });
   api.get('/messages/:id', requirePermission('messages.body'), async (req, res) => {
     res.json(await readMessageDetail(ctx, principalOf(res), idParam(req)));
@@ -91,8 +97,12 @@ export function apiRoutes(ctx: AdminContext): Router {
   });
   api.post('/messages/:id/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
     const id = idParam(req);
-    await reprocessOne(ctx, principalOf(res), { id, note: noteOf(req.body) });
-    res.json({ id, status: 'RECEIVED' });
+    const result = await reprocessOne(ctx, principalOf(res), {
+      id,
+      note: noteOf(req.body),
+      force: forceOf(req.body),
+    });
+    res.json({ id, status: 'RECEIVED', from: result.from, resent: result.resend });
   });
   api.post('/messages/:id/resolve', requirePermission('messages.resolve'), async (req, res) => {
     const id = idParam(req);

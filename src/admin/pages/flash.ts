@@ -13,6 +13,10 @@ export const FLASH = {
   },
   resolved: { kind: 'ok', text: 'Marked resolved and closed as SENT, with your note.' },
   'bulk-reprocessed': { kind: 'ok', text: 'Messages matching the search were queued again.' },
+  'bulk-reprocessed-skipped': {
+    kind: 'error',
+    text: 'Messages matching the search were queued again, but some were skipped and left as they were: SENT ones (their effects would repeat: reprocess them one by one to confirm), ones being processed, and ones with a call in flight. The audit log has the count.',
+  },
 } as const satisfies Record<string, { kind: 'ok' | 'error'; text: string }>;
 export type FlashKey = keyof typeof FLASH;
 

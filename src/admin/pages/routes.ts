@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { EngineError } from '../../engine/errors.js';
 import { requirePermission } from '../auth/middleware.js';
 import { principalOf, type AdminContext } from '../context.js';
-import { idParam, noteOf } from '../api/routes.js';
+import { forceOf, idParam, noteOf } from '../api/routes.js';
 import {
   controlChannel,
   isChannelCommand,
@@ -81,15 +81,15 @@ export function pageRoutes(ctx: AdminContext): Router {
         'ADMIN_BAD_REQUEST',
         'Search first: reprocessing every message at once is not allowed.',
       );
-    const ids = await reprocessMatching(ctx, principalOf(res), {
+    const report = await reprocessMatching(ctx, principalOf(res), {
       filter: toMessageFilter(query),
       describe: auditableQuery(query),
       note: noteOf(req.body),
     });
     const back = new URLSearchParams({
       ...query,
-      flash: 'bulk-reprocessed',
-      n: String(ids.length),
+      flash: report.skipped.length > 0 ? 'bulk-reprocessed-skipped' : 'bulk-reprocessed',
+      n: String(report.done.length),
     });
     res.redirect(303, `/messages?${back.toString()}`);
   });
@@ -108,7 +108,11 @@ export function pageRoutes(ctx: AdminContext): Router {
   });
   r.post('/messages/:id/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
     const id = idParam(req);
-    await reprocessOne(ctx, principalOf(res), { id, note: noteOf(req.body) });
+    await reprocessOne(ctx, principalOf(res), {
+      id,
+      note: noteOf(req.body),
+      force: forceOf(req.body),
+    });
     res.redirect(303, `/messages/${id}?flash=reprocessed`);
   });
   r.post('/messages/:id/resolve', requirePermission('messages.resolve'), async (req, res) => {

@@ -1,5 +1,5 @@
 import { EngineError } from '../../engine/errors.js';
-import type { MessageFilter } from '../../store/types.js';
+import type { MessageFilter, ReprocessResult } from '../../store/types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 /**
@@ -55,14 +55,38 @@ async function mustExist(ctx: AdminContext, id: number) {
   return message;
 }
 
+/** Pure: an operator's sentence for a refused reprocess (the API's error message). */
+export function refusalText(id: number, result: Extract<ReprocessResult, { ok: false }>): string {
+  switch (result.reason) {
+    case 'not-found':
+      return `There is no message ${id}.`;
+    case 'leased':
+      return `Message ${id} is being processed right now; wait for its outcome.`;
+    case 'in-flight':
+      return `Message ${id} has a destination call in flight; wait for it to settle (NEEDS_REVIEW or SENT).`;
+    case 'effect-succeeded':
+      return `Message ${id} was SENT: reprocessing sends ${(result.resend ?? []).join(', ')} again. Confirm with force to do that.`;
+    default:
+      return result.reason satisfies never;
+  }
+}
+
 export async function reprocessOne(
   ctx: AdminContext,
   who: Principal,
-  options: { id: number; note?: string | undefined },
-): Promise<void> {
+  options: { id: number; note?: string | undefined; force?: boolean },
+): Promise<Extract<ReprocessResult, { ok: true }>> {
   const message = await mustExist(ctx, options.id);
   const actor = actorOf(who);
-  await ctx.control.reprocess(options.id, actor, options.note);
+  const result = await ctx.control.reprocess(options.id, {
+    actor,
+    note: options.note,
+    force: options.force === true,
+  });
+  if (!result.ok)
+    throw new EngineError('STORE_REPROCESS_REFUSED', refusalText(options.id, result), {
+      context: { reason: result.reason, resend: result.resend ?? [] },
+    });
   await audit(ctx, {
     actor,
     action: 'message.reprocess',
@@ -71,19 +95,31 @@ export async function reprocessOne(
       channel: message.channel,
       fromStatus: message.status,
       previousMappingHash: message.mappingHash,
+      ...(result.resend.length > 0 ? { resend: result.resend, forced: true } : {}),
       ...(options.note ? { note: options.note } : {}),
     },
   });
+  return result;
 }
 
 /** Most messages one "reprocess these" may touch; a bigger set is done in several goes. */
 export const MAX_BULK_REPROCESS = 1000;
 
+export interface BulkReprocessReport {
+  readonly done: number[];
+  /** Messages left as they were, each with the reason (leased, in-flight, effect-succeeded). */
+  readonly skipped: { readonly id: number; readonly reason: string }[];
+}
+
+/**
+ * Reprocesses every message matching the filter, never forcing: a SENT message with effects,
+ * a leased one or one with a call in flight is skipped and reported, not sent again.
+ */
 export async function reprocessMatching(
   ctx: AdminContext,
   who: Principal,
   options: { filter: MessageFilter; describe: Record<string, string>; note?: string | undefined },
-): Promise<number[]> {
+): Promise<BulkReprocessReport> {
   const matching = await ctx.control.store.list({
     ...options.filter,
     limit: MAX_BULK_REPROCESS,
@@ -91,8 +127,12 @@ export async function reprocessMatching(
   });
   const actor = actorOf(who);
   const done: number[] = [];
-  for (const m of matching)
-    if (await ctx.control.reprocess(m.id, actor, options.note)) done.push(m.id);
+  const skipped: { id: number; reason: string }[] = [];
+  for (const m of matching) {
+    const result = await ctx.control.reprocess(m.id, { actor, note: options.note });
+    if (result.ok) done.push(m.id);
+    else skipped.push({ id: m.id, reason: result.reason });
+  }
   await audit(ctx, {
     actor,
     action: 'message.reprocess-bulk',
@@ -100,10 +140,11 @@ export async function reprocessMatching(
       filter: options.describe,
       count: done.length,
       ids: done.slice(0, 100),
+      skipped: skipped.length,
       ...(options.note ? { note: options.note } : {}),
     },
   });
-  return done;
+  return { done, skipped };
 }
 
 /**

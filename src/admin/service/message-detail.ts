@@ -1,5 +1,5 @@
 import { EngineError } from '../../engine/errors.js';
-import type { MessageEvent, StoredMessage } from '../../store/types.js';
+import type { AttemptRecord, MessageEvent, StoredMessage } from '../../store/types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 import { hl7View, type SegmentView } from './hl7-view.js';
 
@@ -8,6 +8,8 @@ export interface MessageDetail {
   /** The message split into segments and fields when it is HL7 v2. */
   readonly hl7: SegmentView[] | null;
   readonly events: readonly MessageEvent[];
+  /** Every destination call, each attempt kept (what was sent and answered each time). */
+  readonly attempts: readonly AttemptRecord[];
 }
 
 function isHl7(m: StoredMessage): boolean {
@@ -29,8 +31,14 @@ export async function readMessageDetail(
     detail: { channel: message.channel },
   });
   const events = await ctx.control.store.events(id);
+  const attempts = await ctx.control.store.attemptHistory(id);
   const hl7 = message.raw && isHl7(message) ? (hl7View(message.raw) ?? null) : null;
-  return { message: { ...message, raw: message.raw?.toString('utf8') ?? null }, hl7, events };
+  return {
+    message: { ...message, raw: message.raw?.toString('utf8') ?? null },
+    hl7,
+    events,
+    attempts,
+  };
 }
 
 /** The raw body as stored, for download; audited as an export. */

@@ -4,6 +4,7 @@ import type { MessageDetail } from '../service/message-detail.js';
 import { html, type Html } from './html.js';
 import { hl7Tree, rawHl7 } from './hl7.js';
 import { csrfField, formatTime } from './layout.js';
+import { attemptTable, resendSummary, reuseWarning } from './message-history.js';
 import { STATUS_MEANING, errorBox, jsonBlock, shortHash, statusBadge } from './widgets.js';
 
 function actions(d: MessageDetail, principal: Principal): Html {
@@ -13,10 +14,19 @@ function actions(d: MessageDetail, principal: Principal): Html {
       Your role (${principal.role}) can read messages; an operator can reprocess them.
     </p>`;
   }
+  const resend = resendSummary(d);
   return html`<div class="card actions-card">
     <form method="post" action="/messages/${m.id}/reprocess" class="inline-form">
       ${csrfField(principal)}
       <label>Note <input name="note" placeholder="e.g. mapping fixed" /></label>
+      ${
+        resend.length > 0
+          ? html`<p class="resend-warning">
+              This message was SENT. Reprocessing sends again: ${resend.join('; ')}.
+              <label><input type="checkbox" name="force" value="true" required /> Send again</label>
+            </p>`
+          : ''
+      }
       <button type="submit" class="primary">Reprocess</button>
       <span class="muted"
         >with the mapping now live (this message last ran with
@@ -123,7 +133,7 @@ export function messageDetailBody(d: MessageDetail, principal: Principal): Html 
   return html`<p><a href="/messages">← Messages</a></p>
     <h1>Message ${m.id} ${statusBadge(m.status)}</h1>
     <p class="muted">${STATUS_MEANING[m.status]}</p>
-    ${errorBox(m.error)} ${actions(d, principal)}
+    ${reuseWarning(d)} ${errorBox(m.error)} ${actions(d, principal)}
     <section class="card">
       <h2>Facts</h2>
       ${facts(d)}
@@ -154,6 +164,10 @@ export function messageDetailBody(d: MessageDetail, principal: Principal): Html 
         ${jsonBlock(m.outboundResponse)}
       </section>
     </div>
+    <section class="card">
+      <h2>Every attempt</h2>
+      ${attemptTable(d)}
+    </section>
     <section class="card">
       <h2>Reply to the sender</h2>
       ${m.reply ? html`<pre class="raw">${m.reply.replace(/\r/g, '\n')}</pre>` : html`<p class="muted">None.</p>`}

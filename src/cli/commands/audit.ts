@@ -68,7 +68,7 @@ export function register(program: Command): void {
     .option('--to <date>', 'first moment excluded (UTC)')
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .action(async (flags: ConfigFlags & { from?: string; to?: string; out?: string }) => {
-      const store = await openStoreFromFlags(flags);
+      const store = await openStoreFromFlags(flags, { create: false });
       try {
         const from = time(flags.from, 'from');
         const to = time(flags.to, 'to');

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
-import { MessageStatus, type MessageFilter, type MessageStore } from '../../store/types.js';
+import {
+  MessageStatus,
+  type MessageFilter,
+  type MessageStore,
+  type ReprocessResult,
+} from '../../store/types.js';
 import {
   openStoreFromFlags,
+  positiveInt,
   progressLine,
   withConfigOptions,
   type ConfigFlags,
@@ -13,6 +19,7 @@ interface ListFlags extends ConfigFlags {
   type?: string;
   controlId?: string;
   ubrn?: string;
+  file?: string;
   limit: string;
   json?: boolean;
 }
@@ -29,7 +36,8 @@ function filterFrom(flags: ListFlags): MessageFilter {
     ...(flags.type ? { messageType: flags.type } : {}),
     ...(flags.controlId ? { controlId: flags.controlId } : {}),
     ...(flags.ubrn ? { searchKey: { name: 'ubrn', value: flags.ubrn } } : {}),
-    limit: Number(flags.limit),
+    ...(flags.file ? { file: flags.file } : {}),
+    limit: positiveInt('--limit', flags.limit),
   };
 }
 
@@ -37,7 +45,7 @@ async function withStore(
   flags: ConfigFlags,
   work: (store: MessageStore) => Promise<void>,
 ): Promise<void> {
-  const store = await openStoreFromFlags(flags);
+  const store = await openStoreFromFlags(flags, { create: false });
   try {
     await work(store);
   } finally {
@@ -52,6 +60,7 @@ const filterOptions = (c: Command): Command =>
     .option('--type <type>', 'message type, e.g. REF^I12')
     .option('--control-id <id>', 'MSH-10 / file row id')
     .option('--ubrn <ubrn>', 'messages about this UBRN')
+    .option('--file <name>', 'records of a dropped file of this name, e.g. referrals.csv')
     .option('--limit <n>', 'at most this many', '50');
 
 export function register(program: Command): void {
@@ -60,9 +69,10 @@ export function register(program: Command): void {
   filterOptions(messages.command('list'))
     .description('list messages, newest first')
     .option('--json', 'one JSON object per line')
-    .action((flags: ListFlags) =>
-      withStore(flags, async (store) => {
-        const rows = await store.list(filterFrom(flags));
+    .action((flags: ListFlags) => {
+      const filter = filterFrom(flags); // bad arguments are reported before the store is opened
+      return withStore(flags, async (store) => {
+        const rows = await store.list(filter);
         for (const m of rows) {
           process.stdout.write(
             flags.json === true
@@ -71,15 +81,16 @@ export function register(program: Command): void {
           );
         }
         if (flags.json !== true) process.stdout.write(`${rows.length} message(s)\n`);
-      }),
-    );
+      });
+    });
 
   withConfigOptions(messages.command('show <id>'))
     .description('show one message: metadata, events and error (add --raw for the body; audited)')
     .option('--raw', 'print the raw message body too')
-    .action((id: string, flags: ConfigFlags & { raw?: boolean }) =>
-      withStore(flags, async (store) => {
-        const m = await store.get(Number(id));
+    .action((id: string, flags: ConfigFlags & { raw?: boolean }) => {
+      const wanted = messageId(id);
+      return withStore(flags, async (store) => {
+        const m = await store.get(wanted);
         if (!m) {
           process.stderr.write(`no message ${id}\n`);
           process.exitCode = 1;
@@ -104,38 +115,76 @@ export function register(program: Command): void {
           });
           process.stdout.write(`${raw.toString('utf8').replace(/\r/g, '\n')}\n`);
         }
-      }),
-    );
+      });
+    });
 
   filterOptions(messages.command('reprocess [ids...]'))
-    .description('put messages back in the queue: by id, or every message matching the filters')
+    .description(
+      'put messages back in the queue: by id, or every message matching the filters (SENT ones only with --force)',
+    )
     .option('--note <text>', 'why, kept in the event and audit log')
-    .action((ids: string[], flags: ListFlags & { note?: string }) =>
+    .option('--force', 'also reprocess SENT messages, sending their effects (e-RS calls) again')
+    .action((ids: string[], flags: ListFlags & { note?: string; force?: boolean }) =>
       withStore(flags, async (store) => {
-        const targets =
-          ids.length > 0 ? ids.map(Number) : (await store.list(filterFrom(flags))).map((m) => m.id);
         if (ids.length === 0 && !flags.status && !flags.channel)
           throw new Error('give message ids, or --status/--channel to choose a set');
+        const wanted = ids.map(messageId);
+        const targets =
+          wanted.length > 0 ? wanted : (await store.list(filterFrom(flags))).map((m) => m.id);
         const actor = `cli:${process.env['USER'] ?? 'unknown'}`;
         const progress = progressLine('reprocessing', targets.length);
         let done = 0;
-        let missing = 0;
+        const skipped: string[] = [];
         for (const id of targets) {
-          if (!(await store.reprocess(id, actor, flags.note))) missing++;
-          await store.appendAudit({
-            at: Date.now(),
+          const result = await store.reprocess(id, {
             actor,
-            action: 'message.reprocess',
-            target: String(id),
-            detail: { note: flags.note ?? null },
+            note: flags.note,
+            force: flags.force === true,
           });
+          if (result.ok) {
+            await store.appendAudit({
+              at: Date.now(),
+              actor,
+              action: 'message.reprocess',
+              target: String(id),
+              detail: {
+                note: flags.note ?? null,
+                ...(result.resend.length > 0 ? { resend: result.resend, forced: true } : {}),
+              },
+            });
+          } else skipped.push(skipLine(id, result));
           progress.tick(++done);
         }
         progress.end();
+        for (const line of skipped) process.stderr.write(`${line}\n`);
         process.stdout.write(
-          `${targets.length - missing} message(s) queued for reprocessing${missing ? `, ${missing} not found` : ''}\n`,
+          `${targets.length - skipped.length} message(s) queued for reprocessing${skipped.length ? `, ${skipped.length} skipped` : ''}\n`,
         );
-        if (missing > 0) process.exitCode = 1;
+        if (skipped.length > 0) process.exitCode = 1;
       }),
     );
+}
+
+/** One line saying why a message was not reprocessed. */
+function skipLine(id: number, result: Extract<ReprocessResult, { ok: false }>): string {
+  switch (result.reason) {
+    case 'not-found':
+      return `skipped ${id}: no such message`;
+    case 'leased':
+      return `skipped ${id}: being processed now`;
+    case 'in-flight':
+      return `skipped ${id}: a destination call is in flight`;
+    case 'effect-succeeded':
+      return `skipped ${id}: SENT; --force would send again: ${(result.resend ?? []).join(', ')}`;
+    default:
+      return result.reason satisfies never;
+  }
+}
+
+/** A message id argument, or a one-line error. */
+export function messageId(text: string): number {
+  const id = Number(text);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new Error(`"${text}" is not a message id (a whole number)`);
+  return id;
 }

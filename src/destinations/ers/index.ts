@@ -5,6 +5,7 @@ import { destinations } from '../../engine/registry.js';
 import type { DestinationContext } from '../../engine/plugins.js';
 import { requireMappingTransformer } from '../../mapping/index.js';
 import { executeResolved, mappingOf, sendThen } from './steps.js';
+import { settleErs } from './settle.js';
 
 const ErsDestinationSchema = z
   .object({
@@ -69,6 +70,8 @@ destinations.register({
           ctx.signal,
         );
       },
+      // Issue 16: an unknown outcome on a known referral is settled by reading it back (A005).
+      settle: (ctx) => settleErs(ctx.services.ers, ctx.error, ctx.signal),
     };
   },
 });

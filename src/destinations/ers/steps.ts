@@ -13,6 +13,7 @@ import {
   type CompiledResolve,
   type ErsAnswers,
 } from '../../mapping/index.js';
+import { callErs } from './settle.js';
 
 /**
  * Reads what the mapping's `resolve` asks e-RS for (A005 referral, A015 slots) just before the
@@ -60,7 +61,8 @@ export async function executeResolved(
   if (lettersAlreadyLinked(resolve, input, answers))
     return { output: { skipped: 'the new letters are already on the referral' } };
   const resolved = resolve === undefined ? input : resolveInputs(resolve, input, answers);
-  return resultOf(await client.execute(operation, resolved, { signal }));
+  // callErs: a failure carries what was sent, so an unknown outcome can be settled (issue 16).
+  return resultOf(await callErs(client, operation, resolved, signal));
 }
 
 /** The mapping that produced the message, when it came through a mapping transformer. */

@@ -16,8 +16,14 @@ export function assertNoDoctype(text: string): void {
   }
 }
 
+/** One message of an XML drop: its text, and its parsed form (xml2js, `explicitArray`). */
+export interface XmlPart {
+  readonly text: string;
+  readonly node: unknown;
+}
+
 /** The document as one message, or one message per `splitElement` child of the root. */
-export async function splitXml(text: string, splitElement: string | undefined): Promise<string[]> {
+export async function splitXml(text: string, splitElement: string | undefined): Promise<XmlPart[]> {
   assertNoDoctype(text);
   let doc: Record<string, unknown>;
   try {
@@ -29,7 +35,7 @@ export async function splitXml(text: string, splitElement: string | undefined): 
       { cause: error },
     );
   }
-  if (splitElement === undefined) return [text];
+  if (splitElement === undefined) return [{ text, node: doc }];
   const [rootName, root] = Object.entries(doc)[0] ?? [];
   const items = (root as Record<string, unknown[]> | undefined)?.[splitElement] ?? [];
   if (rootName === undefined || items.length === 0) {
@@ -40,5 +46,8 @@ export async function splitXml(text: string, splitElement: string | undefined): 
     );
   }
   const builder = new Builder({ headless: true });
-  return items.map((item) => builder.buildObject({ [splitElement]: item }));
+  return items.map((item) => ({
+    text: builder.buildObject({ [splitElement]: item }),
+    node: { [splitElement]: [item] },
+  }));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CsvOptionsSchema } from '../../formats/csv/index.js';
+import { compileHl7Path } from '../../formats/hl7v2/index.js';
 
 export const FileDropSchema = z
   .object({
@@ -29,12 +30,34 @@ export const FileDropSchema = z
       encoding: 'utf8',
       expectedColumns: [],
     }),
-    /** CSV columns (first non-empty wins) that order rows, e.g. [ubrn, nhs_number]. */
-    orderingKey: z.array(z.string()).default([]),
+    /**
+     * Where the ordering key is read (first non-empty wins, hashed as MLLP's): CSV columns, HL7
+     * paths (hl7-batch) or XML element names. Absent: the format's UBRN, then NHS number.
+     */
+    orderingKey: z.array(z.string()).optional(),
+    /** Search keys, read as orderingKey; `hash: true` stores the SHA-256 hex, never the value. */
+    searchKeys: z
+      .record(z.string(), z.object({ from: z.string(), hash: z.boolean().default(false) }).strict())
+      .optional(),
     /** XML: one message per this child element of the root; absent = one message per file. */
     xmlSplitElement: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // HL7 paths are compiled once here, so a typo refuses the channel instead of every message.
+    if (config.format !== 'hl7-batch') return;
+    const paths = [
+      ...(config.orderingKey ?? []),
+      ...Object.values(config.searchKeys ?? {}).map((k) => k.from),
+    ];
+    for (const path of paths) {
+      try {
+        compileHl7Path(path);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['orderingKey'], message: (e as Error).message });
+      }
+    }
+  });
 export type FileDropConfig = z.infer<typeof FileDropSchema>;
 
 /** Pure: does a file name match one of the ignore patterns? */

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { EngineError } from '../../engine/errors.js';
+import { orderingKeyOf } from '../../store/search-keys.js';
 import type {
   PluginFactoryContext,
   Source,
@@ -25,16 +26,19 @@ export const HttpSourceSchema = z
     token: z.string().min(16).optional(),
     /** Header carrying the sender's message id, used to answer repeats from the first result. */
     controlIdHeader: z.string().default('x-message-id'),
-    /** Top-level JSON fields, first non-empty wins, that order messages (e.g. ubrn, nhsNumber). */
-    orderingKey: z.array(z.string()).default([]),
+    /** Top-level JSON fields, first non-empty wins, that order messages (hashed as MLLP's). */
+    orderingKey: z.array(z.string()).default(['ubrn', 'nhsNumber']),
     /** Wait this long for the outcome and answer with it; 0 answers once stored. */
     waitForOutcomeMs: z.number().int().min(0).default(0),
   })
   .strict();
 export type HttpSourceConfig = z.infer<typeof HttpSourceSchema>;
 
-/** Pure: the ordering key of a JSON body, from the first configured field that has a value. */
-export function orderingKeyOf(
+/**
+ * Pure: the ordering key of a JSON body, from the first configured field that has a value, hashed
+ * as every source's (`orderingKeyOf`): never an NHS number in clear, and the same key as MLLP's.
+ */
+export function httpOrderingKey(
   body: Buffer,
   fields: readonly string[],
   contentType: string,
@@ -44,7 +48,7 @@ export function orderingKeyOf(
     const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     for (const f of fields) {
       const v = parsed[f];
-      if (typeof v === 'string' && v !== '') return `${f}:${v}`;
+      if (typeof v === 'string' && v.trim() !== '') return orderingKeyOf(v.trim());
     }
   } catch {
     // Not JSON after all: the message is still stored; the transformer will report it.
@@ -86,12 +90,20 @@ export function createHttpSource(config: HttpSourceConfig, factory: PluginFactor
           contentType,
           raw: body,
           messageType: 'http',
-          orderingKey: orderingKeyOf(body, config.orderingKey, contentType),
+          orderingKey: httpOrderingKey(body, config.orderingKey, contentType),
           sourceMeta: { path: req.path },
         });
         if (result.duplicateOf) {
           const first = result.duplicateOf;
           return res.status(200).json({ id: first.id, duplicate: true, status: first.status });
+        }
+        if (result.controlIdReused?.refused === true) {
+          // Kept as ERROR by the store; the sender learns why and which message holds the id.
+          const e = new EngineError(
+            'CONTROL_ID_REUSED',
+            `control id already used for other content (message ${result.controlIdReused.firstId})`,
+          );
+          return res.status(409).json({ id: result.id, ...e.toJSON() });
         }
         if (config.waitForOutcomeMs > 0) {
           const outcome = await ctx.awaitOutcome(result.id, config.waitForOutcomeMs);

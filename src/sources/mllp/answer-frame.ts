@@ -89,6 +89,8 @@ export async function answerFrame(payload: Buffer, deps: FrameDeps): Promise<Ans
     if (!answerWanted(msg, deps)) return undefined;
     return encode(duplicateReply(msg, stored.duplicateOf, deps), msg.encoding);
   }
+  if (stored.controlIdReused?.refused === true)
+    return encode(await refusedReuseReply(msg, stored.id, deps), msg.encoding);
   const text = await acceptedReply(msg, stored.id, deps);
   return text === undefined ? undefined : encode(text, msg.encoding);
 }
@@ -109,7 +111,19 @@ async function acceptedReply(
   return commitReply(msg, { controlId: ackControlId(id), now: deps.now() });
 }
 
-/** A repeated MSH-10 from the same sender gets the first message's answer. */
+/** The channel refuses reused control ids (controlIdReuse: refuse): a NAK, kept for resends. */
+async function refusedReuseReply(msg: Hl7Message, id: number, deps: FrameDeps): Promise<string> {
+  const error = new EngineError(
+    'CONTROL_ID_REUSED',
+    'MSH-10 was used before with different content; send it with a new control id',
+    { at: 'MSH-10' },
+  );
+  const nak = commitReply(msg, { controlId: `N${id}`, now: deps.now(), error });
+  await deps.context.saveReply(id, nak);
+  return nak;
+}
+
+/** A repeated MSH-10 from the same sender, with the same content, gets the first message's answer. */
 function duplicateReply(msg: Hl7Message, first: StoredMessage, deps: FrameDeps): string {
   if (first.reply !== null) return first.reply;
   // Commit ACKs are not written back to the store (one write per message, not two): the same

@@ -1,6 +1,6 @@
 import { compileHl7Path, type Hl7Message, type Hl7Path } from '../../formats/hl7v2/index.js';
 import type { MllpSourceConfig } from './schema.js';
-import { hashSearchValue } from '../../store/search-keys.js';
+import { hashSearchValue, orderingKeyFromHash } from '../../store/search-keys.js';
 
 /** The search-key hash shared with the admin search (see src/store/search-keys.ts). */
 export const hashIdentifier = hashSearchValue;
@@ -49,7 +49,7 @@ export function factReader(
       for (const p of ordering) {
         const v = p.first(msg);
         if (v !== undefined && v.trim() !== '') {
-          orderingKey = hash(v).slice(0, 32);
+          orderingKey = orderingKeyFromHash(hash(v));
           break;
         }
       }

@@ -8,8 +8,11 @@ import {
   receivedEvent,
   rowToMessage,
   rowToSummary,
+  rowToAttempt,
   toJson,
+  type AttemptRow,
 } from '../rows.js';
+import { reprocessMessage } from './reprocess.js';
 import {
   CLAIMABLE_STATUSES,
   UNRESOLVED_STATUSES,
@@ -24,6 +27,10 @@ import {
   type MessageSummary,
   type NewMessage,
   type PruneRequest,
+  type AttemptRecord,
+  type ReprocessRequest,
+  type ReprocessResult,
+  type StoreHealth,
   type StoredMessage,
   type Transition,
 } from '../types.js';
@@ -70,6 +77,8 @@ export class PostgresMessageStore implements MessageStore {
   readonly kind = 'postgres' as const;
   /** Appends and status changes arriving together share one transaction (one WAL flush). */
   private readonly committer: GroupCommitter<StoreWrite, AppendResult | boolean>;
+  /** Set by a failed write, cleared by the next one that commits: `/readyz` shows it. */
+  private lastWriteError: string | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -95,19 +104,52 @@ export class PostgresMessageStore implements MessageStore {
     const oneStatement =
       changes.length === 0 ||
       (appends.length === 0 && new Set(changes.map((c) => c.id)).size === changes.length);
-    return inTransaction(
-      this.pool,
-      async (client) => {
-        const now = this.clock();
-        const appended = await insertMessages(client, appends, now);
-        const changed = changes.length > 0 ? await applyTransitions(client, changes, now) : [];
-        let [a, c] = [0, 0];
-        return items.map((w) =>
-          w.kind === 'append' ? (appended[a++] as AppendResult) : (changed[c++] as boolean),
-        );
-      },
-      !oneStatement,
+    return this.tracked(
+      inTransaction(
+        this.pool,
+        async (client) => {
+          const now = this.clock();
+          const appended = await insertMessages(client, appends, now);
+          const changed = changes.length > 0 ? await applyTransitions(client, changes, now) : [];
+          let [a, c] = [0, 0];
+          return items.map((w) =>
+            w.kind === 'append' ? (appended[a++] as AppendResult) : (changed[c++] as boolean),
+          );
+        },
+        !oneStatement,
+      ),
     );
+  }
+
+  /** Remembers whether the last write committed, for `/readyz`. */
+  private async tracked<T>(write: Promise<T>): Promise<T> {
+    try {
+      const value = await write;
+      this.lastWriteError = undefined;
+      return value;
+    } catch (error) {
+      this.lastWriteError = (error as Error).message;
+      throw error;
+    }
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (error) {
+      return { ok: false, reason: `PostgreSQL does not answer: ${(error as Error).message}` };
+    }
+    if (this.lastWriteError !== undefined)
+      return { ok: false, reason: `the last store write failed: ${this.lastWriteError}` };
+    return { ok: true };
+  }
+
+  async attemptHistory(messageId: number): Promise<AttemptRecord[]> {
+    const { rows } = await this.pool.query<AttemptRow>(
+      'SELECT * FROM message_attempts WHERE message_id = $1 ORDER BY id',
+      [messageId],
+    );
+    return rows.map(rowToAttempt);
   }
 
   append(message: NewMessage): Promise<AppendResult> {
@@ -115,7 +157,7 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
-    return inTransaction(this.pool, (c) => insertMessages(c, messages, this.clock()));
+    return this.tracked(inTransaction(this.pool, (c) => insertMessages(c, messages, this.clock())));
   }
 
   async get(id: number): Promise<StoredMessage | undefined> {
@@ -127,7 +169,7 @@ export class PostgresMessageStore implements MessageStore {
 
   async findByControlId(channel: string, sender: string, controlId: string) {
     const { rows } = await this.pool.query<MessageRow>(
-      'SELECT * FROM messages WHERE channel = $1 AND sender = $2 AND control_id = $3',
+      'SELECT * FROM messages WHERE channel = $1 AND sender = $2 AND control_id = $3 ORDER BY id LIMIT 1',
       [channel, sender, controlId],
     );
     return rows[0] && rowToMessage(rows[0]);
@@ -207,32 +249,8 @@ export class PostgresMessageStore implements MessageStore {
     return result.rowCount ?? 0;
   }
 
-  reprocess(id: number, actor: string, note?: string): Promise<boolean> {
-    const now = this.clock();
-    return inTransaction(this.pool, async (c) => {
-      const { rows } = await c.query<{ status: string }>(
-        'SELECT status FROM messages WHERE id = $1 FOR UPDATE',
-        [id],
-      );
-      const status = rows[0]?.status;
-      if (status === undefined) return false;
-      // A finished message is sent again from scratch; an unfinished one keeps the results of
-      // destinations that already succeeded, so reprocessing never repeats an e-RS effect.
-      const fresh = status === 'SENT' || status === 'FILTERED';
-      await c.query(
-        `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
-           error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL,
-           updated_at = $1 ${fresh ? ", destination_results = '{}'" : ''} WHERE id = $2`,
-        [now, id],
-      );
-      const detail = { from: status, fresh, ...(note === undefined ? {} : { note }) };
-      await c.query(
-        `INSERT INTO events (message_id, at, status, stage, actor, detail)
-         VALUES ($1, $2, 'RECEIVED', 'reprocess', $3, $4)`,
-        [id, now, actor, JSON.stringify(detail)],
-      );
-      return true;
-    });
+  reprocess(id: number, request: ReprocessRequest): Promise<ReprocessResult> {
+    return reprocessMessage(this.pool, id, request, this.clock());
   }
 
   async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
@@ -291,13 +309,22 @@ export class PostgresMessageStore implements MessageStore {
       request.includeUnresolved === true
         ? ''
         : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
-    const result = await this.pool.query(
-      `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
-         outbound_response = NULL, destination_results = '{}', pruned_at = $1
-       WHERE received_at < $2 AND pruned_at IS NULL ${keepUnresolved}`,
-      [request.now, request.olderThan],
-    );
-    return result.rowCount ?? 0;
+    return inTransaction(this.pool, async (c) => {
+      const result = await c.query(
+        `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
+           outbound_response = NULL, destination_results = '{}', pruned_at = $1
+         WHERE received_at < $2 AND pruned_at IS NULL ${keepUnresolved}`,
+        [request.now, request.olderThan],
+      );
+      // The attempt history holds request and response bodies too.
+      await c.query(
+        `UPDATE message_attempts SET request = NULL, response = NULL WHERE message_id IN
+           (SELECT id FROM messages WHERE pruned_at = $1)
+           AND (request IS NOT NULL OR response IS NOT NULL)`,
+        [request.now],
+      );
+      return result.rowCount ?? 0;
+    });
   }
 
   /**

@@ -5,35 +5,66 @@
  * machine (measured: one statement per transition gave ~28 ms per transition under load).
  */
 import type pg from 'pg';
-import { PATCH_COLUMNS, patchAssignments, rowToMessage, type MessageRow } from '../rows.js';
+import { contentHashOf, reuseError, reuseRefused } from '../dedup.js';
+import { PATCH_COLUMNS, patchAssignments, rowToMessage, toJson, type MessageRow } from '../rows.js';
 import type { AppendResult, NewMessage, Transition } from '../types.js';
 
 type Db = Pick<pg.ClientBase, 'query'>;
 
+/**
+ * One statement: the batch's rows, each told whether its control id was used before with other
+ * content (`reused_of`: the first such message, stored or earlier in this batch), inserted unless
+ * the same (channel, sender, control id, content hash) exists; reuse events and search keys go in
+ * with them. A refused reuse is inserted as ERROR straight away, so no worker can claim it first.
+ */
 const INSERT = `
-  WITH input AS (
+  WITH batch AS (
     SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id, t.*
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[],
-      $7::text[], $8::text[], $9::text[]) WITH ORDINALITY
+      $7::text[], $8::text[], $9::text[], $11::text[], $12::boolean[], $13::text[])
+      WITH ORDINALITY
       AS t(channel, sender, control_id, content_type, raw, ordering_key, message_type,
-        source_meta, search_keys, ord)),
+        source_meta, search_keys, content_hash, refuse, refusal, ord)),
+  input AS (
+    SELECT b.*, COALESCE(
+      (SELECT MIN(m.id) FROM messages m WHERE m.channel = b.channel AND m.sender = b.sender
+         AND m.control_id = b.control_id AND m.content_hash IS DISTINCT FROM b.content_hash),
+      (SELECT MIN(o.id) FROM batch o WHERE o.ord < b.ord AND o.channel = b.channel
+         AND o.sender = b.sender AND o.control_id = b.control_id
+         AND o.content_hash <> b.content_hash)) AS reused_of
+    FROM batch b),
   ins AS (
     INSERT INTO messages (id, channel, sender, control_id, content_type, raw, ordering_key,
-      message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at)
+      message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at,
+      content_hash, error, error_code)
     SELECT id, channel, sender, control_id, content_type, raw, ordering_key, message_type,
-      source_meta, search_keys, 'RECEIVED', $10::bigint, $10::bigint, 0 FROM input ORDER BY ord
+      source_meta, search_keys,
+      CASE WHEN reused_of IS NOT NULL AND refuse THEN 'ERROR' ELSE 'RECEIVED' END,
+      $10::bigint, $10::bigint, 0, content_hash,
+      CASE WHEN reused_of IS NOT NULL AND refuse
+        THEN replace(refusal, '"firstId":0', '"firstId":' || reused_of) END,
+      CASE WHEN reused_of IS NOT NULL AND refuse THEN 'CONTROL_ID_REUSED' END
+    FROM input ORDER BY ord
     ON CONFLICT DO NOTHING RETURNING id),
+  reuse AS (
+    INSERT INTO events (message_id, at, status, stage, actor, detail)
+    SELECT i.id, $10::bigint, CASE WHEN i.refuse THEN 'ERROR' ELSE 'RECEIVED' END, 'source',
+      'source:' || i.channel,
+      json_build_object('warning', 'CONTROL_ID_REUSED', 'firstId', i.reused_of,
+        'refused', i.refuse)::text
+    FROM input i JOIN ins USING (id) WHERE i.reused_of IS NOT NULL ORDER BY i.ord),
   keys AS (
     INSERT INTO message_search (name, value, message_id)
     SELECT k.key, k.value, i.id FROM input i JOIN ins USING (id),
       jsonb_each_text(i.search_keys::jsonb) k
     ON CONFLICT DO NOTHING)
-  SELECT input.ord, input.id::text AS id, ins.id IS NOT NULL AS inserted
+  SELECT input.ord, input.id::text AS id, ins.id IS NOT NULL AS inserted,
+    input.reused_of::text AS reused_of, input.refuse
   FROM input LEFT JOIN ins USING (id) ORDER BY input.ord`;
 
 /**
- * Inserts messages in arrival order; a (channel, sender, control id) already stored (by any
- * instance, or earlier in this batch) is answered with the first message instead.
+ * Inserts messages in arrival order; a (channel, sender, control id, content hash) already
+ * stored (by any instance, or earlier in this batch) is answered with the first message instead.
  */
 export async function insertMessages(
   db: Db,
@@ -42,7 +73,13 @@ export async function insertMessages(
 ): Promise<AppendResult[]> {
   if (messages.length === 0) return [];
   const col = <T>(f: (m: NewMessage) => T): T[] => messages.map(f);
-  const { rows } = await db.query<{ id: string; inserted: boolean }>(INSERT, [
+  const hashes = col(contentHashOf);
+  const { rows } = await db.query<{
+    id: string;
+    inserted: boolean;
+    reused_of: string | null;
+    refuse: boolean;
+  }>(INSERT, [
     col((m) => m.channel),
     col((m) => m.sender),
     col((m) => m.controlId ?? null),
@@ -53,36 +90,54 @@ export async function insertMessages(
     col((m) => JSON.stringify(m.sourceMeta ?? {})),
     col((m) => JSON.stringify(m.searchKeys ?? {})),
     now,
+    hashes,
+    col(reuseRefused),
+    // The first id is only known in SQL: a placeholder 0 there is replaced by it.
+    col(() => JSON.stringify(reuseError(0))),
   ]);
-  const duplicates = messages.filter((_, i) => rows[i]?.inserted !== true);
+  const keyed = messages.map((m, i) => ({ ...m, contentHash: hashes[i] }));
+  const duplicates = keyed.filter((_, i) => rows[i]?.inserted !== true);
   const firsts = await firstOf(db, duplicates);
-  return messages.map((m, i) => {
-    if (rows[i]?.inserted === true) return { id: Number(rows[i].id) };
+  return keyed.map((m, i) => {
+    const row = rows[i];
+    if (row?.inserted === true) {
+      if (row.reused_of === null) return { id: Number(row.id) };
+      return {
+        id: Number(row.id),
+        controlIdReused: { firstId: Number(row.reused_of), refused: row.refuse },
+      };
+    }
     const first = firsts.get(dedupKey(m));
     if (first === undefined) throw new Error('a conflicting insert left no first message');
     return { id: first.id, duplicateOf: first };
   });
 }
 
-const dedupKey = (m: { channel: string; sender: string; controlId?: string | null }): string =>
-  JSON.stringify([m.channel, m.sender, m.controlId]);
+const dedupKey = (m: {
+  channel: string;
+  sender: string;
+  controlId?: string | null | undefined;
+  contentHash?: string | null | undefined;
+}): string => JSON.stringify([m.channel, m.sender, m.controlId, m.contentHash]);
 
 async function firstOf(db: Db, messages: readonly NewMessage[]) {
   const out = new Map<string, ReturnType<typeof rowToMessage>>();
   if (messages.length === 0) return out;
-  const { rows } = await db.query<MessageRow>(
+  const { rows } = await db.query<MessageRow & { content_hash: string | null }>(
     `SELECT m.* FROM messages m
-     JOIN unnest($1::text[], $2::text[], $3::text[]) AS d(channel, sender, control_id)
-       ON m.channel = d.channel AND m.sender = d.sender AND m.control_id = d.control_id`,
+     JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       AS d(channel, sender, control_id, content_hash)
+       ON m.channel = d.channel AND m.sender = d.sender AND m.control_id = d.control_id
+         AND m.content_hash = d.content_hash`,
     [
       messages.map((m) => m.channel),
       messages.map((m) => m.sender),
       messages.map((m) => m.controlId),
+      messages.map((m) => m.contentHash),
     ],
   );
   for (const row of rows) {
-    const m = rowToMessage(row);
-    out.set(dedupKey(m), m);
+    out.set(dedupKey({ ...rowToMessage(row), contentHash: row.content_hash }), rowToMessage(row));
   }
   return out;
 }
@@ -102,7 +157,7 @@ const PATCHABLE: readonly (readonly [string, string])[] = [
 const TRANSITIONS = `
   WITH x AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i integer, id bigint, status text,
-      stage text, actor text, detail text, keep_lease boolean, owner text,
+      stage text, actor text, detail text, keep_lease boolean, owner text, attempt_records text,
       ${PATCHABLE.map(([c, type]) => `s_${c} boolean, v_${c} ${type}`).join(', ')})),
   changed AS (
     UPDATE messages m SET status = x.status, updated_at = $2,
@@ -115,6 +170,14 @@ const TRANSITIONS = `
     INSERT INTO events (message_id, at, status, stage, actor, detail)
     SELECT x.id, $2, x.status, x.stage, x.actor, x.detail FROM x JOIN changed USING (id)
     ORDER BY x.i),
+  attempts AS (
+    INSERT INTO message_attempts (message_id, at, attempt, destination, outcome, request,
+      response, error)
+    SELECT x.id, $2, a.attempt, a.destination, a.outcome, a.request, a.response, a.error
+    FROM x JOIN changed USING (id),
+      jsonb_to_recordset(x.attempt_records::jsonb) AS a(n integer, attempt integer,
+        destination text, outcome text, request text, response text, error text)
+    WHERE x.attempt_records IS NOT NULL ORDER BY x.i, a.n),
   keys AS (
     INSERT INTO message_search (name, value, message_id)
     SELECT k.key, k.value, x.id FROM x JOIN changed USING (id),
@@ -134,6 +197,20 @@ function transitionRecord(i: number, id: number, t: Transition): Record<string, 
     detail: JSON.stringify(t.detail ?? {}),
     keep_lease: t.keepLease === true,
     owner: t.leaseOwner ?? null,
+    attempt_records:
+      t.patch?.attemptRecords === undefined
+        ? null
+        : JSON.stringify(
+            t.patch.attemptRecords.map((r, n) => ({
+              n,
+              attempt: r.attempt,
+              destination: r.destination,
+              outcome: r.outcome,
+              request: toJson(r.request),
+              response: toJson(r.response),
+              error: toJson(r.error),
+            })),
+          ),
   };
   for (const a of patchAssignments({ ...t.patch })) {
     record[`s_${a.column}`] = true;

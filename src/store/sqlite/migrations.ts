@@ -97,6 +97,29 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       updated_at INTEGER NOT NULL
     );`,
   },
+  {
+    // Issue 16: dedup on (sender, control id, content hash); attempt history. Bodies already
+    // pruned have no hash: a later message with their control id counts as a reuse.
+    version: 2,
+    sql: `
+    ALTER TABLE messages ADD COLUMN content_hash TEXT;
+    UPDATE messages SET content_hash = ers_sha256_hex(raw) WHERE raw IS NOT NULL;
+    DROP INDEX messages_dedup;
+    CREATE UNIQUE INDEX messages_dedup ON messages(channel, sender, control_id, content_hash)
+      WHERE control_id IS NOT NULL;
+    CREATE TABLE message_attempts (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      message_id INTEGER NOT NULL,
+      at INTEGER NOT NULL,
+      attempt INTEGER NOT NULL,
+      destination TEXT,
+      outcome TEXT NOT NULL,
+      request TEXT,
+      response TEXT,
+      error TEXT
+    );
+    CREATE INDEX message_attempts_message ON message_attempts(message_id, id);`,
+  },
 ];
 
 export const SQLITE_SCHEMA_VERSION = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));

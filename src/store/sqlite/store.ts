@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { EngineError } from '../../engine/errors.js';
 import { GroupCommitter } from '../group-commit.js';
 import { messageFilterSql } from '../filter-sql.js';
 import {
@@ -11,6 +13,7 @@ import {
 } from '../rows.js';
 import type {
   AppendResult,
+  AttemptRecord,
   AuditEntry,
   ClaimRequest,
   ErsAuditEntry,
@@ -21,9 +24,14 @@ import type {
   MessageSummary,
   NewMessage,
   PruneRequest,
+  ReprocessRequest,
+  ReprocessResult,
+  StoreHealth,
   StoredMessage,
   Transition,
 } from '../types.js';
+import { type AttemptRow, rowToAttempt } from '../rows.js';
+import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, threadWriter, type WriteExecutor } from './writer.js';
 import { asBuffer, type AppendRowResult, type CommitResult, type StoreWrite } from './writes.js';
@@ -34,6 +42,11 @@ export interface SqliteStoreOptions {
   readonly clock?: () => number;
   /** Writes on a thread of their own (default for a file); `:memory:` always writes inline. */
   readonly writerThread?: boolean;
+  /** Take the engine lock (`<file>.engine-lock`): a second engine on this file is refused. The
+   * CLI reads and writes without it. */
+  readonly engineLock?: boolean;
+  /** Create the file (and folder) when missing (default); false: a missing store is an error. */
+  readonly create?: boolean;
 }
 
 /**
@@ -51,23 +64,84 @@ export class SqliteMessageStore implements MessageStore {
   /** Appends and status changes that arrive together share one transaction (one fsync). */
   private readonly committer: GroupCommitter<StoreWrite, CommitResult>;
   private readonly stmt;
+  private readonly file: string;
+  /** The file opened: a write is refused once the path no longer leads to it (data dir deleted
+   * or replaced), because commits to an unlinked file are lost at the next restart. */
+  private readonly identity: { dev: number; ino: number } | undefined;
+  /** Set by a failed write, cleared by the next one that commits: `/readyz` shows it. */
+  private lastWriteError: string | undefined;
+  private readonly lock: EngineLock | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? Date.now;
-    this.db = openDatabase(options.file);
-    migrate(this.db, this.clock());
+    this.file = options.file;
+    this.lock = options.engineLock === true ? acquireEngineLock(options.file) : undefined;
+    try {
+      this.db = openDatabase(options.file, { mustExist: options.create === false });
+      migrate(this.db, this.clock());
+    } catch (error) {
+      this.lock?.release();
+      if (error instanceof EngineError) throw error;
+      throw new EngineError(
+        'STORE_UNAVAILABLE',
+        `cannot open the store ${options.file}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    this.identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
     this.writesOnThread = options.file !== ':memory:' && options.writerThread !== false;
     this.writer = this.writesOnThread ? threadWriter(options.file) : inlineWriter(this.db);
     this.stmt = {
       byControlId: this.db.prepare(
-        'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ?',
+        'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ? ORDER BY id LIMIT 1',
       ),
       byId: this.db.prepare('SELECT * FROM messages WHERE id = ?'),
     };
     this.committer = new GroupCommitter(
-      (items) =>
-        this.writer.run({ op: 'commit', items, now: this.clock() }) as Promise<CommitResult[]>,
+      (items) => this.write({ op: 'commit', items, now: this.clock() }) as Promise<CommitResult[]>,
     );
+  }
+
+  /** Every write goes through here: refused when the file is gone, and failures remembered. */
+  private async write(op: Parameters<WriteExecutor['run']>[0]): Promise<unknown> {
+    try {
+      const gone = this.fileProblem();
+      if (gone !== undefined) throw new EngineError('STORE_UNAVAILABLE', gone);
+      const value = await this.writer.run(op);
+      this.lastWriteError = undefined;
+      return value;
+    } catch (error) {
+      this.lastWriteError = (error as Error).message;
+      throw error;
+    }
+  }
+
+  /** Why the store file can no longer take durable writes, if it cannot. */
+  private fileProblem(): string | undefined {
+    if (this.identity === undefined) return undefined;
+    const now = fileIdentity(this.file);
+    if (now === undefined) return `the store file ${this.file} is gone (data folder deleted?)`;
+    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino)
+      return `the store file ${this.file} was replaced while open`;
+    return undefined;
+  }
+
+  health(): Promise<StoreHealth> {
+    const problem = this.fileProblem();
+    if (problem !== undefined) return Promise.resolve({ ok: false, reason: problem });
+    if (this.lastWriteError !== undefined)
+      return Promise.resolve({
+        ok: false,
+        reason: `the last store write failed: ${this.lastWriteError}`,
+      });
+    return Promise.resolve({ ok: true });
+  }
+
+  attemptHistory(messageId: number): Promise<AttemptRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM message_attempts WHERE message_id = ? ORDER BY id')
+      .all(messageId) as AttemptRow[];
+    return Promise.resolve(rows.map(rowToAttempt));
   }
 
   async append(message: NewMessage): Promise<AppendResult> {
@@ -77,7 +151,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
-    const results = (await this.writer.run({
+    const results = (await this.write({
       op: 'appendMany',
       items: messages,
       now: this.clock(),
@@ -150,7 +224,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async claim(request: ClaimRequest): Promise<StoredMessage[]> {
-    const { rows, leaseUntil } = (await this.writer.run({ op: 'claim', request })) as {
+    const { rows, leaseUntil } = (await this.write({ op: 'claim', request })) as {
       rows: MessageRow[];
       leaseUntil: number;
     };
@@ -162,21 +236,22 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   releaseLeases(owner: string): Promise<number> {
-    return this.writer.run({ op: 'releaseLeases', owner }) as Promise<number>;
+    return this.write({ op: 'releaseLeases', owner }) as Promise<number>;
   }
 
-  reprocess(id: number, actor: string, note?: string): Promise<boolean> {
-    return this.writer.run({
+  reprocess(id: number, request: ReprocessRequest): Promise<ReprocessResult> {
+    return this.write({
       op: 'reprocess',
       id,
-      actor,
-      note,
+      actor: request.actor,
+      note: request.note,
+      force: request.force === true,
       now: this.clock(),
-    }) as Promise<boolean>;
+    }) as Promise<ReprocessResult>;
   }
 
   async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.writer.run({ op: 'audit', entry });
+    await this.write({ op: 'audit', entry });
   }
 
   listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]> {
@@ -190,7 +265,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void> {
-    await this.writer.run({ op: 'ersAudit', entry });
+    await this.write({ op: 'ersAudit', entry });
   }
 
   listErsAudit(filter: { from?: number; to?: number }): Promise<ErsAuditEntry[]> {
@@ -210,7 +285,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async setCheckpoint(key: string, value: unknown): Promise<void> {
-    await this.writer.run({
+    await this.write({
       op: 'setCheckpoint',
       key,
       json: toJson(value) ?? 'null',
@@ -219,11 +294,11 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async deleteCheckpoint(key: string): Promise<void> {
-    await this.writer.run({ op: 'deleteCheckpoint', key });
+    await this.write({ op: 'deleteCheckpoint', key });
   }
 
   prune(request: PruneRequest): Promise<number> {
-    return this.writer.run({ op: 'prune', request }) as Promise<number>;
+    return this.write({ op: 'prune', request }) as Promise<number>;
   }
 
   schemaVersion(): Promise<number> {
@@ -239,6 +314,7 @@ export class SqliteMessageStore implements MessageStore {
     await this.committer.drain();
     await this.writer.close();
     this.db.close();
+    this.lock?.release();
   }
 }
 
@@ -248,7 +324,17 @@ function fromThread(row: MessageRow): StoredMessage {
 }
 
 function toAppendResult(r: AppendRowResult): AppendResult {
-  return r.duplicateRow === undefined
+  if (r.duplicateRow !== undefined) return { id: r.id, duplicateOf: fromThread(r.duplicateRow) };
+  return r.controlIdReused === undefined
     ? { id: r.id }
-    : { id: r.id, duplicateOf: fromThread(r.duplicateRow) };
+    : { id: r.id, controlIdReused: r.controlIdReused };
+}
+
+function fileIdentity(file: string): { dev: number; ino: number } | undefined {
+  try {
+    const { dev, ino } = statSync(file);
+    return { dev, ino };
+  } catch {
+    return undefined;
+  }
 }

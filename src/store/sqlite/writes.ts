@@ -1,14 +1,19 @@
-import { type MessageRow, patchAssignments } from '../rows.js';
+import { contentHashOf, reuseError, reuseEventDetail, reuseRefused } from '../dedup.js';
+import { decideReprocess } from '../reprocess-rules.js';
+import { type MessageRow, patchAssignments, rowToMessage, toJson } from '../rows.js';
 import {
   CLAIMABLE_STATUSES,
   UNRESOLVED_STATUSES,
   type AuditEntry,
   type ClaimRequest,
   type ErsAuditEntry,
+  type NewAttemptRecord,
   type NewMessage,
+  type ReprocessResult,
   type PruneRequest,
   type Transition,
 } from '../types.js';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.js';
 
 /**
@@ -29,6 +34,7 @@ export type WriteOp =
       readonly id: number;
       readonly actor: string;
       readonly note: string | undefined;
+      readonly force: boolean;
       readonly now: number;
     }
   | { readonly op: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
@@ -47,6 +53,7 @@ export type WriteOp =
 export interface AppendRowResult {
   readonly id: number;
   readonly duplicateRow?: MessageRow;
+  readonly controlIdReused?: { readonly firstId: number; readonly refused: boolean };
 }
 
 export type CommitResult = AppendRowResult | boolean;
@@ -58,22 +65,43 @@ const ACTIVE = inList(CLAIMABLE_STATUSES);
 export const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** The write side of the store on one connection. Each method is one transaction. */
+/**
+ * The write side of the store on one connection. Each method is one transaction, begun
+ * IMMEDIATE: a deferred one that reads first and then writes fails at once with "database is
+ * locked" when another connection (the engine, or the CLI) committed in between, where IMMEDIATE
+ * waits its turn (busy_timeout).
+ */
 export class SqliteWrites {
   private readonly stmt;
-  private readonly commitTx: (items: readonly StoreWrite[], now: number) => CommitResult[];
-  private readonly appendManyTx: (items: readonly NewMessage[], now: number) => AppendRowResult[];
+  private readonly commitTx: Database.Transaction<
+    (items: readonly StoreWrite[], now: number) => CommitResult[]
+  >;
+  private readonly appendManyTx: Database.Transaction<
+    (items: readonly NewMessage[], now: number) => AppendRowResult[]
+  >;
 
   constructor(private readonly db: SqliteDatabase) {
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO messages (channel, sender, control_id, content_type, raw, ordering_key,
-           message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, 0)
+           message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at,
+           content_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, 0, ?)
          ON CONFLICT DO NOTHING RETURNING id`,
       ),
-      byControlId: db.prepare(
-        'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ?',
+      byDedupKey: db.prepare(
+        'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ? AND content_hash = ?',
+      ),
+      // The dedup index answers this: the first other message with this control id.
+      firstOther: db.prepare(
+        'SELECT MIN(id) AS id FROM messages WHERE channel = ? AND sender = ? AND control_id = ? AND id <> ?',
+      ),
+      refuse: db.prepare(
+        `UPDATE messages SET status = 'ERROR', error = ?, error_code = 'CONTROL_ID_REUSED' WHERE id = ?`,
+      ),
+      attempt: db.prepare(
+        `INSERT INTO message_attempts (message_id, at, attempt, destination, outcome, request,
+           response, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       byId: db.prepare('SELECT * FROM messages WHERE id = ?'),
       event: db.prepare(
@@ -97,9 +125,9 @@ export class SqliteWrites {
   execute(op: WriteOp): unknown {
     switch (op.op) {
       case 'commit':
-        return this.commitTx(op.items, op.now);
+        return this.commitTx.immediate(op.items, op.now);
       case 'appendMany':
-        return this.appendManyTx(op.items, op.now);
+        return this.appendManyTx.immediate(op.items, op.now);
       case 'claim':
         return this.claim(op.request);
       case 'releaseLeases':
@@ -138,13 +166,14 @@ export class SqliteWrites {
         this.db.prepare('DELETE FROM checkpoints WHERE key = ?').run(op.key);
         return undefined;
       case 'prune':
-        return this.prune(op.request);
+        return this.db.transaction(() => this.prune(op.request)).immediate();
       case 'synchronousMode':
         return this.db.pragma('synchronous', { simple: true });
     }
   }
 
   private insertOne(m: NewMessage, now: number): AppendRowResult {
+    const hash = contentHashOf(m);
     // Positional parameters: binding an object by name cost ~9% of an insert (1,000-row
     // transactions alone: 15.1 µs of CPU a row by name, 13.8 µs by position).
     const row = this.stmt.insert.get(
@@ -159,15 +188,52 @@ export class SqliteWrites {
       JSON.stringify(m.searchKeys ?? {}),
       now,
       now,
+      hash,
     ) as { id: number } | undefined;
     if (row === undefined) {
-      const first = this.stmt.byControlId.get(m.channel, m.sender, m.controlId) as MessageRow;
+      const first = this.stmt.byDedupKey.get(m.channel, m.sender, m.controlId, hash) as MessageRow;
       return { id: Number(first.id), duplicateRow: first };
     }
     for (const [name, value] of Object.entries(m.searchKeys ?? {})) {
       this.stmt.searchKey.run(name, value, row.id);
     }
-    return { id: row.id };
+    const reused = m.controlId == null ? undefined : this.reuseOf(m, row.id, now);
+    return reused === undefined ? { id: row.id } : { id: row.id, controlIdReused: reused };
+  }
+
+  /** A control id stored before with other content: a CONTROL_ID_REUSED event, and ERROR when
+   * the channel refuses reuse. Both in the append's transaction. */
+  private reuseOf(m: NewMessage, id: number, now: number) {
+    const first = this.stmt.firstOther.get(m.channel, m.sender, m.controlId, id) as {
+      id: number | null;
+    };
+    if (first.id === null) return undefined;
+    const refused = reuseRefused(m);
+    if (refused) this.stmt.refuse.run(JSON.stringify(reuseError(first.id)), id);
+    this.stmt.event.run(
+      id,
+      now,
+      refused ? 'ERROR' : 'RECEIVED',
+      'source',
+      `source:${m.channel}`,
+      JSON.stringify(reuseEventDetail(first.id, refused)),
+    );
+    return { firstId: first.id, refused };
+  }
+
+  private recordAttempts(id: number, records: readonly NewAttemptRecord[], now: number): void {
+    for (const r of records) {
+      this.stmt.attempt.run(
+        id,
+        now,
+        r.attempt,
+        r.destination,
+        r.outcome,
+        toJson(r.request),
+        toJson(r.response),
+        toJson(r.error),
+      );
+    }
   }
 
   /** One status change inside the current write transaction; false if the lease was lost. */
@@ -184,6 +250,7 @@ export class SqliteWrites {
       .run(...params).changes;
     if (changed === 0) return false;
     this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
+    this.recordAttempts(id, t.patch?.attemptRecords ?? [], now);
     for (const [name, value] of Object.entries(t.patch?.searchKeys ?? {})) {
       this.stmt.searchKey.run(name, value, id);
     }
@@ -204,47 +271,54 @@ export class SqliteWrites {
              AND p.status IN (${ACTIVE})))
        ORDER BY m.id LIMIT ?`,
     );
-    const rows = this.db.transaction(() => {
-      const found = select.all(
-        ...request.channels,
-        request.now,
-        request.now,
-        request.limit,
-      ) as MessageRow[];
-      for (const r of found) this.stmt.lease.run(request.owner, leaseUntil, r.id);
-      return found;
-    })();
+    const rows = this.db
+      .transaction(() => {
+        const found = select.all(
+          ...request.channels,
+          request.now,
+          request.now,
+          request.limit,
+        ) as MessageRow[];
+        for (const r of found) this.stmt.lease.run(request.owner, leaseUntil, r.id);
+        return found;
+      })
+      .immediate();
     return { rows, leaseUntil };
   }
 
-  private reprocess(op: Extract<WriteOp, { op: 'reprocess' }>): boolean {
-    return this.db.transaction(() => {
-      const row = this.stmt.byId.get(op.id) as MessageRow | undefined;
-      if (row === undefined) return false;
-      // A finished message is sent again from scratch; an unfinished one keeps the results of
-      // destinations that already succeeded, so reprocessing never repeats an e-RS effect.
-      const fresh = row.status === 'SENT' || row.status === 'FILTERED';
-      this.db
-        .prepare(
-          `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
+  private reprocess(op: Extract<WriteOp, { op: 'reprocess' }>): ReprocessResult {
+    return this.db
+      .transaction((): ReprocessResult => {
+        const row = this.stmt.byId.get(op.id) as MessageRow | undefined;
+        if (row === undefined) return { ok: false, reason: 'not-found' };
+        const m = rowToMessage(row);
+        const decision = decideReprocess(m, { now: op.now, force: op.force });
+        if (!decision.ok) return { ...decision, status: m.status };
+        // A finished message is sent again from scratch (forced, for SENT); an unfinished one keeps
+        // the results of destinations that already succeeded, so they are not repeated.
+        this.db
+          .prepare(
+            `UPDATE messages SET status = 'RECEIVED', attempts = 0, next_attempt_at = 0, error = NULL,
              error_code = NULL, in_flight_destination = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
-             ${fresh ? ", destination_results = '{}'" : ''} WHERE id = ?`,
-        )
-        .run(op.now, op.id);
-      this.stmt.event.run(
-        op.id,
-        op.now,
-        'RECEIVED',
-        'reprocess',
-        op.actor,
-        JSON.stringify({
-          from: row.status,
-          fresh,
-          ...(op.note === undefined ? {} : { note: op.note }),
-        }),
-      );
-      return true;
-    })();
+             ${decision.fresh ? ", destination_results = '{}'" : ''} WHERE id = ?`,
+          )
+          .run(op.now, op.id);
+        this.stmt.event.run(
+          op.id,
+          op.now,
+          'RECEIVED',
+          'reprocess',
+          op.actor,
+          JSON.stringify({
+            from: m.status,
+            fresh: decision.fresh,
+            ...(decision.resend.length > 0 ? { resend: decision.resend, forced: op.force } : {}),
+            ...(op.note === undefined ? {} : { note: op.note }),
+          }),
+        );
+        return { ok: true, from: m.status, resend: decision.resend };
+      })
+      .immediate();
   }
 
   private prune(request: PruneRequest): number {
@@ -252,12 +326,20 @@ export class SqliteWrites {
       request.includeUnresolved === true
         ? ''
         : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
-    return this.db
+    const pruned = this.db
       .prepare(
         `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
            outbound_response = NULL, destination_results = '{}', pruned_at = ?
          WHERE received_at < ? AND pruned_at IS NULL ${keepUnresolved}`,
       )
-      .run(request.now, request.olderThan).changes;
+      .run(request.now, request.olderThan);
+    // The attempt history holds request and response bodies too.
+    this.db
+      .prepare(
+        `UPDATE message_attempts SET request = NULL, response = NULL WHERE message_id IN
+           (SELECT id FROM messages WHERE pruned_at = ?) AND (request IS NOT NULL OR response IS NOT NULL)`,
+      )
+      .run(request.now);
+    return pruned.changes;
   }
 }

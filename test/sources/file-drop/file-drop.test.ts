@@ -101,12 +101,19 @@ describe('sources/file-drop: files on a share folder', () => {
     const text =
       'nhs_number,priority,service\r\n9912003888,ROUTINE,1200\r\n9912003888,URGENT\r\n9462979626,ROUTINE,1201\r\n';
     writeFileSync(join(drop, 'mixed.csv'), text);
-    await eventually(() => existsSync(join(drop, 'error', 'mixed.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'mixed.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'mixed.csv'))) ||
+        undefined,
+    );
     expect(recorded).to.have.length(2);
     expect(readFileSync(join(drop, 'error', 'mixed.csv'), 'utf8')).to.equal(text);
     const report = readFileSync(join(drop, 'error', 'mixed.csv.errors.csv'), 'utf8').split('\r\n');
     expect(report[0]).to.equal('row,column,value,reason');
-    expect(report[1]).to.equal('2,,"9912003888,URGENT","has 2 fields, the header has 3"');
+    expect(report[1]).to.equal(
+      '2,,"9912003888,URGENT","FORMAT_CSV_ROW: has 2 fields, the header has 3"',
+    );
   });
 
   it('refuses a file whose header lacks an expected column, storing nothing', async () => {
@@ -114,10 +121,13 @@ describe('sources/file-drop: files on a share folder', () => {
     await h.start();
     writeFileSync(join(drop, 'bad-header.csv'), csvRows(2));
     await eventually(
-      () => existsSync(join(drop, 'error', 'bad-header.csv.errors.csv')) || undefined,
+      () =>
+        (existsSync(join(drop, 'error', 'bad-header.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'bad-header.csv'))) ||
+        undefined,
     );
     expect(readFileSync(join(drop, 'error', 'bad-header.csv.errors.csv'), 'utf8')).to.include(
-      'header,ubrn,,expected column is missing from the header',
+      'header,ubrn,,FORMAT_CSV_HEADER: expected column is missing from the header',
     );
     expect(recorded).to.have.length(0);
   });
@@ -128,7 +138,12 @@ describe('sources/file-drop: files on a share folder', () => {
     writeFileSync(join(drop, 'first.csv'), csvRows(2));
     await eventually(() => recorded.length === 2 || undefined);
     writeFileSync(join(drop, 'again.csv'), csvRows(2));
-    await eventually(() => existsSync(join(drop, 'error', 'again.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'again.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'again.csv'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'again.csv.errors.csv'), 'utf8')).to.include(
       'already processed',
     );
@@ -165,7 +180,12 @@ describe('sources/file-drop: files on a share folder', () => {
       join(drop, 'evil.xml'),
       '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
     );
-    await eventually(() => existsSync(join(drop, 'error', 'evil.xml.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'evil.xml.errors.csv')) &&
+          existsSync(join(drop, 'error', 'evil.xml'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'evil.xml.errors.csv'), 'utf8')).to.include(
       'FORMAT_XML_FORBIDDEN',
     );
@@ -177,7 +197,12 @@ describe('sources/file-drop: files on a share folder', () => {
     await h.start();
     writeFileSync(join(h.dir, 'secret.csv'), csvRows(1));
     symlinkSync(join(h.dir, 'secret.csv'), join(drop, 'link.csv'));
-    await eventually(() => existsSync(join(drop, 'error', 'link.csv.errors.csv')) || undefined);
+    await eventually(
+      () =>
+        (existsSync(join(drop, 'error', 'link.csv.errors.csv')) &&
+          existsSync(join(drop, 'error', 'link.csv'))) ||
+        undefined,
+    );
     expect(readFileSync(join(drop, 'error', 'link.csv.errors.csv'), 'utf8')).to.include(
       'outside the drop folder',
     );
@@ -197,6 +222,7 @@ describe('sources/file-drop: files on a share folder', () => {
         channel: 'drop',
         sender: `file:drop`,
         controlId: `${hash}:${row}`,
+        contentHash: hash,
         contentType: 'application/x-csv-row+json',
         raw: Buffer.from('{}'),
       })),
@@ -280,11 +306,13 @@ describe('sources/file-drop: refusals, options and crash safety', () => {
     await probe.close();
     expect(storedBeforeKill, 'killed mid-file').to.be.within(1, rows - 1);
     const running = await h.start();
-    await eventually(() => readdirSync(join(drop, 'processed')).length === 1 || undefined, 60_000);
-    const total = Object.values((await running.store.countByStatus('drop'))['drop'] ?? {}).reduce(
-      (a, b) => a + b,
-      0,
-    );
-    expect(total).to.equal(rows);
+    // The file itself leaves processing/ only once every row has been through the pipeline.
+    const stored = async () =>
+      Object.values((await running.store.countByStatus('drop'))['drop'] ?? {}).reduce(
+        (a, b) => a + b,
+        0,
+      );
+    await eventually(async () => (await stored()) >= rows || undefined, 60_000);
+    expect(await stored()).to.equal(rows);
   });
 });

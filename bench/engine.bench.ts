@@ -1,0 +1,244 @@
+/**
+ * The whole engine as a user runs it (`ers-bridge start`, a settings.yaml, one channel file, the
+ * SQLite store, a child process) beside a bare MLLP echo and Medplum's HL7 listener, driven by the
+ * same load generator over 127.0.0.1 in interleaved rounds: ACKs per second and p99 ACK latency
+ * for all four; for the engine also the processing rate (messages reaching SENT per second, from
+ * the store) and the backlog left when the load stops, with a file destination and with an e-RS
+ * destination against the embedded sandbox at an unlimited quota. Medians of the rounds; ratios
+ * are taken within a round, then the median. Settable: BENCH_SECONDS (5), BENCH_ROUNDS (3),
+ * BENCH_CONNECTIONS (32), BENCH_WARMUP_SECONDS (1), BENCH_ENGINE_WORKERS (4), BENCH_ORDERING
+ * (`message`: MSH-10 orders, as for many patients; `patient`: the source's default key, one patient
+ * so one lane), BENCH_DRAIN_SECONDS (3: how long the engine runs on with no load, to see how fast
+ * it drains), BENCH_TARGETS (e.g. `echo,medplum,file,ers`), BENCH_KEEP=1 keeps the temp folder.
+ * docs/decisions/110-whole-engine-bench.md says why it is built this way.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Benchmark } from './run.js';
+import {
+  imageNodeOptions,
+  startEngineChild,
+  type EngineDestination,
+} from './support/engine-child.js';
+import { runLoad, type LoadResult } from './support/mllp-load.js';
+import { bareEcho, medplumServer, type Listening } from './support/peer-servers.js';
+import { readProgress } from './support/store-progress.js';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+// A list (as bench/mllp takes, `1,8,32`) means its last entry: this bench runs one level.
+const CONNECTIONS = Number((process.env['BENCH_CONNECTIONS'] ?? '32').split(',').at(-1));
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 1);
+const WORKERS = Number(process.env['BENCH_ENGINE_WORKERS'] ?? 4);
+const ORDERING = process.env['BENCH_ORDERING'] === 'patient' ? 'patient' : 'message';
+const DRAIN_SECONDS = Number(process.env['BENCH_DRAIN_SECONDS'] ?? 3);
+const KEEP = process.env['BENCH_KEEP'] === '1';
+
+const TARGETS = ['echo', 'medplum', 'file', 'ers'] as const;
+type Target = (typeof TARGETS)[number];
+const chosen = (process.env['BENCH_TARGETS'] ?? TARGETS.join(','))
+  .split(',')
+  .filter((t): t is Target => (TARGETS as readonly string[]).includes(t));
+
+const LABELS: Record<Target, string> = {
+  echo: 'bare echo (no parse, no store)',
+  medplum: 'Medplum Hl7Server, AA at once, no store',
+  file: 'ers-bridge start, commit ACK → file',
+  ers: 'ers-bridge start, commit ACK → e-RS sandbox',
+};
+
+const templatePath = new URL('../samples/hl7/ref-i12.hl7', import.meta.url);
+const template = readFileSync(templatePath, 'utf8');
+const CONTROL_ID = /^MSH(?:\|[^|\r]*){8}\|([^|\r]+)/.exec(template)?.[1] ?? 'PAS0000123';
+
+interface Measured {
+  readonly load: LoadResult;
+  /** Engine targets only. */
+  readonly processing?: {
+    rate: number;
+    waiting: number;
+    notSent: number;
+    /** SENT per second in the DRAIN_SECONDS after the load stopped, and what was left then. */
+    idleRate: number;
+    waitingAfterDrain: number;
+  };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0
+    ? NaN
+    : s.length % 2 === 1
+      ? (s[m] ?? NaN)
+      : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+async function measureServer(server: Listening, tag: string): Promise<Measured> {
+  try {
+    return { load: await warmThenLoad(server.port, tag) };
+  } finally {
+    await server.close();
+  }
+}
+
+async function warmThenLoad(port: number, tag: string): Promise<LoadResult> {
+  const common = { port, connections: CONNECTIONS, template, controlId: CONTROL_ID };
+  if (WARMUP_SECONDS > 0)
+    await runLoad({ ...common, durationMs: WARMUP_SECONDS * 1000, tag: `${tag}w` });
+  return runLoad({ ...common, durationMs: SECONDS * 1000, tag });
+}
+
+async function measureEngine(
+  destination: EngineDestination,
+  dir: string,
+  tag: string,
+): Promise<Measured> {
+  mkdirSync(dir, { recursive: true });
+  const engine = await startEngineChild({
+    dir,
+    destination,
+    orderingKey: ORDERING === 'message' ? ['MSH-10'] : undefined,
+    workers: WORKERS,
+    startTimeoutMs: 120_000,
+  });
+  try {
+    if (destination === 'ers') {
+      // "Unlimited": far more requests per minute than this machine can send.
+      const answer = await fetch(`${engine.sandboxUrl}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ quotaPerMinute: 1_000_000_000 }),
+      });
+      if (!answer.ok) throw new Error(`sandbox faults: HTTP ${answer.status}`);
+    }
+    const load = await warmThenLoad(engine.mllpPort, tag);
+    const p = readProgress(engine.storeFile, { from: load.startedAt, to: load.endedAt });
+    const seconds = (load.endedAt - load.startedAt) / 1000;
+    // Then no load: is processing starved by the listener, or slow on its own?
+    await new Promise((r) => setTimeout(r, DRAIN_SECONDS * 1000));
+    const drained = readProgress(engine.storeFile, { from: load.endedAt, to: Date.now() + 1 });
+    return {
+      load,
+      processing: {
+        rate: p.sentInWindow / seconds,
+        waiting: p.waiting,
+        notSent: drained.notSent,
+        idleRate: DRAIN_SECONDS > 0 ? drained.sentInWindow / DRAIN_SECONDS : NaN,
+        waitingAfterDrain: drained.waiting,
+      },
+    };
+  } catch (error) {
+    const log = readFileSync(engine.logFile, 'utf8').split('\n').slice(-20).join('\n');
+    throw new Error(`${(error as Error).message}\nengine log (tail):\n${log}`, { cause: error });
+  } finally {
+    await engine.stop();
+  }
+}
+
+function measure(target: Target, dir: string, tag: string): Promise<Measured> {
+  switch (target) {
+    case 'echo':
+      return bareEcho(template).then((s) => measureServer(s, tag));
+    case 'medplum':
+      return medplumServer().then((s) => measureServer(s, tag));
+    case 'file':
+    case 'ers':
+      return measureEngine(target, join(dir, tag), tag);
+  }
+}
+
+const int = (n: number): string =>
+  Number.isFinite(n) ? Math.round(n).toLocaleString('en-GB') : '–';
+const ms = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : '–');
+const pct = (n: number): string => (Number.isFinite(n) ? `${(n * 100).toFixed(0)}%` : '–');
+
+function roundLine(target: Target, m: Measured): string {
+  const p = m.processing;
+  const engine =
+    p === undefined
+      ? ''
+      : `  processed ${int(p.rate)}/s  backlog ${int(p.waiting)}  then idle ${int(p.idleRate)}/s, ${int(p.waitingAfterDrain)} left${p.notSent > 0 ? `  NOT SENT ${p.notSent}` : ''}`;
+  const naks = m.load.naks > 0 ? `  NAKs ${m.load.naks}` : '';
+  return `  ${target.padEnd(8)} ${int(m.load.rate).padStart(7)} msg/s  p50 ${ms(m.load.p50)}  p99 ${ms(m.load.p99)}${engine}${naks}`;
+}
+
+function printTable(results: Map<Target, Measured[]>): void {
+  const rows = chosen.map((t) => {
+    const ms_ = results.get(t) ?? [];
+    const procs = ms_.flatMap((m) => (m.processing ? [m.processing] : []));
+    return {
+      t,
+      rate: median(ms_.map((m) => m.load.rate)),
+      p99: median(ms_.map((m) => m.load.p99)),
+      processed: procs.length ? median(procs.map((p) => p.rate)) : NaN,
+      backlog: procs.length ? median(procs.map((p) => p.waiting)) : NaN,
+      idle: procs.length ? median(procs.map((p) => p.idleRate)) : NaN,
+    };
+  });
+  console.log(`\nmedians of ${ROUNDS} round(s):`);
+  console.log(
+    `| target | msg/s | p99 ACK | processed (SENT)/s | backlog at end | behind (backlog ÷ SENT/s) | SENT/s, no load (${DRAIN_SECONDS} s) |\n|---|---|---|---|---|---|---|`,
+  );
+  for (const r of rows) {
+    const behind = Number.isFinite(r.backlog)
+      ? r.processed > 0
+        ? `${(r.backlog / r.processed).toFixed(1)} s`
+        : r.backlog > 0
+          ? 'never drains'
+          : '0 s'
+      : '–';
+    console.log(
+      `| ${LABELS[r.t]} | ${int(r.rate)} | ${ms(r.p99)} | ${int(r.processed)} | ${int(r.backlog)} | ${behind} | ${int(r.idle)} |`,
+    );
+  }
+  const perRound = (f: (round: number) => number): number =>
+    median(Array.from({ length: ROUNDS }, (_, i) => f(i)).filter(Number.isFinite));
+  const rate = (t: Target, i: number): number => results.get(t)?.[i]?.load.rate ?? NaN;
+  const processed = (t: Target, i: number): number => results.get(t)?.[i]?.processing?.rate ?? NaN;
+  console.log('\nratios (within each round, then the median; goals from issue 20):');
+  for (const d of ['file', 'ers'] as const) {
+    if (!chosen.includes(d)) continue;
+    console.log(
+      `  ${d.padEnd(4)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,
+    );
+  }
+}
+
+const benchmark: Benchmark = {
+  name: 'whole engine: ers-bridge start vs Medplum Hl7Server vs a bare echo',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'ers-engine-bench-'));
+    // Also on Ctrl+C / SIGTERM (engine-child exits the process then, after killing the engine).
+    const cleanUp = (): void => {
+      if (!KEEP) rmSync(dir, { recursive: true, force: true });
+    };
+    process.once('exit', cleanUp);
+    const results = new Map<Target, Measured[]>(chosen.map((t) => [t, []]));
+    console.log(
+      `message: ${Buffer.byteLength(template)} bytes REF^I12 (MSH-10 unique per message), ${CONNECTIONS} connections, one outstanding each, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
+    );
+    console.log(
+      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
+    );
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        console.log(`round ${round + 1}`);
+        // The order turns each round, so no target always runs on the warmest (or most tired) CPU.
+        const order = chosen.map((_, i) => chosen[(i + round) % chosen.length] as Target);
+        for (const target of order) {
+          const m = await measure(target, dir, `r${round}${target}`);
+          results.get(target)?.push(m);
+          console.log(roundLine(target, m));
+        }
+      }
+      printTable(results);
+    } finally {
+      process.off('exit', cleanUp);
+      if (KEEP) console.log(`kept: ${dir}`);
+      cleanUp();
+    }
+  },
+};
+export default benchmark;

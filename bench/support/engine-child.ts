@@ -1,0 +1,219 @@
+/**
+ * Starts `ers-bridge start` as a user does: a config folder with settings.yaml, one channel file
+ * (and the mappings it names), a SQLite store in a data folder, the CLI in a child process
+ * (`tsx src/cli/main.ts start`, what `npm start` runs, with the image's NODE_OPTIONS). Every port
+ * is 127.0.0.1: MLLP and the admin server on port 0, the embedded sandbox on a port picked here
+ * so the bench can lift its quota. The engine's log goes to a file in the data folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ENGINE_DESTINATIONS = ['file', 'ers'] as const;
+export type EngineDestination = (typeof ENGINE_DESTINATIONS)[number];
+
+export interface EngineChildOptions {
+  /** An empty folder; config/ and data/ are made in it. */
+  readonly dir: string;
+  readonly destination: EngineDestination;
+  /** HL7 paths of the channel's ordering key; undefined keeps the MLLP source's default. */
+  readonly orderingKey: readonly string[] | undefined;
+  readonly workers: number;
+  readonly startTimeoutMs: number;
+}
+
+export interface EngineChild {
+  readonly mllpPort: number;
+  readonly sandboxUrl: string;
+  readonly storeFile: string;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const CHANNEL_ID = 'bench-in';
+
+/** The Dockerfile's NODE_OPTIONS, so the engine runs with the heap settings the image ships. */
+export function imageNodeOptions(): string {
+  const dockerfile = readFileSync(join(repo, 'Dockerfile'), 'utf8');
+  return /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1] ?? '';
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** Pure: the channel file. Commit ACKs, one destination, the mapping only for e-RS. */
+export function channelYaml(options: EngineChildOptions): string {
+  const ordering =
+    options.orderingKey === undefined
+      ? ''
+      : `  orderingKey: [${options.orderingKey.map((k) => `'${k}'`).join(', ')}]\n`;
+  const head = [
+    `id: ${CHANNEL_ID}`,
+    `name: Whole-engine bench (${options.destination})`,
+    'source:',
+    '  type: mllp',
+    '  host: 127.0.0.1',
+    '  port: 0',
+    '  ack: { mode: commit }',
+  ].join('\n');
+  const tail = `retry: { maxAttempts: 3, initialDelayMs: 1000 }\nworkers: ${options.workers}\n`;
+  switch (options.destination) {
+    case 'file':
+      return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    fileName: '{channel}-{id}.hl7'\n    content: raw\n${tail}`;
+    case 'ers':
+      return `${head}\n${ordering}transformer:\n  type: mapping\n  mappings: [mappings/ref-i12-a021.yaml]\ndestinations:\n  - name: ers\n    type: ers\n${tail}`;
+  }
+}
+
+/** Pure: settings.yaml. The shipped one's choices, on 127.0.0.1, and no client-side e-RS quota. */
+export function settingsYaml(dataDir: string, sandboxPort: number): string {
+  return [
+    `dataDir: ${JSON.stringify(dataDir)}`,
+    'store: sqlite',
+    'sqliteWriterThread: true',
+    'http: { host: 127.0.0.1, port: 0 }',
+    `sandbox: { enabled: true, host: 127.0.0.1, port: ${sandboxPort} }`,
+    // The client's limiter would hold the rate at the platform default (600/min): lifted so the
+    // bench measures the engine, with the sandbox's quota lifted to match.
+    'ers: { requestsPerMinute: 100000000 }',
+    'logging: { level: info }',
+    '',
+  ].join('\n');
+}
+
+function writeConfig(
+  options: EngineChildOptions,
+  sandboxPort: number,
+): { config: string; data: string } {
+  const config = join(options.dir, 'config');
+  const data = join(options.dir, 'data');
+  mkdirSync(join(config, 'channels'), { recursive: true });
+  mkdirSync(join(config, 'mappings', 'tables'), { recursive: true });
+  mkdirSync(data, { recursive: true });
+  writeFileSync(join(config, 'settings.yaml'), settingsYaml(data, sandboxPort));
+  writeFileSync(join(config, 'channels', `${CHANNEL_ID}.yaml`), channelYaml(options));
+  copyFileSync(
+    join(repo, 'mappings/ref-i12-a021.yaml'),
+    join(config, 'mappings/ref-i12-a021.yaml'),
+  );
+  cpSync(join(repo, 'mappings/tables'), join(config, 'mappings/tables'), { recursive: true });
+  return { config, data };
+}
+
+function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`engine not ready in ${timeoutMs} ms:\n${text}`));
+    }, timeoutMs);
+    child.stderr?.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+      if (/REFUSED/.test(text)) {
+        clearTimeout(timer);
+        reject(new Error(`engine refused the bench channel:\n${text}`));
+        return;
+      }
+      const port = /channel\s+\S+\s+\S+\s+mllp:\/\/[^\s]*:(\d+)/.exec(text)?.[1];
+      if (port !== undefined && text.includes('Press Ctrl+C')) {
+        clearTimeout(timer);
+        resolve(Number(port));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`engine exited (${String(code)}) before it was ready:\n${text}`));
+    });
+  });
+}
+
+/** The bench's environment without ERS_BRIDGE_* overrides, so settings.yaml is what runs. */
+function engineEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_OPTIONS: imageNodeOptions() };
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('ERS_BRIDGE_') && k !== 'NODE_OPTIONS') env[k] = v;
+  return env;
+}
+
+export async function startEngineChild(options: EngineChildOptions): Promise<EngineChild> {
+  const sandboxPort = await freePort();
+  const { config, data } = writeConfig(options, sandboxPort);
+  const logFile = join(data, 'engine.log');
+  const log = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'start', '--config', config],
+    {
+      cwd: repo, // where `npm start` runs; every path in the config is absolute
+      stdio: ['ignore', log, 'pipe'],
+      env: engineEnv(),
+    },
+  );
+  closeSync(log);
+  // If the bench itself ends early (an error, Ctrl+C, `timeout`), the engine must not outlive it.
+  const orphanGuard = (): void => {
+    child.kill('SIGKILL');
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    orphanGuard();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const guard = (on: boolean): void => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      if (on) process.once(signal, onSignal);
+      else process.off(signal, onSignal);
+    if (on) process.once('exit', orphanGuard);
+    else process.off('exit', orphanGuard);
+  };
+  guard(true);
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => {
+      r();
+    });
+  });
+  let mllpPort: number;
+  try {
+    mllpPort = await waitForBanner(child, options.startTimeoutMs);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    guard(false);
+    throw error;
+  }
+  // The banner's text is all it needs; stop reading so the pipe never fills.
+  child.stderr?.resume();
+  return {
+    mllpPort,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    storeFile: join(data, 'ers-bridge.db'),
+    logFile,
+    async stop() {
+      guard(false);
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
