@@ -61,6 +61,7 @@ export async function executeResolved(
   if (lettersAlreadyLinked(resolve, input, answers))
     return { output: { skipped: 'the new letters are already on the referral' } };
   const resolved = resolve === undefined ? input : resolveInputs(resolve, input, answers);
+  // callErs: a failure carries what was sent, so an unknown outcome can be settled (issue 16).
   return resultOf(await callErs(client, operation, resolved, signal));
 }
 
