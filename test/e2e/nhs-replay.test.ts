@@ -145,6 +145,35 @@ describe("replay of NHS's e-RS sandbox", () => {
     ).to.equal(415);
   });
 
+  it("hapi's payload checks (415, invalid JSON 400) come before the business-function check", async () => {
+    const wrongRole = { 'NHSD-eRS-Business-Function': 'SERVICE_PROVIDER_CLINICIAN' };
+    const upload = await call(replay, {
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: {
+        ...wrongRole,
+        'NHSD-eRS-Business-Function': 'REFERRING_ADMIN',
+        'Content-Type': 'application/zip',
+      },
+      body: 'x',
+    });
+    expect(upload.status).to.equal(415);
+    const create = await call(replay, {
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.createReferral',
+      headers: { ...wrongRole, 'Content-Type': 'application/fhir+json' },
+      body: '{not json',
+    });
+    expect(create.status).to.equal(400);
+    const valid = await call(replay, {
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.createReferral',
+      headers: { ...wrongRole, 'Content-Type': 'application/fhir+json' },
+      body: '{}',
+    });
+    expect(valid.status).to.equal(403);
+  });
+
   it('A015: other query parameters are not read; a different _count is refused with 400', async () => {
     const q = 'schedule.actor:HealthcareService=12000&appointmentType=ROUTINE&status=free&page=1';
     const headers = { 'NHSD-eRS-Business-Function': 'REFERRING_CLINICIAN' };

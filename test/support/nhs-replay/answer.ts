@@ -76,9 +76,18 @@ const pathIgnored = (op: Operation): boolean =>
 const mediaType = (contentType: string | undefined): string =>
   (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
-type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+type Parsed =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly providerError?: ReplayAnswer };
 
-/** hapi's payload parsing as NHS's sandbox runs it, then the provider's JSON.parse of text. */
+const hapi500 = (): Buffer =>
+  hapiError(500, 'Internal Server Error', 'An internal server error occurred');
+
+/**
+ * hapi's payload stage, before any handler code (so before the business-function checks):
+ * 415 for a type it does not parse, 400 for invalid JSON. A text/plain body reaches the handler
+ * as a string; the provider's JSON.parse of it fails later, with a 500.
+ */
 function parseBody(req: ReplayRequest): Parsed | ReplayAnswer {
   const type = mediaType(req.headers['content-type']);
   const isJson = type === '' || type === 'application/json' || /^application\/.+\+json$/.test(type);
@@ -87,9 +96,9 @@ function parseBody(req: ReplayRequest): Parsed | ReplayAnswer {
     try {
       return { ok: true, value: JSON.parse(req.body.toString('utf8')) };
     } catch {
-      return isJson
-        ? error(400, hapiError(400, 'Bad Request', 'Invalid request payload JSON format'))
-        : error(500, hapiError(500, 'Internal Server Error', 'An internal server error occurred'));
+      if (isJson)
+        return error(400, hapiError(400, 'Bad Request', 'Invalid request payload JSON format'));
+      return { ok: false, providerError: error(500, hapi500()) };
     }
   }
   const hapiAccepts =
@@ -144,21 +153,17 @@ function queryMatches(s: Scenario, query: URLSearchParams): boolean {
 function noMatch(key: string, op: Operation, req: ReplayRequest, refusal: string): ReplayAnswer {
   const base = { operation: key, scenario: null, refusal };
   if (key === 'A012' && !/\/00000007000[01]\//.test(req.path))
-    return {
-      ...base,
-      ...error(500, hapiError(500, 'Internal Server Error', 'An internal server error occurred')),
-    };
+    return { ...base, ...error(500, hapi500()) };
   const rule = op.onNoMatch;
   if (rule === null) return { ...base, status: 500, headers: {}, body: Buffer.alloc(0) };
-  if (rule.status === 500)
-    return {
-      ...base,
-      ...error(500, hapiError(500, 'Internal Server Error', 'An internal server error occurred')),
-    };
+  if (rule.status === 500) return { ...base, ...error(500, hapi500()) };
   return {
     ...base,
     status: rule.status,
-    headers: rule.body === null ? {} : { 'Content-Type': JSON_TYPE, 'X-Request-ID': REQUEST_ID },
+    headers:
+      rule.body === null
+        ? { 'X-Request-ID': REQUEST_ID }
+        : { 'Content-Type': JSON_TYPE, 'X-Request-ID': REQUEST_ID },
     body: rule.body === null ? Buffer.alloc(0) : contractFile(rule.body),
   };
 }
@@ -220,8 +225,8 @@ export function answerRequest(req: ReplayRequest): ReplayAnswer {
       refusal: `no route ${req.method} ${path}`,
     };
   const { key, op } = route;
-  const refused = businessFunctionRefusal(key, op, request);
-  if (refused) return refused;
+  // hapi's payload stage runs before the handler and its business-function checks.
+  let parsed: Parsed = { ok: false };
   if (key === 'A020') {
     const type = mediaType(req.headers['content-type']);
     if (!A020_CONTENT_TYPES.includes(type))
@@ -230,15 +235,17 @@ export function answerRequest(req: ReplayRequest): ReplayAnswer {
         operation: key,
         refusal: `A020 Content-Type ${type || '(none)'}`,
       };
-  }
-  let parsed: Parsed = { ok: false };
-  if (op.method !== 'GET' && key !== 'A020' && key !== 'A013' && req.body.length > 0) {
+  } else if (op.method !== 'GET' && req.body.length > 0) {
     const p = parseBody(request);
     if ('status' in p) return { ...p, operation: key, refusal: `body not accepted (${p.status})` };
     parsed = p;
   }
+  const refused = businessFunctionRefusal(key, op, request);
+  if (refused) return refused;
   const scenarios = candidates(key, req.headers['nhsd-ers-business-function']);
   const found = scenarios.find((s) => matchesScenario(s, op, request, parsed));
   if (found) return respond(key, found);
+  if (!parsed.ok && parsed.providerError && scenarios.some((s) => s.requestBody !== null))
+    return { ...parsed.providerError, operation: key, refusal: 'text/plain body is not JSON' };
   return noMatch(key, op, request, `no ${key} example matches`);
 }
