@@ -151,7 +151,6 @@ describe("replay of NHS's e-RS sandbox", () => {
       method: 'POST',
       path: '/FHIR/STU3/Binary',
       headers: {
-        ...wrongRole,
         'NHSD-eRS-Business-Function': 'REFERRING_ADMIN',
         'Content-Type': 'application/zip',
       },
