@@ -62,12 +62,13 @@ export function maskPhi(text: string): string {
 
 export interface Column {
   readonly header: string;
-  /** May be cut (with …) to fit the width; fixed columns (ids, times, statuses) never are. */
-  readonly shrink?: boolean;
+  /** May be cut (with …) to fit the width, lower numbers first; columns without (ids, times,
+   * statuses) never are. */
+  readonly shrink?: 1 | 2;
   readonly align?: 'left' | 'right';
 }
 
-const MIN_SHRUNK = 6;
+const MIN_SHRUNK = 5;
 const GAP = '  ';
 
 /** Widths that fit `width`: shrinkable columns give up space, widest first. */
@@ -83,8 +84,15 @@ export function fitWidths(
   while (total() > width) {
     let widest = -1;
     for (let i = 0; i < columns.length; i++) {
-      if (columns[i]?.shrink !== true || (widths[i] ?? 0) <= MIN_SHRUNK) continue;
-      if (widest === -1 || (widths[i] ?? 0) > (widths[widest] ?? 0)) widest = i;
+      const rank = columns[i]?.shrink;
+      if (rank === undefined || (widths[i] ?? 0) <= MIN_SHRUNK) continue;
+      const best = widest === -1 ? undefined : columns[widest]?.shrink;
+      if (
+        best === undefined ||
+        rank < best ||
+        (rank === best && (widths[i] ?? 0) > (widths[widest] ?? 0))
+      )
+        widest = i;
     }
     if (widest === -1) break; // nothing left to give: the line wraps rather than lose ids
     widths[widest] = (widths[widest] ?? 0) - 1;

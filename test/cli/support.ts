@@ -19,14 +19,11 @@ export interface CliResult {
 
 /** Parent env without ERS_BRIDGE_* settings, plus `env`; keys set to undefined are removed. */
 export function childEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('ERS_BRIDGE_')),
+  const inherited = Object.entries(process.env).filter(
+    ([k]) => !k.startsWith('ERS_BRIDGE_') && !(k in env),
   );
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete merged[k];
-    else merged[k] = v;
-  }
-  return merged;
+  const given = Object.entries(env).filter(([, v]) => v !== undefined);
+  return Object.fromEntries([...inherited, ...given]);
 }
 
 /** Runs `ers-bridge <args>` to the end; stdout is a pipe (not a terminal). */
@@ -46,7 +43,9 @@ export function runCli(
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

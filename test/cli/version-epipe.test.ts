@@ -10,7 +10,9 @@ describe('cli: --version and a reader that goes away (EPIPE)', () => {
   beforeEach(() => {
     s = createCliStore();
   });
-  afterEach(() => s.cleanup());
+  afterEach(() => {
+    s.cleanup();
+  });
 
   it('ers-bridge --version prints the package.json version and exits 0', async () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {

@@ -52,11 +52,11 @@ const filterOptions = (c: Command): Command =>
 const LIST_COLUMNS: readonly Column[] = [
   { header: 'ID', align: 'right' },
   { header: 'RECEIVED (UK)' },
-  { header: 'CHANNEL', shrink: true },
+  { header: 'CHANNEL', shrink: 1 },
   { header: 'STATUS' },
-  { header: 'TYPE', shrink: true },
-  { header: 'CONTROL ID', shrink: true },
-  { header: 'ERROR', shrink: true },
+  { header: 'TYPE', shrink: 2 },
+  { header: 'CONTROL ID', shrink: 1 },
+  { header: 'ERROR', shrink: 2 },
 ];
 
 /** `messages list` as a table: a header row, columns sized to the data and cut to the width. */
