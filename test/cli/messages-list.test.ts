@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { DateTime } from 'luxon';
 import { listTable } from '../../src/cli/commands/messages.js';
-import { createCliStore, runCli, type CliStore } from './support.js';
+import { repoRoot } from '../support/engine-process.js';
+import { CLI, childEnv, createCliStore, runCli, type CliStore } from './support.js';
 
 const LONG_CHANNEL = 'pas-referrals-from-the-west-wing-outpatients-booking-office';
 
@@ -58,6 +60,25 @@ describe('cli: ers-bridge messages list', () => {
     const when = DateTime.fromFormat(shown, 'yyyy-LL-dd HH:mm:ss', { zone: 'Europe/London' });
     expect(when.isValid, shown).to.equal(true);
     expect(Math.abs(when.toMillis() - Date.now())).to.be.below(10 * 60_000);
+  });
+
+  it('on a terminal, fits its width (stty cols 72)', async function () {
+    await seed();
+    if (spawnSync('script', ['--version']).error !== undefined) this.skip();
+    const command = [process.execPath, '--import', 'tsx', CLI, 'messages', 'list', ...s.flags]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const run = spawnSync('script', ['-qec', `stty cols 72; ${command}`, '/dev/null'], {
+      cwd: repoRoot,
+      env: childEnv(),
+      encoding: 'utf8',
+    });
+    expect(run.status).to.equal(0);
+    const lines = run.stdout.replace(/\r/g, '').trimEnd().split('\n');
+    expect(lines[0]).to.match(/^\s*ID {2}RECEIVED/);
+    expect(lines).to.have.length(5);
+    for (const line of lines) expect(line.length, line).to.be.at.most(72);
+    expect(lines.some((l) => l.length > 66)).to.equal(true); // uses the width it has
   });
 
   it('--json stays one object per line, without the header', async () => {
