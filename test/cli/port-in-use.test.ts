@@ -1,30 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot } from '../support/engine-process.js';
-
-/** `ers-bridge start` to its exit: the exit code and everything it printed. */
-function startToExit(configDir: string, env: Record<string, string>) {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('ERS_BRIDGE_')),
-  );
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'start', '--config', configDir],
-    { cwd: repoRoot, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise<{ code: number | null; out: string }>((resolve) =>
-    child.once('exit', (code) => {
-      resolve({ code, out });
-    }),
-  );
-}
+import { runCliEngineToExit as startToExit } from '../support/cli-engine.js';
+import { freePort } from '../support/engine-process.js';
 
 describe('ers-bridge start: a taken port is one line naming the setting to change', function () {
   this.timeout(60_000);

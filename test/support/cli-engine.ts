@@ -14,16 +14,40 @@ export interface CliEngine {
   stop(): Promise<number | null>;
 }
 
-/** Resolves once the start banner is printed; env replaces the parent's ERS_BRIDGE_* variables. */
-export function startCliEngine(configDir: string, env: Record<string, string>): Promise<CliEngine> {
+/** `ers-bridge start` as a child; env replaces the parent's ERS_BRIDGE_* variables. */
+function spawnStart(configDir: string, env: Record<string, string>): ChildProcess {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('ERS_BRIDGE_')),
   );
-  const child = spawn(
+  return spawn(
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'start', '--config', configDir],
     { cwd: repoRoot, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+}
+
+/** For a start that should fail: its exit code and everything it printed. */
+export function runCliEngineToExit(
+  configDir: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string }> {
+  const child = spawnStart(configDir, env);
+  let out = '';
+  const keep = (d: Buffer): void => {
+    out += d.toString();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      resolve({ code, out });
+    }),
+  );
+}
+
+/** Resolves once the start banner is printed; env replaces the parent's ERS_BRIDGE_* variables. */
+export function startCliEngine(configDir: string, env: Record<string, string>): Promise<CliEngine> {
+  const child = spawnStart(configDir, env);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
@@ -39,8 +63,8 @@ export function startCliEngine(configDir: string, env: Record<string, string>): 
           },
         });
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     void exited.then((code) => {
       reject(new Error(`engine exited early (${String(code)}): ${out}`));
     });
