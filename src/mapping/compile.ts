@@ -269,6 +269,13 @@ function compileInputs(
       : compileResolve(spec.resolve, fields, operation, resolveNode, issues);
   const filled = new Set([...Object.keys(spec.inputs), ...(resolve?.names ?? [])]);
   const inputsKey = spec.path.length === 1 ? keyOf(doc, 'inputs') : (inputsNode as Node);
+  // A012 replaces the whole letter set: sending only the new file would detach the others.
+  if (operation === 'A012' && resolve?.letters === undefined)
+    issues.add(
+      resolveNode ?? inputsKey,
+      'A012 replaces every referrer letter of the referral: say what happens to the current ones',
+      'resolve: { version: A005, letters: keep } (or letters: replace to detach them on purpose)',
+    );
   for (const [name, f] of fields ?? []) {
     if (f.required && !filled.has(name))
       issues.add(

@@ -2,13 +2,13 @@ import { DateTime } from 'luxon';
 
 export const ZONE = 'Europe/London';
 
-const TS = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?([+-]\d{4})?$/;
+const TS = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.(\d{1,4}))?)?([+-]\d{4})?$/;
 
 /** HL7 TS/DTM → luxon DateTime; without an offset the time is local to Europe/London. */
 function parseTs(ts: string): { dt: DateTime; hasTime: boolean } | undefined {
   const m = TS.exec(ts.trim());
   if (m === null) return undefined;
-  const [, y, mo = '01', d = '01', h, mi = '00', s = '00', off] = m;
+  const [, y, mo = '01', d = '01', h, mi = '00', s = '00', fraction, off] = m;
   const zone = off === undefined ? ZONE : `UTC${off.slice(0, 3)}:${off.slice(3)}`;
   const dt = DateTime.fromObject(
     {
@@ -18,6 +18,8 @@ function parseTs(ts: string): { dt: DateTime; hasTime: boolean } | undefined {
       hour: h === undefined ? 0 : +h,
       minute: +mi,
       second: +s,
+      // HL7 allows up to four decimals of a second; e-RS slot times carry milliseconds.
+      millisecond: fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000),
     },
     { zone },
   );

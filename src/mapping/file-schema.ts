@@ -42,6 +42,11 @@ export const RuleSchema = z.strictObject({
  */
 export const ResolveSchema = z.strictObject({
   version: z.literal('A005').optional(),
+  /**
+   * A012 replaces the referral's whole set of referrer letters: `keep` reads the current letters
+   * (A005) and sends them with the new `files`; `replace` detaches the others on purpose.
+   */
+  letters: z.enum(['keep', 'replace']).optional(),
   slot: z
     .strictObject({
       from: z.literal('A015'),
@@ -126,7 +131,7 @@ function hintFor(path: readonly (string | number)[]): string {
   if ((path[0] === 'inputs' && path.length >= 2) || (path[0] === 'then' && path[1] === 'inputs'))
     return 'a rule has from, const, transforms, table, required, default, when, expr';
   if (path[0] === 'resolve' || (path[0] === 'then' && path[1] === 'resolve'))
-    return 'resolve has version: A005 and slot: { from: A015, rule: same-start | earliest }';
+    return 'resolve has version: A005, letters: keep | replace and slot: { from: A015, rule: same-start | earliest }';
   if (path[0] === 'then') return 'then has operation, resolve and inputs';
   if (path[0] === 'reply') return 'reply has fields (e.g. MSA-3: "{{ers.ubrn}}") and segments';
   return 'see docs/mapping.md';

@@ -24,7 +24,13 @@ export {
 export { renderOutbound, renderReply, type AckReply, type ReplyScope } from './reply.js';
 export { worklistItems, type WorklistItem } from './worklist.js';
 export { evaluateThen } from './evaluate.js';
-export { resolveInputs, type CompiledResolve, type ErsAnswers } from './resolve.js';
+export {
+  lettersAlreadyLinked,
+  needsReferral,
+  resolveInputs,
+  type CompiledResolve,
+  type ErsAnswers,
+} from './resolve.js';
 export { requireMappingTransformer } from './channel-check.js';
 export { parseInput } from './inputs.js';
 export { formatIssue, type CompileIssue } from './positions.js';

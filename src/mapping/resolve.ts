@@ -1,5 +1,6 @@
 import type { Node } from 'yaml';
 import { EngineError } from '../engine/errors.js';
+import { referrerLetters } from '../ers/flows/referral-letters.js';
 import type { ResolveSpec } from './file-schema.js';
 import type { InputField } from './operations.js';
 import type { IssueList } from './positions.js';
@@ -12,6 +13,8 @@ import type { IssueList } from './positions.js';
  */
 export interface CompiledResolve {
   readonly version: boolean;
+  /** A012: `keep` sends the referral's current letters (A005) with the new files. */
+  readonly letters?: 'keep' | 'replace';
   readonly slotRule?: 'same-start' | 'earliest';
   /** The logical inputs the resolution fills. */
   readonly names: readonly string[];
@@ -48,15 +51,20 @@ export function compileResolve(
     names.push('version');
     lineage['version'] = 'ers:A005 → meta.versionId';
   }
+  if (spec.letters === 'keep' && needs('letters', ['files', 'ubrn'])) {
+    names.push('files');
+    lineage['files'] = 'ers:A005 → current letters kept';
+  }
   if (spec.slot !== undefined && needs('slot', ['slotId', 'start', 'end', 'serviceId'])) {
     for (const n of ['slotId', 'start', 'end']) {
       names.push(n);
       lineage[n] = `ers:A015 → slot rule ${spec.slot.rule}`;
     }
   }
-  if (names.length === 0) return undefined;
+  if (names.length === 0 && spec.letters === undefined) return undefined;
   return {
     version: spec.version !== undefined,
+    ...(spec.letters ? { letters: spec.letters } : {}),
     ...(spec.slot ? { slotRule: spec.slot.rule } : {}),
     names,
     lineage,
@@ -121,6 +129,7 @@ export function resolveInputs(
       });
     out['version'] = version;
   }
+  if (resolve.letters === 'keep') out['files'] = keptLetters(answers.A005, input['files']);
   if (resolve.slotRule !== undefined) {
     const slot = chooseSlot(resolve.slotRule, freeSlots(answers.A015), input['start']);
     if (typeof slot === 'string')
@@ -130,6 +139,70 @@ export function resolveInputs(
     out['end'] = slot.end;
   }
   return out;
+}
+
+/** Whether resolving needs the referral (A005): its version, or its current letters. */
+export const needsReferral = (resolve: CompiledResolve): boolean =>
+  resolve.version || resolve.letters === 'keep';
+
+interface LetterFile {
+  readonly url: string;
+  readonly [key: string]: unknown;
+}
+
+const filesOf = (value: unknown): LetterFile[] =>
+  (Array.isArray(value) ? value : []).filter(
+    (f): f is LetterFile => typeof (f as { url?: unknown } | null)?.url === 'string',
+  );
+
+interface DocumentReferenceView {
+  readonly resourceType?: string;
+  readonly indexed?: string;
+  readonly description?: string;
+  readonly type?: { coding?: { code?: string }[] };
+  readonly content?: { attachment?: { url?: string } }[];
+}
+
+/** The referral's referrer letters as A005 lists them: url, description and when indexed. */
+function currentLetters(referral: unknown): LetterFile[] {
+  const contained = (referral as { contained?: DocumentReferenceView[] } | undefined)?.contained;
+  const byUrl = new Map(
+    (contained ?? []).map((d) => [d.content?.[0]?.attachment?.url ?? '', d] as const),
+  );
+  return referrerLetters(referral).map((l) => {
+    const indexed = byUrl.get(l.url)?.indexed;
+    return {
+      url: l.url,
+      description: l.description === '' ? 'Referral letter' : l.description.slice(0, 200),
+      // Each letter keeps the time it was indexed, not the new letter's.
+      ...(typeof indexed === 'string' ? { indexed } : {}),
+    };
+  });
+}
+
+/**
+ * Pure: the letter set A012 must send so that nothing is detached — the referral's current
+ * referrer letters (as A005 lists them, in its order) and then the new files not already on it.
+ */
+export function keptLetters(referral: unknown, added: unknown): LetterFile[] {
+  const current = currentLetters(referral);
+  const on = new Set(current.map((f) => f.url));
+  return [...current, ...filesOf(added).filter((f) => !on.has(f.url))];
+}
+
+/**
+ * Pure: true when every new file is already among the referral's letters (an earlier attempt
+ * linked them, or e-RS attached the upload itself) — the A012 call would change nothing.
+ */
+export function lettersAlreadyLinked(
+  resolve: CompiledResolve | undefined,
+  input: Readonly<Record<string, unknown>>,
+  answers: ErsAnswers,
+): boolean {
+  if (resolve?.letters !== 'keep') return false;
+  const added = filesOf(input['files']);
+  const on = new Set(referrerLetters(answers.A005).map((l) => l.url));
+  return added.length > 0 && added.every((f) => on.has(f.url));
 }
 
 /** What the golden runner and `mapping run` use when no answers were recorded. */

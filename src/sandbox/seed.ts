@@ -245,7 +245,7 @@ export const isSeedWorld = (x: unknown): x is SeedWorld =>
   typeof x === 'string' && Object.hasOwn(SEED_WORLDS, x);
 
 /** The world used when none is named (startSandbox, createSandboxApp, seed files without `base`). */
-export const DEFAULT_WORLD: SeedWorld = 'legacy';
+export const DEFAULT_WORLD: SeedWorld = 'nhs';
 export const DEFAULT_SEED: Seed = SEED_WORLDS[DEFAULT_WORLD];
 
 /**

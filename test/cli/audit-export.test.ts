@@ -27,7 +27,7 @@ describe('cli: ers-bridge audit export', () => {
     const res = await fetch(`http://127.0.0.1:${port}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nhsNumber: '9912003888', priority: 'ROUTINE', serviceIds: ['12000'] }),
+      body: JSON.stringify({ nhsNumber: '9912003888', priority: 'ROUTINE', serviceIds: ['11004'] }), // NHS's cardiology triage service
     });
     const { id } = (await res.json()) as { id: number };
     const m = await eventually(async () => {

@@ -34,7 +34,7 @@ describe('engine: reprocess while the e-RS call is in flight (issue 16)', () => 
     cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
     writeFileSync(
       join(h.configDir, 'mappings', 'tables', 'service.yaml'),
-      'unmapped: error\nentries:\n  SVC-00123: "90596"\n',
+      'unmapped: error\nentries:\n  SVC-00123: "11004"\n',
     );
   });
   afterEach(() => h.cleanup());

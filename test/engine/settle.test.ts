@@ -86,11 +86,11 @@ describe('engine: unknown e-RS outcomes settled by reading the referral back (is
     const created = await referrer.execute('A011', {
       nhsNumber: '9912003888',
       priority: 'ROUTINE',
-      serviceIds: ['10000'],
+      serviceIds: ['11000'],
     });
     const slots = (
       await referrer.execute('A015', {
-        serviceId: '10000',
+        serviceId: '11000',
         count: 5,
         priority: 'ROUTINE',
         commissioningRuleOrg: 'R69',
@@ -102,7 +102,7 @@ describe('engine: unknown e-RS outcomes settled by reading the referral back (is
     return {
       ubrn: created.output['ubrn'],
       version: created.output['version'],
-      serviceId: '10000',
+      serviceId: '11000',
       nhsNumber: '9912003888',
       action: 'book',
       slotId: slot?.id,

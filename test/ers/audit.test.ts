@@ -16,7 +16,7 @@ describe('ers: §8 audit fields on every call', () => {
   let dir: string;
   let store: SqliteMessageStore;
   before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, world: 'legacy' });
     dir = mkdtempSync(join(tmpdir(), 'ers-audit-'));
     store = new SqliteMessageStore({ file: join(dir, 's.db') });
   });

@@ -11,7 +11,7 @@ const criteria = { priority: 'ROUTINE', specialty: 'SLEEP_MEDICINE', clinicType:
 describe('ers + sandbox: the operations in both auth modes', () => {
   let sandbox: RunningSandbox;
   before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, world: 'legacy' });
   });
   after(() => sandbox.close());
   beforeEach(() => {

@@ -34,7 +34,7 @@ describe('ers: client against the sandbox', () => {
   let dir: string;
   let store: SqliteMessageStore;
   before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, world: 'legacy' });
     dir = mkdtempSync(join(tmpdir(), 'ers-client-'));
     store = new SqliteMessageStore({ file: join(dir, 's.db') });
   });

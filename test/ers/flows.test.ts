@@ -68,7 +68,7 @@ describe('ers: composite flows against the sandbox', () => {
   let store: SqliteMessageStore;
   let client: ErsClient;
   before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, world: 'legacy' });
     dir = mkdtempSync(join(tmpdir(), 'ers-flows-'));
     store = new SqliteMessageStore({ file: join(dir, 'parent.db') });
     client = new ErsClient({

@@ -33,10 +33,10 @@ describe('CSV referral extract dropped on the share → A021 per row (shipped ma
   beforeEach(() => {
     h = createHarness();
     cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
-    // A021 needs a triage service of the sandbox (12000: Urology RAS).
+    // A021 needs a triage service: 11004 in NHS's test world (the default seed).
     writeFileSync(
       join(h.configDir, 'mappings', 'tables', 'service.yaml'),
-      'unmapped: error\nentries:\n  SVC-00124: "12000"\n',
+      'unmapped: error\nentries:\n  SVC-00124: "11004"\n',
     );
   });
   afterEach(() => h.cleanup());

@@ -33,10 +33,12 @@ export interface Sandbox {
     id: OperationId,
     input: unknown,
     businessFunction?: string,
-  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  ): Promise<{ status: number; body: Record<string, unknown>; location: string | null }>;
   /** Creates a referral (A011, or A021 for a triage service) and returns its UBRN. */
   createReferral(nhsNumber: string, serviceId: string, triage: boolean): Promise<string>;
-  referral(ubrn: string): Promise<{ state: string; version: string; letters: number }>;
+  referral(
+    ubrn: string,
+  ): Promise<{ state: string; version: string; letters: number; letterUrls: string[] }>;
 }
 
 export function sandboxOf(running: RunningEngine): Sandbox {
@@ -54,16 +56,19 @@ export function sandboxOf(running: RunningEngine): Sandbox {
         Authorization: 'Bearer sandbox-access-token',
         'NHSD-eRS-Business-Function': businessFunction,
         'NHSD-End-User-Organisation-ODS': 'R69',
-        'Content-Type': 'application/fhir+json',
+        'Content-Type': request.bytes?.contentType ?? 'application/fhir+json',
         Accept: 'application/fhir+json',
         ...request.headers,
       },
       ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+      ...(request.bytes ? { body: new Uint8Array(request.bytes.data) } : {}),
     });
     const text = await response.text();
+    const json = response.headers.get('content-type')?.includes('json') === true && text !== '';
     return {
       status: response.status,
-      body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>,
+      body: (json ? JSON.parse(text) : {}) as Record<string, unknown>,
+      location: response.headers.get('location'),
     };
   };
   return {
@@ -87,9 +92,13 @@ export function sandboxOf(running: RunningEngine): Sandbox {
       const state =
         ext.find((e) => e.url?.includes('ReferralState'))?.extension?.[0]?.valueCoding?.code ?? '';
       const version = (r.body['meta'] as { versionId?: string } | undefined)?.versionId ?? '';
-      const contained = (r.body['contained'] ?? []) as { resourceType?: string }[];
-      const letters = contained.filter((c) => c.resourceType === 'DocumentReference').length;
-      return { state, version, letters };
+      const contained = (r.body['contained'] ?? []) as {
+        resourceType?: string;
+        content?: { attachment?: { url?: string } }[];
+      }[];
+      const docs = contained.filter((c) => c.resourceType === 'DocumentReference');
+      const letterUrls = docs.map((d) => d.content?.[0]?.attachment?.url ?? '');
+      return { state, version, letters: docs.length, letterUrls };
     },
   };
 }

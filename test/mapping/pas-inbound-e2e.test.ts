@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import { createHarness, endpointPort, type Harness } from '../support/engine-harness.js';
@@ -28,13 +28,8 @@ describe('REF^I12 from the PAS to e-RS and the UBRN back in the ACK (shipped map
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
+    // The shipped tables: SVC-00123 is NHS's cardiology triage service 11004 (the default seed).
     cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
-    // A021 needs a triage (referral assessment) service; 90596 is the sandbox's, as in the
-    // official A021 example.
-    writeFileSync(
-      join(h.configDir, 'mappings', 'tables', 'service.yaml'),
-      'unmapped: error\nentries:\n  SVC-00123: "90596"\n',
-    );
   });
   afterEach(() => h.cleanup());
 

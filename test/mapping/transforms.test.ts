@@ -63,6 +63,15 @@ describe('mapping transforms', () => {
     );
   });
 
+  it('keeps the fraction of a second of an HL7 timestamp (e-RS slot times carry milliseconds)', async () => {
+    expect(await valueOf('[dateTime]', '20210522092532.562')).to.equal(
+      '2021-05-22T09:25:32.562+01:00',
+    );
+    expect(await valueOf('[dateTime]', '20210522082532.5+0000')).to.equal(
+      '2021-05-22T09:25:32.500+01:00',
+    );
+  });
+
   it('refuses a value that is not an HL7 date with MAP_INVALID_VALUE', async () => {
     const e = await errorOf('[date]', '2026-13-45');
     expect(e.code).to.equal('MAP_INVALID_VALUE');

@@ -13,11 +13,15 @@ const ubrnsOf = (messages: readonly string[]): string[] =>
 
 // The shipped channel file with the test's PAS port and a schedule that fires every second.
 function channel(pasPort: number): string {
-  return readFileSync(join(REPO, 'channels', 'ers-worklist.yaml'), 'utf8')
-    .replace('${ERS_BRIDGE_WORKLIST_POLL:-false}', 'true')
-    .replace("'0 7,13 * * 1-5'", "'* * * * * *'")
-    .replace('${ERS_BRIDGE_PAS_PORT:-2576}', String(pasPort))
-    .replace(/retry:\n.*\n/, 'retry: { maxAttempts: 2, initialDelayMs: 20, jitterRatio: 0 }\n');
+  return (
+    readFileSync(join(REPO, 'channels', 'ers-worklist.yaml'), 'utf8')
+      .replace('${ERS_BRIDGE_WORKLIST_POLL:-false}', 'true')
+      // NHS's test world: 11004 is its cardiology triage service, empty until the test refers.
+      .replace('${ERS_BRIDGE_WORKLIST_SERVICE:-21012}', '11004')
+      .replace("'0 7,13 * * 1-5'", "'* * * * * *'")
+      .replace('${ERS_BRIDGE_PAS_PORT:-2576}', String(pasPort))
+      .replace(/retry:\n.*\n/, 'retry: { maxAttempts: 2, initialDelayMs: 20, jitterRatio: 0 }\n')
+  );
 }
 
 describe('e-RS worklist poll → REF^I12 to the PAS, each referral once (shipped channel, sandbox)', () => {
@@ -39,8 +43,8 @@ describe('e-RS worklist poll → REF^I12 to the PAS, each referral once (shipped
     const running: RunningEngine = await h.start(sandboxSettings(SPC));
     const sandbox = sandboxOf(running);
     const first = [
-      await sandbox.createReferral('9912003888', '12000', true),
-      await sandbox.createReferral('9912003896', '12000', true),
+      await sandbox.createReferral('9912003888', '11004', true),
+      await sandbox.createReferral('9462979626', '11004', true),
     ];
     h.writeChannel('ers-worklist.yaml', channel(pas.port));
     expect((await running.engine.reloadAll('test')).errors).to.deep.equal([]);
@@ -50,11 +54,11 @@ describe('e-RS worklist poll → REF^I12 to the PAS, each referral once (shipped
     expect(ref.header.field(9)).to.equal('REF^I12^REF_I12');
 
     // A later poll (a tick of another minute): the worklist still holds the first two.
-    const third = await sandbox.createReferral('9912003888', '12000', true);
+    const third = await sandbox.createReferral('9912003888', '11004', true);
     const config = CronSourceSchema.parse({
       schedule: '* * * * * *',
       messageType: 'worklist-poll',
-      payload: { serviceId: '12000' },
+      payload: { serviceId: '11004' },
     });
     const later = tickMessage(config, 'ers-worklist', new Date(Date.now() + 3_600_000));
     const { id } = await running.store.append({ ...later, channel: 'ers-worklist' });

@@ -4,8 +4,8 @@ import { EngineError } from '../../engine/errors.js';
 import { destinations } from '../../engine/registry.js';
 import type { DestinationContext } from '../../engine/plugins.js';
 import { requireMappingTransformer } from '../../mapping/index.js';
-import { mappingOf, resolveLive, resultOf, sendThen } from './steps.js';
-import { callErs, settleErs } from './settle.js';
+import { executeResolved, mappingOf, sendThen } from './steps.js';
+import { settleErs } from './settle.js';
 
 const ErsDestinationSchema = z
   .object({
@@ -61,15 +61,14 @@ destinations.register({
           );
         if (config.step === 'then') return sendThen(client, ctx, config.from);
         const { operation, input } = operationFor(config, ctx);
-        // Inputs only e-RS knows (version, slot) are read just before the call.
-        const resolved = await resolveLive(
+        // Inputs only e-RS knows (version, slot, current letters) are read just before the call.
+        return executeResolved(
           client,
+          operation,
           mappingOf(ctx)?.resolve,
           input as Record<string, unknown>,
           ctx.signal,
-          operation,
         );
-        return resultOf(await callErs(client, operation, resolved, ctx.signal));
       },
       // Issue 16: an unknown outcome on a known referral is settled by reading it back (A005).
       settle: (ctx) => settleErs(ctx.services.ers, ctx.error, ctx.signal),

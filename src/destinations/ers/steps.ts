@@ -5,6 +5,8 @@ import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {
   compiledMappingByHash,
   evaluateThen,
+  lettersAlreadyLinked,
+  needsReferral,
   parseInput,
   resolveInputs,
   type CompiledMapping,
@@ -14,21 +16,21 @@ import {
 import { callErs } from './settle.js';
 
 /**
- * Reads what the mapping's `resolve` asks e-RS for (A005 version, A015 slots) just before the
- * call — so a retry after VERSION_CONFLICT or SLOT_NOT_AVAILABLE reads again — and fills it in.
+ * Reads what the mapping's `resolve` asks e-RS for (A005 referral, A015 slots) just before the
+ * call — so a retry after VERSION_CONFLICT or SLOT_NOT_AVAILABLE reads again.
  */
-export async function resolveLive(
+export async function readAnswers(
   client: ErsClient,
   resolve: CompiledResolve | undefined,
   input: Record<string, unknown>,
   signal: AbortSignal,
   /** The operation these inputs are for: the A005 pre-read goes out under its role. */
   forOperation?: string,
-): Promise<Record<string, unknown>> {
-  if (resolve === undefined) return input;
+): Promise<ErsAnswers> {
+  if (resolve === undefined) return {};
   const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
   const read = { signal, roleOf: forOperation };
-  if (resolve.version || resolve.slotRule !== undefined)
+  if (needsReferral(resolve) || resolve.slotRule !== undefined)
     answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, read)).resource;
   if (resolve.slotRule !== undefined) {
     // A015 needs the referral's priority and Commissioning-Rule-Org (the spec requires both).
@@ -41,7 +43,26 @@ export async function resolveLive(
       )
     ).resource;
   }
-  return resolveInputs(resolve, input, answers);
+  return answers;
+}
+
+/**
+ * Calls the operation with what e-RS told filled in. An A012 whose new letters are already on
+ * the referral is not sent again: it would change nothing (an earlier attempt linked them).
+ */
+export async function executeResolved(
+  client: ErsClient,
+  operation: string,
+  resolve: CompiledResolve | undefined,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<DestinationResult> {
+  const answers = await readAnswers(client, resolve, input, signal, operation);
+  if (lettersAlreadyLinked(resolve, input, answers))
+    return { output: { skipped: 'the new letters are already on the referral' } };
+  const resolved = resolve === undefined ? input : resolveInputs(resolve, input, answers);
+  // callErs: a failure carries what was sent, so an unknown outcome can be settled (issue 16).
+  return resultOf(await callErs(client, operation, resolved, signal));
 }
 
 /** The mapping that produced the message, when it came through a mapping transformer. */
@@ -87,13 +108,12 @@ export async function sendThen(
     ctx.message.contentType,
   );
   const step = await evaluateThen(mapping, parsed, ctx.mapped.input, first.output ?? {});
-  const input = await resolveLive(
+  const result = await executeResolved(
     client,
+    step.operation,
     mapping.then.resolve,
     step.input,
     ctx.signal,
-    step.operation,
   );
-  const result = resultOf(await callErs(client, step.operation, input, ctx.signal));
   return { ...result, output: { ...result.output, operation: step.operation } };
 }

@@ -38,7 +38,7 @@ describe('destinations/ers: JSON logical inputs to the embedded sandbox through 
     const id = await post(port, {
       nhsNumber: '9912003888',
       priority: 'ROUTINE',
-      serviceIds: ['12000'],
+      serviceIds: ['11004'], // NHS's test world: Cardiology Triage Business Service
     });
     const m = await eventually(async () => {
       const got = await running.store.get(id);
@@ -65,9 +65,9 @@ describe('destinations/ers: JSON logical inputs to the embedded sandbox through 
     const running = await h.start('sandbox: { enabled: true, port: 0 }\n');
     const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
     const id = await post(port, {
-      nhsNumber: '9462979626',
+      nhsNumber: '9912003888',
       priority: 'ROUTINE',
-      serviceIds: ['10000'],
+      serviceIds: ['11000'], // directly bookable: A021 (send for triage) refuses it
     });
     const m = await eventually(async () => {
       const got = await running.store.get(id);
@@ -85,7 +85,7 @@ describe('destinations/ers: JSON logical inputs to the embedded sandbox through 
     const id = await post(port, {
       nhsNumber: '1234567890',
       priority: 'ROUTINE',
-      serviceIds: ['12000'],
+      serviceIds: ['11004'],
     });
     const m = await eventually(async () => {
       const got = await running.store.get(id);

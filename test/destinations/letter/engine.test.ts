@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import hl7 from 'simple-hl7';
 import type { RunningEngine } from '../../../src/engine/run.js';
+import { slotSearchFacts } from '../../../src/ers/readers/referral.js';
 import { compileHl7Path, parseHl7 } from '../../../src/formats/hl7v2/index.js';
 import {
   createHarness,
@@ -74,21 +75,18 @@ const settled = (running: RunningEngine, id: number, status: string) =>
     return m?.status === status ? m : undefined;
   });
 
-/** Creates a referral to directly bookable service 10000 in the sandbox and books its first slot. */
+/** Creates a referral to directly bookable service 11000 (NHS's test world) and books its first slot. */
 async function bookedReferral(running: RunningEngine): Promise<string> {
   const ers = running.engine.services.ers!;
   const created = await ers.execute('A011', {
     nhsNumber: '9912003888',
     priority: 'ROUTINE',
-    serviceIds: ['10000'],
+    serviceIds: ['11000'],
   });
+  // A015 wants the referral's priority and commissioning-rule organisation (read by A005).
+  const referral = (await ers.execute('A005', { ubrn: created.output['ubrn'] })).resource;
   const bundle = (
-    await ers.execute('A015', {
-      serviceId: '10000',
-      count: 1,
-      priority: 'ROUTINE',
-      commissioningRuleOrg: 'R69',
-    })
+    await ers.execute('A015', { serviceId: '11000', count: 1, ...slotSearchFacts(referral) })
   ).resource as {
     entry: { resource: { resourceType: string; id: string; start: string; end: string } }[];
   };
@@ -96,7 +94,7 @@ async function bookedReferral(running: RunningEngine): Promise<string> {
   await ers.execute('A016', {
     ubrn: created.output['ubrn'],
     version: created.output['version'],
-    serviceId: '10000',
+    serviceId: '11000',
     nhsNumber: '9912003888',
     action: 'book',
     slotId: slot.id,
@@ -127,7 +125,7 @@ describe('letter destination in a running engine with the sandbox and a PAS', ()
     const id = await post(running, {
       nhsNumber: '9912003888',
       priority: 'ROUTINE',
-      serviceIds: ['10000'],
+      serviceIds: ['11000'],
     });
     const m = await settled(running, id, 'SENT');
     const ubrn = (m.destinationResults['ers'] as { output: { ubrn: string } }).output.ubrn;

@@ -33,9 +33,9 @@ describe('ers-bridge send', () => {
     const { failed, lines } = await send([join(samplesDir, 'batch.hl7')]);
     expect(failed).to.equal(0);
     expect(lines).to.deep.equal([
-      `${join(samplesDir, 'batch.hl7')}#1  CA  PAS0000127`,
-      `${join(samplesDir, 'batch.hl7')}#2  CA  PAS0000124`,
-      `${join(samplesDir, 'batch.hl7')}#3  CA  PAS0000126`,
+      `${join(samplesDir, 'batch.hl7')}#1  CA  PAS0000141`,
+      `${join(samplesDir, 'batch.hl7')}#2  CA  PAS0000142`,
+      `${join(samplesDir, 'batch.hl7')}#3  CA  PAS0000143`,
     ]);
     expect(await src.store.list({ channel: CHANNEL })).to.have.length(3);
   });

@@ -52,7 +52,7 @@ export function useSandboxClients(timeoutMs = 5000): SandboxClients {
       timeoutMs,
     });
   before(async () => {
-    live.sandbox = await startSandbox({ port: 0 });
+    live.sandbox = await startSandbox({ port: 0, world: 'legacy' });
     live.referrer = client(platformAs('REFERRING_CLINICIAN'));
     live.provider = client(platformAs('SERVICE_PROVIDER_CLINICIAN'));
   });

@@ -91,7 +91,7 @@ describe('sources/file-drop: ordering and search keys', () => {
     expect(s15Sent).to.be.greaterThan(s12End);
     expect(s12?.orderingKey).to.be.a('string').and.equal(s15?.orderingKey);
     expect(s12?.searchKeys).to.include({ ubrn: '000000070000' });
-    expect(s12?.searchKeys['nhsNumberHash']).to.equal(hashSearchValue('9912003896'));
+    expect(s12?.searchKeys['nhsNumberHash']).to.equal(hashSearchValue('9912003888'));
     expect([s12?.messageType, s15?.messageType]).to.deep.equal(['SIU^S12', 'SIU^S15']);
   });
 

@@ -120,7 +120,7 @@ describe('MLLP application ACKs under e-RS latency above applicationTimeoutMs (s
     cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
     writeFileSync(
       join(h.configDir, 'mappings', 'tables', 'service.yaml'),
-      'unmapped: error\nentries:\n  SVC-00123: "90596"\n',
+      'unmapped: error\nentries:\n  SVC-00123: "11004"\n', // NHS's triage service (default world)
     );
     pas = await startPas();
   });

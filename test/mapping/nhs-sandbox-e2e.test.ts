@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+import { copyMappings, send } from './e2e-support.js';
+import { startNhsReplica, type NhsReplica } from './nhs-replica.js';
+import {
+  channelFor,
+  csvReferrals,
+  files,
+  finalStatus,
+  forErs,
+  SAMPLES,
+} from './shipped-samples.js';
+
+/**
+ * The shipped samples through the shipped channels to a server that answers by NHS's own e-RS
+ * sandbox rules and examples (nhs-replica.ts: exact request bodies, its scenario index), with
+ * the settings a user would give for NHS's hosted sandbox: platform auth, a referrer with the
+ * provider's role for provider operations, NHS's code-system placeholder.
+ */
+const settings = (url: string): string =>
+  [
+    `ers: { baseUrl: '${url}/FHIR', codeSystemBase: _baseUrl_, auth: { mode: platform, accessToken: t, businessFunction: REFERRING_CLINICIAN, odsCode: R69, businessFunctionFor: { A013: SERVICE_PROVIDER_CLINICIAN, A014: SERVICE_PROVIDER_CLINICIAN, A022: SERVICE_PROVIDER_CLINICIAN } } }`,
+  ].join('\n');
+
+/** Samples NHS's sandbox cannot accept, with the call it refuses and why (its own examples disagree). */
+const NHS_REFUSES: Readonly<Record<string, RegExp>> = {
+  // NHS answers A015 only for _count 5 or 20 (we read 100), and books slot 11000021 at _history/6.
+  'hl7/siu-s12.hl7': /ERS_REJECTED: A015 answered 400/,
+  'siu-s12-a016/input.hl7': /ERS_REJECTED: A015 answered 400/,
+  'hl7/batch.hl7': /ERS_REJECTED: A015 answered 400/,
+  // NHS's deferral examples say _history/6 while its A005 answers version 5.
+  'hl7/siu-s14-defer.hl7': /ERS_REJECTED: A016 answered 422/,
+  'siu-s14-a016-defer/input.hl7': /ERS_REJECTED: A016 answered 422/,
+  // NHS has no A011 example with a single triage service.
+  'ref-i12-a011-triage/input.hl7': /ERS_REJECTED: A011 answered 422/,
+};
+
+describe("shipped samples through the shipped channels against NHS's sandbox rules (replica)", () => {
+  let h: Harness;
+  let nhs: NhsReplica;
+  beforeEach(async () => {
+    h = createHarness();
+    copyMappings(h);
+    nhs = await startNhsReplica();
+  });
+  afterEach(async () => {
+    await h.cleanup();
+    await nhs.close();
+  });
+
+  for (const file of files) {
+    const refused = NHS_REFUSES[file];
+    it(`${file}: ${refused ? 'refused where NHS’s examples disagree' : 'SENT'}`, async () => {
+      h.writeChannel('pas-inbound.yaml', channelFor(file));
+      const running = await h.start(settings(nhs.url));
+      const sent = forErs.filter((x) => x.file === file);
+      for (const m of sent) await send(running, m.text);
+      const statuses = await finalStatus(running, sent.length);
+      if (refused) {
+        expect(
+          statuses.some((st) => refused.test(st)),
+          statuses.join('\n'),
+        ).to.equal(true);
+        return;
+      }
+      expect(statuses, nhs.log.join('\n')).to.deep.equal(sent.map(() => 'SENT'));
+    });
+  }
+
+  it('files/referrals.csv: every row is SENT (A021, NHS’s Parameters.json)', async () => {
+    const drop = join(h.dir, 'drop');
+    mkdirSync(drop);
+    h.writeChannel('csv-referrals.yaml', csvReferrals(drop));
+    const running = await h.start(settings(nhs.url));
+    const csv = join(SAMPLES, 'files', 'referrals.csv');
+    const rows = readFileSync(csv, 'utf8').trim().split('\n').length - 1;
+    copyFileSync(csv, join(drop, 'referrals.csv'));
+    const statuses = await finalStatus(running, rows);
+    expect(statuses, nhs.log.join('\n')).to.deep.equal(Array.from({ length: rows }, () => 'SENT'));
+  });
+
+  it('skips the A012 of an MDM^T02 when NHS already lists the uploaded file on the referral', async () => {
+    h.writeChannel('pas-inbound.yaml', channelFor('mdm-t02-a020/input.hl7'));
+    const running = await h.start(settings(nhs.url));
+    const m = forErs.find((x) => x.file === 'mdm-t02-a020/input.hl7');
+    expect(m).to.not.equal(undefined);
+    await send(running, m!.text);
+    expect(await finalStatus(running, 1)).to.deep.equal(['SENT']);
+    expect(nhs.log.some((l) => l.includes('maintainReferralLetter'))).to.equal(false);
+    const [summary] = await running.store.list({});
+    const stored = await running.store.get(summary!.id);
+    expect(stored?.destinationResults['link']).to.deep.include({
+      output: { skipped: 'the new letters are already on the referral', operation: 'A012' },
+    });
+  });
+});
