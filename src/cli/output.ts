@@ -53,11 +53,15 @@ export function localTimeWithZone(epochMs: number): string {
   return DateTime.fromMillis(epochMs, { zone: DISPLAY_ZONE }).toFormat('yyyy-LL-dd HH:mm:ss ZZZZ');
 }
 
-/** Hides 10-digit runs (NHS numbers) but their last three digits; UBRNs (12 digits) stay. */
+/**
+ * Hides NHS numbers (10 digits, optionally spaced 3-3-4) but their last three digits. UBRNs
+ * (12 digits) and other longer numbers are left alone.
+ */
 export function maskPhi(text: string): string {
-  return text.replace(/(?<!\d)(\d{3})\s?(\d{3})\s?(\d{4})(?!\d)/g, (_all, _a, _b, c: string) => {
-    return `*******${c.slice(1)}`;
-  });
+  return text.replace(
+    /(?<!\d)\d{3} ?\d{3} ?\d(\d{3})(?!\d)/g,
+    (_all, last: string) => `*******${last}`,
+  );
 }
 
 export interface Column {
