@@ -157,27 +157,30 @@ export function register(program: Command): void {
         const actor = cliActor();
         const progress = progressBar(targets.length);
         const skipped: { id: number; result: Extract<ReprocessResult, { ok: false }> }[] = [];
-        for (const id of targets) {
-          const result = await store.reprocess(id, {
-            actor,
-            note: flags.note,
-            force: flags.force === true,
-          });
-          if (result.ok) {
-            await store.appendAudit({
-              at: Date.now(),
+        try {
+          for (const id of targets) {
+            const result = await store.reprocess(id, {
               actor,
-              action: 'message.reprocess',
-              target: String(id),
-              detail: {
-                note: flags.note ?? null,
-                ...(result.resend.length > 0 ? { resend: result.resend, forced: true } : {}),
-              },
+              note: flags.note,
+              force: flags.force === true,
             });
-          } else skipped.push({ id, result });
-          progress.tick();
+            if (result.ok) {
+              await store.appendAudit({
+                at: Date.now(),
+                actor,
+                action: 'message.reprocess',
+                target: String(id),
+                detail: {
+                  note: flags.note ?? null,
+                  ...(result.resend.length > 0 ? { resend: result.resend, forced: true } : {}),
+                },
+              });
+            } else skipped.push({ id, result });
+            progress.tick();
+          }
+        } finally {
+          progress.end(); // also on a store error: the terminal gets its cursor back
         }
-        progress.end();
         for (const s of skipped) process.stderr.write(`${skipLine(s.id, s.result)}\n`);
         process.stdout.write(
           `${reprocessSummary(
