@@ -107,7 +107,7 @@ all_acked_with_ubrn() {
 # a fresh local reference each).
 write_csv() {
   local file=$1 tag=$2 rows=${3:-3} i nhs
-  local patients=(9912003888 9912003896 9462979626)
+  local patients=(9912003888 9462979626 9912003888) # patients of NHS's sandbox world
   echo 'nhs_number,priority,service_code,specialty_code,clinic_type,local_reference,referral_date,notes' >"$file"
   for ((i = 1; i <= rows; i++)); do
     nhs=${patients[$((i % 3))]}
