@@ -309,8 +309,8 @@ if [ "${IMAGE_SMOKE_COMPOSE:-1}" != 0 ]; then
   [ "$sent" -eq $rows_expected ] || die "compose: $sent of $rows_expected rows SENT"
   moved=$(podman exec "$B" sh -c 'ls /data/drop/referrals/processed /data/drop/referrals/error 2>/dev/null | grep -c "_share-"' || true)
   [ "$moved" -eq $files ] || die "compose: $moved of $files files in processed/ or error/"
-  by_a=$(logs_of "$A" | grep -c '"file":"share-[0-9]*.csv".*"msg":"file stored"' || true)
-  by_b=$(logs_of "$B" | grep -c '"file":"share-[0-9]*.csv".*"msg":"file stored"' || true)
+  by_a=$(logs_of "$A" | grep -c '"file":"share-[0-9]*.csv".*"msg":"file stored' || true)
+  by_b=$(logs_of "$B" | grep -c '"file":"share-[0-9]*.csv".*"msg":"file stored' || true)
   ok "compose: $files files on the shared folder → $rows_expected rows, each stored and sent once, all in engine-b's processed/ (files stored by: engine-a $by_a, engine-b $by_b)"
 
   # engine-b on its own: engine-a stopped, one more extract on the shared folder.
@@ -324,7 +324,7 @@ if [ "${IMAGE_SMOKE_COMPOSE:-1}" != 0 ]; then
     [ "$(printf '%s\n' "$rows" | grep -c '"status":"SENT"')" -eq $((rows_expected + 3)) ]
   }
   wait_until 60 "engine-b alone: 3 more rows SENT" alone_done
-  logs_of "$B" | grep -q '"file":"alone.csv".*"msg":"file stored"' || die "engine-b did not store alone.csv"
+  logs_of "$B" | grep -q '"file":"alone.csv".*"msg":"file stored' || die "engine-b did not store alone.csv"
   ok "compose: with engine-a stopped, engine-b takes a file from the shared folder and sends its 3 rows"
   phase_done "compose checks"
 fi
