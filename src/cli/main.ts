@@ -11,12 +11,16 @@ import { register as registerMapping } from './commands/mapping.js';
 import { register as registerLetters } from './commands/letters.js';
 import { register as registerSandbox } from './commands/sandbox.js';
 import { register as registerMigrate } from './commands/migrate.js';
+import { exitQuietlyOnEpipe, packageVersion } from './output.js';
+
+exitQuietlyOnEpipe(process.stdout);
 
 const program = new Command()
   .name('ers-bridge')
   .description(
     'Interface engine between a hospital PAS (HL7 v2, files) and the NHS e-Referral Service',
   )
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
   .showHelpAfterError()
   .enablePositionalOptions();
 

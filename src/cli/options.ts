@@ -42,25 +42,10 @@ export function positiveInt(name: string, text: string): number {
   return n;
 }
 
-/** A one-line progress indicator for long work, rewritten in place on a terminal. */
-export function progressLine(
-  label: string,
-  total: number,
-): { tick(done: number): void; end(): void } {
-  const tty = process.stderr.isTTY;
-  let last = 0;
-  return {
-    tick(done) {
-      const now = Date.now();
-      if (!tty && done !== total && now - last < 1000) return;
-      last = now;
-      const pct = total === 0 ? 100 : Math.round((done / total) * 100);
-      process.stderr.write(
-        `${tty ? '\r' : ''}${label}: ${done}/${total} (${pct}%)${tty ? '' : '\n'}`,
-      );
-    },
-    end() {
-      if (tty) process.stderr.write('\n');
-    },
-  };
+/** A message id argument, or a one-line error. */
+export function messageId(text: string): number {
+  const id = Number(text);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new Error(`"${text}" is not a message id (a whole number)`);
+  return id;
 }

@@ -12,11 +12,12 @@ export const ATTACHMENT_DISPLAY: Record<string, string> = {
 
 /**
  * Dynamic code systems (A004: SPECIALTY, CLINIC-TYPE, APPOINTMENT-CANCELLATION-REASON…) live
- * under each environment's own base as `{base}/STU3/CodeSystem/{ID}` (the `url` A004 returns;
- * NHS's examples write the base as `_baseUrl_`). The sandbox answers under NHS's hosted sandbox
- * base and accepts any base on input (isDynamicCodeSystem).
+ * under each environment's own base as `{base}/STU3/CodeSystem/{ID}` (the `url` A004 returns).
+ * NHS's hosted sandbox answers with the literal base `_baseUrl_` (its A004 mocks), and the client
+ * sends that spelling to a sandbox by default, so ours answers the same; any base is accepted on
+ * input (isDynamicCodeSystem), as INT and live use their own.
  */
-export const CODE_SYSTEM_BASE = 'https://sandbox.api.service.nhs.uk/referrals/FHIR';
+export const CODE_SYSTEM_BASE = '_baseUrl_';
 export const dynamicCodeSystem = (id: string): string =>
   `${CODE_SYSTEM_BASE}/STU3/CodeSystem/${id}`;
 /** `{any base}/STU3/CodeSystem/{id}`, or the legacy classic `…/STU3/v1/CodeSystem/{id}`. */

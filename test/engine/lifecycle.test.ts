@@ -129,14 +129,17 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
     await eventually(async () => (await running.store.get(id))?.status === 'ERROR');
     const flags = ['--config', h.configDir];
     expect(cli(['messages', 'list', '--status', 'ERROR', ...flags])).to.match(
-      new RegExp(`${id}.*ERROR.*CLI-1 DEST_REJECTED`),
+      new RegExp(`${id}.*ERROR.*CLI-1 +DEST_REJECTED`),
     );
     const shown = cli(['messages', 'show', String(id), ...flags]);
-    expect(shown).to.match(/"code": "DEST_REJECTED"/);
+    expect(shown).to.match(/^ {2}DEST_REJECTED: /m);
+    expect(cli(['messages', 'show', String(id), '--json', ...flags])).to.match(
+      /"code": "DEST_REJECTED"/,
+    );
     expect(shown).to.not.match(/fail please/);
     expect(
       cli(['messages', 'reprocess', '--status', 'ERROR', '--note', 'retry after fix', ...flags]),
-    ).to.match(/1 message\(s\) queued/);
+    ).to.match(/1 matched: 1 reprocessed, 0 skipped/);
     await eventually(async () =>
       (await running.store.events(id)).some(
         (e) => e.stage === 'reprocess' && e.detail['note'] === 'retry after fix',

@@ -16,6 +16,7 @@ import {
 import { fileNameOf } from '../../src/ers/readers/standard.js';
 import { worklistItems } from '../../src/ers/readers/worklist.js';
 import { slotSearchFacts } from '../../src/ers/readers/referral.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { CaptureServer, type Scenario } from './contract/capture.js';
 import { contractClient } from './contract/harness.js';
 
@@ -65,6 +66,20 @@ describe('ers: conformance with the e-RS platform (issue 15 defects)', () => {
     );
     expect(JSON.stringify(built.body)).to.include(`"${int}/STU3/CodeSystem/SPECIALTY"`);
     expect(JSON.stringify(built.body)).to.not.include('eRS-Specialty-1');
+  });
+
+  it('sends the embedded sandbox the code-system base its own A004 answers with', async () => {
+    const sandbox = await startSandbox({ world: 'nhs' });
+    try {
+      const res = await fetch(`${sandbox.url}/FHIR/STU3/CodeSystem/SPECIALTY`, {
+        headers: { authorization: 'Bearer t' },
+      });
+      const url = ((await res.json()) as { url: string }).url;
+      const base = defaultCodeSystemBase(environmentOf(sandbox.url, true), sandbox.url);
+      expect(url).to.equal(`${base}/STU3/CodeSystem/SPECIALTY`);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('gives A014 rejectionReason a code-system URI', () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ErsAuditEntry } from '../../store/types.js';
 import { openStoreFromFlags, withConfigOptions, type ConfigFlags } from '../options.js';
+import { cliActor } from '../output.js';
 
 /** Detail fields exported as they are, after the fixed columns (ENDPOINTS.md §8). */
 const DETAIL_COLUMNS = [
@@ -78,7 +79,7 @@ export function register(program: Command): void {
         });
         await store.appendAudit({
           at: Date.now(),
-          actor: `cli:${process.env['USER'] ?? 'unknown'}`,
+          actor: cliActor(),
           action: 'audit.export',
           target: null,
           detail: { rows: rows.length, from: flags.from ?? null, to: flags.to ?? null },

@@ -1,17 +1,16 @@
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
   MessageStatus,
   type MessageFilter,
   type MessageStore,
+  type MessageSummary,
   type ReprocessResult,
 } from '../../store/types.js';
-import {
-  openStoreFromFlags,
-  positiveInt,
-  progressLine,
-  withConfigOptions,
-  type ConfigFlags,
-} from '../options.js';
+import { cliActor, localTime, renderTable, terminalWidth, type Column } from '../output.js';
+import { messageId, positiveInt, withConfigOptions, type ConfigFlags } from '../options.js';
+import { registerShow } from './messages-show.js';
+import { withStore } from './with-store.js';
 
 interface ListFlags extends ConfigFlags {
   channel?: string;
@@ -20,7 +19,7 @@ interface ListFlags extends ConfigFlags {
   controlId?: string;
   ubrn?: string;
   file?: string;
-  limit: string;
+  limit?: string;
   json?: boolean;
 }
 
@@ -37,20 +36,8 @@ function filterFrom(flags: ListFlags): MessageFilter {
     ...(flags.controlId ? { controlId: flags.controlId } : {}),
     ...(flags.ubrn ? { searchKey: { name: 'ubrn', value: flags.ubrn } } : {}),
     ...(flags.file ? { file: flags.file } : {}),
-    limit: positiveInt('--limit', flags.limit),
+    ...(flags.limit === undefined ? {} : { limit: positiveInt('--limit', flags.limit) }),
   };
-}
-
-async function withStore(
-  flags: ConfigFlags,
-  work: (store: MessageStore) => Promise<void>,
-): Promise<void> {
-  const store = await openStoreFromFlags(flags, { create: false });
-  try {
-    await work(store);
-  } finally {
-    await store.close();
-  }
 }
 
 const filterOptions = (c: Command): Command =>
@@ -60,68 +47,104 @@ const filterOptions = (c: Command): Command =>
     .option('--type <type>', 'message type, e.g. REF^I12')
     .option('--control-id <id>', 'MSH-10 / file row id')
     .option('--ubrn <ubrn>', 'messages about this UBRN')
-    .option('--file <name>', 'records of a dropped file of this name, e.g. referrals.csv')
-    .option('--limit <n>', 'at most this many', '50');
+    .option('--file <name>', 'records of a dropped file of this name, e.g. referrals.csv');
+
+const LIST_COLUMNS: readonly Column[] = [
+  { header: 'ID', align: 'right' },
+  { header: 'RECEIVED (UK)' },
+  { header: 'CHANNEL', shrink: 1 },
+  { header: 'STATUS' },
+  { header: 'TYPE', shrink: 2 },
+  { header: 'CONTROL ID', shrink: 1 },
+  { header: 'ERROR', shrink: 2 },
+];
+
+/** `messages list` as a table: a header row, columns sized to the data and cut to the width. */
+export function listTable(rows: readonly MessageSummary[], width: number): string[] {
+  return renderTable(
+    LIST_COLUMNS,
+    rows.map((m) => [
+      String(m.id),
+      localTime(m.receivedAt),
+      m.channel,
+      m.status,
+      m.messageType ?? '',
+      m.controlId ?? '',
+      m.errorCode ?? '',
+    ]),
+    width,
+  );
+}
+
+const PAGE = 500;
+
+/** Every id matching the filter (up to its limit, if any), paging newest first by id. */
+export async function matchingIds(store: MessageStore, filter: MessageFilter): Promise<number[]> {
+  const ids: number[] = [];
+  const cap = filter.limit ?? Number.POSITIVE_INFINITY;
+  let beforeId: number | undefined;
+  while (ids.length < cap) {
+    const want = Math.min(PAGE, cap - ids.length);
+    const page = await store.list({
+      ...filter,
+      ...(beforeId === undefined ? {} : { beforeId }),
+      limit: want,
+    });
+    for (const m of page) ids.push(m.id);
+    if (page.length < want) break;
+    beforeId = page.at(-1)?.id;
+  }
+  return ids;
+}
+
+/** A bar on a terminal (stderr, so stdout stays the summary); nothing when stderr is a pipe. */
+function progressBar(total: number): { tick(): void; end(): void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'reprocessing [{bar}] {value}/{total} {percentage}% | ETA {eta}s',
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    tick: () => {
+      bar.increment();
+    },
+    end: () => {
+      bar.stop();
+    },
+  };
+}
 
 export function register(program: Command): void {
   const messages = program.command('messages').description('browse and reprocess stored messages');
 
   filterOptions(messages.command('list'))
     .description('list messages, newest first')
+    .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'one JSON object per line')
     .action((flags: ListFlags) => {
       const filter = filterFrom(flags); // bad arguments are reported before the store is opened
       return withStore(flags, async (store) => {
         const rows = await store.list(filter);
-        for (const m of rows) {
-          process.stdout.write(
-            flags.json === true
-              ? `${JSON.stringify(m)}\n`
-              : `${String(m.id).padStart(8)}  ${new Date(m.receivedAt).toISOString()}  ${m.channel.padEnd(18)} ${m.status.padEnd(12)} ${(m.messageType ?? '').padEnd(10)} ${m.controlId ?? ''} ${m.errorCode ?? ''}\n`,
-          );
+        if (flags.json === true) {
+          process.stdout.write(rows.map((m) => `${JSON.stringify(m)}\n`).join(''));
+          return;
         }
-        if (flags.json !== true) process.stdout.write(`${rows.length} message(s)\n`);
+        const lines = rows.length > 0 ? listTable(rows, terminalWidth()) : [];
+        process.stdout.write([...lines, `${rows.length} message(s)`, ''].join('\n'));
       });
     });
 
-  withConfigOptions(messages.command('show <id>'))
-    .description('show one message: metadata, events and error (add --raw for the body; audited)')
-    .option('--raw', 'print the raw message body too')
-    .action((id: string, flags: ConfigFlags & { raw?: boolean }) => {
-      const wanted = messageId(id);
-      return withStore(flags, async (store) => {
-        const m = await store.get(wanted);
-        if (!m) {
-          process.stderr.write(`no message ${id}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        const { raw, ...meta } = m;
-        process.stdout.write(
-          `${JSON.stringify({ ...meta, rawBytes: raw?.length ?? null }, null, 2)}\n`,
-        );
-        for (const e of await store.events(m.id)) {
-          process.stdout.write(
-            `${new Date(e.at).toISOString()}  ${(e.status ?? '').padEnd(12)} ${e.stage.padEnd(20)} ${e.actor} ${JSON.stringify(e.detail)}\n`,
-          );
-        }
-        if (flags.raw === true && raw) {
-          await store.appendAudit({
-            at: Date.now(),
-            actor: `cli:${process.env['USER'] ?? 'unknown'}`,
-            action: 'message.view-body',
-            target: String(m.id),
-            detail: {},
-          });
-          process.stdout.write(`${raw.toString('utf8').replace(/\r/g, '\n')}\n`);
-        }
-      });
-    });
+  registerShow(messages);
 
   filterOptions(messages.command('reprocess [ids...]'))
     .description(
       'put messages back in the queue: by id, or every message matching the filters (SENT ones only with --force)',
     )
+    .option('--limit <n>', 'at most this many (default: every message that matches)')
     .option('--note <text>', 'why, kept in the event and audit log')
     .option('--force', 'also reprocess SENT messages, sending their effects (e-RS calls) again')
     .action((ids: string[], flags: ListFlags & { note?: string; force?: boolean }) =>
@@ -129,40 +152,53 @@ export function register(program: Command): void {
         if (ids.length === 0 && !flags.status && !flags.channel)
           throw new Error('give message ids, or --status/--channel to choose a set');
         const wanted = ids.map(messageId);
-        const targets =
-          wanted.length > 0 ? wanted : (await store.list(filterFrom(flags))).map((m) => m.id);
-        const actor = `cli:${process.env['USER'] ?? 'unknown'}`;
-        const progress = progressLine('reprocessing', targets.length);
-        let done = 0;
-        const skipped: string[] = [];
-        for (const id of targets) {
-          const result = await store.reprocess(id, {
-            actor,
-            note: flags.note,
-            force: flags.force === true,
-          });
-          if (result.ok) {
-            await store.appendAudit({
-              at: Date.now(),
+        // Collected before any change: reprocessing moves messages out of the filtered set.
+        const targets = wanted.length > 0 ? wanted : await matchingIds(store, filterFrom(flags));
+        const actor = cliActor();
+        const progress = progressBar(targets.length);
+        const skipped: { id: number; result: Extract<ReprocessResult, { ok: false }> }[] = [];
+        try {
+          for (const id of targets) {
+            const result = await store.reprocess(id, {
               actor,
-              action: 'message.reprocess',
-              target: String(id),
-              detail: {
-                note: flags.note ?? null,
-                ...(result.resend.length > 0 ? { resend: result.resend, forced: true } : {}),
-              },
+              note: flags.note,
+              force: flags.force === true,
             });
-          } else skipped.push(skipLine(id, result));
-          progress.tick(++done);
+            if (result.ok) {
+              await store.appendAudit({
+                at: Date.now(),
+                actor,
+                action: 'message.reprocess',
+                target: String(id),
+                detail: {
+                  note: flags.note ?? null,
+                  ...(result.resend.length > 0 ? { resend: result.resend, forced: true } : {}),
+                },
+              });
+            } else skipped.push({ id, result });
+            progress.tick();
+          }
+        } finally {
+          progress.end(); // also on a store error: the terminal gets its cursor back
         }
-        progress.end();
-        for (const line of skipped) process.stderr.write(`${line}\n`);
+        for (const s of skipped) process.stderr.write(`${skipLine(s.id, s.result)}\n`);
         process.stdout.write(
-          `${targets.length - skipped.length} message(s) queued for reprocessing${skipped.length ? `, ${skipped.length} skipped` : ''}\n`,
+          `${reprocessSummary(
+            targets.length,
+            skipped.map((s) => s.result.reason),
+          )}\n`,
         );
         if (skipped.length > 0) process.exitCode = 1;
       }),
     );
+}
+
+/** `397 matched: 395 reprocessed, 2 skipped (1 leased, 1 effect-succeeded)`. */
+export function reprocessSummary(matched: number, skipped: readonly string[]): string {
+  const byReason = new Map<string, number>();
+  for (const r of skipped) byReason.set(r, (byReason.get(r) ?? 0) + 1);
+  const reasons = [...byReason].map(([r, n]) => `${n} ${r}`).join(', ');
+  return `${matched} matched: ${matched - skipped.length} reprocessed, ${skipped.length} skipped${reasons ? ` (${reasons})` : ''}`;
 }
 
 /** One line saying why a message was not reprocessed. */
@@ -179,12 +215,4 @@ function skipLine(id: number, result: Extract<ReprocessResult, { ok: false }>): 
     default:
       return result.reason satisfies never;
   }
-}
-
-/** A message id argument, or a one-line error. */
-export function messageId(text: string): number {
-  const id = Number(text);
-  if (!Number.isSafeInteger(id) || id < 1)
-    throw new Error(`"${text}" is not a message id (a whole number)`);
-  return id;
 }

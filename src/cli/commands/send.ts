@@ -2,10 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { MllpClient } from '../../destinations/mllp/client.js';
 import { isEngineError } from '../../engine/errors.js';
-import { compileHl7Path, parseHl7, splitHl7Batch } from '../../formats/hl7v2/index.js';
+import {
+  compileHl7Path,
+  parseHl7,
+  splitHl7Batch,
+  type Hl7Message,
+} from '../../formats/hl7v2/index.js';
 
 const MSA_1 = compileHl7Path('MSA-1');
 const MSA_2 = compileHl7Path('MSA-2');
+const MSA_3 = compileHl7Path('MSA-3');
 const ERR_8 = compileHl7Path('ERR[*]-8');
 
 export interface SendOptions {
@@ -18,8 +24,22 @@ export interface SendOptions {
     keyFile?: string;
     rejectUnauthorized: boolean;
   };
-  /** One line per message. */
+  /** Also print the whole ACK, one segment a line, under each message's line. */
+  readonly verbose?: boolean;
+  /** One line per message (more with `verbose`). */
   readonly print: (line: string) => void;
+}
+
+/**
+ * One line per ACK: `<file>#<n>  AA  PAS0000124  UBRN 000000070000` — MSA-1, MSA-2 (the control
+ * id answered), MSA-3 (the text, e.g. the UBRN) and each ERR's text as `ERR: <text>`.
+ */
+export function ackLine(label: string, ack: Hl7Message): string {
+  const parts = [label, MSA_1.first(ack) ?? '?', MSA_2.first(ack) ?? ''];
+  const text = MSA_3.first(ack) ?? '';
+  if (text !== '') parts.push(text);
+  for (const e of ERR_8.values(ack)) if (e !== '' && e !== text) parts.push(`ERR: ${e}`);
+  return parts.join('  ');
 }
 
 /** `host:port` → parts; the port is required. */
@@ -55,17 +75,21 @@ export async function sendFiles(options: SendOptions): Promise<number> {
       for (const m of batch.messages) {
         const label = `${file}#${m.index}`;
         try {
-          const ack = parseHl7(await client.send(m.raw));
+          const reply = await client.send(m.raw);
+          const ack = parseHl7(reply);
           const code = MSA_1.first(ack) ?? '?';
-          const errors = ERR_8.values(ack);
           if (code !== 'AA' && code !== 'CA') failed++;
-          options.print(
-            `${label} ${MSA_2.first(ack) ?? ''} ${code}${errors.length > 0 ? ` ${errors.join('; ')}` : ''}`,
-          );
+          options.print(ackLine(label, ack));
+          if (options.verbose === true)
+            for (const segment of reply
+              .toString('utf8')
+              .split(/\r\n?|\n/)
+              .filter((l) => l !== ''))
+              options.print(`    ${segment}`);
         } catch (error) {
           failed++;
           options.print(
-            `${label} ${isEngineError(error) ? `${error.code}: ${error.message}` : String(error)}`,
+            `${label}  ${isEngineError(error) ? `${error.code}: ${error.message}` : String(error)}`,
           );
           if (isEngineError(error) && error.code === 'DEST_UNAVAILABLE') return failed;
         }
@@ -90,6 +114,7 @@ export function register(program: Command): void {
     .option('--cert <file>', 'client certificate (TLS)')
     .option('--key <file>', 'client key (TLS)')
     .option('--insecure', 'accept any server certificate (TLS, testing only)')
+    .option('-v, --verbose', 'print the whole ACK under each line')
     .argument('<files...>', 'HL7 files')
     .action(
       async (
@@ -102,6 +127,7 @@ export function register(program: Command): void {
           cert?: string;
           key?: string;
           insecure?: boolean;
+          verbose?: boolean;
         },
       ) => {
         const tls =
@@ -117,6 +143,7 @@ export function register(program: Command): void {
           to: flags.to,
           files,
           ackTimeoutMs: Number(flags.ackTimeout),
+          verbose: flags.verbose === true,
           ...(tls === undefined ? {} : { tls }),
           print: (line) => {
             console.log(line);

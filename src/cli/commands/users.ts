@@ -1,8 +1,8 @@
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { Option, type Command } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
+import { cliActor } from '../output.js';
 import { openStoreFromFlags, withConfigOptions, type ConfigFlags } from '../options.js';
 import { UserDirectory, usersFilePath } from '../../admin/auth/user-file.js';
 import {
@@ -43,7 +43,7 @@ async function auditChange(
     try {
       await store.appendAudit({
         at: Date.now(),
-        actor: `cli:${userInfo().username}`,
+        actor: cliActor(),
         action,
         target,
         detail,

@@ -11,7 +11,7 @@ import type {
   SourceStatus,
 } from '../../engine/plugins.js';
 import { mappingPending, mappingProblems, REPORT_LIMIT, type FileRecords } from './file-report.js';
-import { LOCK_FILE, lockFolder, type FolderLock } from './folder-lock.js';
+import { LOCK_FILE, lockFolder, sharedStoreKey, type FolderLock } from './folder-lock.js';
 import { fileProblem, fileSender, scanFile, storeFileRecords } from './read-file.js';
 import { isIgnored, processedName, type FileDropConfig } from './schema.js';
 import { isStable, observe, type Seen } from './stability.js';
@@ -330,11 +330,13 @@ export function createFileDropSource(
   return {
     async start(context) {
       await mkdir(folder, { recursive: true });
+      const share = sharedStoreKey(factory.services.settings.store);
       lock = await lockFolder({
         folder,
         channel: factory.channelId,
         heartbeatMs: LOCK_HEARTBEAT_MS,
         staleMs: LOCK_STALE_MS,
+        ...(share === undefined ? {} : { share }),
       });
       ctx = context;
       for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });

@@ -2,8 +2,10 @@
  * One engine per drop folder: a lock file created exclusively (O_EXCL, which SMB and NFSv3+ honour)
  * and kept fresh by a heartbeat. A lock is stale when its heartbeat stopped, or when it names a
  * process on this host that is gone (a SIGKILLed engine is replaced at once on its own host).
+ * Engines of one cluster (one shared PostgreSQL store) share a folder: claims are atomic renames
+ * and dedup is cluster-wide, so the lock only keeps out engines with another store.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +19,8 @@ export interface LockOwner {
   readonly pid: number;
   readonly channel: string;
   readonly since: string;
+  /** The shared store's key: engines holding the same one share the folder. */
+  readonly share?: string;
 }
 
 export interface FolderLock {
@@ -64,6 +68,8 @@ export async function lockFolder(options: {
   readonly channel: string;
   readonly heartbeatMs: number;
   readonly staleMs: number;
+  /** Set for a store several engines share (sharedStoreKey): such engines share the folder. */
+  readonly share?: string;
 }): Promise<FolderLock> {
   const path = join(options.folder, LOCK_FILE);
   const me: LockOwner = {
@@ -72,7 +78,11 @@ export async function lockFolder(options: {
     pid: process.pid,
     channel: options.channel,
     since: new Date().toISOString(),
+    ...(options.share === undefined ? {} : { share: options.share }),
   };
+  /** The lock file names my cluster (or me): this engine may go on scanning. */
+  const ours = (owner: LockOwner | undefined): boolean =>
+    owner?.token === me.token || (me.share !== undefined && owner?.share === me.share);
   for (let attempt = 0; ; attempt++) {
     try {
       await writeFile(path, JSON.stringify(me), { flag: 'wx' });
@@ -86,6 +96,9 @@ export async function lockFolder(options: {
       () => 0,
     );
     if (!isStale(holder, age, options.staleMs)) {
+      // Another engine of the same cluster: join it (the heartbeat below keeps the lock fresh
+      // while any of us runs).
+      if (ours(holder)) break;
       throw new EngineError(
         'SOURCE_FOLDER_LOCKED',
         `drop folder ${options.folder} is in use by another engine (${holder?.host ?? '?'} pid ${holder?.pid ?? '?'}, channel ${holder?.channel ?? '?'}, since ${holder?.since ?? '?'}); stop that one, or give this channel another folder`,
@@ -104,8 +117,7 @@ export async function lockFolder(options: {
   return {
     async stillHeld() {
       try {
-        const text = await readFile(path, 'utf8');
-        return text === JSON.stringify(me) || (JSON.parse(text) as LockOwner).token === me.token;
+        return ours(JSON.parse(await readFile(path, 'utf8')) as LockOwner);
       } catch (error) {
         // Removed by hand: taken again. A read that fails on a flaky share, or a half-written
         // file, says nothing about who holds the folder: keep going, the next scan asks again.
@@ -121,4 +133,15 @@ export async function lockFolder(options: {
       if ((await readOwner(path))?.token === me.token) await rm(path, { force: true });
     },
   };
+}
+
+/**
+ * Pure: the key of a store several engines share (PostgreSQL: host, port and database, never the
+ * password), or undefined for a store of one engine (SQLite).
+ */
+export function sharedStoreKey(store: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//.test(store)) return undefined;
+  const url = new URL(store);
+  const where = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  return createHash('sha256').update(where).digest('hex').slice(0, 16);
 }

@@ -33,9 +33,9 @@ describe('ers-bridge send', () => {
     const { failed, lines } = await send([join(samplesDir, 'batch.hl7')]);
     expect(failed).to.equal(0);
     expect(lines).to.deep.equal([
-      `${join(samplesDir, 'batch.hl7')}#1 PAS0000141 CA`,
-      `${join(samplesDir, 'batch.hl7')}#2 PAS0000142 CA`,
-      `${join(samplesDir, 'batch.hl7')}#3 PAS0000143 CA`,
+      `${join(samplesDir, 'batch.hl7')}#1  CA  PAS0000141`,
+      `${join(samplesDir, 'batch.hl7')}#2  CA  PAS0000142`,
+      `${join(samplesDir, 'batch.hl7')}#3  CA  PAS0000143`,
     ]);
     expect(await src.store.list({ channel: CHANNEL })).to.have.length(3);
   });
@@ -45,9 +45,9 @@ describe('ers-bridge send', () => {
       ['ref-i12.hl7', 'adt-a08.hl7'].map((f) => join(samplesDir, f)),
     );
     expect(failed).to.equal(0);
-    expect(lines.map((l) => l.split(' ').slice(1).join(' '))).to.deep.equal([
-      'PAS0000123 CA',
-      'PAS0000128 AA',
+    expect(lines.map((l) => l.split('  ').slice(1).join('  '))).to.deep.equal([
+      'CA  PAS0000123',
+      'AA  PAS0000128',
     ]);
   });
 
@@ -56,7 +56,7 @@ describe('ers-bridge send', () => {
     writeFileSync(file, 'MSH|^~\\&|PAS|RXX01|ERS|RXX01|1||ADT^A08||P|2.4\rPID|1\r');
     const { failed, lines } = await send([file]);
     expect(failed).to.equal(1);
-    expect(lines[0]).to.match(/ AE MSH-10 is empty$/);
+    expect(lines[0]).to.match(/ {2}AE {2}.*ERR: MSH-10 is empty$/);
   });
 
   it('reports a listener that is not there', async () => {

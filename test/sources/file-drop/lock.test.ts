@@ -8,7 +8,7 @@ import { recorded, resetRecorder } from '../../support/recorder-destination.js';
 import { createHarness, eventually, type Harness } from '../../support/engine-harness.js';
 import { freePort, startEngineProcess } from '../../support/engine-process.js';
 import type { RunningEngine } from '../../../src/engine/run.js';
-import { isStale } from '../../../src/sources/file-drop/folder-lock.js';
+import { isStale, lockFolder, sharedStoreKey } from '../../../src/sources/file-drop/folder-lock.js';
 
 const channel = (folder: string) => `
 id: drop
@@ -107,6 +107,33 @@ describe('sources/file-drop: one engine per drop folder', () => {
     const a = await first.start();
     expect(existsSync(join(share, '.ers-bridge.lock'))).to.equal(true);
     await a.stop();
+    expect(existsSync(join(share, '.ers-bridge.lock'))).to.equal(false);
+  });
+
+  it('lets engines of one PostgreSQL cluster share the folder, and keeps out an engine of another store', async () => {
+    const cluster = sharedStoreKey('postgres://ers:one@db:5432/ers_bridge');
+    expect(cluster, 'the password is not part of the key').to.equal(
+      sharedStoreKey('postgres://ers:other@db/ers_bridge'),
+    );
+    expect(sharedStoreKey('postgres://ers@db:5432/elsewhere')).to.not.equal(cluster);
+    expect(sharedStoreKey('sqlite')).to.equal(undefined);
+    const options = { folder: share, channel: 'drop', heartbeatMs: 1_000, staleMs: 30_000 };
+    const a = await lockFolder({ ...options, share: cluster! });
+    const b = await lockFolder({ ...options, share: cluster! });
+    expect(await b.stillHeld()).to.equal(true);
+    const refused = await lockFolder({ ...options, share: sharedStoreKey('postgres://x/y')! }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(refused?.message).to.include('is in use by another engine');
+    const sqlite = await lockFolder(options).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(sqlite?.message).to.include('is in use by another engine');
+    await b.release();
+    expect(await a.stillHeld()).to.equal(true);
+    await a.release();
     expect(existsSync(join(share, '.ers-bridge.lock'))).to.equal(false);
   });
 
