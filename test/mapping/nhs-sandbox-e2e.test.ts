@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { copyMappings, send } from './e2e-support.js';
-import { startNhsReplica, type NhsReplica } from './nhs-replica.js';
+import { startNhsReplay, type NhsReplay } from '../support/nhs-replay/server.js';
 import {
   channelFor,
   csvReferrals,
@@ -15,13 +15,13 @@ import {
 
 /**
  * The shipped samples through the shipped channels to a server that answers by NHS's own e-RS
- * sandbox rules and examples (nhs-replica.ts: exact request bodies, its scenario index), with
+ * sandbox rules and examples (test/support/nhs-replay: exact request bodies, its scenario index), with
  * the settings a user would give for NHS's hosted sandbox: platform auth, a referrer with the
  * provider's role for provider operations, NHS's code-system placeholder.
  */
 const settings = (url: string): string =>
   [
-    `ers: { baseUrl: '${url}/FHIR', codeSystemBase: _baseUrl_, auth: { mode: platform, accessToken: t, businessFunction: REFERRING_CLINICIAN, odsCode: R69, businessFunctionFor: { A013: SERVICE_PROVIDER_CLINICIAN, A014: SERVICE_PROVIDER_CLINICIAN, A022: SERVICE_PROVIDER_CLINICIAN } } }`,
+    `ers: { baseUrl: '${url}', codeSystemBase: _baseUrl_, auth: { mode: platform, accessToken: t, businessFunction: REFERRING_CLINICIAN, odsCode: R69, businessFunctionFor: { A013: SERVICE_PROVIDER_CLINICIAN, A014: SERVICE_PROVIDER_CLINICIAN, A022: SERVICE_PROVIDER_CLINICIAN } } }`,
   ].join('\n');
 
 /** Samples NHS's sandbox cannot accept, with the call it refuses and why (its own examples disagree). */
@@ -39,11 +39,11 @@ const NHS_REFUSES: Readonly<Record<string, RegExp>> = {
 
 describe("shipped samples through the shipped channels against NHS's sandbox rules (replica)", () => {
   let h: Harness;
-  let nhs: NhsReplica;
+  let nhs: NhsReplay;
   beforeEach(async () => {
     h = createHarness();
     copyMappings(h);
-    nhs = await startNhsReplica();
+    nhs = await startNhsReplay();
   });
   afterEach(async () => {
     await h.cleanup();
@@ -54,7 +54,7 @@ describe("shipped samples through the shipped channels against NHS's sandbox rul
     const refused = NHS_REFUSES[file];
     it(`${file}: ${refused ? 'refused where NHS’s examples disagree' : 'SENT'}`, async () => {
       h.writeChannel('pas-inbound.yaml', channelFor(file));
-      const running = await h.start(settings(nhs.url));
+      const running = await h.start(settings(nhs.baseUrl));
       const sent = forErs.filter((x) => x.file === file);
       for (const m of sent) await send(running, m.text);
       const statuses = await finalStatus(running, sent.length);
@@ -65,7 +65,7 @@ describe("shipped samples through the shipped channels against NHS's sandbox rul
         ).to.equal(true);
         return;
       }
-      expect(statuses, nhs.log.join('\n')).to.deep.equal(sent.map(() => 'SENT'));
+      expect(statuses, nhs.report()).to.deep.equal(sent.map(() => 'SENT'));
     });
   }
 
@@ -73,22 +73,22 @@ describe("shipped samples through the shipped channels against NHS's sandbox rul
     const drop = join(h.dir, 'drop');
     mkdirSync(drop);
     h.writeChannel('csv-referrals.yaml', csvReferrals(drop));
-    const running = await h.start(settings(nhs.url));
+    const running = await h.start(settings(nhs.baseUrl));
     const csv = join(SAMPLES, 'files', 'referrals.csv');
     const rows = readFileSync(csv, 'utf8').trim().split('\n').length - 1;
     copyFileSync(csv, join(drop, 'referrals.csv'));
     const statuses = await finalStatus(running, rows);
-    expect(statuses, nhs.log.join('\n')).to.deep.equal(Array.from({ length: rows }, () => 'SENT'));
+    expect(statuses, nhs.report()).to.deep.equal(Array.from({ length: rows }, () => 'SENT'));
   });
 
   it('skips the A012 of an MDM^T02 when NHS already lists the uploaded file on the referral', async () => {
     h.writeChannel('pas-inbound.yaml', channelFor('mdm-t02-a020/input.hl7'));
-    const running = await h.start(settings(nhs.url));
+    const running = await h.start(settings(nhs.baseUrl));
     const m = forErs.find((x) => x.file === 'mdm-t02-a020/input.hl7');
     expect(m).to.not.equal(undefined);
     await send(running, m!.text);
     expect(await finalStatus(running, 1)).to.deep.equal(['SENT']);
-    expect(nhs.log.some((l) => l.includes('maintainReferralLetter'))).to.equal(false);
+    expect(nhs.exchanges.some((x) => x.path.includes('maintainReferralLetter'))).to.equal(false);
     const [summary] = await running.store.list({});
     const stored = await running.store.get(summary!.id);
     expect(stored?.destinationResults['link']).to.deep.include({
