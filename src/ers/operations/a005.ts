@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operation, ubrn, version } from './common.js';
+import { operation, ubrn, version, versionedRead } from './common.js';
 import { ANY_ROLE } from './types.js';
 
 /** A005: a referral, the latest or a given version (`/_history/{v}`). */
@@ -13,11 +13,7 @@ export const A005 = operation({
   profile: undefined,
   deprecated: false,
   input: z.object({ ubrn, version: version.optional() }).strict(),
-  build: (i) => ({
-    method: 'GET',
-    path: `/ReferralRequest/${i.ubrn}${i.version ? `/_history/${i.version}` : ''}`,
-    expect: 'fhir',
-  }),
+  build: (i) => versionedRead(`/ReferralRequest/${i.ubrn}`, i.version),
   auditType: 'API Retrieve Request Summary',
   resourceType: 'Referral Request',
 });

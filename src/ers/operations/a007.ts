@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operation, ubrn } from './common.js';
+import { operation, summaryPdf, ubrn } from './common.js';
 import { ANY_ROLE } from './types.js';
 
 /** A007: the clinical information summary PDF of a referral. */
@@ -13,12 +13,7 @@ export const A007 = operation({
   profile: undefined,
   deprecated: false,
   input: z.object({ ubrn }).strict(),
-  build: (i) => ({
-    method: 'POST',
-    path: `/ReferralRequest/${i.ubrn}/$ers.generateCRI`,
-    headers: { Accept: 'application/pdf' },
-    expect: 'binary',
-  }),
+  build: (i) => summaryPdf(`/ReferralRequest/${i.ubrn}`),
   auditType: 'API Retrieve Clinical Information',
   resourceType: 'Referral Request',
 });

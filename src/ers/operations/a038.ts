@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readAppointment } from '../readers/appointment.js';
-import { operation, version } from './common.js';
+import { operation, version, versionedRead } from './common.js';
 import { ANY_ROLE } from './types.js';
 
 /** A038: an appointment (latest, or a given version), e.g. before updating it (A034). */
@@ -19,11 +19,7 @@ export const A038 = operation({
       version: version.optional(),
     })
     .strict(),
-  build: (i) => ({
-    method: 'GET',
-    path: `/Appointment/${i.appointmentId}${i.version ? `/_history/${i.version}` : ''}`,
-    expect: 'fhir',
-  }),
+  build: (i) => versionedRead(`/Appointment/${i.appointmentId}`, i.version),
   auditType: 'API A038',
   resourceType: 'Appointment Request',
   read: readAppointment,

@@ -22,6 +22,21 @@ export const sdsUserId = z.string().regex(/^\d{12}$/, 'must be a 12-digit SDS us
 export const instant = z.iso.datetime({ offset: true });
 export const ifMatch = (v: string): Record<string, string> => ({ 'If-Match': `W/"${v}"` });
 
+/** Pure: a read of a resource, its latest version or `/_history/{version}` (A005, A024, A038). */
+export const versionedRead = (path: string, v: string | undefined): OperationRequest => ({
+  method: 'GET',
+  path: `${path}${v ? `/_history/${v}` : ''}`,
+  expect: 'fhir',
+});
+
+/** Pure: a `$ers.generateCRI` summary PDF of a request (A007 referral, A043 A&G). */
+export const summaryPdf = (path: string): OperationRequest => ({
+  method: 'POST',
+  path: `${path}/$ers.generateCRI`,
+  headers: { Accept: 'application/pdf' },
+  expect: 'binary',
+});
+
 /** A file uploaded by A020, to link with a DocumentReference (A012, A022, A026–A028, A044). */
 export const attachmentFile = z
   .object({
