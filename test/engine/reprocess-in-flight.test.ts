@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import {
@@ -9,6 +9,7 @@ import {
   type Harness,
 } from '../support/engine-harness.js';
 import { ackValue, exchange } from '../sources/mllp/support.js';
+import { copyMappings } from '../mapping/e2e-support.js';
 
 const REPO = process.cwd();
 
@@ -31,7 +32,7 @@ describe('engine: reprocess while the e-RS call is in flight (issue 16)', () => 
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    copyMappings(h);
     writeFileSync(
       join(h.configDir, 'mappings', 'tables', 'service.yaml'),
       'unmapped: error\nentries:\n  SVC-00123: "11004"\n',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import type { StoredMessage } from '../../src/store/types.js';
@@ -10,6 +10,7 @@ import {
   type Harness,
 } from '../support/engine-harness.js';
 import { exchange } from '../sources/mllp/support.js';
+import { copyMappings } from '../mapping/e2e-support.js';
 
 const REPO = process.cwd();
 const channel = `id: pas-inbound
@@ -25,7 +26,7 @@ describe('engine: what an operator needs to review a message (issue 16, item 10)
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    copyMappings(h);
     h.writeChannel('pas-inbound.yaml', channel);
   });
   afterEach(() => h.cleanup());

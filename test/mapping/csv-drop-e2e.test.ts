@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
-
-const REPO = process.cwd();
+import { copyMappings } from './e2e-support.js';
 
 const channel = (folder: string) => `id: csv-referrals
 name: Referral extract from the share
@@ -32,7 +31,7 @@ describe('CSV referral extract dropped on the share → A021 per row (shipped ma
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    copyMappings(h);
     // A021 needs a triage service: 11004 in NHS's test world (the default seed).
     writeFileSync(
       join(h.configDir, 'mappings', 'tables', 'service.yaml'),

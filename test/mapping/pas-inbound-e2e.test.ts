@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import { createHarness, endpointPort, type Harness } from '../support/engine-harness.js';
 import { ackValue, exchange } from '../sources/mllp/support.js';
+import { copyMappings } from './e2e-support.js';
 
 const REPO = process.cwd();
 
@@ -29,7 +30,7 @@ describe('REF^I12 from the PAS to e-RS and the UBRN back in the ACK (shipped map
   beforeEach(() => {
     h = createHarness();
     // The shipped tables: SVC-00123 is NHS's cardiology triage service 11004 (the default seed).
-    cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    copyMappings(h);
   });
   afterEach(() => h.cleanup());
 

@@ -4,12 +4,12 @@
  * it asks for on its connection, and the outcome follows to a PAS listener (ack.lateReplies).
  */
 import { expect } from 'chai';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { RunningEngine } from '../../../src/engine/run.js';
 import { frameMllp, MllpDecoder } from '../../../src/sources/mllp/index.js';
-import { startPas } from '../../mapping/e2e-support.js';
+import { copyMappings, startPas } from '../../mapping/e2e-support.js';
 import {
   createHarness,
   endpointPort,
@@ -117,7 +117,7 @@ describe('MLLP application ACKs under e-RS latency above applicationTimeoutMs (s
   let pas: Awaited<ReturnType<typeof startPas>>;
   beforeEach(async () => {
     h = createHarness();
-    cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    copyMappings(h);
     writeFileSync(
       join(h.configDir, 'mappings', 'tables', 'service.yaml'),
       'unmapped: error\nentries:\n  SVC-00123: "11004"\n', // NHS's triage service (default world)
