@@ -7,6 +7,8 @@ export interface ListenTarget {
   readonly port: number;
   /** The setting (and its variable) that moves it, named in the error. */
   readonly setting: string;
+  /** SOURCE_PORT_IN_USE for a channel's listener; the engine's own listeners by default. */
+  readonly code?: 'ENGINE_PORT_IN_USE' | 'SOURCE_PORT_IN_USE';
 }
 
 /**
@@ -27,7 +29,7 @@ export function listenFailure(error: unknown, target: ListenTarget): Error {
           ? `${host} is not an address of this machine`
           : e.message;
   return new EngineError(
-    'ENGINE_PORT_IN_USE',
+    target.code ?? 'ENGINE_PORT_IN_USE',
     `${what} cannot listen on ${host}:${port}: ${why}; change ${setting}`,
     { cause: e, context: { host, port } },
   );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { EngineError } from '../../engine/errors.js';
+import { listenFailure } from '../../engine/listen-error.js';
 import type {
   PluginFactoryContext,
   Source,
@@ -100,7 +101,15 @@ export class MllpSource implements Source {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
-        reject(listenError(e, this.config, context.channelId));
+        reject(
+          listenFailure(e, {
+            what: `channel ${context.channelId}: the MLLP listener`,
+            host: this.config.host,
+            port: this.config.port,
+            setting: 'source.port (or source.host) in the channel file',
+            code: 'SOURCE_PORT_IN_USE',
+          }),
+        );
       });
       server.listen(this.config.port, this.config.host, () => {
         server.removeAllListeners('error');
@@ -363,22 +372,4 @@ export class MllpSource implements Source {
     const nak = await keepRefusedFrame(event, deps, this.config.maxMessageBytes);
     if (nak !== undefined && !socket.destroyed && socket.writable) socket.write(frameMllp(nak));
   }
-}
-
-/** A one-line error naming the setting to change, instead of a bare EADDRINUSE. */
-function listenError(e: NodeJS.ErrnoException, config: MllpSourceConfig, channel: string): Error {
-  const where = `${config.host}:${config.port}`;
-  const why =
-    e.code === 'EADDRINUSE'
-      ? `port ${config.port} is already in use on ${config.host} (another ers-bridge or program listens there)`
-      : e.code === 'EACCES'
-        ? `port ${config.port} needs privileges this process does not have`
-        : e.code === 'EADDRNOTAVAIL'
-          ? `${config.host} is not an address of this machine`
-          : e.message;
-  return new EngineError(
-    'SOURCE_PORT_IN_USE',
-    `channel ${channel}: the MLLP listener cannot listen on ${where}: ${why}; change source.port (or source.host) in the channel file`,
-    { cause: e, context: { host: config.host, port: config.port } },
-  );
 }
