@@ -229,6 +229,75 @@ export const OPENAPI_DOCUMENT = {
         responses: { ...ok('Queued again'), 409: { description: 'Refused' }, ...errors },
       },
     },
+    '/api/messages/bulk': {
+      post: {
+        summary:
+          'Reprocess or resolve picked messages by id, each with the rules of the one-message action (leased and in-flight refused, SENT only with force; resolve needs a note and NEEDS_REVIEW). Audited per message and once for the request.',
+        ...role('operator'),
+        requestBody: json({
+          type: 'object',
+          properties: {
+            action: { enum: ['reprocess', 'resolve'] },
+            ids: { type: 'array', items: { type: 'integer' }, maxItems: 200 },
+            note: { type: 'string' },
+            force: { type: 'boolean' },
+          },
+          required: ['action', 'ids'],
+        }),
+        responses: {
+          ...ok('What was done and what was skipped, with the reason', {
+            type: 'object',
+            properties: {
+              action: { type: 'string' },
+              done: { type: 'array', items: { type: 'integer' } },
+              skipped: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    reason: {
+                      enum: [
+                        'not-found',
+                        'leased',
+                        'in-flight',
+                        'effect-succeeded',
+                        'not-needs-review',
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/api/messages/{id}/resend': {
+      post: {
+        summary:
+          'Store an edited copy of the message as a new message on its channel, linked to it (sourceMeta.resentFrom); the original is unchanged. A SENT original needs allowSent: true. Audited with both ids.',
+        ...role('operator'),
+        parameters: [idParam],
+        requestBody: json({
+          type: 'object',
+          properties: {
+            body: { type: 'string' },
+            note: { type: 'string' },
+            allowSent: { type: 'boolean' },
+          },
+          required: ['body'],
+        }),
+        responses: {
+          ...ok('The new message', {
+            type: 'object',
+            properties: { originalId: { type: 'integer' }, newId: { type: 'integer' } },
+          }),
+          ...errors,
+        },
+      },
+    },
     '/api/messages/{id}/resolve': {
       post: {
         summary:

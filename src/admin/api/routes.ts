@@ -9,7 +9,10 @@ import {
   reprocessOne,
   resolveReview,
 } from '../service/actions.js';
+import { can } from '../auth/roles.js';
+import { applyBulk, idsOf, isBulkAction } from '../service/bulk-actions.js';
 import { channelOverviews } from '../service/channel-overview.js';
+import { editAndResend } from '../service/edit-resend.js';
 import { exportRaw, readMessageDetail } from '../service/message-detail.js';
 import {
   auditableQuery,
@@ -83,6 +86,36 @@ export function apiRoutes(ctx: AdminContext): Router {
       note: noteOf(req.body),
     });
     res.json({ count: report.done.length, ids: report.done, skipped: report.skipped });
+  });
+  api.post('/messages/bulk', requirePermission('messages.reprocess'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const action = body['action'];
+    if (!isBulkAction(action))
+      throw new EngineError('ADMIN_BAD_REQUEST', 'action is reprocess or resolve.', {
+        at: 'action',
+      });
+    const principal = principalOf(res);
+    if (action === 'resolve' && !can(principal.role, 'messages.resolve'))
+      throw new EngineError('ADMIN_FORBIDDEN', 'Your role may not resolve messages.');
+    const note = noteOf(body);
+    res.json(
+      await applyBulk(ctx, principal, {
+        action,
+        ids: idsOf(body),
+        ...(note ? { note } : {}),
+        force: forceOf(body),
+      }),
+    );
+  });
+  api.post('/messages/:id/resend', requirePermission('messages.resend'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const outcome = await editAndResend(ctx, principalOf(res), {
+      id: idParam(req),
+      body: typeof body['body'] === 'string' ? body['body'] : '',
+      note: noteOf(body),
+      allowSent: body['allowSent'] === true || body['allowSent'] === 'true',
+    });
+    res.json(outcome);
   });
   api.get('/messages/:id', requirePermission('messages.body'), async (req, res) => {
     res.json(await readMessageDetail(ctx, principalOf(res), idParam(req)));

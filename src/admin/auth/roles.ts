@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'messages.reprocess': 'operator',
   'messages.resolve': 'operator',
   'messages.export': 'operator',
+  /** Edit a stored message's body and resend it as a new message (the original is kept). */
+  'messages.resend': 'operator',
   'mapping.test': 'operator',
   'audit.view': 'admin',
   'metrics.view': 'viewer',

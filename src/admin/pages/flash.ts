@@ -12,6 +12,10 @@ export const FLASH = {
     text: 'Message queued again; it will be processed with the mapping now live.',
   },
   resolved: { kind: 'ok', text: 'Marked resolved and closed as SENT, with your note.' },
+  resent: {
+    kind: 'ok',
+    text: 'Your corrected copy was stored as this new message and queued; the original is unchanged.',
+  },
   'bulk-reprocessed': { kind: 'ok', text: 'Messages matching the search were queued again.' },
   'bulk-reprocessed-skipped': {
     kind: 'error',

@@ -20,13 +20,23 @@ import {
 } from '../service/message-query.js';
 import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
 import { actorOf, audit } from '../context.js';
+import { readAuditPage, readAuditQuery } from '../service/audit-query.js';
 import { auditBody } from '../views/audit.js';
+import { summaryFromQuery } from '../views/bulk-summary.js';
+import { confirmBody } from '../views/live.js';
 import { channelsBody } from '../views/channels.js';
 import { page } from '../views/layout.js';
 import { messageDetailBody } from '../views/message-detail.js';
 import { messagesBody } from '../views/messages.js';
 import { testerBody } from '../views/tester.js';
 import { flashFrom } from './flash.js';
+import { actionRoutes } from './action-routes.js';
+import { liveRoutes } from './live-routes.js';
+
+/** A form posted from the confirmation (dialog or page) says `confirmed=yes`. */
+export function confirmedOf(body: unknown): boolean {
+  return (body as Record<string, unknown> | undefined)?.confirmed === 'yes';
+}
 
 const PAST: Record<string, string> = { start: 'started', stop: 'stopped', reload: 'reloaded' };
 
@@ -46,7 +56,8 @@ export function pageRoutes(ctx: AdminContext): Router {
         principal,
         section: 'channels',
         flash: flashFrom(req.query),
-        body: channelsBody(channels, principal),
+        live: '/live/channels',
+        body: channelsBody(channels, principal, ctx.clock()),
       }),
     );
   });
@@ -54,6 +65,27 @@ export function pageRoutes(ctx: AdminContext): Router {
     const { id, command } = req.params as { id: string; command: string };
     if (!isChannelCommand(command))
       throw new EngineError('ADMIN_BAD_REQUEST', 'Use start, stop or reload.');
+    if (command === 'stop' && !confirmedOf(req.body)) {
+      // Without the script's dialog (no JavaScript), the confirmation is a page.
+      const principal = principalOf(res);
+      res.type('html').send(
+        page({
+          title: `Stop ${id}?`,
+          principal,
+          section: 'channels',
+          body: confirmBody({
+            principal,
+            title: `Stop channel ${id}?`,
+            text: 'Its source stops taking messages until someone starts it again; stored messages stay.',
+            action: `/channels/${encodeURIComponent(id)}/stop`,
+            label: `Stop ${id}`,
+            fields: [],
+            cancel: '/',
+          }),
+        }),
+      );
+      return;
+    }
     const outcome = await controlChannel(ctx, principalOf(res), { channel: id, command });
     res.redirect(303, `/?flash=${outcome.ok ? (PAST[command] ?? '') : 'reload-refused'}`);
   });
@@ -70,7 +102,11 @@ export function pageRoutes(ctx: AdminContext): Router {
         principal,
         section: 'messages',
         flash: flashFrom(req.query),
-        body: messagesBody({ query, messages, nextBefore, channels }, principal),
+        live: `/live/messages?${new URLSearchParams({ ...query }).toString()}`,
+        body: messagesBody(
+          { query, messages, nextBefore, channels, summary: summaryFromQuery(req.query) },
+          principal,
+        ),
       }),
     );
   });
@@ -81,6 +117,26 @@ export function pageRoutes(ctx: AdminContext): Router {
         'ADMIN_BAD_REQUEST',
         'Search first: reprocessing every message at once is not allowed.',
       );
+    if (!confirmedOf(req.body)) {
+      const principal = principalOf(res);
+      res.type('html').send(
+        page({
+          title: 'Reprocess all matching?',
+          principal,
+          section: 'messages',
+          body: confirmBody({
+            principal,
+            title: 'Reprocess every message matching this search?',
+            text: 'Up to 1,000 messages; SENT, leased and in-flight ones are skipped.',
+            action: '/messages/reprocess',
+            label: 'Reprocess all matching',
+            fields: [...Object.entries(query), ['note', noteOf(req.body) ?? '']],
+            cancel: `/messages?${new URLSearchParams({ ...query }).toString()}`,
+          }),
+        }),
+      );
+      return;
+    }
     const report = await reprocessMatching(ctx, principalOf(res), {
       filter: toMessageFilter(query),
       describe: auditableQuery(query),
@@ -102,6 +158,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         principal,
         section: 'messages',
         flash: flashFrom(req.query),
+        live: `/live/messages/${detail.message.id}`,
         body: messageDetailBody(detail, principal),
       }),
     );
@@ -152,13 +209,21 @@ export function pageRoutes(ctx: AdminContext): Router {
       }),
     );
   });
-  r.get('/audit', requirePermission('audit.view'), async (_req, res) => {
+  r.get('/audit', requirePermission('audit.view'), async (req, res) => {
     const principal = principalOf(res);
-    const entries = await ctx.control.store.listAudit({ limit: 500 });
+    const query = readAuditQuery(req.query);
+    const { entries, next } = await readAuditPage(ctx.control.store, query);
     await audit(ctx, { actor: actorOf(principal), action: 'audit.view' });
-    res
-      .type('html')
-      .send(page({ title: 'Audit log', principal, section: 'audit', body: auditBody(entries) }));
+    res.type('html').send(
+      page({
+        title: 'Audit log',
+        principal,
+        section: 'audit',
+        body: auditBody({ entries, query, next }),
+      }),
+    );
   });
+  r.use(liveRoutes(ctx));
+  r.use(actionRoutes(ctx));
   return r;
 }

@@ -22,9 +22,36 @@ export interface ChannelOverview {
     readonly bucketMs: number;
     /** Oldest first, one count per bucket of the last hour. */
     readonly received: readonly number[];
+    /** Messages that reached SENT, and that failed (ERROR, DEAD, NEEDS_REVIEW), per bucket. */
+    readonly sent: readonly number[];
+    readonly errors: readonly number[];
     readonly total: number;
     readonly capped: boolean;
   };
+  /** Newest message's arrival (null: none stored). */
+  readonly lastReceivedAt: number | null;
+  /** The newest message that failed, for the card's "last error" line. */
+  readonly lastFailure: {
+    readonly id: number;
+    readonly status: MessageStatus;
+    readonly code: string | null;
+    readonly at: number;
+  } | null;
+  /** Per minute over the last RATE_WINDOW_MS. */
+  readonly rates: { readonly received: number; readonly sent: number; readonly errors: number };
+}
+
+export const RATE_WINDOW_MS = 300_000;
+export const FAILED_STATUSES: readonly MessageStatus[] = ['ERROR', 'DEAD', 'NEEDS_REVIEW'];
+
+/** Pure: events per minute among `times` in the window ending at `now`, one decimal. */
+export function perMinute(
+  times: readonly number[],
+  now: number,
+  windowMs = RATE_WINDOW_MS,
+): number {
+  const n = times.filter((t) => t > now - windowMs && t <= now).length;
+  return Math.round((n / (windowMs / 60_000)) * 10) / 10;
 }
 
 export function queueDepthOf(counts: Partial<Record<MessageStatus, number>>): number {
@@ -47,25 +74,43 @@ export function bucketize(
   return out;
 }
 
-async function throughputOf(
-  store: MessageStore,
-  channel: string,
-  now: number,
-): Promise<ChannelOverview['throughput']> {
-  const recent = await store.list({
-    channel,
-    receivedFrom: now - THROUGHPUT_WINDOW_MS,
-    limit: THROUGHPUT_SAMPLE,
-  });
-  const received = bucketize(
-    recent.map((m) => m.receivedAt),
-    { now, windowMs: THROUGHPUT_WINDOW_MS, buckets: THROUGHPUT_BUCKETS },
-  );
+type Activity = Pick<ChannelOverview, 'throughput' | 'lastReceivedAt' | 'lastFailure' | 'rates'>;
+
+/**
+ * Arrivals by `receivedAt`; sends and failures by `updatedAt` of the newest SENT and failed
+ * messages (the store keeps no per-transition index, so a status reached by an old message
+ * beyond the newest THROUGHPUT_SAMPLE is not counted: the charts say "+" when capped).
+ */
+async function activityOf(store: MessageStore, channel: string, now: number): Promise<Activity> {
+  const [recent, sent, failed] = await Promise.all([
+    store.list({ channel, receivedFrom: now - THROUGHPUT_WINDOW_MS, limit: THROUGHPUT_SAMPLE }),
+    store.list({ channel, status: 'SENT', limit: THROUGHPUT_SAMPLE }),
+    store.list({ channel, status: FAILED_STATUSES, limit: THROUGHPUT_SAMPLE }),
+  ]);
+  const newest = recent[0] ?? (await store.list({ channel, limit: 1 }))[0];
+  const window = { now, windowMs: THROUGHPUT_WINDOW_MS, buckets: THROUGHPUT_BUCKETS };
+  const arrivals = recent.map((m) => m.receivedAt);
+  const sends = sent.map((m) => m.updatedAt);
+  const failures = failed.map((m) => m.updatedAt);
+  const last = failed[0];
   return {
-    bucketMs: THROUGHPUT_WINDOW_MS / THROUGHPUT_BUCKETS,
-    received,
-    total: recent.length,
-    capped: recent.length >= THROUGHPUT_SAMPLE,
+    throughput: {
+      bucketMs: THROUGHPUT_WINDOW_MS / THROUGHPUT_BUCKETS,
+      received: bucketize(arrivals, window),
+      sent: bucketize(sends, window),
+      errors: bucketize(failures, window),
+      total: recent.length,
+      capped: recent.length >= THROUGHPUT_SAMPLE,
+    },
+    lastReceivedAt: newest?.receivedAt ?? null,
+    lastFailure: last
+      ? { id: last.id, status: last.status, code: last.errorCode, at: last.updatedAt }
+      : null,
+    rates: {
+      received: perMinute(arrivals, now),
+      sent: perMinute(sends, now),
+      errors: perMinute(failures, now),
+    },
   };
 }
 
@@ -91,7 +136,7 @@ export async function channelOverviews(options: {
         lastError: c.lastError,
         counts: own,
         queueDepth: queueDepthOf(own),
-        throughput: await throughputOf(options.store, c.id, options.now),
+        ...(await activityOf(options.store, c.id, options.now)),
       };
     }),
   );

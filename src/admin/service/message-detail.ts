@@ -1,7 +1,9 @@
 import { EngineError } from '../../engine/errors.js';
 import type { AttemptRecord, MessageEvent, StoredMessage } from '../../store/types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
+import { resendsOf } from './edit-resend.js';
 import { hl7View, type SegmentView } from './hl7-view.js';
+import { messageFacts, type MessageFacts } from './patient-facts.js';
 
 export interface MessageDetail {
   readonly message: Omit<StoredMessage, 'raw'> & { readonly raw: string | null };
@@ -10,6 +12,10 @@ export interface MessageDetail {
   readonly events: readonly MessageEvent[];
   /** Every destination call, each attempt kept (what was sent and answered each time). */
   readonly attempts: readonly AttemptRecord[];
+  /** UBRN, masked patient, source file and row (service/patient-facts.ts). */
+  readonly facts: MessageFacts;
+  /** Messages an operator made from this one by edit-and-resend, newest first. */
+  readonly resends: readonly number[];
 }
 
 function isHl7(m: StoredMessage): boolean {
@@ -38,6 +44,8 @@ export async function readMessageDetail(
     hl7,
     events,
     attempts,
+    facts: messageFacts(message),
+    resends: await resendsOf(ctx, id),
   };
 }
 

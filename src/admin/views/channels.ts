@@ -1,19 +1,26 @@
 import type { Principal } from '../context.js';
 import { can } from '../auth/roles.js';
 import type { ChannelOverview } from '../service/channel-overview.js';
-import { barChart } from './chart.js';
+import { seriesChart } from './chart.js';
 import { html, type Html } from './html.js';
-import { csrfField } from './layout.js';
+import { csrfField, formatTime } from './layout.js';
+import { livePart } from './live.js';
 import { STATUS_ORDER, statusBadge } from './widgets.js';
 
 function controls(c: ChannelOverview, principal: Principal): Html {
   if (!can(principal.role, 'channels.control')) return html``;
-  const button = (command: string, label: string, kind = '') =>
-    html`<form method="post" action="/channels/${c.id}/${command}" class="inline">
+  const button = (command: string, label: string, kind = '', confirm = '') =>
+    html`<form
+      method="post"
+      action="/channels/${c.id}/${command}"
+      class="inline"
+      ${confirm ? html`data-confirm="${confirm}" data-confirm-label="${label} ${c.id}"` : ''}
+    >
       ${csrfField(principal)}<button type="submit" class="${kind}">${label}</button>
     </form>`;
+  const stopWarning = `Stop channel ${c.id}? Its source stops taking messages (senders get refusals or time out) until someone starts it again.${c.queueDepth + c.inFlight > 0 ? ` ${c.queueDepth} waiting and ${c.inFlight} in flight stay stored.` : ''}`;
   return html`<div class="actions">
-    ${c.state === 'STARTED' ? button('stop', 'Stop', 'danger') : button('start', 'Start', 'primary')}
+    ${c.state === 'STARTED' ? button('stop', 'Stop', 'danger', stopWarning) : button('start', 'Start', 'primary')}
     ${button('reload', 'Reload')}
   </div>`;
 }
@@ -29,8 +36,37 @@ function counts(c: ChannelOverview): Html {
   )}`;
 }
 
-function card(c: ChannelOverview, principal: Principal): Html {
-  return html`<article class="card channel">
+/** Pure: "3 min ago" style age of a time, for the card (the exact time on hover). */
+export function ago(at: number, now: number): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
+function lastFailure(c: ChannelOverview, now: number): Html {
+  const f = c.lastFailure;
+  if (!f) return html`<span class="muted">none</span>`;
+  return html`<a href="/messages/${f.id}">#${f.id}</a> ${statusBadge(f.status)}
+    ${f.code ? html`<span class="code">${f.code}</span>` : ''}
+    <span class="muted" title="${formatTime(f.at)}">${ago(f.at, now)}</span>`;
+}
+
+function chart(c: ChannelOverview): Html {
+  const t = c.throughput;
+  return seriesChart({
+    series: [
+      { name: 'received', values: t.received, kind: 'received' },
+      { name: 'sent', values: t.sent, kind: 'sent' },
+      { name: 'failed', values: t.errors, kind: 'errors' },
+    ],
+    label: `Messages received, sent and failed per 5 minutes in the last hour on ${c.id}`,
+  });
+}
+
+function card(c: ChannelOverview, principal: Principal, now: number): Html {
+  return html`<article class="card channel" data-channel="${c.id}">
     <header>
       <div>
         <h2>${c.name}</h2>
@@ -45,13 +81,30 @@ function card(c: ChannelOverview, principal: Principal): Html {
       <dd>
         ${c.source ? html`${c.source.type} <code>${c.source.endpoint}</code> ${c.source.listening ? '' : html`<span class="warn">not listening</span>`}` : '—'}
       </dd>
+      <dt>Last received</dt>
+      <dd class="last-received">
+        ${c.lastReceivedAt === null ? html`<span class="muted">never</span>` : html`<span title="${formatTime(c.lastReceivedAt)}">${ago(c.lastReceivedAt, now)}</span>`}
+      </dd>
+      <dt>Rates</dt>
+      <dd class="rates">
+        <span class="rate received">${c.rates.received}</span> in ·
+        <span class="rate sent">${c.rates.sent}</span> sent ·
+        <span class="rate errors">${c.rates.errors}</span> failed
+        <span class="muted">per min (5 min)</span>
+      </dd>
       <dt>Queue</dt>
       <dd><strong>${c.queueDepth}</strong> waiting · ${c.inFlight} in flight</dd>
       <dt>Messages</dt>
       <dd>${counts(c)}</dd>
+      <dt>Last failure</dt>
+      <dd class="last-failure">${lastFailure(c, now)}</dd>
       <dt>Last hour</dt>
       <dd class="chartcell">
-        ${barChart({ values: c.throughput.received, label: `Messages received per 5 minutes in the last hour on ${c.id}` })}
+        ${chart(c)}
+        <span class="legend"
+          ><i class="key received"></i>in <i class="key sent"></i>sent
+          <i class="key errors"></i>failed</span
+        >
         <span class="muted">${c.throughput.total}${c.throughput.capped ? '+' : ''} received</span>
       </dd>
     </dl>
@@ -60,8 +113,24 @@ function card(c: ChannelOverview, principal: Principal): Html {
   </article>`;
 }
 
-export function channelsBody(channels: readonly ChannelOverview[], principal: Principal): Html {
+/** The cards, as one live part: the page and its live refresh render the same markup. */
+export function channelGrid(
+  channels: readonly ChannelOverview[],
+  principal: Principal,
+  now: number,
+): Html {
+  return livePart(
+    'channels',
+    html`${channels.length === 0 ? html`<p class="card muted">No channels are configured. Add a file to <code>channels/</code>.</p>` : ''}
+      <div class="grid">${channels.map((c) => card(c, principal, now))}</div>`,
+  );
+}
+
+export function channelsBody(
+  channels: readonly ChannelOverview[],
+  principal: Principal,
+  now: number,
+): Html {
   return html`<h1>Channels</h1>
-    ${channels.length === 0 ? html`<p class="card muted">No channels are configured. Add a file to <code>channels/</code>.</p>` : ''}
-    <div class="grid">${channels.map((c) => card(c, principal))}</div>`;
+    ${channelGrid(channels, principal, now)}`;
 }

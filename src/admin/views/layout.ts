@@ -9,7 +9,12 @@ export interface PageOptions {
   readonly section?: 'channels' | 'messages' | 'tester' | 'audit';
   readonly flash?: { kind: 'ok' | 'error'; text: string } | undefined;
   readonly body: Part;
+  /** Fragment URL the page's live parts are refreshed from (views/live.ts). */
+  readonly live?: string | undefined;
 }
+
+/** How often a live page asks for its fragment; the browser skips asks while hidden. */
+export const LIVE_INTERVAL_MS = 2000;
 
 function nav(principal: Principal, section: PageOptions['section']): Html {
   const item = (key: NonNullable<PageOptions['section']>, href: string, label: string): Html =>
@@ -36,10 +41,13 @@ export function page(options: PageOptions): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${options.title} · ers-bridge</title>
         <link rel="stylesheet" href="/assets/style.css" />
+        <script type="module" src="/assets/dashboard.mjs"></script>
       </head>
       <body>
         ${principal ? nav(principal, options.section) : ''}
-        <main>
+        <main
+          ${options.live ? html`data-live-src="${options.live}" data-live-ms="${LIVE_INTERVAL_MS}"` : ''}
+        >
           ${
             options.flash
               ? html`<p class="flash ${options.flash.kind}" role="status">${options.flash.text}</p>`

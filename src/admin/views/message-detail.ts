@@ -4,6 +4,7 @@ import type { MessageDetail } from '../service/message-detail.js';
 import { html, type Html } from './html.js';
 import { hl7Tree, rawHl7 } from './hl7.js';
 import { csrfField, formatTime } from './layout.js';
+import { livePart } from './live.js';
 import { attemptTable, resendSummary, reuseWarning } from './message-history.js';
 import { STATUS_MEANING, errorBox, jsonBlock, shortHash, statusBadge } from './widgets.js';
 
@@ -45,26 +46,70 @@ function actions(d: MessageDetail, principal: Principal): Html {
           </form>`
         : ''
     }
+    ${can(principal.role, 'messages.resend') && m.raw !== null ? html`<a class="button" href="/messages/${m.id}/edit">Edit and resend</a>` : ''}
     ${can(principal.role, 'messages.export') ? html`<a class="button" href="/api/messages/${m.id}/raw">Download raw</a>` : ''}
   </div>`;
 }
 
+/** Search keys the Facts already show in their own words (or that hold no fact to show). */
+const SHOWN_KEYS = new Set(['nhsNumberHash', 'ubrn', 'resentFrom']);
+
+function source(d: MessageDetail): Html {
+  const f = d.facts;
+  if (f.sourceFile === null) return html``;
+  return html`<dt>Source file</dt>
+    <dd>
+      <code>${f.sourceFile}</code
+      >${f.sourceRow === null ? '' : html` · row <strong>${f.sourceRow}</strong>`}
+    </dd>`;
+}
+
+function lineage(d: MessageDetail): Html {
+  const from = d.facts.resentFrom;
+  return html`${
+    from === null
+      ? ''
+      : html`<dt>Edited copy of</dt>
+          <dd><a href="/messages/${from}">message ${from}</a></dd>`
+  }
+  ${
+    d.resends.length === 0
+      ? ''
+      : html`<dt>Resent as</dt>
+          <dd>
+            ${d.resends.map((id, i) => html`${i > 0 ? ', ' : ''}<a href="/messages/${id}">message ${id}</a>`)}
+          </dd>`
+  }`;
+}
+
 function facts(d: MessageDetail): Html {
   const m = d.message;
-  const keys = Object.entries(m.searchKeys).filter(([k]) => k !== 'nhsNumberHash');
+  const f = d.facts;
+  const keys = Object.entries(m.searchKeys).filter(([k]) => !SHOWN_KEYS.has(k));
   return html`<dl class="facts wide">
+    <dt>UBRN</dt>
+    <dd class="ubrn">
+      ${f.ubrn ? html`<a href="/messages?ubrn=${f.ubrn}"><code>${f.ubrn}</code></a>` : html`<span class="muted">none yet</span>`}
+    </dd>
+    <dt>Patient</dt>
+    <dd class="patient" title="Masked: open the body below to see it whole (audited)">
+      ${f.nhsNumber ? html`NHS <code>${f.nhsNumber}</code>` : html`<span class="muted">no NHS number</span>`}
+      ${f.initials ? html` · ${f.initials}` : ''}
+    </dd>
     <dt>Channel</dt>
     <dd><a href="/messages?channel=${m.channel}">${m.channel}</a></dd>
     <dt>Type</dt>
     <dd>${m.messageType ?? '—'}</dd>
-    <dt>MSH-10</dt>
-    <dd><code>${m.controlId ?? '—'}</code></dd>
+    ${source(d)}
+    <dt>${f.controlIdLabel}</dt>
+    <dd class="break"><code>${m.controlId ?? '—'}</code></dd>
     <dt>Sender</dt>
     <dd>${m.sender}</dd>
+    ${lineage(d)}
     ${keys.map(
       ([k, v]) =>
-        html`<dt>${k.toUpperCase()}</dt>
-          <dd><code>${v}</code></dd>`,
+        html`<dt>${k}</dt>
+          <dd class="break"><code>${v}</code></dd>`,
     )}
     <dt>Received</dt>
     <dd>${formatTime(m.receivedAt)}</dd>
@@ -103,7 +148,7 @@ export function detailList(detail: Record<string, unknown>): Html {
 }
 
 function events(d: MessageDetail): Html {
-  return html`<table class="list">
+  return html`<table class="list history">
     <thead>
       <tr>
         <th>Time</th>
@@ -128,19 +173,33 @@ function events(d: MessageDetail): Html {
   </table>`;
 }
 
+/** The status, error and actions: refreshed in place while the page is open. */
+function head(d: MessageDetail, principal: Principal): Html {
+  const m = d.message;
+  return livePart(
+    'head',
+    html`<h1>Message ${m.id} ${statusBadge(m.status)}</h1>
+      <p class="muted">${STATUS_MEANING[m.status]}</p>
+      ${reuseWarning(d)} ${errorBox(m.error)} ${actions(d, principal)}`,
+  );
+}
+
+/** What the page's live refresh answers: the same parts, without the body. */
+export function messageLiveParts(d: MessageDetail, principal: Principal): Html[] {
+  return [head(d, principal), livePart('history', events(d))];
+}
+
 export function messageDetailBody(d: MessageDetail, principal: Principal): Html {
   const m = d.message;
   return html`<p><a href="/messages">← Messages</a></p>
-    <h1>Message ${m.id} ${statusBadge(m.status)}</h1>
-    <p class="muted">${STATUS_MEANING[m.status]}</p>
-    ${reuseWarning(d)} ${errorBox(m.error)} ${actions(d, principal)}
+    ${head(d, principal)}
     <section class="card">
       <h2>Facts</h2>
       ${facts(d)}
     </section>
     <section class="card">
       <h2>History</h2>
-      ${events(d)}
+      <div class="scroll">${livePart('history', events(d))}</div>
     </section>
     <section class="card">
       <h2>Message as received</h2>
@@ -166,7 +225,7 @@ export function messageDetailBody(d: MessageDetail, principal: Principal): Html 
     </div>
     <section class="card">
       <h2>Every attempt</h2>
-      ${attemptTable(d)}
+      <div class="scroll">${attemptTable(d)}</div>
     </section>
     <section class="card">
       <h2>Reply to the sender</h2>

@@ -5,12 +5,17 @@ import type { MessageSummary } from '../../store/types.js';
 import { html, type Html } from './html.js';
 import { csrfField, formatTime } from './layout.js';
 import { STATUS_ORDER, statusBadge } from './widgets.js';
+import { bulkSummary } from './bulk-summary.js';
+import { livePart } from './live.js';
+import type { BulkSummary } from '../service/bulk-actions.js';
 
 export interface MessagesView {
   readonly query: MessageQuery;
   readonly messages: readonly MessageSummary[];
   readonly nextBefore: number | null;
   readonly channels: readonly string[];
+  /** What the last bulk action did (shown once, after its redirect). */
+  readonly summary?: BulkSummary | undefined;
 }
 
 function field(
@@ -71,7 +76,13 @@ function bulkForm(v: MessagesView, principal: Principal): Html {
     v.messages.length === 0
   )
     return html``;
-  return html`<form method="post" action="/messages/reprocess" class="bulk card">
+  return html`<form
+    method="post"
+    action="/messages/reprocess"
+    class="bulk card"
+    data-confirm="Reprocess every message matching this search (up to 1,000)? SENT, leased and in-flight messages are skipped."
+    data-confirm-label="Reprocess all matching"
+  >
     ${csrfField(principal)}
     ${Object.entries(filter).map(([k, value]) => html`<input type="hidden" name="${k}" value="${value}" />`)}
     <label>Note <input name="note" placeholder="why (kept in the audit log)" /></label>
@@ -80,38 +91,85 @@ function bulkForm(v: MessagesView, principal: Principal): Html {
   </form>`;
 }
 
-function rows(v: MessagesView): Html {
+/** The bar for the ticked rows (the checkboxes name this form with form="bulk"). */
+function selectionForm(v: MessagesView, principal: Principal): Html {
+  if (!can(principal.role, 'messages.reprocess') || v.messages.length === 0) return html``;
+  return html`<form
+    method="post"
+    action="/messages/bulk"
+    id="bulk"
+    class="bulk card selection"
+    data-confirm="bulk"
+  >
+    ${csrfField(principal)}
+    ${Object.entries(withoutPagingQuery(v.query)).map(([k, value]) => html`<input type="hidden" name="back_${k}" value="${value}" />`)}
+    <strong data-selected-count>Selected rows</strong>
+    <label>Note <input name="note" placeholder="why / what you checked (audited)" /></label>
+    <label class="check"
+      ><input type="checkbox" name="force" value="true" /> Send SENT messages again</label
+    >
+    <button type="submit" name="action" value="reprocess" data-confirm-label="Reprocess">
+      Reprocess selected
+    </button>
+    ${can(principal.role, 'messages.resolve') ? html`<button type="submit" name="action" value="resolve" data-confirm-label="Mark resolved">Mark selected resolved</button>` : ''}
+  </form>`;
+}
+
+function withoutPagingQuery(query: MessageQuery): MessageQuery {
+  const { before: _b, limit: _l, ...rest } = query;
+  return rest;
+}
+
+/** The table of messages: a live part, refreshed in place while the page is open. */
+export function messageRows(v: MessagesView, principal: Principal): Html {
+  const pick = can(principal.role, 'messages.reprocess');
   if (v.messages.length === 0)
-    return html`<p class="card muted">No message matches this search.</p>`;
-  return html`<table class="list">
-    <thead>
-      <tr>
-        <th>#</th>
-        <th>Received</th>
-        <th>Channel</th>
-        <th>Type</th>
-        <th>MSH-10</th>
-        <th>Status</th>
-        <th>Tries</th>
-        <th>Error</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${v.messages.map(
-        (m) =>
-          html`<tr>
-            <td><a href="/messages/${m.id}">${m.id}</a></td>
-            <td>${formatTime(m.receivedAt)}</td>
-            <td>${m.channel}</td>
-            <td>${m.messageType ?? ''}</td>
-            <td><code>${m.controlId ?? ''}</code></td>
-            <td>${statusBadge(m.status)}</td>
-            <td>${m.attempts}</td>
-            <td>${m.errorCode ? html`<span class="code">${m.errorCode}</span>` : ''}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+    return livePart('rows', html`<p class="card muted">No message matches this search.</p>`);
+  return livePart(
+    'rows',
+    html`<div class="scroll">
+      <table class="list messages">
+        <thead>
+          <tr>
+            ${pick ? html`<th><input type="checkbox" data-select-all aria-label="Select every message on this page" /></th>` : ''}
+            <th>#</th>
+            <th>Received</th>
+            <th>Channel</th>
+            <th>Type</th>
+            <th>Control id</th>
+            <th>Status</th>
+            <th>Tries</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${v.messages.map(
+            (m) =>
+              html`<tr data-id="${m.id}">
+                ${pick ? html`<td><input type="checkbox" name="id" value="${m.id}" form="bulk" aria-label="Select message ${m.id}" /></td>` : ''}
+                <td><a href="/messages/${m.id}">${m.id}</a></td>
+                <td class="nowrap">${formatTime(m.receivedAt)}</td>
+                <td>${m.channel}</td>
+                <td>${m.messageType ?? ''}</td>
+                <td class="ctrl">
+                  <code title="${m.controlId ?? ''}">${shortControlId(m.controlId)}</code>
+                </td>
+                <td>${statusBadge(m.status)}</td>
+                <td>${m.attempts}</td>
+                <td>${m.errorCode ? html`<span class="code">${m.errorCode}</span>` : ''}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`,
+  );
+}
+
+/** A file row's id is `<64-hex sha256>:<row>`: shown as `ab12cd34…:7`, whole on hover. */
+export function shortControlId(id: string | null): string {
+  if (id === null) return '';
+  const m = /^([0-9a-f]{64}):(\d+)$/.exec(id);
+  return m ? `${(m[1] ?? '').slice(0, 8)}…:${m[2] ?? ''}` : id;
 }
 
 export function messagesBody(v: MessagesView, principal: Principal): Html {
@@ -126,6 +184,7 @@ export function messagesBody(v: MessagesView, principal: Principal): Html {
       >`
     : '';
   return html`<h1>Messages</h1>
-    ${filterForm(v)} ${bulkForm(v, principal)} ${rows(v)}
+    ${filterForm(v)} ${bulkSummary(v.summary)} ${bulkForm(v, principal)}
+    ${selectionForm(v, principal)} ${messageRows(v, principal)}
     <nav class="pager">${newer} ${older}</nav>`;
 }

@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { EngineError } from '../../engine/errors.js';
+import { requirePermission } from '../auth/middleware.js';
+import { principalOf, type AdminContext } from '../context.js';
+import { idParam } from '../api/routes.js';
+import { channelOverviews } from '../service/channel-overview.js';
+import { messageFacts } from '../service/patient-facts.js';
+import { readMessageQuery, toMessageFilter } from '../service/message-query.js';
+import { channelGrid } from '../views/channels.js';
+import { liveFragment } from '../views/live.js';
+import { messageLiveParts } from '../views/message-detail.js';
+import { messageRows } from '../views/messages.js';
+
+/**
+ * The fragments live pages poll (views/live.ts): the same markup as the page's live parts. The
+ * message fragment holds status, error, actions and history but never the body, so its polls
+ * are not audited as body reads (opening the page was).
+ */
+export function liveRoutes(ctx: AdminContext): Router {
+  const r = Router();
+  r.get('/live/channels', requirePermission('channels.view'), async (_req, res) => {
+    const channels = await channelOverviews({
+      channels: ctx.control.channels(),
+      store: ctx.control.store,
+      now: ctx.clock(),
+    });
+    res.type('html').send(liveFragment([channelGrid(channels, principalOf(res), ctx.clock())]));
+  });
+  r.get('/live/messages', requirePermission('messages.view'), async (req, res) => {
+    const query = readMessageQuery(req.query);
+    const messages = await ctx.control.store.list(toMessageFilter(query));
+    const view = { query, messages, nextBefore: null, channels: [] };
+    res.type('html').send(liveFragment([messageRows(view, principalOf(res))]));
+  });
+  r.get('/live/messages/:id', requirePermission('messages.body'), async (req, res) => {
+    const id = idParam(req);
+    const message = await ctx.control.store.get(id);
+    if (!message) throw new EngineError('STORE_NOT_FOUND', `There is no message ${id}.`);
+    const detail = {
+      message: { ...message, raw: null },
+      hl7: null,
+      events: await ctx.control.store.events(id),
+      attempts: [],
+      facts: messageFacts(message),
+      resends: [],
+    };
+    res.type('html').send(liveFragment(messageLiveParts(detail, principalOf(res))));
+  });
+  return r;
+}
