@@ -76,7 +76,8 @@ function updateSelection() {
 }
 
 function confirmText(form, submitter) {
-  if (form.id !== 'bulk') return form.dataset.confirm;
+  // getAttribute: the form's controls named "id" shadow form.id.
+  if (form.getAttribute('id') !== 'bulk') return form.dataset.confirm;
   const n = document.querySelectorAll('input[name="id"][form="bulk"]:checked').length;
   const what = submitter?.value === 'resolve' ? 'Mark resolved' : 'Reprocess';
   const force = form.querySelector('input[name="force"]')?.checked

@@ -78,10 +78,15 @@ function reasonOf(error: unknown): SkipReason {
   throw error;
 }
 
+async function inFlight(ctx: AdminContext, id: number): Promise<boolean> {
+  return ((await ctx.control.store.get(id))?.inFlightDestination ?? null) !== null;
+}
+
 /**
  * Reprocesses or resolves each picked message with the rules of the one-message action (a
- * leased or in-flight message is refused; a SENT one only with `force`), one audit row per
- * message done, and one summary row for the whole request.
+ * leased or in-flight message is refused; a SENT one only with `force`, which here never
+ * forces a call in flight), one audit row per message done, and one summary row for the whole
+ * request.
  */
 export async function applyBulk(
   ctx: AdminContext,
@@ -99,6 +104,11 @@ export async function applyBulk(
     try {
       switch (action) {
         case 'reprocess':
+          if (options.force === true && (await inFlight(ctx, id))) {
+            // force is for SENT messages here; a call in flight is settled, or forced one by one.
+            skipped.push({ id, reason: 'in-flight' });
+            continue;
+          }
           await reprocessOne(ctx, who, { id, note, force: options.force === true });
           break;
         case 'resolve':

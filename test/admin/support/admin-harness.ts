@@ -43,6 +43,8 @@ export interface HarnessOptions {
   readonly prepare?: (configDir: string) => void;
   readonly lockout?: LockoutPolicy;
   readonly loginsPerMinute?: number;
+  /** Settings merged over the test defaults, e.g. `{ sandbox: { enabled: true, port: 0 } }`. */
+  readonly settings?: Record<string, unknown>;
 }
 
 export async function startAdminHarness(options: HarnessOptions = {}): Promise<AdminHarness> {
@@ -66,6 +68,7 @@ export async function startAdminHarness(options: HarnessOptions = {}): Promise<A
     workers: { pollIntervalMs: 50 },
     hotReload: false,
     logging: { level: 'silent' },
+    ...options.settings,
   });
   const logger = createLogger({ level: 'silent' });
   const store = await openStore({ url: 'sqlite', dataDir });
