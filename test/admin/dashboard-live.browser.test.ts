@@ -41,6 +41,7 @@ describe('dashboard keeps up (Chromium, real engine, embedded sandbox)', functio
       this.skip();
     }
     d = await startSandboxDashboard();
+    cleanups.push(() => d.close());
     expect(await d.sendHl7('DASH-0001')).to.match(/MSA\|AA\|DASH-0001/);
     sentId = (await d.h.store.list({ channel: 'pas-inbound' }))[0]!.id;
     d.dropCsv('extract.csv', [GOOD_ROW, BAD_ROW]);
@@ -53,8 +54,10 @@ describe('dashboard keeps up (Chromium, real engine, embedded sandbox)', functio
     goodCsvId = rows.find((m) => m.status === 'SENT')!.id;
   });
 
+  /** Only what before() started is undone (nothing when Chromium is missing). */
+  const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
-    await d?.close();
+    for (const undo of cleanups.reverse()) await undo();
   });
 
   async function operatorPage(): Promise<Page> {

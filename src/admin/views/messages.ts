@@ -102,7 +102,7 @@ function selectionForm(v: MessagesView, principal: Principal): Html {
     data-confirm="bulk"
   >
     ${csrfField(principal)}
-    ${Object.entries(withoutPagingQuery(v.query)).map(([k, value]) => html`<input type="hidden" name="back_${k}" value="${value}" />`)}
+    ${Object.entries(withoutPagingQuery(v.query) as Record<string, string>).map(([k, value]) => html`<input type="hidden" name="back_${k}" value="${value}" />`)}
     <strong data-selected-count>Selected rows</strong>
     <label>Note <input name="note" placeholder="why / what you checked (audited)" /></label>
     <label class="check"

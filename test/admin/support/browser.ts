@@ -47,7 +47,12 @@ export function screenshotDir(): { dir: string; cleanup: () => void } {
     return { dir, cleanup: () => undefined };
   }
   const dir = mkdtempSync(join(tmpdir(), 'ers-dashboard-shots-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export const SAMPLE_HL7 = readFileSync(join(ROOT, 'samples', 'ref-i12-a021', 'input.hl7'), 'utf8');
