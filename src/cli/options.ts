@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../config/load-settings.js';
 import { openStore } from '../store/index.js';
-import type { MessageStore } from '../store/types.js';
+import type { MessageStore } from '../core/store-types.js';
 
 /** The --config / --data options every command that reads the store or config shares. */
 export function withConfigOptions(command: Command): Command {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
-import { createLogger } from '../../src/engine/logger.js';
+import { createLogger } from '../../src/core/logger.js';
 
 /** A stream that says it is a terminal, as process.stdout does when a person runs the engine. */
 function terminal(): PassThrough & { isTTY: boolean } {
