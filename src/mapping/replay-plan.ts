@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import type { ReplayPlan } from './replay.js';
 import { MappingTransformerSchema } from './transformer.js';

@@ -1,5 +1,5 @@
-import { isEngineError } from '../engine/errors.js';
-import type { MessageFilter, MessageStore, StoredMessage } from '../store/types.js';
+import { isEngineError } from '../core/errors.js';
+import type { MessageFilter, MessageStore, StoredMessage } from '../core/store-types.js';
 import type { CompiledMapping } from './compile.js';
 import { evaluateParsed, type MappingRun } from './evaluate.js';
 import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import '../../plugins.js';
+import '../../main/plugins.js';
 import { formatFailures, loadChannels } from '../../config/load-channels.js';
 import { compileMappingFile } from '../../mapping/compile.js';
 import { formatJsonChanges } from '../../mapping/json-diff.js';
@@ -13,7 +13,7 @@ import {
   type ReplaySide,
   type ReplaySummary,
 } from '../../mapping/replay.js';
-import { MessageStatus, type MessageFilter } from '../../store/types.js';
+import { MessageStatus, type MessageFilter } from '../../core/store-types.js';
 import { cliActor, localTime, maskPhi, progressBar } from '../output.js';
 import { configFolder, positiveInt, withConfigOptions, type ConfigFlags } from '../options.js';
 import { withStore } from './with-store.js';
