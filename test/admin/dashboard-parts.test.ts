@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
-import type { MessageStore } from '../../src/store/types.js';
+import type { MessageStore } from '../../src/core/store-types.js';
 import { readAuditPage } from '../../src/admin/service/audit-query.js';
 import { perMinute } from '../../src/admin/service/channel-overview.js';
 import { initialsOf, maskNhsNumber, messageFacts } from '../../src/admin/service/patient-facts.js';

@@ -6,7 +6,7 @@ import { forceOf, idParam, noteOf } from '../api/routes.js';
 import { applyBulk, idsOf, isBulkAction } from '../service/bulk-actions.js';
 import { editAndResend } from '../service/edit-resend.js';
 import { readMessageDetail } from '../service/message-detail.js';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { summaryParams } from '../views/bulk-summary.js';
 import { page } from '../views/layout.js';
 import { confirmBody } from '../views/live.js';

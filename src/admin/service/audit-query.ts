@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { AuditEntry, MessageStore } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import type { AuditEntry, MessageStore } from '../../core/store-types.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 /**

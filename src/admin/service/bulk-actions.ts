@@ -1,4 +1,4 @@
-import { EngineError, isEngineError } from '../../engine/errors.js';
+import { EngineError, isEngineError } from '../../core/errors.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 import { reprocessOne, resolveReview } from './actions.js';
 

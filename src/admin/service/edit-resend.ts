@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { StoredMessage } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import type { StoredMessage } from '../../core/store-types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 /** The largest edited body the dashboard stores (the form's own limit is 2 MB). */

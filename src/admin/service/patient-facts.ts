@@ -1,5 +1,5 @@
 import { parseHl7 } from '../../formats/hl7v2/index.js';
-import type { StoredMessage } from '../../store/types.js';
+import type { StoredMessage } from '../../core/store-types.js';
 
 /**
  * What the message page's Facts show about the referral and the patient, with the patient

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { frameMllp } from '../../../src/sources/mllp/index.js';
-import type { MessageStatus } from '../../../src/store/types.js';
+import type { MessageStatus } from '../../../src/core/store-types.js';
 import { endpointPort, eventually } from '../../support/engine-harness.js';
 import { csvReferrals, pasInbound } from '../../mapping/shipped-samples.js';
 import { exchange } from '../../sources/mllp/support.js';
