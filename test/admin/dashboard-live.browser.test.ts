@@ -77,6 +77,17 @@ describe('dashboard keeps up (Chromium, real engine, embedded sandbox)', functio
     expect(await pas.locator('svg.chart rect.bar.errors').count()).to.equal(12);
     expect(await csv.locator('.last-failure').innerText()).to.include(`#${badId}`);
     expect(await csv.locator('.last-failure').innerText()).to.include('MAP_INVALID_VALUE');
+    // Refreshes that bring nothing new leave the cards alone (no swap under a pointer).
+    const refreshes = async () =>
+      Number(await page.locator('main').getAttribute('data-live-refreshes'));
+    await page.evaluate(
+      `document.querySelector('[data-live-part="channels"]').dataset.probe = 'kept'`,
+    );
+    const seen = await eventually(async () => (await refreshes()) || undefined, 20_000);
+    await eventually(async () => (await refreshes()) >= seen + 2, 20_000);
+    expect(await page.locator('[data-live-part="channels"]').getAttribute('data-probe')).to.equal(
+      'kept',
+    );
     const before = await pas.locator('dd', { hasText: 'SENT' }).first().innerText();
     await mark(page);
     await d.sendHl7('DASH-0002');

@@ -54,6 +54,7 @@ function startLive(main) {
       last.set(name, fresh.innerHTML);
       const ticked = tickedIds(current);
       current.replaceWith(fresh);
+      showAges();
       for (const box of fresh.querySelectorAll('input[name="id"]'))
         box.checked = ticked.has(box.value);
       updateSelection();
@@ -151,8 +152,26 @@ document.addEventListener('change', (event) => {
   updateSelection();
 });
 
+/** "12 s ago" for each <time data-ago>, kept current between refreshes. */
+function showAges() {
+  const now = Date.now();
+  for (const time of document.querySelectorAll('time[data-ago]')) {
+    const s = Math.max(0, Math.round((now - Date.parse(time.dateTime)) / 1000));
+    time.textContent =
+      s < 60
+        ? `${s} s ago`
+        : s < 3600
+          ? `${Math.floor(s / 60)} min ago`
+          : s < 86_400
+            ? `${Math.floor(s / 3600)} h ago`
+            : `${Math.floor(s / 86_400)} d ago`;
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   const main = document.querySelector('main[data-live-src]');
   if (main) startLive(main);
   updateSelection();
+  showAges();
+  setInterval(showAges, 1000);
 });

@@ -24,7 +24,7 @@ export function liveRoutes(ctx: AdminContext): Router {
       store: ctx.control.store,
       now: ctx.clock(),
     });
-    res.type('html').send(liveFragment([channelGrid(channels, principalOf(res), ctx.clock())]));
+    res.type('html').send(liveFragment([channelGrid(channels, principalOf(res))]));
   });
   r.get('/live/messages', requirePermission('messages.view'), async (req, res) => {
     const query = readMessageQuery(req.query);

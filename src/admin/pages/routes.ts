@@ -57,7 +57,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         section: 'channels',
         flash: flashFrom(req.query),
         live: '/live/channels',
-        body: channelsBody(channels, principal, ctx.clock()),
+        body: channelsBody(channels, principal),
       }),
     );
   });

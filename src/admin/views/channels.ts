@@ -36,21 +36,23 @@ function counts(c: ChannelOverview): Html {
   )}`;
 }
 
-/** Pure: "3 min ago" style age of a time, for the card (the exact time on hover). */
-export function ago(at: number, now: number): string {
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86_400)} d ago`;
+/**
+ * A time the script shows as "12 s ago" and keeps current (the exact time on hover and without
+ * script). The markup holds only the time, so a live refresh swaps a card only when its data
+ * changed, never because a clock ticked under a button being clicked.
+ */
+function since(at: number): Html {
+  return html`<time datetime="${new Date(at).toISOString()}" data-ago title="${formatTime(at)}"
+    >${formatTime(at)}</time
+  >`;
 }
 
-function lastFailure(c: ChannelOverview, now: number): Html {
+function lastFailure(c: ChannelOverview): Html {
   const f = c.lastFailure;
   if (!f) return html`<span class="muted">none</span>`;
   return html`<a href="/messages/${f.id}">#${f.id}</a> ${statusBadge(f.status)}
     ${f.code ? html`<span class="code">${f.code}</span>` : ''}
-    <span class="muted" title="${formatTime(f.at)}">${ago(f.at, now)}</span>`;
+    <span class="muted">${since(f.at)}</span>`;
 }
 
 function chart(c: ChannelOverview): Html {
@@ -65,7 +67,7 @@ function chart(c: ChannelOverview): Html {
   });
 }
 
-function card(c: ChannelOverview, principal: Principal, now: number): Html {
+function card(c: ChannelOverview, principal: Principal): Html {
   return html`<article class="card channel" data-channel="${c.id}">
     <header>
       <div>
@@ -83,7 +85,7 @@ function card(c: ChannelOverview, principal: Principal, now: number): Html {
       </dd>
       <dt>Last received</dt>
       <dd class="last-received">
-        ${c.lastReceivedAt === null ? html`<span class="muted">never</span>` : html`<span title="${formatTime(c.lastReceivedAt)}">${ago(c.lastReceivedAt, now)}</span>`}
+        ${c.lastReceivedAt === null ? html`<span class="muted">never</span>` : since(c.lastReceivedAt)}
       </dd>
       <dt>Rates</dt>
       <dd class="rates">
@@ -97,7 +99,7 @@ function card(c: ChannelOverview, principal: Principal, now: number): Html {
       <dt>Messages</dt>
       <dd>${counts(c)}</dd>
       <dt>Last failure</dt>
-      <dd class="last-failure">${lastFailure(c, now)}</dd>
+      <dd class="last-failure">${lastFailure(c)}</dd>
       <dt>Last hour</dt>
       <dd class="chartcell">
         ${chart(c)}
@@ -114,23 +116,15 @@ function card(c: ChannelOverview, principal: Principal, now: number): Html {
 }
 
 /** The cards, as one live part: the page and its live refresh render the same markup. */
-export function channelGrid(
-  channels: readonly ChannelOverview[],
-  principal: Principal,
-  now: number,
-): Html {
+export function channelGrid(channels: readonly ChannelOverview[], principal: Principal): Html {
   return livePart(
     'channels',
     html`${channels.length === 0 ? html`<p class="card muted">No channels are configured. Add a file to <code>channels/</code>.</p>` : ''}
-      <div class="grid">${channels.map((c) => card(c, principal, now))}</div>`,
+      <div class="grid">${channels.map((c) => card(c, principal))}</div>`,
   );
 }
 
-export function channelsBody(
-  channels: readonly ChannelOverview[],
-  principal: Principal,
-  now: number,
-): Html {
+export function channelsBody(channels: readonly ChannelOverview[], principal: Principal): Html {
   return html`<h1>Channels</h1>
-    ${channelGrid(channels, principal, now)}`;
+    ${channelGrid(channels, principal)}`;
 }

@@ -1,20 +1,5 @@
 import { html, trusted, type Html } from './html.js';
 
-/** A bar chart of counts per bucket as inline SVG: no script, no external library. */
-export function barChart(options: {
-  values: readonly number[];
-  label: string;
-  width?: number;
-  height?: number;
-}): Html {
-  return seriesChart({
-    series: [{ name: 'message(s)', values: options.values, kind: 'received' }],
-    label: options.label,
-    ...(options.width === undefined ? {} : { width: options.width }),
-    ...(options.height === undefined ? {} : { height: options.height }),
-  });
-}
-
 export const SeriesKind = { received: 'received', sent: 'sent', errors: 'errors' } as const;
 export type SeriesKind = (typeof SeriesKind)[keyof typeof SeriesKind];
 
