@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 /**
  * Structured logs free of patient data (DESIGN.md invariant 6): stages log ids and codes, never
@@ -32,11 +33,29 @@ export const REDACTED_PATHS = [
   'headers.authorization',
 ];
 
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** `auto` is pretty only for a person at a terminal; a pipe or a file gets JSON lines. */
+export function prettyLogs(format: LogFormat, destination: NodeJS.WritableStream): boolean {
+  switch (format) {
+    case 'json':
+      return false;
+    case 'pretty':
+      return true;
+    case 'auto':
+      return (destination as Partial<NodeJS.WriteStream>).isTTY === true;
+  }
+}
+
 export function createLogger(options: {
   level: string;
   includePatientData?: boolean;
+  format?: LogFormat;
   destination?: NodeJS.WritableStream;
 }): Logger {
+  const destination = options.destination ?? process.stdout;
+  const pretty = prettyLogs(options.format ?? 'auto', destination);
   return pino(
     {
       level: options.level,
@@ -46,7 +65,16 @@ export function createLogger(options: {
           ? ['password', '*.password', 'token', '*.token']
           : REDACTED_PATHS,
     },
-    // pino's stream type is its own; a Writable is what it needs.
-    (options.destination ?? process.stdout) as pino.DestinationStream,
+    pretty
+      ? // In-process and synchronous, so a crash never loses the last lines (no worker thread).
+        PinoPretty({
+          destination,
+          sync: true,
+          colorize: (destination as Partial<NodeJS.WriteStream>).isTTY === true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,app',
+        })
+      : // pino's stream type is its own; a Writable is what it needs.
+        (destination as pino.DestinationStream),
   );
 }

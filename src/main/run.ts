@@ -42,6 +42,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
     createLogger({
       level: settings.logging.level,
       includePatientData: settings.logging.includePatientData,
+      format: settings.logging.format,
     });
   const store = await openStore({
     url: settings.store,

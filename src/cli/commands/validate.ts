@@ -10,6 +10,7 @@ import { SettingsSchema, type EngineSettings } from '../../core/settings.js';
 import { createErsClient } from '../../ers/provider.js';
 import type { EngineServices } from '../../core/services.js';
 import { SqliteMessageStore } from '../../store/sqlite/index.js';
+import { configFolder } from '../options.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +20,7 @@ export function register(program: Command): void {
     )
     .option('-c, --config <dir>', 'folder holding settings.yaml, channels/ and mappings/', '.')
     .action(async (flags: { config: string }) => {
-      const dir = resolve(flags.config);
+      const dir = configFolder(flags.config);
       const errors: string[] = [];
       let settings: EngineSettings = SettingsSchema.parse({});
       try {
