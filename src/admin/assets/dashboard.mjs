@@ -93,7 +93,9 @@ function ask(text, label) {
     const dialog = document.createElement('dialog');
     dialog.className = 'confirm';
     const p = document.createElement('p');
+    p.id = 'confirm-text';
     p.textContent = text;
+    dialog.setAttribute('aria-labelledby', 'confirm-text');
     const cancel = document.createElement('button');
     cancel.type = 'button';
     cancel.textContent = 'Cancel';
