@@ -93,7 +93,8 @@ function bulkForm(v: MessagesView, principal: Principal): Html {
 
 /** The bar for the ticked rows (the checkboxes name this form with form="bulk"). */
 function selectionForm(v: MessagesView, principal: Principal): Html {
-  if (!can(principal.role, 'messages.reprocess') || v.messages.length === 0) return html``;
+  // Shown on an empty list too: the live refresh may bring rows whose boxes name this form.
+  if (!can(principal.role, 'messages.reprocess')) return html``;
   return html`<form
     method="post"
     action="/messages/bulk"
