@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/index.js';
 import type { MessageStore } from '../../src/core/store-types.js';
 import { readAuditPage } from '../../src/admin/service/audit-query.js';
 import { perMinute } from '../../src/admin/service/channel-overview.js';
+import { sharedRecent } from '../../src/admin/service/overview-cache.js';
 import { initialsOf, maskNhsNumber, messageFacts } from '../../src/admin/service/patient-facts.js';
 import { summaryFromQuery, summaryParams } from '../../src/admin/views/bulk-summary.js';
 import { shortControlId } from '../../src/admin/views/messages.js';
@@ -79,6 +80,32 @@ describe('dashboard parts (pure, and the audit pager on a real SQLite store)', (
   it('shortens a file row id and leaves an MSH-10 as it is', () => {
     expect(shortControlId(`${'ab'.repeat(32)}:17`)).to.equal('abababab…:17');
     expect(shortControlId('PAS0000201')).to.equal('PAS0000201');
+  });
+
+  it('shares one card computation between live pages, for longer when it is costly', async () => {
+    let now = 0;
+    let runs = 0;
+    let cost = 10;
+    const read = sharedRecent({
+      clock: () => now,
+      minAgeMs: 1000,
+      costFactor: 5,
+      compute: () => {
+        runs += 1;
+        now += cost;
+        return Promise.resolve(runs);
+      },
+    });
+    expect(await Promise.all([read(), read()])).to.deep.equal([1, 1]);
+    now += 900;
+    expect(await read()).to.equal(1);
+    now += 200;
+    cost = 400;
+    expect(await read()).to.equal(2);
+    now += 1500; // younger than 5 × 400 ms
+    expect(await read()).to.equal(2);
+    now += 600;
+    expect(await read()).to.equal(3);
   });
 
   describe('audit pager', () => {

@@ -63,7 +63,14 @@ function startLive(main) {
     main.dataset.liveState = 'live';
     main.dataset.liveRefreshes = String(refreshes);
   }
-  setInterval(() => void tick(), every);
+  // The next ask is timed from the end of this one: a slow answer is never asked for twice.
+  const next = () =>
+    setTimeout(() => {
+      void tick().finally(() => {
+        if (!stopped) next();
+      });
+    }, every);
+  next();
 }
 
 /** The bulk bar's count and buttons follow the ticked boxes. */

@@ -4,6 +4,7 @@ import { requirePermission } from '../auth/middleware.js';
 import { principalOf, type AdminContext } from '../context.js';
 import { idParam } from '../api/routes.js';
 import { channelOverviews } from '../service/channel-overview.js';
+import { sharedRecent } from '../service/overview-cache.js';
 import { messageFacts } from '../service/patient-facts.js';
 import { readMessageQuery, toMessageFilter } from '../service/message-query.js';
 import { channelGrid } from '../views/channels.js';
@@ -18,12 +19,19 @@ import { messageRows } from '../views/messages.js';
  */
 export function liveRoutes(ctx: AdminContext): Router {
   const r = Router();
+  const overviews = sharedRecent({
+    compute: () =>
+      channelOverviews({
+        channels: ctx.control.channels(),
+        store: ctx.control.store,
+        now: ctx.clock(),
+      }),
+    clock: ctx.clock,
+    // Under the 2 s poll: each poll sees data at most one poll old while the store is small.
+    minAgeMs: 1500,
+  });
   r.get('/live/channels', requirePermission('channels.view'), async (_req, res) => {
-    const channels = await channelOverviews({
-      channels: ctx.control.channels(),
-      store: ctx.control.store,
-      now: ctx.clock(),
-    });
+    const channels = await overviews();
     res.type('html').send(liveFragment([channelGrid(channels, principalOf(res))]));
   });
   r.get('/live/messages', requirePermission('messages.view'), async (req, res) => {
