@@ -7,16 +7,17 @@ import {
 } from '../formats/hl7v2/index.js';
 import { EngineError } from '../core/errors.js';
 import { fastHl7Values } from './fast-path.js';
+import { ContentType } from '../core/content-types.js';
 
 /** The kinds of message a mapping may read. `json` is the cron source's trigger message. */
 export const InputKind = { hl7v2: 'hl7v2', csv: 'csv', xml: 'xml', json: 'json' } as const;
 export type InputKind = (typeof InputKind)[keyof typeof InputKind];
 
-export const CONTENT_TYPES: Readonly<Record<InputKind, string>> = {
-  hl7v2: 'application/hl7-v2',
-  csv: 'application/x-csv-row+json',
-  xml: 'application/xml',
-  json: 'application/json',
+export const CONTENT_TYPES: Readonly<Record<InputKind, ContentType>> = {
+  hl7v2: ContentType.hl7v2,
+  csv: ContentType.csvRow,
+  xml: ContentType.xml,
+  json: ContentType.json,
 };
 
 /** One parsed message plus the set of paths mappings read from it (for the unread report). */
