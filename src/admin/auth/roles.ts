@@ -28,6 +28,11 @@ export const PERMISSIONS = {
   /** Edit a stored message's body and resend it as a new message (the original is kept). */
   'messages.resend': 'operator',
   'mapping.test': 'operator',
+  'mapping.history': 'viewer',
+  /** Reads stored bodies through a candidate mapping. */
+  'mapping.replay': 'operator',
+  /** Changes deployed configuration. */
+  'mapping.rollback': 'admin',
   'audit.view': 'admin',
   'metrics.view': 'viewer',
   'health.view': 'viewer',

@@ -32,6 +32,7 @@ import { testerBody } from '../views/tester.js';
 import { flashFrom } from './flash.js';
 import { actionRoutes } from './action-routes.js';
 import { liveRoutes } from './live-routes.js';
+import { mappingPages } from './mapping-pages.js';
 
 /** A form posted from the confirmation (dialog or page) says `confirmed=yes`. */
 export function confirmedOf(body: unknown): boolean {
@@ -209,6 +210,7 @@ export function pageRoutes(ctx: AdminContext): Router {
       }),
     );
   });
+  r.use(mappingPages(ctx));
   r.get('/audit', requirePermission('audit.view'), async (req, res) => {
     const principal = principalOf(res);
     const query = readAuditQuery(req.query);
