@@ -144,6 +144,8 @@ describe('dashboard reads well at every width (Chromium, real engine, embedded s
       `/messages/${badId}/edit`,
       '/audit',
       '/tester',
+      '/mappings',
+      '/mappings/ref-i12-a021',
     ];
     const wide: string[] = [];
     for (const width of WIDTHS) {
