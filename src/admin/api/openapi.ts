@@ -117,7 +117,7 @@ export const OPENAPI_DOCUMENT = {
     '/api/channels': {
       get: {
         summary:
-          'Channels with state, source, counts by status, queue depth, last error, throughput of the last hour',
+          'Channels with state, source, counts by status, queue depth, last error, lastReceivedAt, lastFailure {id, status, code, at}, rates per minute over 5 minutes {received, sent, errors}, and received / sent / errors per 5 minutes of the last hour (throughput)',
         ...role('viewer'),
         responses: { ...ok('Channels'), ...errors },
       },
