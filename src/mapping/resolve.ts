@@ -52,7 +52,7 @@ export function compileResolve(
   };
   if (spec.version !== undefined && needs('version', ['version', 'ubrn'])) {
     names.push('version');
-    lineage['version'] = 'the message, else ers:A005 → meta.versionId';
+    lineage['version'] = 'ers:A005 → meta.versionId';
   }
   if (spec.letters === 'keep' && needs('letters', ['files', 'ubrn'])) {
     names.push('files');
@@ -61,7 +61,7 @@ export function compileResolve(
   if (spec.slot !== undefined && needs('slot', ['slotId', 'start', 'end', 'serviceId'])) {
     for (const n of ['slotId', 'start', 'end']) {
       names.push(n);
-      lineage[n] = `the message (slotId given), else ers:A015 → slot rule ${spec.slot.rule}`;
+      lineage[n] = `ers:A015 → slot rule ${spec.slot.rule}`;
     }
   }
   if (names.length === 0 && spec.letters === undefined) return undefined;
@@ -127,9 +127,7 @@ export function chooseSlot(
  * missing: reading again would not help).
  */
 export const isVersionConflict = (error: unknown): boolean =>
-  error instanceof EngineError &&
-  error.code === 'ERS_CONFLICT' &&
-  error.context['status'] === 409;
+  error instanceof EngineError && error.code === 'ERS_CONFLICT' && error.context['status'] === 409;
 
 /** Pure: the message carries the referral version (digits), so A005 need not be asked for it. */
 export const suppliedVersion = (input: Readonly<Record<string, unknown>>): boolean =>
@@ -138,6 +136,29 @@ export const suppliedVersion = (input: Readonly<Record<string, unknown>>): boole
 /** Pure: the message carries the e-RS slot id, so A015 need not be searched. */
 export const suppliedSlot = (input: Readonly<Record<string, unknown>>): boolean =>
   typeof input['slotId'] === 'string' && input['slotId'] !== '';
+
+/**
+ * Pure: the lineage of the inputs resolving fills — the rule's own where the message carried
+ * the value (a PAS-supplied version or slot), else e-RS's (after the rule's, for a wish such as
+ * the booked start that the slot rule matches).
+ */
+export function resolvedLineage(
+  resolve: CompiledResolve,
+  sent: Readonly<Record<string, unknown>>,
+  lineage: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const fromMessage = new Set([
+    ...(suppliedVersion(sent) ? ['version'] : []),
+    ...(resolve.slotRule !== undefined && suppliedSlot(sent) ? ['slotId', 'start', 'end'] : []),
+  ]);
+  const out: Record<string, string> = { ...lineage };
+  for (const name of resolve.names) {
+    if (fromMessage.has(name) && lineage[name] !== undefined) continue;
+    const resolved = resolve.lineage[name] ?? 'ers';
+    out[name] = name in sent ? `${lineage[name] ?? 'input'} → ${resolved}` : resolved;
+  }
+  return out;
+}
 
 /** Pure: which e-RS reads resolving these inputs needs (A005 referral, A015 slot search). */
 export function readsFor(
@@ -206,7 +227,6 @@ export function resolveInputs(
   }
   return out;
 }
-
 
 interface LetterFile {
   readonly url: string;
