@@ -134,7 +134,8 @@ describe('issue 15: slot id and referral version from the PAS, e-RS reads only a
       expect(await finalStatus(running, 1)).to.deep.equal(['SENT']);
       const [summary] = await running.store.list({});
       const stored = await running.store.get(summary!.id);
-      const body = stored?.destinationResults['ers']?.request?.body as {
+      const result = stored?.destinationResults['ers'] as { request?: { body?: unknown } };
+      const body = result.request?.body as {
         incomingReferral: { reference: string }[];
         slot: { reference: string }[];
       };
