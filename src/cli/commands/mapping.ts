@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isEngineError } from '../../engine/errors.js';
+import { isEngineError } from '../../core/errors.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
 import {
   compileMappingFile,
