@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError } from '../../src/engine/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import {
   isVersionConflict,
   readsFor,
