@@ -214,6 +214,11 @@ export function reviewRoutes(state: SandboxState): Router {
       a.category = 'ADVICE_CONVERTED';
       a.status = 'completed';
       a.version += 1;
+      const conversationFiles = [
+        ...new Set(
+          state.communications.filter((c) => c.ubrn === a.ubrn).flatMap((c) => c.attachments),
+        ),
+      ].filter((id) => state.binaries.has(id));
       const referral: Referral = {
         ubrn: a.ubrn,
         version: a.version,
@@ -225,7 +230,13 @@ export function reviewRoutes(state: SandboxState): Router {
         requestId: state.newRequestId(),
         createdAt: now.toISOString(),
         letters: [pdfId],
-        otherFiles: [...guidanceFiles, ...reviewFiles],
+        // The A&G conversation's own attachments come with it (ENDPOINTS.md §4: supportingInfo).
+        otherFiles: [...conversationFiles, ...guidanceFiles, ...reviewFiles],
+        // Files attached on converting update the clinical information (NHS's WithAttachments
+        // answer has ClinicalInfoLastUpdated, its NoAttachments answer not).
+        ...(guidanceFiles.length + reviewFiles.length > 0
+          ? { lettersUpdatedAt: now.toISOString() }
+          : {}),
         fromAdvice: true,
         appointment: {
           id: state.newAppointmentId(),
