@@ -1,3 +1,6 @@
+// The e-RS client may use the embedded sandbox, so the sandbox's provider must register (and
+// start) first: importing it here holds whatever order a program or test imports modules in.
+import '../sandbox/provider.js';
 import { registerServiceProvider, type EngineServices } from '../core/services.js';
 import type { ErsAuthSettings } from '../core/settings.js';
 import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
