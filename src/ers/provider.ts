@@ -1,6 +1,3 @@
-// The e-RS client may use the embedded sandbox, so the sandbox's provider must register (and
-// start) first: importing it here holds whatever order a program or test imports modules in.
-import '../sandbox/provider.js';
 import { registerServiceProvider, type EngineServices } from '../core/services.js';
 import type { ErsAuthSettings } from '../core/settings.js';
 import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
@@ -60,6 +57,8 @@ export function createErsClient(services: EngineServices): ErsClient | string {
 
 registerServiceProvider({
   name: 'ers',
+  // The client may use the embedded sandbox: it starts after it, whatever the import order.
+  after: ['sandbox'],
   start(services) {
     // A mutable slot during start-up only (services.ts): the client is shared by every channel,
     // so one quota governs the whole application.
