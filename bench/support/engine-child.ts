@@ -18,6 +18,8 @@ import {
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addToken, addUser } from '../../src/admin/auth/user-admin.js';
+import { UserDirectory, usersFilePath } from '../../src/admin/auth/user-file.js';
 
 export const ENGINE_DESTINATIONS = ['file', 'ers'] as const;
 export type EngineDestination = (typeof ENGINE_DESTINATIONS)[number];
@@ -30,6 +32,9 @@ export interface EngineChildOptions {
   readonly orderingKey: readonly string[] | undefined;
   readonly workers: number;
   readonly startTimeoutMs: number;
+  /** Another checkout to run the engine from (a before/after comparison in one run); default
+   * this one. */
+  readonly repo?: string | undefined;
 }
 
 export interface EngineChild {
@@ -37,6 +42,9 @@ export interface EngineChild {
   readonly sandboxUrl: string;
   readonly storeFile: string;
   readonly logFile: string;
+  /** The dashboard's address and a bearer token of an admin user made for the bench. */
+  readonly adminUrl: string;
+  readonly adminToken: string;
   stop(): Promise<void>;
 }
 
@@ -121,7 +129,18 @@ function writeConfig(
   return { config, data };
 }
 
-function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<number> {
+/** An admin user with an API token in the data folder's users.json, before the engine starts. */
+async function benchAdmin(data: string): Promise<string> {
+  const directory = new UserDirectory(usersFilePath(data, {}));
+  const options = { directory, now: Date.now(), log2Cost: 10 };
+  await addUser(options, { name: 'bench', role: 'admin', password: 'bench password 1' });
+  return addToken(options, 'bench', 'engine bench');
+}
+
+function waitForBanner(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ mllpPort: number; adminUrl: string }> {
   return new Promise((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => {
@@ -135,9 +154,10 @@ function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<number> 
         return;
       }
       const port = /channel\s+\S+\s+\S+\s+mllp:\/\/[^\s]*:(\d+)/.exec(text)?.[1];
-      if (port !== undefined && text.includes('Press Ctrl+C')) {
+      const adminUrl = /dashboard\s+(http:\/\/\S+)/.exec(text)?.[1];
+      if (port !== undefined && adminUrl !== undefined && text.includes('Press Ctrl+C')) {
         clearTimeout(timer);
-        resolve(Number(port));
+        resolve({ mllpPort: Number(port), adminUrl: adminUrl.replace(/\/$/, '') });
       }
     });
     child.once('exit', (code) => {
@@ -158,13 +178,25 @@ function engineEnv(): NodeJS.ProcessEnv {
 export async function startEngineChild(options: EngineChildOptions): Promise<EngineChild> {
   const sandboxPort = await freePort();
   const { config, data } = writeConfig(options, sandboxPort);
+  const adminToken = await benchAdmin(data);
+  const engineRepo = options.repo ?? repo;
   const logFile = join(data, 'engine.log');
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'start', '--config', config],
+    [
+      // BENCH_ENGINE_NODE_ARGS: flags for the engine's node only, e.g. `--cpu-prof --cpu-prof-dir=…`
+      // (not allowed in NODE_OPTIONS); the profile is written when the engine stops.
+      ...(process.env['BENCH_ENGINE_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      join(engineRepo, 'src/cli/main.ts'),
+      'start',
+      '--config',
+      config,
+    ],
     {
-      cwd: repo, // where `npm start` runs; every path in the config is absolute
+      cwd: engineRepo, // where `npm start` runs; every path in the config is absolute
       stdio: ['ignore', log, 'pipe'],
       env: engineEnv(),
     },
@@ -191,9 +223,9 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
       r();
     });
   });
-  let mllpPort: number;
+  let ready: { mllpPort: number; adminUrl: string };
   try {
-    mllpPort = await waitForBanner(child, options.startTimeoutMs);
+    ready = await waitForBanner(child, options.startTimeoutMs);
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
@@ -203,7 +235,8 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
   // The banner's text is all it needs; stop reading so the pipe never fills.
   child.stderr?.resume();
   return {
-    mllpPort,
+    ...ready,
+    adminToken,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     storeFile: join(data, 'ers-bridge.db'),
     logFile,
