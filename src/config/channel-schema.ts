@@ -13,6 +13,9 @@ export const RetryPolicySchema = z
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
+/** A worker's batch when the channel file sets none (and has more than one worker). */
+export const DEFAULT_BATCH = 16;
+
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const pluginRef = z.looseObject({ type: z.string().min(1) });
 
@@ -40,6 +43,12 @@ export const ChannelFileSchema = z
       jitterRatio: 0.2,
     }),
     workers: z.number().int().min(1).max(64).default(4),
+    /**
+     * Messages each worker claims and processes together, so their store writes share commits
+     * (decision 140). Destinations see up to workers × batch calls at once. Default 16, but 1
+     * for a channel with `workers: 1` (one message at a time, e.g. a worklist poll).
+     */
+    batch: z.number().int().min(1).max(256).optional(),
     /** A sender's control id seen before with other content: `process` it as a new message with
      * a CONTROL_ID_REUSED warning (default), or `refuse` it (kept as ERROR, NAKed). */
     controlIdReuse: z.enum(['process', 'refuse']).default('process'),
@@ -64,5 +73,7 @@ export interface ChannelDefinition {
   readonly destinations: readonly (PluginConfig & { readonly name: string })[];
   readonly retry: RetryPolicy;
   readonly workers: number;
+  /** Messages a worker claims and processes together (resolved default: see the schema). */
+  readonly batch: number;
   readonly controlIdReuse: 'process' | 'refuse';
 }

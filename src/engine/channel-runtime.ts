@@ -21,9 +21,11 @@ export interface RuntimeDeps {
 }
 
 /**
- * One running channel: its source feeding the store, and a dispatcher that claims up to
- * `workers` messages at a time and processes them. Per-key order comes from the store's claim
- * rule, so workers need no coordination of their own.
+ * One running channel: its source feeding the store, and a dispatcher that keeps up to
+ * `workers × batch` messages in hand, claiming a worker's batch (or more) in one claim and
+ * processing its messages together, so their transitions meet in the store's group commits
+ * (decision 140). Per-key order comes from the store's claim rule (never two of one key, never
+ * one behind an unfinished earlier one), so workers need no coordination of their own.
  */
 export class ChannelRuntime {
   private state: ChannelState = 'STOPPED';
@@ -179,9 +181,13 @@ export class ChannelRuntime {
 
   private async dispatch(): Promise<void> {
     while (this.running) {
-      const free = this.definition.workers - this.inFlight.size;
+      const { workers, batch } = this.definition;
+      const capacity = workers * batch;
+      const free = capacity - this.inFlight.size;
       let claimed = 0;
-      if (free > 0) {
+      // A whole batch at a time (or whatever is free when nothing is in hand), not a claim per
+      // finished message: claims are store writes too.
+      if (free >= batch || (free > 0 && this.inFlight.size === 0)) {
         try {
           const batch = await this.deps.store.claim({
             owner: this.deps.owner,
@@ -200,7 +206,7 @@ export class ChannelRuntime {
           this.lastError = message;
         }
       }
-      if (claimed === 0 || this.inFlight.size >= this.definition.workers) await this.sleep();
+      if (claimed === 0 || capacity - this.inFlight.size < batch) await this.sleep();
     }
   }
 

@@ -34,7 +34,13 @@ import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, threadWriter, type WriteExecutor } from './writer.js';
-import { asBuffer, type AppendRowResult, type CommitResult, type StoreWrite } from './writes.js';
+import {
+  asBuffer,
+  type AppendRowResult,
+  type ClaimRowsResult,
+  type CommitResult,
+  type StoreWrite,
+} from './writes.js';
 
 /** The embedded default store: one SQLite file in WAL mode with FULL synchronous commits. */
 export interface SqliteStoreOptions {
@@ -224,10 +230,10 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async claim(request: ClaimRequest): Promise<StoredMessage[]> {
-    const { rows, leaseUntil } = (await this.write({ op: 'claim', request })) as {
-      rows: MessageRow[];
-      leaseUntil: number;
-    };
+    const { rows, leaseUntil } = (await this.committer.submit({
+      kind: 'claim',
+      request,
+    })) as ClaimRowsResult;
     return rows.map((r) => ({ ...fromThread(r), leaseOwner: request.owner, leaseUntil }));
   }
 
