@@ -37,9 +37,18 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number((process.env['BENCH_CONNECTIONS'] ?? '32').split(',').at(-1));
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 1);
 const WORKERS = Number(process.env['BENCH_ENGINE_WORKERS'] ?? 4);
+// The channel's `batch` (messages a worker takes at once); unset: the engine's default. The base
+// checkout may not know the field: it gets it only with BENCH_BASE_BATCH.
+const BATCH = process.env['BENCH_ENGINE_BATCH'];
+const BASE_BATCH = process.env['BENCH_BASE_BATCH'];
+const asBatch = (v: string | undefined): number | undefined =>
+  v === undefined ? undefined : Number(v);
 const ORDERING = process.env['BENCH_ORDERING'] === 'patient' ? 'patient' : 'message';
 const DRAIN_SECONDS = Number(process.env['BENCH_DRAIN_SECONDS'] ?? 3);
 const KEEP = process.env['BENCH_KEEP'] === '1';
+// `apart`: the e-RS sandbox runs as its own process (as e-RS is not in the engine); default
+// `embedded` (settings.sandbox.enabled, in the engine's process and event loop).
+const SANDBOX_APART = process.env['BENCH_SANDBOX'] === 'apart';
 const BASE_REPO = process.env['BENCH_BASE_REPO'];
 
 const TARGETS = ['echo', 'medplum', 'file', 'ers', 'file-base', 'ers-base'] as const;
@@ -110,6 +119,7 @@ async function measureEngine(
   dir: string,
   tag: string,
   repo: string | undefined,
+  batch: number | undefined,
 ): Promise<Measured> {
   mkdirSync(dir, { recursive: true });
   const engine = await startEngineChild({
@@ -119,9 +129,11 @@ async function measureEngine(
     workers: WORKERS,
     startTimeoutMs: 120_000,
     repo,
+    batch,
+    sandboxApart: SANDBOX_APART,
   });
   try {
-    if (destination === 'ers') {
+    if (destination === 'ers' && !SANDBOX_APART) {
       // "Unlimited": far more requests per minute than this machine can send.
       const answer = await fetch(`${engine.sandboxUrl}/_sandbox/faults`, {
         method: 'POST',
@@ -170,11 +182,11 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
       return medplumServer().then((s) => measureServer(s, tag));
     case 'file':
     case 'ers':
-      return measureEngine(target, join(dir, tag), tag, undefined);
+      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-base':
-      return measureEngine('file', join(dir, tag), tag, BASE_REPO);
+      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
     case 'ers-base':
-      return measureEngine('ers', join(dir, tag), tag, BASE_REPO);
+      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
   }
 }
 
@@ -274,7 +286,7 @@ const benchmark: Benchmark = {
       `message: ${Buffer.byteLength(template)} bytes REF^I12 (MSH-10 unique per message), ${CONNECTIONS} connections, one outstanding each, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
     );
     console.log(
-      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
+      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
     );
     console.log(`load average at start (1, 5, 15 min; 2 cores shared): ${load()}`);
     if (BASE_REPO !== undefined) console.log(`base: ${BASE_REPO}`);

@@ -31,10 +31,15 @@ export interface EngineChildOptions {
   /** HL7 paths of the channel's ordering key; undefined keeps the MLLP source's default. */
   readonly orderingKey: readonly string[] | undefined;
   readonly workers: number;
+  /** The channel's `batch`; undefined leaves the engine's default. */
+  readonly batch?: number | undefined;
   readonly startTimeoutMs: number;
   /** Another checkout to run the engine from (a before/after comparison in one run); default
    * this one. */
   readonly repo?: string | undefined;
+  /** The e-RS sandbox in a process of its own (`ers-bridge sandbox`), as the real e-RS is not in
+   * the engine's process; false: embedded, sharing the engine's event loop. */
+  readonly sandboxApart?: boolean;
 }
 
 export interface EngineChild {
@@ -85,7 +90,7 @@ export function channelYaml(options: EngineChildOptions): string {
     '  port: 0',
     '  ack: { mode: commit }',
   ].join('\n');
-  const tail = `retry: { maxAttempts: 3, initialDelayMs: 1000 }\nworkers: ${options.workers}\n`;
+  const tail = `retry: { maxAttempts: 3, initialDelayMs: 1000 }\nworkers: ${options.workers}\n${options.batch === undefined ? '' : `batch: ${options.batch}\n`}`;
   switch (options.destination) {
     case 'file':
       return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    fileName: '{channel}-{id}.hl7'\n    content: raw\n${tail}`;
@@ -95,16 +100,21 @@ export function channelYaml(options: EngineChildOptions): string {
 }
 
 /** Pure: settings.yaml. The shipped one's choices, on 127.0.0.1, and no client-side e-RS quota. */
-export function settingsYaml(dataDir: string, sandboxPort: number): string {
+export function settingsYaml(dataDir: string, sandboxPort: number, apart = false): string {
+  // A sandbox apart is called as any e-RS is: a base URL and the auth the embedded one implies
+  // (src/ers/provider.ts SANDBOX_DEFAULT_AUTH), with its code-system placeholder.
+  const ersApart = apart
+    ? `, baseUrl: 'http://127.0.0.1:${sandboxPort}', codeSystemBase: '_baseUrl_', auth: { mode: platform, accessToken: sandbox-access-token, businessFunction: REFERRING_CLINICIAN, odsCode: R69 }`
+    : '';
   return [
     `dataDir: ${JSON.stringify(dataDir)}`,
     'store: sqlite',
     'sqliteWriterThread: true',
     'http: { host: 127.0.0.1, port: 0 }',
-    `sandbox: { enabled: true, host: 127.0.0.1, port: ${sandboxPort} }`,
+    `sandbox: { enabled: ${apart ? 'false' : 'true'}, host: 127.0.0.1, port: ${sandboxPort} }`,
     // The client's limiter would hold the rate at the platform default (600/min): lifted so the
     // bench measures the engine, with the sandbox's quota lifted to match.
-    'ers: { requestsPerMinute: 100000000 }',
+    `ers: { requestsPerMinute: 100000000${ersApart} }`,
     'logging: { level: info }',
     '',
   ].join('\n');
@@ -119,7 +129,10 @@ function writeConfig(
   mkdirSync(join(config, 'channels'), { recursive: true });
   mkdirSync(join(config, 'mappings', 'tables'), { recursive: true });
   mkdirSync(data, { recursive: true });
-  writeFileSync(join(config, 'settings.yaml'), settingsYaml(data, sandboxPort));
+  writeFileSync(
+    join(config, 'settings.yaml'),
+    settingsYaml(data, sandboxPort, options.sandboxApart === true),
+  );
   writeFileSync(join(config, 'channels', `${CHANNEL_ID}.yaml`), channelYaml(options));
   copyFileSync(
     join(repo, 'mappings/ref-i12-a021.yaml'),
@@ -175,8 +188,51 @@ function engineEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** `ers-bridge sandbox` in its own process; resolves once it listens. */
+async function startSandboxChild(
+  repo: string,
+  port: number,
+): Promise<{ child: ChildProcess; exited: Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repo, 'src/cli/main.ts'),
+      'sandbox',
+      '--port',
+      String(port),
+      // "Unlimited": far more requests per minute than this machine can send.
+      '--faults',
+      JSON.stringify({ quotaPerMinute: 1_000_000_000 }),
+    ],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], env: engineEnv() },
+  );
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => {
+      r();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+      if (text.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`sandbox exited (${String(code)}): ${text}`));
+    });
+  });
+  child.stdout.resume();
+  return { child, exited };
+}
+
 export async function startEngineChild(options: EngineChildOptions): Promise<EngineChild> {
   const sandboxPort = await freePort();
+  const sandbox =
+    options.sandboxApart === true && options.destination === 'ers'
+      ? await startSandboxChild(options.repo ?? repo, sandboxPort)
+      : undefined;
   const { config, data } = writeConfig(options, sandboxPort);
   const adminToken = await benchAdmin(data);
   const engineRepo = options.repo ?? repo;
@@ -205,6 +261,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
   // If the bench itself ends early (an error, Ctrl+C, `timeout`), the engine must not outlive it.
   const orphanGuard = (): void => {
     child.kill('SIGKILL');
+    sandbox?.child.kill('SIGKILL');
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     orphanGuard();
@@ -228,6 +285,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
     ready = await waitForBanner(child, options.startTimeoutMs);
   } catch (error) {
     child.kill('SIGKILL');
+    sandbox?.child.kill('SIGKILL');
     await exited;
     guard(false);
     throw error;
@@ -242,6 +300,10 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
     logFile,
     async stop() {
       guard(false);
+      if (sandbox !== undefined) {
+        sandbox.child.kill('SIGKILL');
+        await sandbox.exited;
+      }
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);

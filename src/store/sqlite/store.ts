@@ -257,7 +257,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.write({ op: 'audit', entry });
+    await this.committer.submit({ kind: 'audit', entry });
   }
 
   listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]> {
@@ -271,7 +271,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void> {
-    await this.write({ op: 'ersAudit', entry });
+    await this.committer.submit({ kind: 'ersAudit', entry });
   }
 
   listErsAudit(filter: { from?: number; to?: number }): Promise<ErsAuditEntry[]> {

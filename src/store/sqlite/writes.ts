@@ -25,7 +25,11 @@ export type StoreWrite =
   | { readonly kind: 'transition'; readonly id: number; readonly t: Transition }
   /** A claim rides the group commit too: its lease updates share the appends' and transitions'
    * transaction (and fsync) instead of a commit of their own. */
-  | { readonly kind: 'claim'; readonly request: ClaimRequest };
+  | { readonly kind: 'claim'; readonly request: ClaimRequest }
+  /** Audit rows too: an e-RS call writes one, and 64 calls under way each committing its own
+   * row queued every append (every ACK) behind 64 fsyncs (decision 140). */
+  | { readonly kind: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
+  | { readonly kind: 'ersAudit'; readonly entry: Omit<ErsAuditEntry, 'id'> };
 
 export type WriteOp =
   | { readonly op: 'commit'; readonly items: readonly StoreWrite[]; readonly now: number }
@@ -39,8 +43,6 @@ export type WriteOp =
       readonly force: boolean;
       readonly now: number;
     }
-  | { readonly op: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
-  | { readonly op: 'ersAudit'; readonly entry: Omit<ErsAuditEntry, 'id'> }
   | {
       readonly op: 'setCheckpoint';
       readonly key: string;
@@ -63,7 +65,7 @@ export interface ClaimRowsResult {
   readonly leaseUntil: number;
 }
 
-export type CommitResult = AppendRowResult | boolean | ClaimRowsResult;
+export type CommitResult = AppendRowResult | boolean | ClaimRowsResult | undefined;
 
 const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
 const ACTIVE = inList(CLAIMABLE_STATUSES);
@@ -121,6 +123,10 @@ export class SqliteWrites {
         'INSERT OR IGNORE INTO message_search (name, value, message_id) VALUES (?, ?, ?)',
       ),
       lease: db.prepare('UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?'),
+      audit: db.prepare(
+        'INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
+      ),
+      ersAudit: db.prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)'),
     };
     this.commitTx = db.transaction((items: readonly StoreWrite[], now: number) =>
       items.map((w): CommitResult => {
@@ -131,6 +137,18 @@ export class SqliteWrites {
             return this.applyTransition(w.id, w.t, now);
           case 'claim':
             return this.claimRows(w.request);
+          case 'audit':
+            this.stmt.audit.run(
+              w.entry.at,
+              w.entry.actor,
+              w.entry.action,
+              w.entry.target,
+              JSON.stringify(w.entry.detail),
+            );
+            return undefined;
+          case 'ersAudit':
+            this.stmt.ersAudit.run(w.entry.at, w.entry.endpoint, JSON.stringify(w.entry.detail));
+            return undefined;
         }
       }),
     );
@@ -162,22 +180,6 @@ export class SqliteWrites {
           .run(op.owner).changes;
       case 'reprocess':
         return this.reprocess(op);
-      case 'audit':
-        this.db
-          .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
-          .run(
-            op.entry.at,
-            op.entry.actor,
-            op.entry.action,
-            op.entry.target,
-            JSON.stringify(op.entry.detail),
-          );
-        return undefined;
-      case 'ersAudit':
-        this.db
-          .prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)')
-          .run(op.entry.at, op.entry.endpoint, JSON.stringify(op.entry.detail));
-        return undefined;
       case 'setCheckpoint':
         this.db
           .prepare(
