@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { EngineError } from '../engine/errors.js';
-import { destinations, sources, transformers } from '../engine/registry.js';
+import { EngineError } from '../core/errors.js';
+import { destinations, sources, transformers } from '../core/registry.js';
 import {
   ChannelFileSchema,
   DEFAULT_BATCH,

@@ -11,7 +11,7 @@ import {
   type Harness,
 } from '../support/engine-harness.js';
 import { loadChannelFile } from '../../src/config/load-channels.js';
-import '../../src/plugins.js';
+import '../../src/main/plugins.js';
 
 /** Issue 20, decision 140: a worker claims a batch and processes its messages together. */
 const channel = (extra: string): string => `
