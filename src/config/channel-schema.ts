@@ -13,9 +13,6 @@ export const RetryPolicySchema = z
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
-/** A worker's batch when the channel file sets none (and has more than one worker). */
-export const DEFAULT_BATCH = 16;
-
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const pluginRef = z.looseObject({ type: z.string().min(1) });
 
@@ -45,8 +42,9 @@ export const ChannelFileSchema = z
     workers: z.number().int().min(1).max(64).default(4),
     /**
      * Messages each worker claims and processes together, so their store writes share commits
-     * (decision 140). Destinations see up to workers × batch calls at once. Default 16, but 1
-     * for a channel with `workers: 1` (one message at a time, e.g. a worklist poll).
+     * (decision 140). Destinations see up to workers × batch calls at once. Default: 16 when
+     * every destination is safe to repeat (local writes: file, letter) and there is more than
+     * one worker; otherwise 1 (network calls gain little from it and slow the ACKs down).
      */
     batch: z.number().int().min(1).max(256).optional(),
     /** A sender's control id seen before with other content: `process` it as a new message with
@@ -73,7 +71,8 @@ export interface ChannelDefinition {
   readonly destinations: readonly (PluginConfig & { readonly name: string })[];
   readonly retry: RetryPolicy;
   readonly workers: number;
-  /** Messages a worker claims and processes together (resolved default: see the schema). */
-  readonly batch: number;
+  /** Messages a worker claims and processes together; undefined: the default (see the schema),
+   * resolved by the channel runtime, which knows the destinations. */
+  readonly batch: number | undefined;
   readonly controlIdReuse: 'process' | 'refuse';
 }

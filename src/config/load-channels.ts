@@ -4,12 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { EngineError } from '../core/errors.js';
 import { destinations, sources, transformers } from '../core/registry.js';
-import {
-  ChannelFileSchema,
-  DEFAULT_BATCH,
-  type ChannelDefinition,
-  type PluginConfig,
-} from './channel-schema.js';
+import { ChannelFileSchema, type ChannelDefinition, type PluginConfig } from './channel-schema.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
 
@@ -122,7 +117,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
       destinations: dests,
       retry: c.retry,
       workers: c.workers,
-      batch: c.batch ?? (c.workers === 1 ? 1 : DEFAULT_BATCH),
+      batch: c.batch,
       controlIdReuse: c.controlIdReuse,
     },
   };
