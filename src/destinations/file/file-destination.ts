@@ -1,6 +1,7 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically as writeAtomically } from '../../core/atomic-write.js';
 import { EngineError } from '../../core/errors.js';
 import type { Destination, DestinationContext, PluginFactoryContext } from '../../core/plugins.js';
 
@@ -52,22 +53,20 @@ const stringOutputs = (previous: DestinationContext['previous']): Record<string,
   ) as Record<string, string>;
 
 /** Folders made (or found) by this process: a mkdir per file was 3% of the engine's CPU
- * (decision 140). One deleted since is made again when opening the temp file says ENOENT. */
+ * (decision 140). One deleted since is made again when the write says ENOENT. */
 const madeFolders = new Set<string>();
 
-async function openInFolder(folder: string, temp: string) {
+async function writeInFolder(folder: string, target: string, bytes: Buffer): Promise<void> {
   if (!madeFolders.has(folder)) {
     await mkdir(folder, { recursive: true });
     madeFolders.add(folder);
   }
   try {
-    return await open(temp, 'w');
+    await writeAtomically(target, bytes);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    madeFolders.delete(folder);
     await mkdir(folder, { recursive: true });
-    madeFolders.add(folder);
-    return await open(temp, 'w');
+    await writeAtomically(target, bytes);
   }
 }
 
@@ -82,16 +81,8 @@ export async function writeFileAtomically(
   bytes: Buffer,
 ): Promise<string> {
   const target = join(folder, name);
-  const temp = join(folder, `.${name}.${process.pid}.tmp`);
   try {
-    const handle = await openInFolder(folder, temp);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
+    await writeInFolder(folder, target, bytes);
   } catch (error) {
     throw new EngineError(
       'DEST_UNAVAILABLE',
