@@ -13,9 +13,10 @@
  * BENCH_BASE_REPO (another checkout, e.g. of main: adds `file-base` and `ers-base`, the same
  * engine targets run from there, so a change gets its before/after ratio from one run),
  * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
- * reads the profiles). While the engine ingests, page 1 of the dashboard's messages (API and HTML)
- * is timed.
- * docs/decisions/110-whole-engine-bench.md says why it is built this way.
+ * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
+ * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
+ * process of its own instead of embedded). While the engine ingests, page 1 of the dashboard's
+ * messages (API and HTML) is timed. Decisions 110 (why it is built this way) and 140 (batches).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
