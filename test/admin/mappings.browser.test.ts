@@ -118,7 +118,7 @@ describe('dashboard mappings page in a real headless Chromium: versions, diff, r
     expect(changes.match(/changed/g)).to.have.length(2);
     await page.screenshot({ path: join(SHOTS, 'mapping-replay.png'), fullPage: true });
     // The page fits a 1,366 px window.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(1366);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).to.be.at.most(1366);
     await page.close();
   });
 });
