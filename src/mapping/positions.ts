@@ -80,12 +80,20 @@ export function checkKeys(
 }
 
 function nearest(word: string, options: readonly string[]): string | undefined {
+  const best = nearestWord(word, options);
+  return best === undefined ? undefined : `did you mean "${best}"?`;
+}
+
+/** The option closest to `word` (at most two edits, or a prefix of it), for "did you mean" hints. */
+export function nearestWord(word: string, options: readonly string[]): string | undefined {
   let best: { o: string; d: number } | undefined;
+  const w = word.toLowerCase();
   for (const o of options) {
-    const d = distance(word.toLowerCase(), o.toLowerCase());
+    const lower = o.toLowerCase();
+    const d = lower.startsWith(w) && w.length >= 3 ? 1 : distance(w, lower);
     if (d <= 2 && (best === undefined || d < best.d)) best = { o, d };
   }
-  return best === undefined ? undefined : `did you mean "${best.o}"?`;
+  return best?.o;
 }
 
 function distance(a: string, b: string): number {
