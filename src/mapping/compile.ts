@@ -272,6 +272,7 @@ function compileInputs(
       shape: field?.shape ?? (name.startsWith('_') ? 'any' : 'scalar'),
       tables: env.tables,
       tablesDir: env.tablesDir,
+      location: issues.locate(keyNode ?? ruleNode),
     });
     if (rule)
       checkTableCodes(

@@ -21,6 +21,12 @@ export class IssueList {
     private readonly lines: LineCounter,
   ) {}
 
+  /** `file:line:column` of a node: where a runtime error of the rule it starts points. */
+  locate(node: Node | null | undefined): string {
+    const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
+    return `${this.file}:${line}:${col}`;
+  }
+
   add(node: Node | null | undefined, message: string, hint?: string, columnOffset = 0): void {
     const offset = node?.range?.[0] ?? 0;
     const { line, col } = this.lines.linePos(offset);
