@@ -1,6 +1,7 @@
 import { DEFAULT_DELIMITERS, escapeHl7 } from '../formats/hl7v2/index.js';
 import { isSeq, type Document, type Node } from 'yaml';
 import type { MappingTop } from './file-schema.js';
+import type { WorklistItem } from './worklist.js';
 import { mapNode, nearestWord, valueNode } from './positions.js';
 import type { IssueList } from './positions.js';
 
@@ -55,9 +56,11 @@ export const OUTBOUND_ITEM_NAMES = [
   'priority',
   'serviceId',
   'version',
+  'specialty',
+  'reason',
   'controlId',
   'now',
-] as const;
+] as const satisfies readonly (keyof WorklistItem | 'controlId' | 'now')[];
 
 /** The names each placeholder root may read: `{ ers: [...], input: [...] }`. */
 export type PlaceholderNames = Readonly<Record<string, readonly string[]>>;

@@ -23,7 +23,8 @@ export function listMappingFiles(dir: string): string[] {
 
 export function formatTestResults(results: readonly MappingTestResult[]): string {
   const lines = results.map((r) => {
-    const head = `${r.passed ? 'ok  ' : 'FAIL'} ${r.mappingId} (${r.file})`;
+    const count = r.samples > 1 ? `, ${r.samples} samples` : '';
+    const head = `${r.passed ? 'ok  ' : 'FAIL'} ${r.mappingId} (${r.file}${count})`;
     const updated = r.updated.map((u) => `     updated ${u}`);
     return [head, ...updated, ...r.failures.map((f) => f.replace(/^/gm, '     '))].join('\n');
   });
