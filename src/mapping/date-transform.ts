@@ -1,5 +1,5 @@
 import { isScalar, isSeq, type Node } from 'yaml';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import type { EvalScope } from './conditions.js';
 import { dateFormatProblem, parseWithFormats, type DateOutput } from './dates.js';
 import { scalarString } from './positions.js';

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { evaluateParsed, evaluateThen } from './evaluate.js';
-import { formatDiff, structuralDiff, type JsonDifference } from './golden-diff.js';
+import { diffJson, formatJsonChanges, type JsonChange } from './json-diff.js';
 import { CONTENT_TYPES, parseInput, type InputKind } from './inputs.js';
 import type { OperationRequest } from '../ers/operations/index.js';
 import type { ErsAnswers } from './resolve.js';
@@ -22,7 +22,7 @@ export interface GoldenMismatch {
   /** `ref-i12-a021` for the main sample, `ref-i12-a021/cases/urgent` for another. */
   readonly sample: string;
   readonly file: string;
-  readonly diffs: readonly JsonDifference[];
+  readonly diffs: readonly JsonChange[];
 }
 
 export interface MappingTestResult {
@@ -132,7 +132,7 @@ export async function runMappingTests(
 }
 
 interface SampleOutcome {
-  readonly mismatches: { file: string; diffs: JsonDifference[] }[];
+  readonly mismatches: { file: string; diffs: JsonChange[] }[];
   readonly problems: string[];
   readonly updated: string[];
 }
@@ -216,7 +216,7 @@ function compare(dir: string, actual: Record<string, unknown>, update: boolean):
     const exists = existsSync(path);
     if (!exists && name === 'expected-warnings.json' && !update) continue;
     const expected = exists ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : undefined;
-    const diffs = exists ? structuralDiff(expected, value) : [];
+    const diffs = exists ? diffJson(expected, value) : [];
     if (exists && diffs.length === 0) continue;
     if (update) {
       writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
@@ -225,4 +225,10 @@ function compare(dir: string, actual: Record<string, unknown>, update: boolean):
     else out.mismatches.push({ file: name, diffs });
   }
   return out;
+}
+
+/** The changes from the expected file to what the mapping gives now, one line each (at most 30). */
+function formatDiff(diffs: readonly JsonChange[], max = 30): string {
+  const shown = formatJsonChanges(diffs.slice(0, max)).replace(/^/gm, '  ');
+  return diffs.length > max ? `${shown}\n  … ${diffs.length - max} more` : shown;
 }

@@ -5,7 +5,7 @@ import {
   parseHl7,
   type Hl7Message,
 } from '../formats/hl7v2/index.js';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { fastHl7Values } from './fast-path.js';
 import { hl7PathProblem } from './hl7-types.js';
 

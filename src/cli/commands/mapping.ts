@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isEngineError, type EngineError } from '../../engine/errors.js';
+import { isEngineError, type EngineError } from '../../core/errors.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
 import { describeRuntimeError } from '../../mapping/rule-errors.js';
 import { trialMessages } from '../../mapping/trial.js';
@@ -12,6 +12,7 @@ import {
   type CompiledMapping,
   type MappingTestResult,
 } from '../../mapping/index.js';
+import { registerReplay } from './mapping-replay.js';
 
 /** Every `*.yaml` directly in `dir` (the shipped and site mappings). */
 export function listMappingFiles(dir: string): string[] {
@@ -129,4 +130,5 @@ export function register(program: Command): void {
       console.log(text);
       if (!ok) process.exitCode = 1;
     });
+  registerReplay(mapping);
 }
