@@ -46,13 +46,13 @@ export function checkTableCodes(spec: CodeCheckSpec, issues: IssueList): void {
     issues.issues.push({
       file: table.file,
       ...pos,
-      message: `"${value}" (for ${local}) is not a code of ${system.name}; table ${table.name} feeds ${user}`,
+      message: `"${value}" (for ${local}) is not a ${system.name} code; table ${table.name} feeds ${user}`,
       hint: hintFor(value, system),
     });
   }
   const fallback = last.unmapped === 'default' ? last.fallback : undefined;
   if (fallback !== undefined && !system.codes.has(fallback.value)) {
-    const message = `default "${fallback.value}" of table ${table.name} is not a code of ${system.name}; it feeds ${user}`;
+    const message = `default "${fallback.value}" of table ${table.name} is not a ${system.name} code; it feeds ${user}`;
     if (fallback.node !== undefined)
       issues.add(fallback.node, message, hintFor(fallback.value, system));
     else
@@ -80,7 +80,7 @@ function hintFor(value: string, system: CodeSystem): string {
   const codes = [...system.codes];
   const near = nearestWord(value, codes);
   const parts = [
-    ...(near === undefined ? [] : [`did you mean "${near}"?`]),
+    ...(near === undefined ? [] : [`did you mean "${near}"`]),
     codes.length <= 12 ? `codes: ${codes.join(', ')}` : `${codes.length} codes`,
     ...(system.extend === undefined
       ? []

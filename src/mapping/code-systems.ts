@@ -6,7 +6,7 @@ import type { InputField } from './operations.js';
 
 /** The codes one logical input accepts, and where that list comes from (for messages). */
 export interface CodeSystem {
-  /** `the A021 schema` or `CLINIC-TYPE (A004 reference data)`. */
+  /** `priority (A021 schema)` or `CLINIC-TYPE (A004 reference data)`. */
   readonly name: string;
   readonly codes: ReadonlySet<string>;
   /** Where a site adds codes its e-RS environment serves (reference data only). */
@@ -99,7 +99,7 @@ export function codeSystemOf(opts: {
 }): CodeSystem | undefined {
   const values = enumValues(opts.field.schema);
   if (values !== undefined)
-    return { name: `the ${opts.operation} input ${opts.input}`, codes: new Set(values) };
+    return { name: `${opts.input} (${opts.operation} schema)`, codes: new Set(values) };
   const type = BY_OPERATION_INPUT[`${opts.operation}.${opts.input}`] ?? BY_INPUT[opts.input];
   if (type === undefined || !(DYNAMIC_CODE_SYSTEMS as readonly string[]).includes(type))
     return undefined;

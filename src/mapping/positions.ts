@@ -27,14 +27,15 @@ export class IssueList {
     return `${this.file}:${line}:${col}`;
   }
 
-  add(node: Node | null | undefined, message: string, hint?: string, columnOffset = 0): void {
+  /** `columnOffset`: where in the node's text the problem is (past an opening quote). */
+  add(node: Node | null | undefined, message: string, hint?: string, columnOffset?: number): void {
     const offset = node?.range?.[0] ?? 0;
     const { line, col } = this.lines.linePos(offset);
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
     this.issues.push({
       file: this.file,
       line,
-      column: col + columnOffset + (quoted && columnOffset > 0 ? 1 : 0),
+      column: col + (columnOffset ?? 0) + (quoted && columnOffset !== undefined ? 1 : 0),
       message,
       ...(hint === undefined ? {} : { hint }),
     });
@@ -96,10 +97,20 @@ export function nearestWord(word: string, options: readonly string[]): string | 
   const w = word.toLowerCase();
   for (const o of options) {
     const lower = o.toLowerCase();
-    const d = lower.startsWith(w) && w.length >= 3 ? 1 : distance(w, lower);
+    // A prefix (`TWO_WEEK` of `TWO_WEEK_WAIT`) or a shared stem (`entry`, `entries`) is close too.
+    const d =
+      lower.startsWith(w) && w.length >= 3
+        ? 1
+        : Math.min(distance(w, lower), commonPrefix(w, lower) >= 4 ? 2 : 3);
     if (d <= 2 && (best === undefined || d < best.d)) best = { o, d };
   }
   return best?.o;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 function distance(a: string, b: string): number {

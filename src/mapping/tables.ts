@@ -118,7 +118,7 @@ export function yamlTable(name: string, file: string, text: string): TableLoad {
       }
       if (value === undefined || value === '' || value === '~') {
         add(
-          (pair.value ?? pair.key) as Node,
+          pair.key as Node,
           `entry "${key}" of table ${name} has no e-RS code`,
           `${key}: <the e-RS code>`,
         );
