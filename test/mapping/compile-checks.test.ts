@@ -20,7 +20,14 @@ function site(): { dir: string; file: (name: string) => string; edit: EditFn; cl
     if (!text.includes(from)) throw new Error(`${name} has no "${from}"`);
     writeFileSync(file(name), text.replace(from, to));
   };
-  return { dir, file, edit, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file,
+    edit,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 type EditFn = (name: string, from: string, to: string) => void;
 
@@ -52,7 +59,9 @@ describe('mapping compile-time checks (real files on disk)', () => {
   beforeEach(() => {
     s = site();
   });
-  afterEach(() => s.cleanup());
+  afterEach(() => {
+    s.cleanup();
+  });
 
   describe('table values against the e-RS code system they feed', () => {
     it('refuses 2WW: TWO_WEEK at the table line, naming the priority codes', () => {
