@@ -54,7 +54,9 @@ describe('date transform with explicit input formats (strict, luxon)', () => {
     writeFileSync(file, `${MAPPING}\n`);
     writeFileSync(join(dir, 'referrals.csv'), `${CSV}\n`);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const run = (date: string) =>
     evaluateMapping(compileMappingFile(file), row(7, date), 'application/x-csv-row+json');
