@@ -21,10 +21,18 @@ export class IssueList {
     private readonly lines: LineCounter,
   ) {}
 
-  /** `file:line:column` of a node: where a runtime error of the rule it starts points. */
+  /**
+   * `mappings/x.yaml:14:3` for a node: where a runtime error of the rule it starts points. A file
+   * in a `mappings/` folder is named from that folder (as channels name it), wherever it runs.
+   */
   locate(node: Node | null | undefined): string {
     const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
-    return `${this.file}:${line}:${col}`;
+    const parts = this.file.split(/[\\/]/);
+    const shown =
+      parts.length >= 2 && parts[parts.length - 2] === 'mappings'
+        ? `mappings/${parts[parts.length - 1] ?? ''}`
+        : this.file;
+    return `${shown}:${line}:${col}`;
   }
 
   /** `columnOffset`: where in the node's text the problem is (past an opening quote). */

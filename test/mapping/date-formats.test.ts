@@ -93,7 +93,11 @@ describe('date transform with explicit input formats (strict, luxon)', () => {
         `referral_date (row 7): "${value}" is not a date in any of dd/MM/yyyy, d/M/yyyy (${why})`,
       );
       expect(e.at).to.equal('referral_date');
-      expect(e.context).to.include({ rule: `${file}:8:3`, input: 'eReferralPathwayStart', row: 7 });
+      expect(e.context).to.include({
+        rule: 'mappings/csv-dates.yaml:8:3',
+        input: 'eReferralPathwayStart',
+        row: 7,
+      });
     });
   }
 
@@ -131,7 +135,7 @@ describe('date transform with explicit input formats (strict, luxon)', () => {
     expect(rows[0]).to.include('eReferralPathwayStart = "2026-11-25T00:00:00+00:00"');
     expect(rows[1]).to.include('eReferralPathwayStart = "2026-07-01T00:00:00+01:00"');
     expect(rows[2]).to.include(
-      `error MAP_INVALID_VALUE at referral_date (rule eReferralPathwayStart, ${file}:8:3):`,
+      `error MAP_INVALID_VALUE at referral_date (rule eReferralPathwayStart, mappings/csv-dates.yaml:8:3):`,
     );
     expect(rows[2]).to.include('referral_date (row 3): "31/02/2026" is not a date');
     expect(rows[3]).to.include('referral_date (row 4): "12/31/2026" is not a date');
