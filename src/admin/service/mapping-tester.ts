@@ -24,7 +24,8 @@ export interface TesterRow {
   readonly errors: readonly TesterIssue[];
 }
 
-export interface MappingTestResult {
+/** One dry run in the dashboard tester (golden files have `MappingTestResult` in mapping/golden.ts). */
+export interface TesterRun {
   readonly mapping: string;
   readonly ok: boolean;
   readonly operation: string | null;
@@ -101,7 +102,7 @@ export async function runMappingTest(
   ctx: AdminContext,
   who: Principal,
   request: { mapping: string; message: string },
-): Promise<MappingTestResult> {
+): Promise<TesterRun> {
   const configDir = ctx.configDir();
   if (!listMappingFiles(configDir).includes(request.mapping)) {
     throw new EngineError('ADMIN_BAD_REQUEST', 'Pick one of the mapping files listed.', {
@@ -131,7 +132,7 @@ async function runCsv(
   compiled: CompiledMapping,
   mapping: string,
   text: string,
-): Promise<MappingTestResult> {
+): Promise<TesterRun> {
   let trial: Awaited<ReturnType<typeof trialMessages>>;
   try {
     trial = await trialMessages('csv', text);
@@ -144,7 +145,7 @@ async function runCsv(
     filtered: null,
     errors: [{ code: p.code ?? 'FORMAT_CSV_ROW', message: p.reason, at: `row ${p.row ?? '?'}` }],
   }));
-  let shown: MappingTestResult | undefined;
+  let shown: TesterRun | undefined;
   for (const message of trial.messages) {
     const r = await runOne(compiled, mapping, message.raw);
     rows.push({ row: message.row ?? null, ok: r.ok, filtered: r.filtered, errors: r.errors });
@@ -171,7 +172,7 @@ async function runOne(
   compiled: CompiledMapping,
   mapping: string,
   text: string | Buffer,
-): Promise<MappingTestResult> {
+): Promise<TesterRun> {
   try {
     const run = await evaluateMapping(compiled, text, CONTENT_TYPES[compiled.kind]);
     if (run.kind === 'filtered')

@@ -1,10 +1,10 @@
 import type { Principal } from '../context.js';
-import type { MappingTestResult } from '../service/mapping-tester.js';
+import type { TesterRun } from '../service/mapping-tester.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
 import { jsonBlock } from './widgets.js';
 
-function lineageTable(r: MappingTestResult): Html {
+function lineageTable(r: TesterRun): Html {
   if (!r.input) return html``;
   const rows = Object.entries(r.input);
   return html`<table class="list">
@@ -45,7 +45,7 @@ function warnings(list: readonly string[]): Html {
 }
 
 /** A pasted CSV extract: one line per row (the first failing row is shown in full below). */
-function csvRows(r: MappingTestResult): Html {
+function csvRows(r: TesterRun): Html {
   if (r.rows === undefined) return html``;
   const failed = r.rows.filter((x) => !x.ok).length;
   return html`<p>Rows: ${r.rows.length - failed} mapped, ${failed} with problems.</p>
@@ -60,7 +60,7 @@ function csvRows(r: MappingTestResult): Html {
     </ul>`;
 }
 
-function result(r: MappingTestResult): Html {
+function result(r: TesterRun): Html {
   const verdict = r.filtered
     ? html`<span class="badge s-filtered">FILTERED</span>`
     : r.ok
@@ -98,7 +98,7 @@ export function testerBody(options: {
   mappings: readonly string[];
   mapping?: string;
   message?: string;
-  result?: MappingTestResult;
+  result?: TesterRun;
 }): Html {
   return html`<h1>Mapping tester</h1>
     <p class="muted">
