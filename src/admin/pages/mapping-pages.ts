@@ -138,13 +138,15 @@ export function mappingPages(ctx: AdminContext): Router {
       res.type('html').send(await render(req, id, { principal, candidate, replay: result }));
     } catch (error) {
       if (!isEngineError(error)) throw error;
-      res.type('html').send(
-        await render(req, id, {
-          principal,
-          candidate,
-          replayError: `${error.code}: ${error.message}`,
-        }),
-      );
+      res
+        .type('html')
+        .send(
+          await render(req, id, {
+            principal,
+            candidate,
+            replayError: `${error.code}: ${error.message}`,
+          }),
+        );
     }
   });
   return r;
