@@ -1,7 +1,7 @@
-import type { Node } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import { codeSystemOf, type CodeSystem } from './code-systems.js';
 import type { InputField } from './operations.js';
-import { nearestWord, type IssueList } from './positions.js';
+import { nearestWord, valueNode, type IssueList } from './positions.js';
 import type { CompiledRule } from './rules.js';
 import type { TableLookup } from './transforms.js';
 
@@ -24,7 +24,8 @@ export function checkTableCodes(spec: CodeCheckSpec, issues: IssueList): void {
   const { rule, field } = spec;
   if (field === undefined) return;
   const last = lastLookup(rule);
-  if (last === undefined) return;
+  const given = givenValues(rule);
+  if (last === undefined && given.length === 0) return;
   let system: CodeSystem | undefined;
   try {
     system = codeSystemOf({
@@ -38,6 +39,19 @@ export function checkTableCodes(spec: CodeCheckSpec, issues: IssueList): void {
     return;
   }
   if (system === undefined) return;
+  for (const { value, key } of given) {
+    // An enum const is already checked by the operation's schema (compile.ts).
+    if (system.codes.has(value) || (key === 'const' && system.extend === undefined)) continue;
+    const node = isMap(spec.ruleNode)
+      ? (valueNode(spec.ruleNode, key) ?? spec.ruleNode)
+      : spec.ruleNode;
+    issues.add(
+      node,
+      `${key} "${value}" of ${rule.name} is not a ${system.name} code`,
+      hintFor(value, system),
+    );
+  }
+  if (last === undefined) return;
   const { table } = last;
   const user = `${spec.operation} input "${rule.name}"`;
   for (const [local, value] of table.entries) {
@@ -63,6 +77,16 @@ export function checkTableCodes(spec: CodeCheckSpec, issues: IssueList): void {
         hint: hintFor(fallback.value, system),
       });
   }
+}
+
+/** The rule's own `const` and `default` texts: codes too when the input takes codes. */
+function givenValues(rule: CompiledRule): { value: string; key: 'const' | 'default' }[] {
+  const texts = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+  return [
+    ...texts(rule.constValue).map((value) => ({ value, key: 'const' as const })),
+    ...texts(rule.defaultValue).map((value) => ({ value, key: 'default' as const })),
+  ];
 }
 
 /** The table step whose values the rule sends, if any: the last step, or before `required`/`first`. */

@@ -100,6 +100,24 @@ describe('mapping compile-time checks (real files on disk)', () => {
       );
     });
 
+    it("checks a rule's own default and a constant against the input's codes", () => {
+      s.edit(
+        'ref-i12-a021.yaml',
+        '    from: ZRF-4.1\n',
+        '    from: ZRF-4.1\n    default: CARDIOLGY\n',
+      );
+      s.edit(
+        'ref-i12-a021.yaml',
+        '    table: priority\n',
+        '    table: priority\n    default: ROUTIN\n',
+      );
+      const file = s.file('ref-i12-a021.yaml');
+      expect(problems(file)).to.deep.equal([
+        `${file}:${lineOf(file, 'ROUTIN')}:14: default "ROUTIN" of priority is not a priority (A021 schema) code (hint: did you mean "ROUTINE"; codes: ROUTINE, URGENT, TWO_WEEK_WAIT)`,
+        `${file}:${lineOf(file, 'CARDIOLGY')}:14: default "CARDIOLGY" of specialty is not a SPECIALTY (A004 reference data) code (hint: did you mean "CARDIOLOGY"; 95 codes; a code your e-RS environment's A004 serves can be added in ${s.file('reference/SPECIALTY.json')})`,
+      ]);
+    });
+
     it('compiles every shipped mapping with the shipped tables', () => {
       for (const name of ['ref-i12-a021', 'csv-referral-a021', 'rri-i12-a014', 'siu-s15-a036'])
         expect(compileMappingFile(s.file(`${name}.yaml`)).id).to.equal(name);

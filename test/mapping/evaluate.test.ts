@@ -170,10 +170,10 @@ describe('mapping: evaluation', () => {
   });
 
   it('skips a rule whose own condition is false and applies a default instead of an empty value', async () => {
-    const text = `${BASE}  specialty: { from: ZRF-4, when: "$priority = URGENT", default: CARDIOLOGY }\n  clinicType: { from: ZRF-9, default: GENERAL }\n`;
+    const text = `${BASE}  specialty: { from: ZRF-4, when: "$priority = URGENT", default: CARDIOLOGY }\n  clinicType: { from: ZRF-9, default: GENERAL_ADULT_1 }\n`;
     const r = await mapped(compile(text), ref());
     expect(r.input).not.to.have.property('specialty');
-    expect(r.input['clinicType']).to.equal('GENERAL');
+    expect(r.input['clinicType']).to.equal('GENERAL_ADULT_1');
     expect(r.lineage['clinicType']).to.equal('default');
   });
 
