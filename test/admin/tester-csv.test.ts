@@ -3,6 +3,8 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
+import type { TesterRun } from '../../src/admin/service/mapping-tester.js';
+import { testerBody } from '../../src/admin/views/tester.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const CSV = readFileSync(join(root, 'samples/files/referrals.csv'), 'utf8');
@@ -81,6 +83,21 @@ describe('admin mapping tester: CSV extracts and the mapping list', function () 
       code: 'MAP_UNMAPPED_CODE',
       rule: 'mappings/csv-referral-a021.yaml:18:3',
     });
+  });
+
+  it("renders each row's verdict and the failing rule on the tester page", async () => {
+    const bad = `${CSV.trimEnd()}\n9912003888,R,SVC-99999,300,CLINIC-TYPE-2,LOCREF-000999,20261125,\n`;
+    const result = (
+      await api.post('/api/mapping-test', {
+        mapping: 'mappings/csv-referral-a021.yaml',
+        message: bad,
+      })
+    ).json<TesterRun>();
+    const principal = { user: 'operator', role: 'operator', via: 'token' } as const;
+    const page = testerBody({ principal, mappings: [], result }).toString();
+    expect(page).to.include('Rows: 2 mapped, 1 with problems.');
+    expect(page).to.include('row 3:\n            MAP_UNMAPPED_CODE service_code');
+    expect(page).to.include('(mapping rule <code>mappings/csv-referral-a021.yaml:18:3</code>)');
   });
 
   it('still takes one stored row as JSON', async () => {
