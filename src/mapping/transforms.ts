@@ -119,11 +119,18 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
     case 'date':
       return arg === undefined ? hl7Date('date') : formattedDate(node, arg, env, 'date');
     case 'dateTime':
+      // `dateTime: as-sent` keeps the timestamp's own offset instead of Europe/London's; other
+      // arguments are input formats (`dateTime: dd/MM/yyyy HH:mm`).
+      if (argText === 'as-sent') return hl7Date('dateTime', true);
       return arg === undefined ? hl7Date('dateTime') : formattedDate(node, arg, env, 'dateTime');
     case 'hl7DateToFhir':
       return hl7Date('date');
     case 'hl7DateTimeToFhir':
-      return hl7Date('dateTime');
+      if (argText !== undefined && argText !== 'as-sent') {
+        need(env, node, 'hl7DateTimeToFhir takes no option or as-sent', 'dateTime: as-sent');
+        return;
+      }
+      return hl7Date('dateTime', argText === 'as-sent');
     case 'hl7Timestamp':
     case 'fhirToHl7':
       return {
@@ -185,7 +192,7 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
 }
 
 /** HL7 TS → FHIR date / dateTime (the transforms without formats). */
-function hl7Date(output: 'date' | 'dateTime'): CompiledTransform {
+function hl7Date(output: 'date' | 'dateTime', asSent = false): CompiledTransform {
   return output === 'date'
     ? {
         type: 'date',
@@ -195,7 +202,11 @@ function hl7Date(output: 'date' | 'dateTime'): CompiledTransform {
     : {
         type: 'dateTime',
         fn: (v, s, at) =>
-          eachString((x) => hl7ToFhirDateTime(x) ?? invalid(at, 'an HL7 timestamp'))(v, s, at),
+          eachString((x) => hl7ToFhirDateTime(x, asSent) ?? invalid(at, 'an HL7 timestamp'))(
+            v,
+            s,
+            at,
+          ),
       };
 }
 
