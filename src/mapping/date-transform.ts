@@ -1,7 +1,13 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import { EngineError } from '../core/errors.js';
 import type { EvalScope } from './conditions.js';
-import { dateFormatProblem, parseWithFormats, type DateOutput } from './dates.js';
+import {
+  dateFormatProblem,
+  hl7ToFhirDate,
+  hl7ToFhirDateTime,
+  parseWithFormats,
+  type DateOutput,
+} from './dates.js';
 import { scalarString } from './positions.js';
 import type { CompiledTransform, TransformEnv } from './transforms.js';
 
@@ -46,11 +52,23 @@ export function formattedDate(
   return {
     type: output,
     lineage: `${output}:${formats.join('|')}`,
-    fn: (v, scope, at) =>
-      Array.isArray(v)
-        ? (v as unknown[]).map((x) => (typeof x === 'string' ? one(x, scope, at) : x))
-        : typeof v === 'string'
-          ? one(v, scope, at)
-          : v,
+    fn: (v, scope, at) => eachText(v, (x) => one(x, scope, at)),
   };
+}
+
+/** HL7 TS → FHIR date / dateTime (the transforms without formats; `as-sent` keeps the offset). */
+export function hl7Date(output: DateOutput, asSent = false): CompiledTransform {
+  const one = (x: string, at: string): string => {
+    const r = output === 'date' ? hl7ToFhirDate(x) : hl7ToFhirDateTime(x, asSent);
+    if (r !== undefined) return r;
+    const what = output === 'date' ? 'an HL7 date' : 'an HL7 timestamp';
+    throw new EngineError('MAP_INVALID_VALUE', `${at}: value is not ${what}`, { at });
+  };
+  return { type: output, fn: (v, _s, at) => eachText(v, (x) => one(x, at)) };
+}
+
+/** Applies `f` to a text value or to each text of a list; other values pass. */
+function eachText(v: unknown, f: (s: string) => string): unknown {
+  if (Array.isArray(v)) return (v as unknown[]).map((x) => (typeof x === 'string' ? f(x) : x));
+  return typeof v === 'string' ? f(v) : v;
 }

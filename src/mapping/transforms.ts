@@ -3,11 +3,11 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { EngineError } from '../core/errors.js';
 import { isValidNhsNumber } from '../ers/nhs-number.js';
 import { compileAccessor, PathError, type InputKind } from './inputs.js';
-import { fhirToHl7, hl7ToFhirDate, hl7ToFhirDateTime } from './dates.js';
+import { fhirToHl7 } from './dates.js';
 import { loadTable, type LookupTable, type TableLoad, type UnmappedRule } from './tables.js';
 import { toStrings, type EvalScope } from './conditions.js';
 import { unknownNames } from './jsonata-check.js';
-import { formattedDate } from './date-transform.js';
+import { formattedDate, hl7Date } from './date-transform.js';
 import { scalarString, valueNode, type CompileIssue, type IssueList } from './positions.js';
 import type { ValueType } from './operations.js';
 
@@ -189,25 +189,6 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
     case 'jsonata':
       return expression(node, arg, env);
   }
-}
-
-/** HL7 TS → FHIR date / dateTime (the transforms without formats). */
-function hl7Date(output: 'date' | 'dateTime', asSent = false): CompiledTransform {
-  return output === 'date'
-    ? {
-        type: 'date',
-        fn: (v, s, at) =>
-          eachString((x) => hl7ToFhirDate(x) ?? invalid(at, 'an HL7 date'))(v, s, at),
-      }
-    : {
-        type: 'dateTime',
-        fn: (v, s, at) =>
-          eachString((x) => hl7ToFhirDateTime(x, asSent) ?? invalid(at, 'an HL7 timestamp'))(
-            v,
-            s,
-            at,
-          ),
-      };
 }
 
 function need(env: TransformEnv, node: Node, message: string, example: string): undefined {
