@@ -46,7 +46,8 @@ export function diffJson(before: unknown, after: unknown): JsonChange[] {
   });
 }
 
-const show = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
+const show = (value: unknown): string =>
+  value === undefined ? 'undefined' : JSON.stringify(value);
 
 /** One line per change, for a terminal or a test failure. */
 export function formatJsonChanges(changes: readonly JsonChange[]): string {

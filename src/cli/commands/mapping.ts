@@ -9,6 +9,7 @@ import {
   runMappingTests,
   type MappingTestResult,
 } from '../../mapping/index.js';
+import { registerReplay } from './mapping-replay.js';
 
 /** Every `*.yaml` directly in `dir` (the shipped and site mappings). */
 export function listMappingFiles(dir: string): string[] {
@@ -90,4 +91,5 @@ export function register(program: Command): void {
       console.log(text);
       if (!ok) process.exitCode = 1;
     });
+  registerReplay(mapping);
 }
