@@ -57,6 +57,8 @@ export function createErsClient(services: EngineServices): ErsClient | string {
 
 registerServiceProvider({
   name: 'ers',
+  // The embedded sandbox, when enabled, is the e-RS this client talks to.
+  after: ['sandbox'],
   start(services) {
     // A mutable slot during start-up only (services.ts): the client is shared by every channel,
     // so one quota governs the whole application.
