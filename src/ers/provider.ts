@@ -57,7 +57,7 @@ export function createErsClient(services: EngineServices): ErsClient | string {
 
 registerServiceProvider({
   name: 'ers',
-  // The embedded sandbox, when enabled, is the e-RS this client talks to.
+  // The client may use the embedded sandbox: it starts after it, whatever the import order.
   after: ['sandbox'],
   start(services) {
     // A mutable slot during start-up only (services.ts): the client is shared by every channel,
