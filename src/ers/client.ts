@@ -7,6 +7,7 @@ import { isOperationId, operationRecord, type OperationRequest } from './operati
 import { buildContextFor, NHS_SANDBOX_CODE_SYSTEM_BASE } from './environment.js';
 import { fileNameOf } from './readers/standard.js';
 import { QuotaLimiter } from './quota.js';
+import { traceErsInput } from './operations/trace.js';
 import { ersCallDuration } from '../admin/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
 
@@ -78,6 +79,7 @@ export class ErsClient {
     if (!isOperationId(id))
       throw new EngineError('ERS_INVALID_INPUT', `unknown e-RS operation "${id}"`);
     const op = operationRecord(id);
+    traceErsInput({ step: 'validate', operation: id });
     const parsed = op.input.safeParse(input);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
@@ -88,6 +90,7 @@ export class ErsClient {
         { at },
       );
     }
+    traceErsInput({ step: 'build', operation: id });
     const request = op.build(
       parsed.data,
       buildContextFor(id, this.options.codeSystemBase ?? NHS_SANDBOX_CODE_SYSTEM_BASE),

@@ -5,6 +5,7 @@ import {
   operationInputSchema,
   type OperationRequest,
 } from '../ers/operations/index.js';
+import { traceErsInput } from '../ers/operations/trace.js';
 import type { CompiledMapping, CompiledRule } from './compile.js';
 import type { CompiledResolve } from './resolve.js';
 import type { EvalScope } from './conditions.js';
@@ -110,6 +111,7 @@ export function checkStep(
   const full = opts.resolve
     ? resolveInputs(opts.resolve, sent, opts.answers ?? standInAnswers(sent))
     : sent;
+  if (schema !== undefined) traceErsInput({ step: 'validate', operation });
   const checked = schema?.safeParse(full);
   if (checked && !checked.success) {
     const [issue] = checked.error.issues;
@@ -130,6 +132,7 @@ export function checkStep(
     });
   }
   const data = (checked?.data ?? full) as Record<string, unknown>;
+  if (isOperationId(operation)) traceErsInput({ step: 'build', operation });
   const request = isOperationId(operation)
     ? (OPERATIONS[operation].build as (i: unknown) => OperationRequest)(data)
     : { method: 'POST' as const, path: '', expect: 'none' as const };

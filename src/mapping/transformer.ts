@@ -5,6 +5,7 @@ import type { PluginFactoryContext, TransformResult, Transformer } from '../engi
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { noteMappingChannel } from './channel-check.js';
 import { evaluateParsed } from './evaluate.js';
+import { traceMapping } from './trace.js';
 import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';
 
 export const MappingTransformerSchema = z.strictObject({
@@ -22,6 +23,7 @@ const byId = new Map<string, CompiledMapping>();
 
 /** The mapping of that hash, else the latest compiled mapping of that id (after a reload). */
 export function compiledMappingByHash(hash: string, id?: string): CompiledMapping | undefined {
+  traceMapping({ step: 'resolve', mappingId: id ?? hash });
   return byHash.get(hash) ?? (id === undefined ? undefined : byId.get(id));
 }
 
@@ -57,15 +59,18 @@ export function createMappingTransformer(
       for (const m of compiled) {
         if (CONTENT_TYPES[m.kind] !== message.contentType) continue;
         let input = parsed.get(m.kind);
-        if (input === undefined)
+        if (input === undefined) {
+          traceMapping({ step: 'parse', kind: m.kind });
           parsed.set(
             m.kind,
             (input = await parseInput(m.kind, message.raw ?? Buffer.alloc(0), message.contentType)),
           );
+        }
         const run = await evaluateParsed(m, input).catch((error: unknown) => {
           throw withMapping(error, m);
         });
         if (run.kind === 'filtered') continue;
+        traceMapping({ step: 'resolve', mappingId: m.id });
         return {
           kind: 'mapped',
           operation: run.operation,

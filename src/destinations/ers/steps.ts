@@ -13,6 +13,7 @@ import {
   type CompiledResolve,
   type ErsAnswers,
 } from '../../mapping/index.js';
+import { traceMapping } from '../../mapping/trace.js';
 import { callErs } from './settle.js';
 
 /**
@@ -102,6 +103,7 @@ export async function sendThen(
       'MAP_NO_MATCHING_MAPPING',
       `then step of ${mapping.id}: no result of destination "${from}" before it`,
     );
+  traceMapping({ step: 'parse', kind: mapping.kind });
   const parsed = await parseInput(
     mapping.kind,
     ctx.message.raw ?? Buffer.alloc(0),
