@@ -88,6 +88,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     : undefined;
   const dests = c.destinations.map((d, i) => ({
     name: d.name,
+    line: source.lineOf(['destinations', i, 'type']),
     ...check('destination', destinations, d, ['destinations', i]),
   }));
   const names = new Set<string>();
