@@ -13,7 +13,7 @@ import type { MessageStore, ReprocessRequest, ReprocessResult } from '../store/t
 import { buildChannel } from './build-pipeline.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import type { ChannelInfo, EngineControl, ReloadOutcome } from './control.js';
-import { EngineError } from './errors.js';
+import { EngineError, problemLines, type Issue } from './errors.js';
 import { OutcomeWaiters } from './outcomes.js';
 import { serviceProviders, type EngineServices, type ServiceProvider } from './services.js';
 
@@ -133,7 +133,9 @@ export class Engine implements EngineControl {
     try {
       built = await buildChannel(def, { ...this.options, services: this.services });
     } catch (error) {
-      return this.refuse([(error as Error).message], actor);
+      // One line per problem (a mapping's compile issues each on its own), with their codes.
+      const issues = error instanceof EngineError ? error.issues : [];
+      return this.refuse(problemLines(error), actor, issues);
     }
     if (existing) await existing.replace(def, built, this.options.settings.workers.shutdownGraceMs);
     else await this.addChannel(def);
@@ -141,17 +143,22 @@ export class Engine implements EngineControl {
     return { ok: true, errors: [] };
   }
 
-  private refuse(errors: string[], actor: string): ReloadOutcome {
+  private refuse(errors: string[], actor: string, issues: readonly Issue[] = []): ReloadOutcome {
     for (const e of errors)
       this.logger.error({ stage: 'config', actor }, `reload refused, previous version kept: ${e}`);
-    return { ok: false, errors };
+    return { ok: false, errors, ...(issues.length === 0 ? {} : { issues }) };
   }
 
   /** Reloads every channel file; files that vanished stop their channel. */
   async reloadAll(actor: string): Promise<ReloadOutcome> {
     const files = channelFiles(this.options.configDir);
     const errors: string[] = [];
-    for (const file of files) errors.push(...(await this.reloadFile(file, actor)).errors);
+    const issues: Issue[] = [];
+    for (const file of files) {
+      const outcome = await this.reloadFile(file, actor);
+      errors.push(...outcome.errors);
+      issues.push(...(outcome.issues ?? []));
+    }
     for (const [id, r] of this.runtimes) {
       if (!files.includes(r.definition.file)) {
         await r.stop(this.options.settings.workers.shutdownGraceMs);
@@ -159,7 +166,7 @@ export class Engine implements EngineControl {
         this.runtimes.delete(id);
       }
     }
-    return { ok: errors.length === 0, errors };
+    return { ok: errors.length === 0, errors, ...(issues.length === 0 ? {} : { issues }) };
   }
 
   async reprocess(messageId: number, request: ReprocessRequest): Promise<ReprocessResult> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { EngineError } from '../engine/errors.js';
+import { EngineError, formatIssue } from '../engine/errors.js';
 import { compileMappingFile } from './compile.js';
 import { evaluateParsed, evaluateThen } from './evaluate.js';
 import { CONTENT_TYPES, parseInput, type InputKind } from './inputs.js';
@@ -116,9 +116,15 @@ export async function runMappingTests(
         } else failures.push(`${name}:\n${diff(expected, value)}`);
       }
     } catch (error) {
-      failures.push(
-        error instanceof EngineError ? `${error.code}: ${error.message}` : (error as Error).message,
-      );
+      // A compile error is one failure per problem, each with its code and file:line:col.
+      if (error instanceof EngineError && error.issues.length > 0)
+        failures.push(...error.issues.map((i) => `${i.code}: ${formatIssue(i)}`));
+      else
+        failures.push(
+          error instanceof EngineError
+            ? `${error.code}: ${error.message}`
+            : (error as Error).message,
+        );
     }
     results.push({ file, mappingId: id, passed: failures.length === 0, failures, updated });
   }

@@ -37,19 +37,21 @@ export function createMappingTransformer(
   config: MappingTransformerConfig,
   ctx: Pick<PluginFactoryContext, 'configDir'>,
 ): Transformer {
-  const errors: string[] = [];
+  const failed: EngineError[] = [];
   const compiled: CompiledMapping[] = [];
   for (const f of config.mappings) {
     try {
       compiled.push(compileMappingFile(isAbsolute(f) ? f : join(ctx.configDir, f)));
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
-      errors.push(error.message);
+      failed.push(error);
     }
   }
-  if (errors.length > 0)
-    throw new EngineError('MAP_COMPILE_ERROR', errors.join('\n'), {
+  if (failed.length > 0)
+    throw new EngineError('MAP_COMPILE_ERROR', failed.map((e) => e.message).join('\n'), {
       context: { files: config.mappings.length },
+      // Every problem of every file, for callers that list them (validate, reload, the tester).
+      issues: failed.flatMap((e) => e.issues),
     });
   return {
     async transform(message): Promise<TransformResult> {

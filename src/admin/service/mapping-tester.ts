@@ -1,6 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EngineError, isEngineError } from '../../engine/errors.js';
+import {
+  EngineError,
+  formatIssue,
+  isEngineError,
+  type IssueLocation,
+} from '../../engine/errors.js';
 import { compileMappingFile, type CompiledMapping } from '../../mapping/compile.js';
 import { evaluateMapping } from '../../mapping/evaluate.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
@@ -8,8 +13,11 @@ import { actorOf, audit, type AdminContext, type Principal } from '../context.js
 
 export interface TesterIssue {
   readonly code: string;
+  /** One problem, `file:line:col: reason (hint: …)` for a compile problem. */
   readonly message: string;
   readonly at?: string;
+  /** Where a compile problem is, for the page to point at. */
+  readonly location?: IssueLocation;
 }
 
 export interface MappingTestResult {
@@ -44,10 +52,15 @@ function issuesOf(error: unknown): TesterIssue[] {
         message: error instanceof Error ? error.message : String(error),
       },
     ];
-  // A compile error lists one problem a line (file:line:col: reason).
-  return error.message
-    .split('\n')
-    .map((line) => ({ code: error.code, message: line, ...(error.at ? { at: error.at } : {}) }));
+  const at = error.at === undefined ? {} : { at: error.at };
+  if (error.issues.length === 0) return [{ code: error.code, message: error.message, ...at }];
+  // A compile error carries each of its problems (issue 17): no splitting of its message.
+  return error.issues.map((issue) => ({
+    code: issue.code,
+    message: formatIssue(issue),
+    ...at,
+    ...(issue.location === undefined ? {} : { location: issue.location }),
+  }));
 }
 
 const empty = {
