@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   channelFiles,
+  failureIssues,
   formatFailures,
   loadChannelFile,
   loadChannels,
@@ -120,14 +121,14 @@ export class Engine implements EngineControl {
 
   private async reloadFile(file: string, actor: string): Promise<ReloadOutcome> {
     const loaded = loadChannelFile(file, this.options.env);
-    if (!loaded.ok) return this.refuse(formatFailures([loaded]), actor);
+    if (!loaded.ok) return this.refuse(formatFailures([loaded]), actor, failureIssues([loaded]));
     const def = loaded.channel;
     const existing = this.runtimes.get(def.id);
     if (existing && existing.definition.file !== file) {
-      return this.refuse(
-        [`${file}:1: id channel id "${def.id}" is already used by ${existing.definition.file}`],
-        actor,
-      );
+      const message = `channel id "${def.id}" is already used by ${existing.definition.file}`;
+      return this.refuse([`${file}:1: id ${message}`], actor, [
+        { code: 'CONFIG_DUPLICATE_CHANNEL', message, location: { file, line: 1 } },
+      ]);
     }
     let built;
     try {
