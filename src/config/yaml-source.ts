@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { ErrorCode } from '../engine/error-codes.js';
-import { EngineError } from '../engine/errors.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { EngineError } from '../core/errors.js';
 
 /**
  * A YAML file read with positions kept, so every validation error can say `file:line`.

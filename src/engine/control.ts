@@ -1,7 +1,7 @@
-import type { MessageStore, ReprocessRequest, ReprocessResult } from '../store/types.js';
-import type { Issue } from './errors.js';
-import type { SourceStatus } from './plugins.js';
-import type { EngineServices } from './services.js';
+import type { MessageStore, ReprocessRequest, ReprocessResult } from '../core/store-types.js';
+import type { Issue } from '../core/errors.js';
+import type { SourceStatus } from '../core/plugins.js';
+import type { EngineServices } from '../core/services.js';
 
 /** Run state of one channel as operators see it. */
 export const ChannelState = {

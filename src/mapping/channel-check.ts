@@ -1,6 +1,6 @@
 import { displayPath } from '../config/yaml-source.js';
-import { EngineError } from '../engine/errors.js';
-import type { DestinationFactoryContext } from '../engine/plugins.js';
+import { EngineError } from '../core/errors.js';
+import type { DestinationFactoryContext } from '../core/plugins.js';
 
 /**
  * A destination that reads the mapping (the reply section, a `then` step) is useless without a

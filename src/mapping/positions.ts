@@ -1,5 +1,5 @@
 import type { LineCounter } from 'yaml';
-import type { Issue } from '../engine/errors.js';
+import type { Issue } from '../core/errors.js';
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 
 /** One compile problem, with where it is and what to do about it. */

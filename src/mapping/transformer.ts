@@ -1,8 +1,8 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { operationInputSchema } from '../ers/operations/index.js';
-import type { PluginFactoryContext, TransformResult, Transformer } from '../engine/plugins.js';
+import type { PluginFactoryContext, TransformResult, Transformer } from '../core/plugins.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { evaluateParsed } from './evaluate.js';
 import { traceMapping } from './trace.js';
@@ -14,7 +14,7 @@ export const MappingTransformerSchema = z.strictObject({
 });
 export type MappingTransformerConfig = z.infer<typeof MappingTransformerSchema>;
 
-declare module '../engine/plugins.js' {
+declare module '../core/plugins.js' {
   interface TransformHandoff {
     /** The compiled mapping that mapped the message: its reply section, `then` step, `resolve`. */
     readonly mapping?: CompiledMapping;

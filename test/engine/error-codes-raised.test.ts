@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ERROR_CATALOGUE } from '../../src/engine/error-codes.js';
+import { ERROR_CATALOGUE } from '../../src/core/error-codes.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 /** The catalogue itself and its docs renderer name every code without raising any. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError } from '../../src/engine/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import { compileMappingFile, createMappingTransformer } from '../../src/mapping/index.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 

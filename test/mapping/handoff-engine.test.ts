@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningEngine } from '../../src/engine/run.js';
+import type { RunningEngine } from '../../src/main/run.js';
 import { ERS_INPUT_TRACE, type ErsInputTraceEvent } from '../../src/ers/operations/trace.js';
 import { MAPPING_TRACE, type MappingTraceEvent } from '../../src/mapping/trace.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';

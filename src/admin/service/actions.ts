@@ -1,6 +1,6 @@
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import type { ReloadOutcome } from '../../engine/control.js';
-import type { MessageFilter, ReprocessResult } from '../../store/types.js';
+import type { MessageFilter, ReprocessResult } from '../../core/store-types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 /**

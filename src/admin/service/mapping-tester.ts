@@ -1,11 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import {
-  EngineError,
-  formatIssue,
-  isEngineError,
-  type IssueLocation,
-} from '../../engine/errors.js';
+import { EngineError, formatIssue, isEngineError, type IssueLocation } from '../../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from '../../mapping/compile.js';
 import { evaluateMapping } from '../../mapping/evaluate.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
