@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { EngineError } from './errors.js';
 import type { AppendResult, MessageStore, NewMessage, StoredMessage } from './store-types.js';
 import type { EngineServices } from './services.js';
-import type { ChannelDefinition } from '../config/channel-schema.js';
 
 /**
  * The three kinds of channel stage. Each is a plain interface: a source takes messages in, a
@@ -157,10 +156,26 @@ export interface PluginFactoryContext {
   readonly services: EngineServices;
 }
 
+/**
+ * What a destination sees of the channel it is built in: the validated channel definition
+ * (config's `ChannelDefinition` is one), so nothing reads the channel file again.
+ */
+export interface ChannelOutline {
+  readonly id: string;
+  readonly file: string;
+  readonly transformer: { readonly type: string } | undefined;
+  readonly destinations: readonly {
+    readonly name: string;
+    readonly type: string;
+    /** Line of its `type` in the channel file, when it came from one. */
+    readonly line?: number;
+  }[];
+}
+
 /** A destination is built knowing its channel (which transformer feeds it) and its own entry. */
 export interface DestinationFactoryContext extends PluginFactoryContext {
   /** The channel being built, as validated from its file (never read from disk again). */
-  readonly channel: ChannelDefinition;
+  readonly channel: ChannelOutline;
   /** This destination's name in `channel.destinations`. */
   readonly destinationName: string;
 }
