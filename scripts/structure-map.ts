@@ -75,6 +75,29 @@ export function crossFolderImports(srcDir: string): FolderImport[] {
   return out;
 }
 
+/**
+ * Parsers that must be reached only through their `formats/` module, so its guards apply (the
+ * XML one refuses DOCTYPE and entities). Package → the folder allowed to import it.
+ */
+export const PARSER_HOMES: Readonly<Record<string, string>> = { xml2js: 'formats/xml/' };
+
+/** Files of `src/` (relative paths) importing a package that only its home may import. */
+export function parserEscapes(srcDir: string): string[] {
+  const out: string[] = [];
+  for (const file of listTs(srcDir)) {
+    const path = relative(srcDir, file).split(sep).join('/');
+    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const { fileName } of info.importedFiles) {
+      const pkg = Object.keys(PARSER_HOMES).find(
+        (p) => fileName === p || fileName.startsWith(`${p}/`),
+      );
+      if (pkg !== undefined && !path.startsWith(PARSER_HOMES[pkg] ?? ''))
+        out.push(`${path} -> ${fileName}`);
+    }
+  }
+  return out;
+}
+
 function layerOf(folder: string): number | undefined {
   return Object.hasOwn(LAYERS, folder) ? LAYERS[folder as Folder] : undefined;
 }
@@ -153,5 +176,7 @@ if (import.meta.filename === process.argv[1]) {
   console.log(`${bad.length} not running down the floors`);
   for (const b of bad) console.log(`  ${b.file} -> ${b.specifier}`);
   console.log(`${folderCycles(imports).length} folder cycles`);
+  for (const e of parserEscapes(process.argv[2] ?? join(import.meta.dirname, '..', 'src')))
+    console.log(`parser outside its formats/ module: ${e}`);
   for (const c of folderCycles(imports)) console.log(`  ${c.join(' <-> ')}`);
 }

@@ -6,6 +6,7 @@ import type { PluginFactoryContext, TransformResult, Transformer } from '../core
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { evaluateParsed } from './evaluate.js';
 import { traceMapping } from './trace.js';
+import { mappingVersionOf } from './versions.js';
 import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';
 
 export const MappingTransformerSchema = z.strictObject({
@@ -54,6 +55,7 @@ export function createMappingTransformer(
       issues: failed.flatMap((e) => e.issues),
     });
   return {
+    versions: compiled.map((m) => mappingVersionOf(m, ctx.configDir, 0)),
     async transform(message): Promise<TransformResult> {
       const parsed = new Map<InputKind, ParsedInput>();
       for (const m of compiled) {

@@ -5,6 +5,7 @@ import {
   crossFolderImports,
   folderCycles,
   LAYERS,
+  parserEscapes,
   violations,
   type FolderImport,
 } from '../../scripts/structure-map.js';
@@ -41,6 +42,10 @@ describe('architecture: the folders of src/ import only downwards (docs/decision
     expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).to.deep.equal([]);
     const unknown = entries.filter((e) => !Object.hasOwn(LAYERS, e.name)).map((e) => e.name);
     expect(unknown, 'add the folder to LAYERS in scripts/structure-map.ts').to.deep.equal([]);
+  });
+
+  it('parses XML only through formats/xml (its DOCTYPE/entity guard)', () => {
+    expect(parserEscapes(srcDir)).to.deep.equal([]);
   });
 
   it('flags an upward import, a sideways one, and a cycle', () => {

@@ -15,7 +15,8 @@ export interface TesterIssue {
   readonly location?: IssueLocation;
 }
 
-export interface MappingTestResult {
+/** One dry run in the dashboard tester (golden files have `MappingTestResult` in mapping/golden.ts). */
+export interface TesterRun {
   readonly mapping: string;
   readonly ok: boolean;
   readonly operation: string | null;
@@ -72,7 +73,7 @@ export async function runMappingTest(
   ctx: AdminContext,
   who: Principal,
   request: { mapping: string; message: string },
-): Promise<MappingTestResult> {
+): Promise<TesterRun> {
   const configDir = ctx.configDir();
   if (!listMappingFiles(configDir).includes(request.mapping)) {
     throw new EngineError('ADMIN_BAD_REQUEST', 'Pick one of the mapping files listed.', {

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Router, type Request } from 'express';
+import { isEngineError } from '../../core/errors.js';
+import { deployedMapping } from '../../mapping/versions.js';
+import { requirePermission } from '../auth/middleware.js';
+import { actorOf, audit, principalOf, type AdminContext } from '../context.js';
+import { listMappingFiles } from '../service/mapping-tester.js';
+import {
+  diffVersions,
+  listVersions,
+  mappingIdFrom,
+  replayCandidate,
+  replayRequestFrom,
+  rollbackMapping,
+  rollbackVersionFrom,
+} from '../service/mapping-versions.js';
+import { page } from '../views/layout.js';
+import { mappingBody, mappingsBody, type MappingPage } from '../views/mappings.js';
+import { flashFrom } from './flash.js';
+
+const ID_LINE = /^id:\s*([a-z0-9][a-z0-9-]*)\s*(#.*)?$/m;
+
+/** Dashboard pages for mapping versions and replay (the API has the same under /api/mappings). */
+export function mappingPages(ctx: AdminContext): Router {
+  const r = Router();
+
+  async function render(
+    req: Request,
+    id: string,
+    extra: Partial<Pick<MappingPage, 'candidate' | 'replay' | 'replayError'>> & {
+      principal: MappingPage['principal'];
+    },
+  ): Promise<string> {
+    const deployed = deployedMapping(ctx.configDir(), id);
+    const from = typeof req.query.from === 'string' ? req.query.from : undefined;
+    const diff =
+      from === undefined ? undefined : { from, text: await diffVersions(ctx, id, from, undefined) };
+    return page({
+      title: `Mapping ${id}`,
+      principal: extra.principal,
+      section: 'mappings',
+      flash: flashFrom(req.query),
+      body: mappingBody({
+        id,
+        principal: extra.principal,
+        versions: await listVersions(ctx, id),
+        diff,
+        candidate: extra.candidate ?? deployed?.source.text ?? '',
+        replay: extra.replay,
+        replayError: extra.replayError,
+      }),
+    });
+  }
+
+  r.get('/mappings', requirePermission('mapping.history'), async (_req, res) => {
+    const configDir = ctx.configDir();
+    const rows = [];
+    for (const file of listMappingFiles(configDir)) {
+      const id = ID_LINE.exec(readFileSync(join(configDir, file), 'utf8'))?.[1];
+      // Letter templates live under mappings/letters but are not mappings.
+      if (id === undefined || file.includes('/letters/')) continue;
+      rows.push({ id, file, versions: (await ctx.control.store.mappingVersions(id)).length });
+    }
+    res.type('html').send(
+      page({
+        title: 'Mappings',
+        principal: principalOf(res),
+        section: 'mappings',
+        body: mappingsBody(rows),
+      }),
+    );
+  });
+  r.get('/mappings/:id', requirePermission('mapping.history'), async (req, res) => {
+    res
+      .type('html')
+      .send(await render(req, mappingIdFrom(req.params.id), { principal: principalOf(res) }));
+  });
+  r.post('/mappings/:id/rollback', requirePermission('mapping.rollback'), async (req, res) => {
+    const id = mappingIdFrom(req.params.id);
+    const result = await rollbackMapping(ctx, id, rollbackVersionFrom(req.body));
+    await audit(ctx, {
+      actor: actorOf(principalOf(res)),
+      action: 'mapping.rollback',
+      target: id,
+      detail: result,
+    });
+    res.redirect(303, `/mappings/${id}?flash=rolled-back`);
+  });
+  r.post('/mappings/:id/replay', requirePermission('mapping.replay'), async (req, res) => {
+    const id = mappingIdFrom(req.params.id);
+    const principal = principalOf(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const candidate = typeof body.candidate === 'string' ? body.candidate : '';
+    try {
+      const result = await replayCandidate(ctx, replayRequestFrom(body));
+      await audit(ctx, {
+        actor: actorOf(principal),
+        action: 'mapping.replay',
+        target: result.mappingId,
+        detail: { ...result.summary },
+      });
+      res.type('html').send(await render(req, id, { principal, candidate, replay: result }));
+    } catch (error) {
+      // A candidate that does not compile (or a bad field) comes back on the page, text kept.
+      if (!isEngineError(error)) throw error;
+      res.type('html').send(
+        await render(req, id, {
+          principal,
+          candidate,
+          replayError: `${error.code}: ${error.message}`,
+        }),
+      );
+    }
+  });
+  return r;
+}
