@@ -16,6 +16,7 @@ import type { InputKind } from './inputs.js';
 import { operationFields, type InputField } from './operations.js';
 import { formatIssue, IssueList, mapNode, valueNode, type CompileIssue } from './positions.js';
 import { checkTableCodes } from './code-checks.js';
+import { asIssue } from './positions.js';
 import { compileReply, type CompiledReply } from './reply.js';
 import { compileResolve, type CompiledResolve } from './resolve.js';
 import { compileRule, condition, type CompiledRule } from './rules.js';
@@ -64,12 +65,16 @@ export function compileMappingFile(file: string): CompiledMapping {
   } catch (error) {
     throw new EngineError('MAP_COMPILE_ERROR', `${file}: cannot read mapping file`, {
       cause: error,
+      issues: [
+        { code: 'MAP_COMPILE_ERROR', message: 'cannot read mapping file', location: { file } },
+      ],
     });
   }
   const result = compileMappingText(text, { file, tablesDir: join(dirname(file), 'tables') });
   if (result.ok) return result.mapping;
   throw new EngineError('MAP_COMPILE_ERROR', result.issues.map(formatIssue).join('\n'), {
     context: { file, issues: result.issues.length },
+    issues: result.issues.map(asIssue),
   });
 }
 

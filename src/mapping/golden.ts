@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EngineError } from '../core/errors.js';
+import { EngineError, formatIssue } from '../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { evaluateParsed, evaluateThen } from './evaluate.js';
 import { diffJson, formatJsonChanges, type JsonChange } from './json-diff.js';
@@ -121,9 +121,15 @@ export async function runMappingTests(
         failures.push(...r.problems.map((p) => `${sample.name}: ${p}`));
       }
     } catch (error) {
-      failures.push(
-        error instanceof EngineError ? `${error.code}: ${error.message}` : (error as Error).message,
-      );
+      // A compile error is one failure per problem, each with its code and file:line:col.
+      if (error instanceof EngineError && error.issues.length > 0)
+        failures.push(...error.issues.map((i) => `${i.code}: ${formatIssue(i)}`));
+      else
+        failures.push(
+          error instanceof EngineError
+            ? `${error.code}: ${error.message}`
+            : (error as Error).message,
+        );
     }
     const passed = failures.length === 0;
     results.push({ file, mappingId: id, passed, failures, mismatches, updated, samples });

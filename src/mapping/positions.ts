@@ -1,4 +1,5 @@
 import type { LineCounter } from 'yaml';
+import type { Issue } from '../core/errors.js';
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 
 /** One compile problem, with where it is and what to do about it. */
@@ -48,6 +49,16 @@ export class IssueList {
       ...(hint === undefined ? {} : { hint }),
     });
   }
+}
+
+/** The engine-wide form of a compile problem (carried on `EngineError.issues`). */
+export function asIssue(i: CompileIssue): Issue {
+  return {
+    code: 'MAP_COMPILE_ERROR',
+    message: i.message,
+    location: { file: i.file, line: i.line, col: i.column },
+    ...(i.hint === undefined ? {} : { hint: i.hint }),
+  };
 }
 
 export function formatIssue(i: CompileIssue): string {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EngineError, isEngineError } from '../../core/errors.js';
+import { EngineError, formatIssue, isEngineError, type IssueLocation } from '../../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from '../../mapping/compile.js';
 import { evaluateMapping } from '../../mapping/evaluate.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
@@ -10,10 +10,13 @@ import { actorOf, audit, type AdminContext, type Principal } from '../context.js
 
 export interface TesterIssue {
   readonly code: string;
+  /** One problem, `file:line:col: reason (hint: …)` for a compile problem. */
   readonly message: string;
   readonly at?: string;
   /** The mapping rule that failed, `mappings/x.yaml:14:3` (runtime errors). */
   readonly rule?: string;
+  /** Where a compile problem is, for the page to point at. */
+  readonly location?: IssueLocation;
 }
 
 /** One CSV row of a pasted extract: whether it maps, and why not. */
@@ -78,13 +81,17 @@ function issuesOf(error: unknown): TesterIssue[] {
         message: error instanceof Error ? error.message : String(error),
       },
     ];
+  const at = error.at === undefined ? {} : { at: error.at };
   const rule = error.context['rule'];
-  // A compile error lists one problem a line (file:line:col: reason).
-  return error.message.split('\n').map((line) => ({
-    code: error.code,
-    message: line,
-    ...(error.at ? { at: error.at } : {}),
-    ...(typeof rule === 'string' ? { rule } : {}),
+  const ruleField = typeof rule === 'string' ? { rule } : {};
+  if (error.issues.length === 0)
+    return [{ code: error.code, message: error.message, ...at, ...ruleField }];
+  // A compile error carries each of its problems (issue 17): no splitting of its message.
+  return error.issues.map((issue) => ({
+    code: issue.code,
+    message: formatIssue(issue),
+    ...at,
+    ...(issue.location === undefined ? {} : { location: issue.location }),
   }));
 }
 
