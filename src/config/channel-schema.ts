@@ -68,7 +68,11 @@ export interface ChannelDefinition {
   readonly enabled: boolean;
   readonly source: PluginConfig;
   readonly transformer: PluginConfig | undefined;
-  readonly destinations: readonly (PluginConfig & { readonly name: string })[];
+  readonly destinations: readonly (PluginConfig & {
+    readonly name: string;
+    /** Line of its `type` in the channel file, for build-time errors (absent when built in code). */
+    readonly line?: number;
+  })[];
   readonly retry: RetryPolicy;
   readonly workers: number;
   /** Messages a worker claims and processes together; undefined: the default (see the schema),

@@ -6,6 +6,7 @@ export {
   channelFiles,
   loadChannelFile,
   loadChannels,
+  failureIssues,
   formatFailures,
   type ChannelLoad,
   type LoadedChannels,

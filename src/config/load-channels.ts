@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { EngineError } from '../core/errors.js';
+import { EngineError, type Issue } from '../core/errors.js';
 import { destinations, sources, transformers } from '../core/registry.js';
 import { ChannelFileSchema, type ChannelDefinition, type PluginConfig } from './channel-schema.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
@@ -38,6 +38,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
           line,
           path: '',
           message: error.message.replace(/^[^:]+:\d+: /, ''),
+          code: error.code,
         },
       ],
     };
@@ -88,6 +89,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     : undefined;
   const dests = c.destinations.map((d, i) => ({
     name: d.name,
+    line: source.lineOf(['destinations', i, 'type']),
     ...check('destination', destinations, d, ['destinations', i]),
   }));
   const names = new Set<string>();
@@ -152,6 +154,7 @@ export function loadChannels(
             line: 1,
             path: 'id',
             message: `channel id "${clash.id}" is already used by ${clash.file}`,
+            code: 'CONFIG_DUPLICATE_CHANNEL',
           },
         ],
       });
@@ -161,6 +164,16 @@ export function loadChannels(
   }
   return { channels, failures };
 }
+
+/** The failures as engine-wide issues (code, message, file and line), for the admin API. */
+export const failureIssues = (failures: readonly Extract<ChannelLoad, { ok: false }>[]): Issue[] =>
+  failures.flatMap((f) =>
+    f.issues.map((i) => ({
+      code: i.code ?? 'CONFIG_INVALID',
+      message: i.path === '' ? i.message : `${i.path} ${i.message}`,
+      location: { file: i.file, line: i.line },
+    })),
+  );
 
 export const formatFailures = (
   failures: readonly Extract<ChannelLoad, { ok: false }>[],

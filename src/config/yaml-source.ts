@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ErrorCode } from '../core/error-codes.js';
 import { EngineError } from '../core/errors.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ConfigIssue {
   readonly line: number;
   readonly path: string;
   readonly message: string;
+  /** The catalogue code, when not CONFIG_INVALID (an unreadable file, a duplicate id). */
+  readonly code?: ErrorCode;
 }
 
 export const formatIssue = (i: ConfigIssue): string =>

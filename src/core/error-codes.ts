@@ -172,30 +172,6 @@ export const ERROR_CATALOGUE = {
     httpStatus: 400,
     summary: 'A required field is missing (table 0357 code 101).',
   }),
-  FORMAT_DATA_TYPE: def({
-    stage: 'format',
-    retry: 'permanent',
-    ack: 'AE',
-    hl7ErrorCode: '102',
-    httpStatus: 400,
-    summary: 'A field holds a value of the wrong data type (table 0357 code 102).',
-  }),
-  FORMAT_UNSUPPORTED_MESSAGE_TYPE: def({
-    stage: 'format',
-    retry: 'permanent',
-    ack: 'AR',
-    hl7ErrorCode: '200',
-    httpStatus: 400,
-    summary: 'The message type is not handled by this channel (table 0357 code 200).',
-  }),
-  FORMAT_UNSUPPORTED_VERSION: def({
-    stage: 'format',
-    retry: 'permanent',
-    ack: 'AR',
-    hl7ErrorCode: '203',
-    httpStatus: 400,
-    summary: 'The HL7 version id is not supported (table 0357 code 203).',
-  }),
   FORMAT_UNSUPPORTED_ENCODING: def({
     stage: 'format',
     retry: 'permanent',
@@ -316,15 +292,6 @@ export const ERROR_CATALOGUE = {
   }),
 
   // e-RS
-  ERS_NO_FREE_SLOT: def({
-    stage: 'ers',
-    retry: 'transient',
-    ack: 'AE',
-    hl7ErrorCode: '207',
-    httpStatus: 409,
-    summary:
-      'No free slot at the service fits the booking rule (A015); nothing was booked, retried later as slots free up.',
-  }),
   ERS_INVALID_INPUT: def({
     stage: 'ers',
     retry: 'permanent',

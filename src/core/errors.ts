@@ -5,6 +5,42 @@ import {
   type RetryClass,
 } from './error-codes.js';
 
+/** Where one problem is in a file the user wrote or sent (1-based line and column). */
+export interface IssueLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly col?: number;
+}
+
+/**
+ * One problem among several found at once (every compile problem of a mapping file, every bad
+ * row of a CSV file), so callers show a list without splitting the error's message apart.
+ */
+export interface Issue {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly location?: IssueLocation;
+  /** What to do about it, when the checker knows. */
+  readonly hint?: string;
+}
+
+/** `file:line:col: message (hint: …)`, the form editors and terminals link to. */
+export function formatIssue(issue: Issue): string {
+  const { location: l, message, hint } = issue;
+  const where =
+    l === undefined
+      ? ''
+      : `${l.file}${l.line === undefined ? '' : `:${l.line}`}${l.line === undefined || l.col === undefined ? '' : `:${l.col}`}: `;
+  return `${where}${message}${hint === undefined ? '' : ` (hint: ${hint})`}`;
+}
+
+/** One line per problem: each issue when the error carries several, else its message. */
+export function problemLines(error: unknown): string[] {
+  if (!(error instanceof EngineError))
+    return [error instanceof Error ? error.message : String(error)];
+  return error.issues.length === 0 ? [error.message] : error.issues.map(formatIssue);
+}
+
 export interface ErrorDetails {
   /** Where the problem is, in the source's own notation: `PID-3.1`, `row 12, column nhs_number`,
    * `ReferralRequest.subject`, `mappings/ref.yaml:14:7`. */
@@ -16,6 +52,8 @@ export interface ErrorDetails {
   /** Earliest time a retry makes sense (e.g. from Retry-After), epoch ms. */
   readonly retryAfterMs?: number;
   readonly cause?: unknown;
+  /** Every problem found when there are several (the message then summarises them). */
+  readonly issues?: readonly Issue[];
 }
 
 /** The one error base class of ers-bridge: every error has a catalogued code. */
@@ -25,6 +63,8 @@ export class EngineError extends Error {
   readonly context: Readonly<Record<string, unknown>>;
   readonly retry: RetryClass;
   readonly retryAfterMs: number | undefined;
+  /** Every problem found when there were several; empty otherwise. */
+  readonly issues: readonly Issue[];
   /**
    * What a destination sent (and heard, if anything) before this failure, set by the
    * destination: kept with the message and its attempt history, never logged (it may hold
@@ -40,6 +80,7 @@ export class EngineError extends Error {
     this.context = details.context ?? {};
     this.retry = details.retry ?? ERROR_CATALOGUE[code].retry;
     this.retryAfterMs = details.retryAfterMs;
+    this.issues = details.issues ?? [];
   }
 
   get definition(): ErrorDefinition {
@@ -54,6 +95,7 @@ export class EngineError extends Error {
       retry: this.retry,
       ...(this.at === undefined ? {} : { at: this.at }),
       ...(Object.keys(this.context).length === 0 ? {} : { context: this.context }),
+      ...(this.issues.length === 0 ? {} : { issues: this.issues }),
     };
   }
 }
@@ -70,6 +112,7 @@ export interface SerializedError {
   readonly retry: RetryClass;
   readonly at?: string;
   readonly context?: Readonly<Record<string, unknown>>;
+  readonly issues?: readonly Issue[];
 }
 
 export function isEngineError(value: unknown): value is EngineError {

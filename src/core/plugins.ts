@@ -81,7 +81,19 @@ export type TransformResult =
       readonly warnings?: readonly string[];
       readonly lineage?: Record<string, string>;
       readonly searchKeys?: Record<string, string>;
+      /** What the transformer hands this message's destinations besides the stored result. */
+      readonly handoff?: TransformHandoff;
     };
+
+/**
+ * What a transformer hands the destinations of the same message run, in memory only (never
+ * stored: every run transforms again, so it is always the current one's). A transformer adds
+ * its keys by declaration merging, as stages do with EngineServices; the mapping transformer
+ * hands its compiled mapping, the parsed message and whether the inputs passed the operation's
+ * schema, so no destination looks the mapping up, parses or checks again (issue 17).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface TransformHandoff {}
 
 export type MappedMessage = Extract<TransformResult, { kind: 'mapped' }>;
 
@@ -155,16 +167,44 @@ export interface PluginFactoryContext {
   readonly services: EngineServices;
 }
 
-export interface PluginDefinition<TConfig, TInstance> {
+/**
+ * What a destination sees of the channel it is built in: the validated channel definition
+ * (config's `ChannelDefinition` is one), so nothing reads the channel file again.
+ */
+export interface ChannelOutline {
+  readonly id: string;
+  readonly file: string;
+  readonly transformer: { readonly type: string } | undefined;
+  readonly destinations: readonly {
+    readonly name: string;
+    readonly type: string;
+    /** Line of its `type` in the channel file, when it came from one. */
+    readonly line?: number;
+  }[];
+}
+
+/** A destination is built knowing its channel (which transformer feeds it) and its own entry. */
+export interface DestinationFactoryContext extends PluginFactoryContext {
+  /** The channel being built, as validated from its file (never read from disk again). */
+  readonly channel: ChannelOutline;
+  /** This destination's name in `channel.destinations`. */
+  readonly destinationName: string;
+}
+
+export interface PluginDefinition<TConfig, TInstance, TContext = PluginFactoryContext> {
   readonly type: string;
   readonly description: string;
   /** Validates this plugin's part of a channel file (everything but `type`). */
   readonly schema: z.ZodType<TConfig>;
-  create(config: TConfig, context: PluginFactoryContext): TInstance | Promise<TInstance>;
+  create(config: TConfig, context: TContext): TInstance | Promise<TInstance>;
 }
 
 export type SourcePlugin<T = unknown> = PluginDefinition<T, Source>;
 export type TransformerPlugin<T = unknown> = PluginDefinition<T, Transformer>;
-export type DestinationPlugin<T = unknown> = PluginDefinition<T, Destination>;
+export type DestinationPlugin<T = unknown> = PluginDefinition<
+  T,
+  Destination,
+  DestinationFactoryContext
+>;
 
 export type { EngineError, MessageStore };

@@ -1,15 +1,22 @@
-import type { Destination, PluginDefinition, Source, Transformer } from './plugins.js';
+import type {
+  Destination,
+  DestinationFactoryContext,
+  PluginDefinition,
+  PluginFactoryContext,
+  Source,
+  Transformer,
+} from './plugins.js';
 
 /**
  * Plugin registries. A stage registers its plugins when its module is imported
  * (`src/main/plugins.ts` imports every stage), so adding a source is one new file and one import.
  */
-class Registry<TInstance> {
-  private readonly byType = new Map<string, PluginDefinition<unknown, TInstance>>();
+class Registry<TInstance, TContext = PluginFactoryContext> {
+  private readonly byType = new Map<string, PluginDefinition<unknown, TInstance, TContext>>();
   constructor(private readonly kind: string) {}
 
   /** The config type is inferred from the plugin's schema, so `create` sees validated, typed config. */
-  register<TConfig>(plugin: PluginDefinition<TConfig, TInstance>): void {
+  register<TConfig>(plugin: PluginDefinition<TConfig, TInstance, TContext>): void {
     if (this.byType.has(plugin.type)) {
       throw new Error(`${this.kind} type "${plugin.type}" is registered twice`);
     }
@@ -17,7 +24,7 @@ class Registry<TInstance> {
     this.byType.set(plugin.type, plugin);
   }
 
-  get(type: string): PluginDefinition<unknown, TInstance> | undefined {
+  get(type: string): PluginDefinition<unknown, TInstance, TContext> | undefined {
     return this.byType.get(type);
   }
 
@@ -28,4 +35,4 @@ class Registry<TInstance> {
 
 export const sources = new Registry<Source>('source');
 export const transformers = new Registry<Transformer>('transformer');
-export const destinations = new Registry<Destination>('destination');
+export const destinations = new Registry<Destination, DestinationFactoryContext>('destination');

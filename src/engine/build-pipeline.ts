@@ -46,10 +46,11 @@ export async function buildChannel(
   for (const d of def.destinations) {
     dests.push({
       name: d.name,
-      destination: await need(destinations.get(d.type), 'destination', d.type).create(
-        d.config,
-        ctx,
-      ),
+      destination: await need(destinations.get(d.type), 'destination', d.type).create(d.config, {
+        ...ctx,
+        channel: def,
+        destinationName: d.name,
+      }),
     });
   }
   const source = await need(sources.get(def.source.type), 'source', def.source.type).create(

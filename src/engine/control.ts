@@ -1,4 +1,5 @@
 import type { MessageStore, ReprocessRequest, ReprocessResult } from '../core/store-types.js';
+import type { Issue } from '../core/errors.js';
 import type { SourceStatus } from '../core/plugins.js';
 import type { EngineServices } from '../core/services.js';
 
@@ -26,6 +27,8 @@ export interface ReloadOutcome {
   readonly ok: boolean;
   /** One line each, `file:line: reason`, when the reload was refused (old version kept). */
   readonly errors: readonly string[];
+  /** The same problems with code and location, when the build reported them (a mapping's). */
+  readonly issues?: readonly Issue[];
 }
 
 /**

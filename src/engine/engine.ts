@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   channelFiles,
+  failureIssues,
   formatFailures,
   loadChannelFile,
   loadChannels,
@@ -13,7 +14,7 @@ import type { MessageStore, ReprocessRequest, ReprocessResult } from '../core/st
 import { buildChannel } from './build-pipeline.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import type { ChannelInfo, EngineControl, ReloadOutcome } from './control.js';
-import { EngineError } from '../core/errors.js';
+import { EngineError, problemLines, type Issue } from '../core/errors.js';
 import { OutcomeWaiters } from './outcomes.js';
 import { serviceProviders, type EngineServices, type ServiceProvider } from '../core/services.js';
 
@@ -120,20 +121,22 @@ export class Engine implements EngineControl {
 
   private async reloadFile(file: string, actor: string): Promise<ReloadOutcome> {
     const loaded = loadChannelFile(file, this.options.env);
-    if (!loaded.ok) return this.refuse(formatFailures([loaded]), actor);
+    if (!loaded.ok) return this.refuse(formatFailures([loaded]), actor, failureIssues([loaded]));
     const def = loaded.channel;
     const existing = this.runtimes.get(def.id);
     if (existing && existing.definition.file !== file) {
-      return this.refuse(
-        [`${file}:1: id channel id "${def.id}" is already used by ${existing.definition.file}`],
-        actor,
-      );
+      const message = `channel id "${def.id}" is already used by ${existing.definition.file}`;
+      return this.refuse([`${file}:1: id ${message}`], actor, [
+        { code: 'CONFIG_DUPLICATE_CHANNEL', message, location: { file, line: 1 } },
+      ]);
     }
     let built;
     try {
       built = await buildChannel(def, { ...this.options, services: this.services });
     } catch (error) {
-      return this.refuse([(error as Error).message], actor);
+      // One line per problem (a mapping's compile issues each on its own), with their codes.
+      const issues = error instanceof EngineError ? error.issues : [];
+      return this.refuse(problemLines(error), actor, issues);
     }
     if (existing) await existing.replace(def, built, this.options.settings.workers.shutdownGraceMs);
     else await this.addChannel(def);
@@ -141,17 +144,22 @@ export class Engine implements EngineControl {
     return { ok: true, errors: [] };
   }
 
-  private refuse(errors: string[], actor: string): ReloadOutcome {
+  private refuse(errors: string[], actor: string, issues: readonly Issue[] = []): ReloadOutcome {
     for (const e of errors)
       this.logger.error({ stage: 'config', actor }, `reload refused, previous version kept: ${e}`);
-    return { ok: false, errors };
+    return { ok: false, errors, ...(issues.length === 0 ? {} : { issues }) };
   }
 
   /** Reloads every channel file; files that vanished stop their channel. */
   async reloadAll(actor: string): Promise<ReloadOutcome> {
     const files = channelFiles(this.options.configDir);
     const errors: string[] = [];
-    for (const file of files) errors.push(...(await this.reloadFile(file, actor)).errors);
+    const issues: Issue[] = [];
+    for (const file of files) {
+      const outcome = await this.reloadFile(file, actor);
+      errors.push(...outcome.errors);
+      issues.push(...(outcome.issues ?? []));
+    }
     for (const [id, r] of this.runtimes) {
       if (!files.includes(r.definition.file)) {
         await r.stop(this.options.settings.workers.shutdownGraceMs);
@@ -159,7 +167,7 @@ export class Engine implements EngineControl {
         this.runtimes.delete(id);
       }
     }
-    return { ok: errors.length === 0, errors };
+    return { ok: errors.length === 0, errors, ...(issues.length === 0 ? {} : { issues }) };
   }
 
   async reprocess(messageId: number, request: ReprocessRequest): Promise<ReprocessResult> {

@@ -3,10 +3,16 @@ import type { MessageStore } from '../core/store-types.js';
 import { EngineError } from '../core/errors.js';
 import type { ErsAuth } from './auth.js';
 import { ErsError, classifyStatus, outcomeFacts, retryAfterAt } from './ers-error.js';
-import { isOperationId, operationRecord, type OperationRequest } from './operations/index.js';
+import {
+  isOperationId,
+  operationRecord,
+  type OperationId,
+  type OperationRequest,
+} from './operations/index.js';
 import { buildContextFor, NHS_SANDBOX_CODE_SYSTEM_BASE } from './environment.js';
 import { fileNameOf } from './readers/standard.js';
 import { QuotaLimiter } from './quota.js';
+import { traceErsInput } from './operations/trace.js';
 import { ersCallDuration } from '../core/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
 
@@ -34,6 +40,11 @@ export interface ExecuteOptions {
    * provider's update (A013, A014, A022, A028) goes out under the provider's role.
    */
   readonly roleOf?: string | undefined;
+  /**
+   * `input` is the output of this operation's schema already (the mapping transformer checked it
+   * for this message): build the request from it without checking it a second time (issue 17).
+   */
+  readonly validated?: boolean;
 }
 
 export interface ErsResult {
@@ -71,13 +82,33 @@ export class ErsClient {
 
   /** Validates `input` for operation `id` and builds the request, without sending anything. */
   prepare(id: string, input: unknown): OperationRequest {
-    return this.prepared(id, input).request;
+    return this.prepared(id, input, false).request;
   }
 
-  private prepared(id: string, input: unknown): { request: OperationRequest; role: string } {
+  private prepared(
+    id: string,
+    input: unknown,
+    validated: boolean,
+  ): { request: OperationRequest; role: string } {
     if (!isOperationId(id))
       throw new EngineError('ERS_INVALID_INPUT', `unknown e-RS operation "${id}"`);
     const op = operationRecord(id);
+    const data = validated ? input : this.check(id, input);
+    const request = op.build(
+      data,
+      buildContextFor(id, this.options.codeSystemBase ?? NHS_SANDBOX_CODE_SYSTEM_BASE),
+    );
+    traceErsInput({ step: 'build', operation: id });
+    // A referrer's worklist (A008 AWAITING_BOOKING, say) goes out under the user's own role, not
+    // the one configured for the operation's provider use: a key no businessFunctionFor names.
+    const referrerUse = op.side !== 'referrer' && op.sideOf?.(data) === 'referrer';
+    return { request, role: referrerUse ? `${id}:referrer` : id };
+  }
+
+  /** The operation's schema applied to `input`; refused inputs throw ERS_INVALID_INPUT. */
+  private check(id: OperationId, input: unknown): unknown {
+    const op = operationRecord(id);
+    traceErsInput({ step: 'validate', operation: id });
     const parsed = op.input.safeParse(input);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
@@ -88,18 +119,11 @@ export class ErsClient {
         { at },
       );
     }
-    const request = op.build(
-      parsed.data,
-      buildContextFor(id, this.options.codeSystemBase ?? NHS_SANDBOX_CODE_SYSTEM_BASE),
-    );
-    // A referrer's worklist (A008 AWAITING_BOOKING, say) goes out under the user's own role, not
-    // the one configured for the operation's provider use: a key no businessFunctionFor names.
-    const referrerUse = op.side !== 'referrer' && op.sideOf?.(parsed.data) === 'referrer';
-    return { request, role: referrerUse ? `${id}:referrer` : id };
+    return parsed.data;
   }
 
   async execute(id: string, input: unknown, options: ExecuteOptions = {}): Promise<ErsResult> {
-    const { request, role } = this.prepared(id, input);
+    const { request, role } = this.prepared(id, input, options.validated === true);
     return this.send(id, request, { ...options, roleOf: options.roleOf ?? role }, true);
   }
 

@@ -29,4 +29,3 @@ export {
 export { ClientAssertionTokenSource, type ClientAssertionOptions } from './platform-token.js';
 export { auditDetail, auditTypeOf } from './audit.js';
 export { createErsClient, stu3Base } from './provider.js';
-export * from './flows/index.js';

@@ -5,12 +5,14 @@ import {
   operationInputSchema,
   type OperationRequest,
 } from '../ers/operations/index.js';
+import { traceErsInput } from '../ers/operations/trace.js';
 import type { CompiledMapping, CompiledRule } from './compile.js';
 import type { CompiledResolve } from './resolve.js';
 import type { EvalScope } from './conditions.js';
 import { parseInput, unreadFields, type ParsedInput } from './inputs.js';
 import { shapeValue } from './operations.js';
 import { resolvedLineage, resolveInputs, standInAnswers, type ErsAnswers } from './resolve.js';
+import { withRuleLocation } from './rule-errors.js';
 
 export type MappingRun =
   | { readonly kind: 'filtered'; readonly reason: string }
@@ -61,18 +63,19 @@ export async function evaluateParsed(
     resolve: compiled.resolve,
     answers: opts.answers,
   });
-  const { input, request } = step;
   const warnings = unreadFields(scope.input, ignoredOf(compiled)).map((f) => `unread: ${f}`);
-  return {
-    kind: 'mapped',
-    mappingId: compiled.id,
-    mappingHash: compiled.hash,
-    operation: compiled.operation,
-    input,
-    lineage,
-    warnings,
-    request,
-  };
+  return withRequest(
+    {
+      kind: 'mapped' as const,
+      mappingId: compiled.id,
+      mappingHash: compiled.hash,
+      operation: compiled.operation,
+      input: step.input,
+      lineage,
+      warnings,
+    },
+    () => step.request,
+  );
 }
 
 /** Runs rules in order into `scope.values`; returns the lineage of the non-helper inputs. */
@@ -82,8 +85,13 @@ export async function runRules(
 ): Promise<Record<string, string>> {
   const lineage: Record<string, string> = {};
   for (const rule of rules) {
-    const pending = evaluateRule(rule, scope);
-    const v = pending instanceof Promise ? await pending : pending;
+    let v: RuleResult;
+    try {
+      const pending = evaluateRule(rule, scope);
+      v = pending instanceof Promise ? await pending : pending;
+    } catch (error) {
+      throw withRuleLocation(error, rule, scope);
+    }
     if (v === undefined) continue;
     scope.values[rule.name] = v.value;
     if (!rule.name.startsWith('_')) lineage[rule.name] = v.lineage;
@@ -110,6 +118,7 @@ export function checkStep(
   const full = opts.resolve
     ? resolveInputs(opts.resolve, sent, opts.answers ?? standInAnswers(sent))
     : sent;
+  if (schema !== undefined) traceErsInput({ step: 'validate', operation });
   const checked = schema?.safeParse(full);
   if (checked && !checked.success) {
     const [issue] = checked.error.issues;
@@ -118,21 +127,19 @@ export function checkStep(
     const name = String(issue.path[0] ?? '');
     const rule = rules.find((r) => r.name === name);
     const at = rule?.from?.source ?? name;
+    const where = rule?.location === undefined ? {} : { rule: rule.location };
     if (full[name] === undefined)
       throw new EngineError(
         'MAP_REQUIRED_FIELD_MISSING',
         `${operation} needs ${name} but ${at} has no value`,
-        { at },
+        { at, context: { input: name, ...where } },
       );
     throw new EngineError('MAP_INVALID_VALUE', `${name} from ${at}: ${issue.message}`, {
       at,
-      context: { input: name },
+      context: { input: name, ...where },
     });
   }
   const data = (checked?.data ?? full) as Record<string, unknown>;
-  const request = isOperationId(operation)
-    ? (OPERATIONS[operation].build as (i: unknown) => OperationRequest)(data)
-    : { method: 'POST' as const, path: '', expect: 'none' as const };
   const resolvedNames = opts.resolve?.names ?? [];
   // Resolved values are not stored (the ers destination reads them again at send time); a value
   // the mapping produced too (the booked start) is the wish the rule matches, and is kept.
@@ -147,7 +154,30 @@ export function checkStep(
   if (opts.resolve) Object.assign(lineage, resolvedLineage(opts.resolve, sent, lineage));
   // Values the operation's schema filled in itself (zod defaults) are traced to it too.
   for (const k of Object.keys(input)) lineage[k] ??= `default:${operation}`;
-  return { input, request };
+  return withRequest({ input }, () => buildPreview(operation, data));
+}
+
+/** The request the inputs make, without the e-RS client's build context (a preview). */
+function buildPreview(operation: string, data: Record<string, unknown>): OperationRequest {
+  if (!isOperationId(operation)) return { method: 'POST', path: '', expect: 'none' };
+  traceErsInput({ step: 'build', operation });
+  return (OPERATIONS[operation].build as (i: unknown) => OperationRequest)(data);
+}
+
+/**
+ * Adds `request`, built on first read and kept: tools (golden files, the tester, `mapping test`)
+ * read it, the engine does not — the e-RS client builds what it sends — so a message's request
+ * is built once (issue 17). Builders are pure and never throw, so building later changes nothing.
+ */
+function withRequest<T extends object>(
+  value: T,
+  build: () => OperationRequest,
+): T & { readonly request: OperationRequest } {
+  let request: OperationRequest | undefined;
+  return Object.defineProperty(value, 'request', {
+    enumerable: true,
+    get: () => (request ??= build()),
+  }) as T & { readonly request: OperationRequest };
 }
 
 /**
@@ -171,11 +201,11 @@ export async function evaluateThen(
   const values: Record<string, unknown> = { ...first };
   for (const [k, v] of Object.entries(ersOutput)) values[`ers.${k}`] = v;
   const lineage = await runRules(then.rules, { input: parsed, values });
-  const { input, request } = checkStep(then.operation, then.rules, values, lineage, {
+  const step = checkStep(then.operation, then.rules, values, lineage, {
     resolve: then.resolve,
     answers: opts.answers,
   });
-  return { operation: then.operation, input, lineage, request };
+  return withRequest({ operation: then.operation, input: step.input, lineage }, () => step.request);
 }
 
 type RuleResult = { value: unknown; lineage: string } | undefined;

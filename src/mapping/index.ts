@@ -16,11 +16,7 @@ export {
   type CompileResult,
 } from './compile.js';
 export { evaluateMapping, evaluateParsed, type MappingRun } from './evaluate.js';
-export {
-  compiledMappingByHash,
-  createMappingTransformer,
-  MappingTransformerSchema,
-} from './transformer.js';
+export { createMappingTransformer, MappingTransformerSchema } from './transformer.js';
 export { renderOutbound, renderReply, type AckReply, type ReplyScope } from './reply.js';
 export { worklistItems, type WorklistItem } from './worklist.js';
 export { evaluateThen } from './evaluate.js';

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import { EngineError } from '../core/errors.js';
-import { referrerLetters } from '../ers/flows/referral-letters.js';
+import { referrerLetters } from '../ers/readers/letters.js';
 import type { ResolveSpec } from './file-schema.js';
 import type { InputField } from './operations.js';
 import type { IssueList } from './positions.js';

@@ -1,10 +1,11 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { EngineError } from '../core/errors.js';
+import { operationInputSchema } from '../ers/operations/index.js';
 import type { PluginFactoryContext, TransformResult, Transformer } from '../core/plugins.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
-import { noteMappingChannel } from './channel-check.js';
 import { evaluateParsed } from './evaluate.js';
+import { traceMapping } from './trace.js';
 import { mappingVersionOf } from './versions.js';
 import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';
 
@@ -14,44 +15,45 @@ export const MappingTransformerSchema = z.strictObject({
 });
 export type MappingTransformerConfig = z.infer<typeof MappingTransformerSchema>;
 
+declare module '../core/plugins.js' {
+  interface TransformHandoff {
+    /** The compiled mapping that mapped the message: its reply section, `then` step, `resolve`. */
+    readonly mapping?: CompiledMapping;
+    /** The message as that mapping parsed it (a `then` step's rules read it again). */
+    readonly parsed?: ParsedInput;
+    /**
+     * True when `input` passed the operation's schema as it is (no `resolve` input is added at
+     * send time): the ers destination has the request built without checking it again.
+     */
+    readonly validated?: boolean;
+  }
+}
+
 /**
- * Compiled mappings by content hash, so the reply destination of the same process finds the
- * reply section of the mapping that produced a message (its hash is stored on the message).
+ * Compiles every mapping up front: one bad file refuses the whole channel (and its reload). The
+ * compiled set lives in the returned transformer only, so a reload's new channel build replaces
+ * it and nothing accumulates; destinations get the message's mapping from `mapped.handoff`.
  */
-const byHash = new Map<string, CompiledMapping>();
-const byId = new Map<string, CompiledMapping>();
-
-/** The mapping of that hash, else the latest compiled mapping of that id (after a reload). */
-export function compiledMappingByHash(hash: string, id?: string): CompiledMapping | undefined {
-  return byHash.get(hash) ?? (id === undefined ? undefined : byId.get(id));
-}
-
-export function rememberMapping(m: CompiledMapping): void {
-  byHash.set(m.hash, m);
-  byId.set(m.id, m);
-}
-
-/** Compiles every mapping up front: one bad file refuses the whole channel (and its reload). */
 export function createMappingTransformer(
   config: MappingTransformerConfig,
-  ctx: Pick<PluginFactoryContext, 'configDir'> & Partial<Pick<PluginFactoryContext, 'channelId'>>,
+  ctx: Pick<PluginFactoryContext, 'configDir'>,
 ): Transformer {
-  if (ctx.channelId !== undefined) noteMappingChannel(ctx.channelId);
-  const errors: string[] = [];
+  const failed: EngineError[] = [];
   const compiled: CompiledMapping[] = [];
   for (const f of config.mappings) {
     try {
       compiled.push(compileMappingFile(isAbsolute(f) ? f : join(ctx.configDir, f)));
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
-      errors.push(error.message);
+      failed.push(error);
     }
   }
-  if (errors.length > 0)
-    throw new EngineError('MAP_COMPILE_ERROR', errors.join('\n'), {
+  if (failed.length > 0)
+    throw new EngineError('MAP_COMPILE_ERROR', failed.map((e) => e.message).join('\n'), {
       context: { files: config.mappings.length },
+      // Every problem of every file, for callers that list them (validate, reload, the tester).
+      issues: failed.flatMap((e) => e.issues),
     });
-  compiled.forEach(rememberMapping);
   return {
     versions: compiled.map((m) => mappingVersionOf(m, ctx.configDir, 0)),
     async transform(message): Promise<TransformResult> {
@@ -59,15 +61,18 @@ export function createMappingTransformer(
       for (const m of compiled) {
         if (CONTENT_TYPES[m.kind] !== message.contentType) continue;
         let input = parsed.get(m.kind);
-        if (input === undefined)
+        if (input === undefined) {
+          traceMapping({ step: 'parse', kind: m.kind });
           parsed.set(
             m.kind,
             (input = await parseInput(m.kind, message.raw ?? Buffer.alloc(0), message.contentType)),
           );
+        }
         const run = await evaluateParsed(m, input).catch((error: unknown) => {
           throw withMapping(error, m);
         });
         if (run.kind === 'filtered') continue;
+        traceMapping({ step: 'resolve', mappingId: m.id });
         return {
           kind: 'mapped',
           operation: run.operation,
@@ -76,6 +81,7 @@ export function createMappingTransformer(
           mappingHash: run.mappingHash,
           warnings: run.warnings,
           lineage: run.lineage,
+          handoff: { mapping: m, parsed: input, validated: inputChecked(m) },
         };
       }
       throw new EngineError(
@@ -85,6 +91,10 @@ export function createMappingTransformer(
     },
   };
 }
+
+/** Pure: the mapping's inputs went through its operation's whole schema at transform time. */
+const inputChecked = (m: CompiledMapping): boolean =>
+  m.resolve === undefined && operationInputSchema(m.operation) !== undefined;
 
 /** A failure inside a mapping names it (id and hash), so the message records which version failed. */
 function withMapping(error: unknown, m: CompiledMapping): unknown {

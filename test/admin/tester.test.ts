@@ -16,7 +16,12 @@ interface TesterReply {
   input: Record<string, unknown> | null;
   lineage: Record<string, string> | null;
   request: { method: string; path: string; body: unknown } | null;
-  errors: { code: string; message: string; at?: string }[];
+  errors: {
+    code: string;
+    message: string;
+    at?: string;
+    location?: { file: string; line?: number; col?: number };
+  }[];
 }
 
 describe('admin mapping tester (real mapping compiler and evaluator)', function () {
@@ -27,6 +32,10 @@ describe('admin mapping tester (real mapping compiler and evaluator)', function 
     h = await startAdminHarness();
     cpSync(join(root, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
     h.writeFile('mappings/broken.yaml', 'id: broken\ninput: hl7v2\noperation: A999\ninputs: {}\n');
+    h.writeFile(
+      'mappings/twice.yaml',
+      'id: twice\ninput: hl7v2\noperation: A999\ninputs: {}\nbogus: 1\n',
+    );
     api = new Client(h.url, h.tokens.operator);
   });
   after(async () => {
@@ -75,6 +84,18 @@ describe('admin mapping tester (real mapping compiler and evaluator)', function 
     expect(r.ok).to.equal(false);
     expect(r.errors[0]?.code).to.equal('MAP_COMPILE_ERROR');
     expect(r.errors[0]?.message).to.match(/broken\.yaml:\d+/);
+  });
+
+  it('lists each compile problem on its own, with the line and column it is at', async () => {
+    const r = (
+      await api.post('/api/mapping-test', { mapping: 'mappings/twice.yaml', message: SAMPLE })
+    ).json<TesterReply>();
+    expect(r.ok).to.equal(false);
+    expect(r.errors.map((e) => e.code)).to.deep.equal(['MAP_COMPILE_ERROR', 'MAP_COMPILE_ERROR']);
+    expect(r.errors.map((e) => e.location?.line)).to.deep.equal([3, 5]);
+    expect(r.errors.map((e) => e.location?.col)).to.deep.equal([12, 1]);
+    expect(r.errors[0]?.location?.file).to.match(/mappings\/twice\.yaml$/);
+    expect(r.errors[1]?.message).to.match(/twice\.yaml:5:1: unknown key "bogus"/);
   });
 
   it('refuses a mapping path outside the listed files', async () => {

@@ -72,6 +72,26 @@ export const OPENAPI_DOCUMENT = {
           },
         },
       },
+      Issue: {
+        type: 'object',
+        description:
+          'One problem among several (a mapping compile problem, a channel file problem)',
+        properties: {
+          code: { type: 'string' },
+          message: { type: 'string' },
+          location: {
+            type: 'object',
+            properties: {
+              file: { type: 'string' },
+              line: { type: 'integer' },
+              col: { type: 'integer' },
+            },
+            required: ['file'],
+          },
+          hint: { type: 'string' },
+        },
+        required: ['code', 'message'],
+      },
       MessageSummary: {
         type: 'object',
         properties: {
@@ -141,9 +161,13 @@ export const OPENAPI_DOCUMENT = {
             properties: {
               ok: { type: 'boolean' },
               errors: { type: 'array', items: { type: 'string' } },
+              issues: { type: 'array', items: { $ref: '#/components/schemas/Issue' } },
             },
           }),
-          422: { description: 'Reload refused; previous version kept' },
+          422: {
+            description:
+              'Reload refused; previous version kept: `errors` one line per problem, `issues` the same with code and location',
+          },
           ...errors,
         },
       },

@@ -1,4 +1,5 @@
 import { EngineError } from '../../core/errors.js';
+import type { ReloadOutcome } from '../../engine/control.js';
 import type { MessageFilter, ReprocessResult } from '../../core/store-types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
@@ -23,7 +24,7 @@ export async function controlChannel(
     throw new EngineError('STORE_NOT_FOUND', `There is no channel "${channel}".`);
   }
   const actor = actorOf(who);
-  let outcome: { ok: boolean; errors: readonly string[] };
+  let outcome: ReloadOutcome;
   switch (command) {
     case 'start':
       await ctx.control.startChannel(channel, actor);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import '../../main/plugins.js';
 import { channelFiles, formatFailures, loadChannels } from '../../config/load-channels.js';
 import { loadSettings } from '../../config/load-settings.js';
-import { isEngineError } from '../../core/errors.js';
+import { isEngineError, problemLines } from '../../core/errors.js';
 import { buildChannel } from '../../engine/build-pipeline.js';
 import { createLogger } from '../../core/logger.js';
 import { SettingsSchema, type EngineSettings } from '../../core/settings.js';
@@ -58,7 +58,8 @@ export function register(program: Command): void {
           });
           built++;
         } catch (error) {
-          errors.push(error instanceof Error ? error.message : String(error));
+          // One line per problem: a mapping's compile issues each on its own (issue 17).
+          errors.push(...problemLines(error));
         }
       }
       if (typeof ers !== 'string') await ers.close();

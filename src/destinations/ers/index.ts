@@ -4,7 +4,7 @@ import { EngineError } from '../../core/errors.js';
 import { destinations } from '../../core/registry.js';
 import type { DestinationContext } from '../../core/plugins.js';
 import { requireMappingTransformer } from '../../mapping/index.js';
-import { executeResolved, mappingOf, sendThen } from './steps.js';
+import { executeResolved, sendThen } from './steps.js';
 import { settleErs } from './settle.js';
 
 const ErsDestinationSchema = z
@@ -49,8 +49,7 @@ destinations.register({
   description: 'Call e-RS (or the embedded sandbox) with the mapped operation',
   schema: ErsDestinationSchema,
   create: (config, ctx) => {
-    if (config.step === 'then')
-      requireMappingTransformer(ctx, { type: 'ers', matches: (d) => d['step'] === 'then' });
+    if (config.step === 'then') requireMappingTransformer(ctx, 'ers');
     return {
       async send(ctx) {
         const client = ctx.services.ers;
@@ -61,14 +60,16 @@ destinations.register({
           );
         if (config.step === 'then') return sendThen(client, ctx, config.from);
         const { operation, input } = operationFor(config, ctx);
+        const handoff = ctx.mapped.handoff;
         // Inputs only e-RS knows (version, slot, current letters) are read just before the call.
-        return executeResolved(
-          client,
+        return executeResolved(client, {
           operation,
-          mappingOf(ctx)?.resolve,
-          input as Record<string, unknown>,
-          ctx.signal,
-        );
+          resolve: handoff?.mapping?.resolve,
+          input: input as Record<string, unknown>,
+          // The transformer checked the mapped inputs; a JSON body (`forward`) is checked here.
+          validated: ctx.mapped.operation !== 'forward' && handoff?.validated === true,
+          signal: ctx.signal,
+        });
       },
       // Issue 16: an unknown outcome on a known referral is settled by reading it back (A005).
       settle: (ctx) => settleErs(ctx.services.ers, ctx.error, ctx.signal),

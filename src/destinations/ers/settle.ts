@@ -97,10 +97,10 @@ export async function callErs(
   client: ErsClient,
   operation: string,
   input: Record<string, unknown>,
-  signal: AbortSignal,
+  options: { readonly signal: AbortSignal; readonly validated: boolean },
 ): Promise<ErsResult> {
   try {
-    return await client.execute(operation, input, { signal });
+    return await client.execute(operation, input, options);
   } catch (error) {
     if (error instanceof EngineError && error.attempted === undefined) {
       let request;

@@ -1,18 +1,16 @@
 import { EngineError } from '../../core/errors.js';
 import type { DestinationContext, DestinationResult } from '../../core/plugins.js';
 import type { ErsClient, ErsResult } from '../../ers/client.js';
+import { operationInputSchema } from '../../ers/operations/index.js';
 import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {
-  compiledMappingByHash,
   evaluateThen,
   isVersionConflict,
   lettersAlreadyLinked,
   mergePages,
-  parseInput,
   readsFor,
   resolveInputs,
   wantsNextPage,
-  type CompiledMapping,
   type CompiledResolve,
   type ErsAnswers,
 } from '../../mapping/index.js';
@@ -54,6 +52,16 @@ export async function readAnswers(
   return answers;
 }
 
+export interface ResolvedCall {
+  readonly operation: string;
+  /** The mapping step's `resolve` (inputs e-RS supplies just before the call), if any. */
+  readonly resolve: CompiledResolve | undefined;
+  readonly input: Record<string, unknown>;
+  /** True when `input` already passed the operation's schema (the transformer checked it). */
+  readonly validated: boolean;
+  readonly signal: AbortSignal;
+}
+
 /**
  * Calls the operation with what e-RS told filled in. An A012 whose new letters are already on
  * the referral is not sent again: it would change nothing (an earlier attempt linked them).
@@ -62,18 +70,22 @@ export async function readAnswers(
  */
 export async function executeResolved(
   client: ErsClient,
-  operation: string,
-  resolve: CompiledResolve | undefined,
-  input: Record<string, unknown>,
-  signal: AbortSignal,
+  call: ResolvedCall,
 ): Promise<DestinationResult> {
+  const { operation, resolve, input, signal } = call;
   const attempt = async (given: Record<string, unknown>): Promise<DestinationResult> => {
     const answers = await readAnswers(client, resolve, given, signal, operation);
     if (lettersAlreadyLinked(resolve, given, answers))
       return { output: { skipped: 'the new letters are already on the referral' } };
     const resolved = resolve === undefined ? given : resolveInputs(resolve, given, answers);
     // callErs: a failure carries what was sent, so an unknown outcome can be settled (issue 16).
-    return resultOf(await callErs(client, operation, resolved, signal));
+    // Resolved inputs are new values: only inputs without any are known to be checked already.
+    return resultOf(
+      await callErs(client, operation, resolved, {
+        signal,
+        validated: call.validated && resolve === undefined,
+      }),
+    );
   };
   try {
     return await attempt(input);
@@ -82,13 +94,6 @@ export async function executeResolved(
     const { version: _stale, ...rest } = input;
     return attempt(rest);
   }
-}
-
-/** The mapping that produced the message, when it came through a mapping transformer. */
-export function mappingOf(ctx: Pick<DestinationContext, 'mapped'>): CompiledMapping | undefined {
-  const { mapped } = ctx;
-  if (mapped.mappingHash === 'none') return undefined;
-  return compiledMappingByHash(mapped.mappingHash, mapped.mappingId);
 }
 
 export function resultOf(result: ErsResult): DestinationResult {
@@ -113,26 +118,24 @@ export async function sendThen(
   ctx: DestinationContext,
   from: string,
 ): Promise<DestinationResult> {
-  const mapping = mappingOf(ctx);
-  if (mapping?.then === undefined) return { output: { skipped: 'the mapping has no then step' } };
+  const { mapping, parsed } = ctx.mapped.handoff ?? {};
+  if (mapping?.then === undefined || parsed === undefined)
+    return { output: { skipped: 'the mapping has no then step' } };
   const first = ctx.previous[from];
   if (first === undefined)
     throw new EngineError(
       'MAP_NO_MATCHING_MAPPING',
       `then step of ${mapping.id}: no result of destination "${from}" before it`,
     );
-  const parsed = await parseInput(
-    mapping.kind,
-    ctx.message.raw ?? Buffer.alloc(0),
-    ctx.message.contentType,
-  );
+  // The message as the transformer parsed it: the then step's rules read it without parsing again.
   const step = await evaluateThen(mapping, parsed, ctx.mapped.input, first.output ?? {});
-  const result = await executeResolved(
-    client,
-    step.operation,
-    mapping.then.resolve,
-    step.input,
-    ctx.signal,
-  );
+  const result = await executeResolved(client, {
+    operation: step.operation,
+    resolve: mapping.then.resolve,
+    input: step.input,
+    // evaluateThen checked the step's inputs against the operation's schema.
+    validated: operationInputSchema(step.operation) !== undefined,
+    signal: ctx.signal,
+  });
   return { ...result, output: { ...result.output, operation: step.operation } };
 }

@@ -10,7 +10,7 @@ destinations.register({
   schema: ReplyDestinationSchema,
   create: (config, ctx) => {
     // Refused at build time (file:line) rather than failing every message at run time.
-    requireMappingTransformer(ctx, { type: 'reply' });
+    requireMappingTransformer(ctx, 'reply');
     return createReplyDestination(config);
   },
 });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { EngineError } from '../../core/errors.js';
 import type { Destination, DestinationContext, DestinationResult } from '../../core/plugins.js';
 import {
-  compiledMappingByHash,
   renderOutbound,
   renderReply,
   worklistItems,
@@ -25,11 +24,12 @@ export function createReplyDestination(config: ReplyDestinationConfig): Destinat
   return {
     async send(ctx): Promise<DestinationResult> {
       const { mapped } = ctx;
-      const mapping = compiledMappingByHash(mapped.mappingHash, mapped.mappingId);
+      // The mapping that mapped this message, handed over by the transformer (issue 17).
+      const mapping = mapped.handoff?.mapping;
       if (mapping === undefined) {
         throw new EngineError(
           'MAP_NO_MATCHING_MAPPING',
-          `reply: mapping ${mapped.mappingId} is not loaded`,
+          `reply: no compiled mapping came with the message (mapping ${mapped.mappingId}); a reply needs the mapping transformer`,
           { context: { mappingId: mapped.mappingId } },
         );
       }

@@ -1,4 +1,4 @@
-/** Pure readers of an A005 ReferralRequest that the composite flows need. */
+/** Pure reader of the referrer letters on an A005 ReferralRequest (a mapping's `letters: keep`). */
 
 export interface LinkedFile {
   readonly url: string;
@@ -32,9 +32,4 @@ export function referrerLetters(referral: unknown): LinkedFile[] {
         ]
       : [];
   });
-}
-
-export function versionOf(referral: unknown): string | undefined {
-  const v = (referral as { meta?: { versionId?: unknown } } | undefined)?.meta?.versionId;
-  return typeof v === 'string' ? v : undefined;
 }
