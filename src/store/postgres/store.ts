@@ -1,6 +1,15 @@
 import type pg from 'pg';
 import { GroupCommitter } from '../group-commit.js';
-import { messageFilterSql } from '../filter-sql.js';
+import { messageListSql } from '../filter-sql.js';
+import {
+  DELETE_FILTER_SQL,
+  LIST_FILTERS_SQL,
+  SAVE_FILTER_SQL,
+  pgParams,
+  rowToSavedFilter,
+  saveFilterParams,
+  type SavedFilterRow,
+} from '../saved-filters.js';
 import {
   type MessageRow,
   type SummaryRow,
@@ -30,6 +39,7 @@ import {
   type AttemptRecord,
   type ReprocessRequest,
   type ReprocessResult,
+  type SavedFilter,
   type StoreHealth,
   type StoredMessage,
   type Transition,
@@ -176,13 +186,8 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async list(filter: MessageFilter): Promise<MessageSummary[]> {
-    const { where, params } = messageFilterSql(filter, (n) => `$${n}`);
-    params.push(Math.min(filter.limit ?? 50, 1000));
-    const { rows } = await this.pool.query<SummaryRow>(
-      `SELECT id, channel, status, message_type, control_id, attempts, received_at, updated_at,
-         error_code FROM messages ${where} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const { sql, params } = messageListSql(filter, 'postgres', Math.min(filter.limit ?? 50, 1000));
+    const { rows } = await this.pool.query<SummaryRow>(sql, params);
     return rows.map(rowToSummary);
   }
 
@@ -302,6 +307,20 @@ export class PostgresMessageStore implements MessageStore {
 
   async deleteCheckpoint(key: string): Promise<void> {
     await this.pool.query('DELETE FROM checkpoints WHERE key = $1', [key]);
+  }
+
+  async saveFilter(filter: SavedFilter): Promise<void> {
+    await this.pool.query(pgParams(SAVE_FILTER_SQL), saveFilterParams(filter));
+  }
+
+  async listFilters(): Promise<SavedFilter[]> {
+    const { rows } = await this.pool.query<SavedFilterRow>(LIST_FILTERS_SQL);
+    return rows.map(rowToSavedFilter);
+  }
+
+  async deleteFilter(name: string): Promise<boolean> {
+    const result = await this.pool.query(pgParams(DELETE_FILTER_SQL), [name]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async prune(request: PruneRequest): Promise<number> {
