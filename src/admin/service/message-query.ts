@@ -83,8 +83,7 @@ const AGE_UNITS: Record<string, number> = {
 /** A time as ISO 8601, epoch ms, or an age before `now` (`90m`, `24h`, `7d`, `2w`). */
 function parseTime(value: string, field: string, now: number): number {
   const age = /^(\d+)\s*([mhdw])$/i.exec(value);
-  if (age !== undefined && age !== null)
-    return now - Number(age[1]) * (AGE_UNITS[(age[2] ?? 'h').toLowerCase()] ?? 0);
+  if (age !== null) return now - Number(age[1]) * (AGE_UNITS[(age[2] ?? 'h').toLowerCase()] ?? 0);
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(ms)) {
     throw new EngineError(
