@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { hashSearchValue } from '../src/store/search-keys.js';
 import { SqliteMessageStore } from '../src/store/sqlite/index.js';
-import type { MessageFilter, MessageStore } from '../src/store/types.js';
+import type { MessageFilter, MessageStore } from '../src/core/store-types.js';
 import { pgCluster } from '../test/support/pg-cluster.js';
 import type { Benchmark } from './run.js';
 import {

@@ -1,4 +1,4 @@
-import type { MessageFilter } from './types.js';
+import type { MessageFilter } from '../core/store-types.js';
 
 /** The two SQL stores: their placeholders and their spellings of the search expressions. */
 export type SqlDialect = 'sqlite' | 'postgres';

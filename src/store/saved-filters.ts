@@ -1,5 +1,5 @@
 import { parseJson } from './rows.js';
-import type { SavedFilter } from './types.js';
+import type { SavedFilter } from '../core/store-types.js';
 
 /** A saved search as both SQL stores hold it (`saved_filters`, migration 3). */
 export interface SavedFilterRow {

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { hashSearchValue } from '../../src/store/search-keys.js';
-import type { MessageFilter, MessageStore } from '../../src/store/types.js';
+import type { MessageFilter, MessageStore } from '../../src/core/store-types.js';
 import { msg, type StoreHarness } from './contract.js';
 
 export function storeSearchContract(name: string, harness: StoreHarness): void {

@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { MessageStore, SavedFilter } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import type { MessageStore, SavedFilter } from '../../core/store-types.js';
 import { QUERY_KEYS, toMessageFilter, type MessageQuery } from './message-query.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { auditableQuery } from '../../admin/service/message-query.js';
 import { savedQueryOf } from '../../admin/service/saved-filters.js';
-import type { SavedFilter } from '../../store/types.js';
+import type { SavedFilter } from '../../core/store-types.js';
 import { cliActor, localTime, renderTable, terminalWidth, type Column } from '../output.js';
 import { withConfigOptions, type ConfigFlags } from '../options.js';
 import { queryOf, searchOptions, type SearchFlags } from './messages-search.js';

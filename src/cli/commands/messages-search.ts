@@ -6,7 +6,7 @@ import {
   type MessageQuery,
 } from '../../admin/service/message-query.js';
 import { withSavedFilter } from '../../admin/service/saved-filters.js';
-import type { MessageFilter, MessageStore } from '../../store/types.js';
+import type { MessageFilter, MessageStore } from '../../core/store-types.js';
 import { cliActor } from '../output.js';
 import { positiveInt, withConfigOptions, type ConfigFlags } from '../options.js';
 

@@ -5,7 +5,7 @@ import {
   type MessageStore,
   type MessageSummary,
   type ReprocessResult,
-} from '../../store/types.js';
+} from '../../core/store-types.js';
 import { cliActor, localTime, renderTable, terminalWidth, type Column } from '../output.js';
 import { messageId } from '../options.js';
 import { registerFilters } from './messages-filters.js';

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
 import { messageListSql } from '../filter-sql.js';
 import { LIST_FILTERS_SQL, rowToSavedFilter, type SavedFilterRow } from '../saved-filters.js';
@@ -31,7 +31,7 @@ import type {
   StoreHealth,
   StoredMessage,
   Transition,
-} from '../types.js';
+} from '../../core/store-types.js';
 import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';

@@ -15,7 +15,7 @@ import {
   type PruneRequest,
   type SavedFilter,
   type Transition,
-} from '../types.js';
+} from '../../core/store-types.js';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.js';
 
