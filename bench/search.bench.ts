@@ -80,9 +80,16 @@ async function time(store: MessageStore, filter: MessageFilter): Promise<Timing>
   return { median: at(0.5), p95: at(0.95), rows };
 }
 
-async function timeAll(store: MessageStore): Promise<Timing[]> {
+async function timeAll(store: MessageStore, tag: string): Promise<Timing[]> {
   const out: Timing[] = [];
-  for (const [, filter] of SEARCHES) out.push(await time(store, filter));
+  for (const [label, filter] of SEARCHES) {
+    const t = await time(store, filter);
+    // Progress on stderr: a slow kind shows before the table.
+    process.stderr.write(
+      `${tag} ${label}: median ${t.median.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms\n`,
+    );
+    out.push(t);
+  }
   return out;
 }
 
@@ -110,9 +117,9 @@ const benchmark: Benchmark = {
           `PostgreSQL ${pgLoad.toFixed(0)} s, of which ${(indexMs / 1000).toFixed(0)} s building the search indexes after the load`,
       );
       const sqlite = new SqliteMessageStore({ file });
-      const sqliteTimes = await timeAll(sqlite).finally(() => sqlite.close());
+      const sqliteTimes = await timeAll(sqlite, 'SQLite').finally(() => sqlite.close());
       const postgres = await openPostgresStore({ url });
-      const pgTimes = await timeAll(postgres).finally(() => postgres.close());
+      const pgTimes = await timeAll(postgres, 'PostgreSQL').finally(() => postgres.close());
       const [sBase, pBase] = [sqliteTimes[0], pgTimes[0]] as [Timing, Timing];
       console.log(`ms per page 1 (50 rows), ${RUNS} runs: median, p95, and median / baseline`);
       console.log(
