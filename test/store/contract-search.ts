@@ -176,6 +176,14 @@ export function storeSearchContract(name: string, harness: StoreHarness): void {
       expect(await ids({ text: 'pruneme' })).to.deep.equal([]);
     });
 
+    it('finds words with letters outside ASCII', async () => {
+      const { id } = await store.append(
+        msg({ controlId: 'zoe', raw: Buffer.from('PID|1||x||BRONTË^Zoë') }),
+      );
+      await store.append(msg({ controlId: 'zo', raw: Buffer.from('PID|1||x||BRONT^Zo') }));
+      expect(await ids({ text: 'zoë brontë' })).to.deep.equal([id]);
+    });
+
     it('indexes bodies that are not UTF-8 text without refusing them', async () => {
       const { id } = await store.append(
         msg({ controlId: 'bin', raw: Buffer.from([0x00, 0xff, 0x41, 0x42, 0x20, 0xe9, 0x43]) }),
