@@ -21,6 +21,7 @@ import { searchMessages } from '../service/message-search.js';
 import { withSavedFilter } from '../service/saved-filters.js';
 import { filterRoutes } from './filter-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
+import { mappingRoutes } from './mapping-routes.js';
 import { testerRoutes } from './tester-routes.js';
 
 export function idParam(req: Request): number {
@@ -115,6 +116,7 @@ export function apiRoutes(ctx: AdminContext): Router {
     res.json({ id, status: 'SENT' });
   });
   api.use(testerRoutes(ctx));
+  api.use(mappingRoutes(ctx));
   api.get('/audit', requirePermission('audit.view'), async (req, res) => {
     const q = readMessageQuery(req.query);
     const entries = await ctx.control.store.listAudit({

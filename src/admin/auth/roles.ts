@@ -28,6 +28,11 @@ export const PERMISSIONS = {
   /** Saved searches are shared by everyone: saving or deleting one needs an operator. */
   'filters.manage': 'operator',
   'mapping.test': 'operator',
+  'mapping.history': 'viewer',
+  /** Reads stored bodies through a candidate mapping. */
+  'mapping.replay': 'operator',
+  /** Changes deployed configuration. */
+  'mapping.rollback': 'admin',
   'audit.view': 'admin',
   'metrics.view': 'viewer',
   'health.view': 'viewer',

@@ -119,6 +119,20 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
     CREATE INDEX message_attempts_message ON message_attempts(message_id, id);`,
   },
   {
+    // Issue 18: the text behind every mapping hash a message records.
+    version: 3,
+    sql: `
+    CREATE TABLE mapping_versions (
+      hash TEXT PRIMARY KEY,
+      mapping_id TEXT NOT NULL,
+      file TEXT NOT NULL,
+      text TEXT NOT NULL,
+      tables TEXT NOT NULL,
+      first_seen_at BIGINT NOT NULL
+    );
+    CREATE INDEX mapping_versions_id ON mapping_versions(mapping_id, first_seen_at);`,
+  },
+  {
     // Issue 19: search (docs/decisions/150-message-search.md). Message type any case, file
     // records (a partial index: only rows with a file), time ranges, and free text over the first
     // 64 KiB of each body. Bodies become text by 'escape' encoding, which never fails (bytes that
@@ -128,7 +142,7 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
     // that computing it row by row is dear: a rare word is looked up in the GIN index, not
     // recomputed on every row walking the primary key newest first (measured: 30 s against
     // milliseconds over a million rows; docs/decisions/150-message-search.md).
-    version: 3,
+    version: 4,
     sql: `
     CREATE INDEX messages_type ON messages (lower(message_type), id);
     CREATE INDEX messages_file ON messages (((source_meta::jsonb) ->> 'file'), id)

@@ -121,10 +121,24 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
     CREATE INDEX message_attempts_message ON message_attempts(message_id, id);`,
   },
   {
+    // Issue 18: the text behind every mapping hash a message records.
+    version: 3,
+    sql: `
+    CREATE TABLE mapping_versions (
+      hash TEXT PRIMARY KEY,
+      mapping_id TEXT NOT NULL,
+      file TEXT NOT NULL,
+      text TEXT NOT NULL,
+      tables TEXT NOT NULL,
+      first_seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX mapping_versions_id ON mapping_versions(mapping_id, first_seen_at);`,
+  },
+  {
     // Issue 19: search (docs/decisions/150-message-search.md). Message type any case, file
     // records (a partial index: only rows with a file), time ranges, and free text over the first
     // 64 KiB of each body (FTS5, contentless: the body is not stored twice; pruning removes it).
-    version: 3,
+    version: 4,
     sql: `
     CREATE INDEX messages_type ON messages(message_type COLLATE NOCASE);
     CREATE INDEX messages_file ON messages(json_extract(source_meta, '$.file'))

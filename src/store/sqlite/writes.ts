@@ -9,6 +9,7 @@ import {
   type AuditEntry,
   type ClaimRequest,
   type ErsAuditEntry,
+  type MappingVersion,
   type NewAttemptRecord,
   type NewMessage,
   type ReprocessResult,
@@ -49,6 +50,7 @@ export type WriteOp =
       readonly now: number;
     }
   | { readonly op: 'deleteCheckpoint'; readonly key: string }
+  | { readonly op: 'recordMappingVersion'; readonly version: MappingVersion }
   | { readonly op: 'prune'; readonly request: PruneRequest }
   | { readonly op: 'saveFilter'; readonly filter: SavedFilter }
   | { readonly op: 'deleteFilter'; readonly name: string }
@@ -170,6 +172,16 @@ export class SqliteWrites {
       case 'deleteCheckpoint':
         this.db.prepare('DELETE FROM checkpoints WHERE key = ?').run(op.key);
         return undefined;
+      case 'recordMappingVersion': {
+        const v = op.version;
+        const { changes } = this.db
+          .prepare(
+            `INSERT INTO mapping_versions (hash, mapping_id, file, text, tables, first_seen_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING`,
+          )
+          .run(v.hash, v.mappingId, v.file, v.text, JSON.stringify(v.tables), v.firstSeenAt);
+        return changes > 0;
+      }
       case 'prune':
         return this.db.transaction(() => this.prune(op.request)).immediate();
       case 'saveFilter':
