@@ -15,6 +15,7 @@ import { SqliteMessageStore } from '../src/store/sqlite/index.js';
 import type { MessageFilter, MessageStore } from '../src/core/store-types.js';
 import { pgCluster } from '../test/support/pg-cluster.js';
 import type { Benchmark } from './run.js';
+import { insertCost } from './support/search-insert-cost.js';
 import {
   DAY,
   FILE_ROWS,
@@ -99,6 +100,13 @@ const cell = (t: Timing, base: Timing): string =>
 const benchmark: Benchmark = {
   name: `search: page 1 of each kind over ${TOTAL.toLocaleString('en-GB')} messages, SQLite and PostgreSQL`,
   async run() {
+    const cost = await insertCost();
+    const line = (name: string, [withIdx, without]: [number, number]): string =>
+      `${name}: ${withIdx.toFixed(0)} rows/s with the search indexes, ${without.toFixed(0)} without = ${(withIdx / without).toFixed(2)}x`;
+    console.log('appendMany, 1,000-row batches (durable), best of rounds:');
+    console.log(`  ${line('SQLite', cost.sqlite)}`);
+    console.log(`  ${line('PostgreSQL', cost.pg)}`);
+    if (TOTAL === 0) return;
     const dir = mkdtempSync(join(tmpdir(), 'ers-bench-search-'));
     try {
       const file = join(dir, 'search.db');
