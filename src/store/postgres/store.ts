@@ -1,15 +1,7 @@
 import type pg from 'pg';
 import { GroupCommitter } from '../group-commit.js';
 import { messageListSql } from '../filter-sql.js';
-import {
-  DELETE_FILTER_SQL,
-  LIST_FILTERS_SQL,
-  SAVE_FILTER_SQL,
-  pgParams,
-  rowToSavedFilter,
-  saveFilterParams,
-  type SavedFilterRow,
-} from '../saved-filters.js';
+import * as saved from '../saved-filters.js';
 import {
   type MessageRow,
   type SummaryRow,
@@ -344,16 +336,16 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async saveFilter(filter: SavedFilter): Promise<void> {
-    await this.pool.query(pgParams(SAVE_FILTER_SQL), saveFilterParams(filter));
+    await this.pool.query(saved.pgParams(saved.SAVE_FILTER_SQL), saved.saveFilterParams(filter));
   }
 
   async listFilters(): Promise<SavedFilter[]> {
-    const { rows } = await this.pool.query<SavedFilterRow>(LIST_FILTERS_SQL);
-    return rows.map(rowToSavedFilter);
+    const { rows } = await this.pool.query<saved.SavedFilterRow>(saved.LIST_FILTERS_SQL);
+    return rows.map(saved.rowToSavedFilter);
   }
 
   async deleteFilter(name: string): Promise<boolean> {
-    const result = await this.pool.query(pgParams(DELETE_FILTER_SQL), [name]);
+    const result = await this.pool.query(saved.pgParams(saved.DELETE_FILTER_SQL), [name]);
     return (result.rowCount ?? 0) > 0;
   }
 
