@@ -88,7 +88,7 @@ function parseTime(value: string, field: string, now: number): number {
   if (Number.isNaN(ms)) {
     throw new EngineError(
       'ADMIN_BAD_REQUEST',
-      `"${value}" is not a date and time (ISO 8601, epoch ms, or an age such as 24h or 7d).`,
+      `"${value}" is not a date and time. Use ISO 8601, epoch ms, or an age such as 24h or 7d.`,
       { at: field },
     );
   }
