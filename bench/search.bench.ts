@@ -29,6 +29,10 @@ import {
 
 const TOTAL = Number(process.env['BENCH_SEARCH_N'] ?? 1_000_000);
 const RUNS = Number(process.env['BENCH_SEARCH_RUNS'] ?? 15);
+/** `postgres` skips SQLite (its rows show 0), e.g. to measure a PostgreSQL change alone. */
+const ONLY = process.env['BENCH_SEARCH_ONLY'];
+/** BENCH_SEARCH_INSERTS=0 skips the write-cost comparison. */
+const INSERTS = process.env['BENCH_SEARCH_INSERTS'] !== '0';
 const START = Date.UTC(2026, 10, 1);
 const END = START + 30 * DAY;
 
@@ -100,8 +104,8 @@ const cell = (t: Timing, base: Timing): string =>
 const benchmark: Benchmark = {
   name: `search: page 1 of each kind over ${TOTAL.toLocaleString('en-GB')} messages, SQLite and PostgreSQL`,
   async run() {
-    const cost = await insertCost();
-    const line = (name: string, [withIdx, without]: [number, number]): string =>
+    const cost = INSERTS ? await insertCost() : ({ sqlite: [0, 1], pg: [0, 1] } as const);
+    const line = (name: string, [withIdx, without]: readonly [number, number]): string =>
       `${name}: ${withIdx.toFixed(0)} rows/s with the search indexes, ${without.toFixed(0)} without = ${(withIdx / without).toFixed(2)}x`;
     console.log('appendMany, 1,000-row batches (durable), best of rounds:');
     console.log(`  ${line('SQLite', cost.sqlite)}`);
@@ -112,7 +116,7 @@ const benchmark: Benchmark = {
       const file = join(dir, 'search.db');
       await new SqliteMessageStore({ file, writerThread: false }).close(); // migrations
       let t = performance.now();
-      loadSqlite(file, TOTAL, START);
+      if (ONLY !== 'postgres') loadSqlite(file, TOTAL, START);
       const sqliteLoad = (performance.now() - t) / 1000;
       const cluster = await pgCluster();
       const url = await cluster.freshDatabase();
@@ -125,7 +129,11 @@ const benchmark: Benchmark = {
           `PostgreSQL ${pgLoad.toFixed(0)} s, of which ${(indexMs / 1000).toFixed(0)} s building the search indexes after the load`,
       );
       const sqlite = new SqliteMessageStore({ file });
-      const sqliteTimes = await timeAll(sqlite, 'SQLite').finally(() => sqlite.close());
+      const sqliteTimes =
+        ONLY === 'postgres'
+          ? SEARCHES.map(() => ({ median: 0, p95: 0, rows: 0 }))
+          : await timeAll(sqlite, 'SQLite').finally(() => sqlite.close());
+      if (ONLY === 'postgres') await sqlite.close();
       const postgres = await openPostgresStore({ url });
       const pgTimes = await timeAll(postgres, 'PostgreSQL').finally(() => postgres.close());
       const [sBase, pBase] = [sqliteTimes[0], pgTimes[0]] as [Timing, Timing];
