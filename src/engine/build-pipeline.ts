@@ -38,6 +38,10 @@ export async function buildChannel(
         def.transformer.type,
       ).create(def.transformer.config, ctx)
     : undefined;
+  // Kept before the channel runs, so a message never records a hash whose text is not stored.
+  const now = deps.services.clock();
+  for (const version of transformer?.versions ?? [])
+    await deps.services.store.recordMappingVersion({ ...version, firstSeenAt: now });
   const dests = [];
   for (const d of def.destinations) {
     dests.push({
