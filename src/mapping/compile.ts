@@ -15,6 +15,7 @@ import type { Condition } from './conditions.js';
 import type { InputKind } from './inputs.js';
 import { operationFields, type InputField } from './operations.js';
 import { formatIssue, IssueList, mapNode, valueNode, type CompileIssue } from './positions.js';
+import { checkTableCodes } from './code-checks.js';
 import { compileReply, type CompiledReply } from './reply.js';
 import { compileResolve, type CompiledResolve } from './resolve.js';
 import { compileRule, condition, type CompiledRule } from './rules.js';
@@ -104,15 +105,28 @@ export function compileMappingText(
     tables,
     file: opts.file,
   });
-  if (issues.issues.length > 0 || mapping === undefined) {
-    const sorted = [...issues.issues].sort((x, y) => x.line - y.line || x.column - y.column);
-    return { ok: false, issues: sorted };
-  }
+  if (issues.issues.length > 0 || mapping === undefined)
+    return { ok: false, issues: sortIssues(issues.issues, opts.file) };
   const hash = createHash('sha256').update(text);
   const used = [...tables.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const t of used) hash.update(`\0${t.name}\0${t.text}`);
   const source = { text, tables: Object.fromEntries(used.map((t) => [basename(t.file), t.text])) };
   return { ok: true, mapping: { ...mapping, hash: hash.digest('hex'), source } };
+}
+
+/** The mapping file's problems first, then each table's; by line; one line per problem. */
+function sortIssues(list: readonly CompileIssue[], file: string): CompileIssue[] {
+  const seen = new Set<string>();
+  const unique = list.filter((i) => {
+    const key = formatIssue(i);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const rank = (i: CompileIssue): string => (i.file === file ? '' : i.file);
+  return unique.sort(
+    (x, y) => rank(x).localeCompare(rank(y)) || x.line - y.line || x.column - y.column,
+  );
 }
 
 interface BuildEnv {
@@ -178,7 +192,16 @@ function build(
       ...(t.resolve ? { resolve: t.resolve } : {}),
     };
   }
-  const reply = m.reply === undefined ? undefined : compileReply(m.reply, doc, issues);
+  // A reply reads the stored logical inputs: the rules' (not `_helpers`), resolved ones and the
+  // operation's own defaults.
+  const inputNames = [
+    ...new Set([
+      ...main.rules.map((r) => r.name).filter((n) => !n.startsWith('_')),
+      ...(main.resolve?.names ?? []),
+      ...(fields?.keys() ?? []),
+    ]),
+  ];
+  const reply = m.reply === undefined ? undefined : compileReply(m.reply, doc, issues, inputNames);
   if (fields === undefined) return undefined;
   return {
     id: m.id,
@@ -253,7 +276,19 @@ function compileInputs(
       shape: field?.shape ?? (name.startsWith('_') ? 'any' : 'scalar'),
       tables: env.tables,
       tablesDir: env.tablesDir,
+      location: issues.locate(keyNode ?? ruleNode),
     });
+    if (rule)
+      checkTableCodes(
+        {
+          operation,
+          rule,
+          field,
+          ruleNode,
+          referenceDir: join(env.tablesDir, '..', 'reference'),
+        },
+        issues,
+      );
     if (rule && field && rule.constValue !== undefined) {
       const check = field.schema.safeParse(rule.constValue);
       if (!check.success)

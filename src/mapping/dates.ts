@@ -52,3 +52,62 @@ export function fhirToHl7(value: string): string | undefined {
   const dt = DateTime.fromISO(value, { setZone: true });
   return dt.isValid ? dt.setZone(ZONE).toFormat('yyyyLLddHHmmss') : undefined;
 }
+
+/** What a `date`/`dateTime` transform with explicit input formats gives. */
+export type DateOutput = 'date' | 'dateTime';
+
+// A fixed instant whose fields all differ (25/11/2026 09:15:30): a format that reads it back
+// with other fields confuses units, e.g. `dd/mm/yyyy` (mm is minutes, the month is MM).
+const PROBE = DateTime.fromObject(
+  { year: 2026, month: 11, day: 25, hour: 9, minute: 15, second: 30 },
+  { zone: ZONE },
+);
+
+/**
+ * Pure: why a luxon format (https://moment.github.io/luxon/#/parsing?id=table-of-tokens) cannot
+ * read dates, or undefined when it can. It needs a year, a month and a day, and must read back
+ * what it writes.
+ */
+export function dateFormatProblem(format: string): string | undefined {
+  const letters = format.replace(/'[^']*'/g, '');
+  if (!/y/.test(letters)) return `format "${format}" has no year (yyyy)`;
+  if (!/[ML]/.test(letters))
+    return `format "${format}" has no month (MM)${/m/.test(letters) ? '; mm is minutes' : ''}`;
+  if (!/d/.test(letters)) return `format "${format}" has no day (dd)`;
+  const back = DateTime.fromFormat(PROBE.toFormat(format), format, { zone: ZONE });
+  const same =
+    back.isValid &&
+    back.year === PROBE.year &&
+    back.month === PROBE.month &&
+    back.day === PROBE.day &&
+    (!/[Hh]/.test(letters) || back.hour === PROBE.hour) &&
+    (!/m/.test(letters) || back.minute === PROBE.minute);
+  return same ? undefined : `format "${format}" does not read back the dates it writes`;
+}
+
+/**
+ * Pure: `value` read strictly with the first of `formats` that fits (Europe/London time), as a
+ * FHIR date or dateTime; otherwise why not — `31/02/2026` is no date, `12/31/2026` no dd/MM date.
+ */
+export function parseWithFormats(
+  value: string,
+  formats: readonly string[],
+  output: DateOutput,
+): { value: string } | { problem: string } {
+  let reason: string | undefined;
+  for (const format of formats) {
+    const dt = DateTime.fromFormat(value, format, { zone: ZONE });
+    if (dt.isValid) {
+      const text =
+        output === 'date'
+          ? dt.toISODate()
+          : dt.toISO({ suppressMilliseconds: true, includeOffset: true });
+      return { value: text };
+    }
+    // The first format that matched the shape explains best why the date does not exist.
+    if (reason === undefined && dt.invalidReason !== 'unparsable')
+      reason = dt.invalidExplanation ?? dt.invalidReason;
+  }
+  const want = formats.length === 1 ? formats[0] : `any of ${formats.join(', ')}`;
+  return { problem: `"${value}" is not a date in ${want}${reason ? ` (${reason})` : ''}` };
+}

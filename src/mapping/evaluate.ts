@@ -11,6 +11,7 @@ import type { EvalScope } from './conditions.js';
 import { parseInput, unreadFields, type ParsedInput } from './inputs.js';
 import { shapeValue } from './operations.js';
 import { resolvedLineage, resolveInputs, standInAnswers, type ErsAnswers } from './resolve.js';
+import { withRuleLocation } from './rule-errors.js';
 
 export type MappingRun =
   | { readonly kind: 'filtered'; readonly reason: string }
@@ -82,8 +83,13 @@ export async function runRules(
 ): Promise<Record<string, string>> {
   const lineage: Record<string, string> = {};
   for (const rule of rules) {
-    const pending = evaluateRule(rule, scope);
-    const v = pending instanceof Promise ? await pending : pending;
+    let v: RuleResult;
+    try {
+      const pending = evaluateRule(rule, scope);
+      v = pending instanceof Promise ? await pending : pending;
+    } catch (error) {
+      throw withRuleLocation(error, rule, scope);
+    }
     if (v === undefined) continue;
     scope.values[rule.name] = v.value;
     if (!rule.name.startsWith('_')) lineage[rule.name] = v.lineage;
@@ -118,15 +124,16 @@ export function checkStep(
     const name = String(issue.path[0] ?? '');
     const rule = rules.find((r) => r.name === name);
     const at = rule?.from?.source ?? name;
+    const where = rule?.location === undefined ? {} : { rule: rule.location };
     if (full[name] === undefined)
       throw new EngineError(
         'MAP_REQUIRED_FIELD_MISSING',
         `${operation} needs ${name} but ${at} has no value`,
-        { at },
+        { at, context: { input: name, ...where } },
       );
     throw new EngineError('MAP_INVALID_VALUE', `${name} from ${at}: ${issue.message}`, {
       at,
-      context: { input: name },
+      context: { input: name, ...where },
     });
   }
   const data = (checked?.data ?? full) as Record<string, unknown>;

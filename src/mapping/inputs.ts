@@ -8,6 +8,7 @@ import {
 import { EngineError } from '../core/errors.js';
 import { parseXml } from '../formats/xml/index.js';
 import { ContentType } from '../core/content-types.js';
+import { hl7PathProblem } from './hl7-types.js';
 
 /** The kinds of message a mapping may read. `json` is the cron source's trigger message. */
 export const InputKind = { hl7v2: 'hl7v2', csv: 'csv', xml: 'xml', json: 'json' } as const;
@@ -27,6 +28,8 @@ export interface ParsedInput {
   /** CSV columns, XML (xml2js) tree or JSON value. */
   readonly tree?: unknown;
   readonly reads: Set<string>;
+  /** The CSV row number (file-drop rows carry it), for errors that name the row. */
+  readonly row?: number;
 }
 
 /** A path compiled once, evaluated on many messages. */
@@ -50,6 +53,8 @@ export function compileAccessor(kind: InputKind, expr: string): InputAccessor {
     case 'hl7v2': {
       try {
         const path = compileHl7Path(expr);
+        const problem = hl7PathProblem(path.spec, expr);
+        if (problem !== undefined) throw new PathError(problem.message, problem.column);
         const fast = fastHl7Values(path.spec);
         if (fast) return { source: expr, values: (input) => (input.hl7 ? fast(input.hl7) : []) };
         return { source: expr, values: (input) => (input.hl7 ? path.values(input.hl7) : []) };
@@ -140,12 +145,15 @@ export async function parseInput(
     switch (kind) {
       case 'hl7v2':
         return { kind, hl7: parseHl7(raw), reads };
-      case 'csv':
+      case 'csv': {
+        const row = JSON.parse(text) as { row?: unknown; columns: Record<string, string> };
         return {
           kind,
-          tree: (JSON.parse(text) as { columns: Record<string, string> }).columns,
+          tree: row.columns,
           reads,
+          ...(typeof row.row === 'number' ? { row: row.row } : {}),
         };
+      }
       case 'json':
         return { kind, tree: JSON.parse(text) as unknown, reads };
       case 'xml':

@@ -21,14 +21,29 @@ export class IssueList {
     private readonly lines: LineCounter,
   ) {}
 
-  add(node: Node | null | undefined, message: string, hint?: string, columnOffset = 0): void {
+  /**
+   * `mappings/x.yaml:14:3` for a node: where a runtime error of the rule it starts points. A file
+   * in a `mappings/` folder is named from that folder (as channels name it), wherever it runs.
+   */
+  locate(node: Node | null | undefined): string {
+    const { line, col } = this.lines.linePos(node?.range?.[0] ?? 0);
+    const parts = this.file.split(/[\\/]/);
+    const shown =
+      parts.length >= 2 && parts[parts.length - 2] === 'mappings'
+        ? `mappings/${parts[parts.length - 1] ?? ''}`
+        : this.file;
+    return `${shown}:${line}:${col}`;
+  }
+
+  /** `columnOffset`: where in the node's text the problem is (past an opening quote). */
+  add(node: Node | null | undefined, message: string, hint?: string, columnOffset?: number): void {
     const offset = node?.range?.[0] ?? 0;
     const { line, col } = this.lines.linePos(offset);
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
     this.issues.push({
       file: this.file,
       line,
-      column: col + columnOffset + (quoted && columnOffset > 0 ? 1 : 0),
+      column: col + (columnOffset ?? 0) + (quoted && columnOffset !== undefined ? 1 : 0),
       message,
       ...(hint === undefined ? {} : { hint }),
     });
@@ -80,12 +95,30 @@ export function checkKeys(
 }
 
 function nearest(word: string, options: readonly string[]): string | undefined {
+  const best = nearestWord(word, options);
+  return best === undefined ? undefined : `did you mean "${best}"?`;
+}
+
+/** The option closest to `word` (at most two edits, or a prefix of it), for "did you mean" hints. */
+export function nearestWord(word: string, options: readonly string[]): string | undefined {
   let best: { o: string; d: number } | undefined;
+  const w = word.toLowerCase();
   for (const o of options) {
-    const d = distance(word.toLowerCase(), o.toLowerCase());
+    const lower = o.toLowerCase();
+    // A prefix (`TWO_WEEK` of `TWO_WEEK_WAIT`) or a shared stem (`entry`, `entries`) is close too.
+    const d =
+      lower.startsWith(w) && w.length >= 3
+        ? 1
+        : Math.min(distance(w, lower), commonPrefix(w, lower) >= 4 ? 2 : 3);
     if (d <= 2 && (best === undefined || d < best.d)) best = { o, d };
   }
-  return best === undefined ? undefined : `did you mean "${best.o}"?`;
+  return best?.o;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 function distance(a: string, b: string): number {

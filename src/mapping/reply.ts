@@ -1,7 +1,8 @@
 import { DEFAULT_DELIMITERS, escapeHl7 } from '../formats/hl7v2/index.js';
 import { isSeq, type Document, type Node } from 'yaml';
 import type { MappingTop } from './file-schema.js';
-import { mapNode, valueNode } from './positions.js';
+import type { WorklistItem } from './worklist.js';
+import { mapNode, nearestWord, valueNode } from './positions.js';
 import type { IssueList } from './positions.js';
 
 /** What a reply template may read: the e-RS destination's output and the logical inputs. */
@@ -33,14 +34,43 @@ export interface AckReply {
 }
 
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
-const ROOTS = ['ers', 'input'] as const;
 
-/** Compiles `"{{ers.ubrn}}"`-style text once; unknown roots are compile errors. */
+/**
+ * What an e-RS destination's output holds (src/ers/readers: the standard reader, A008's and
+ * A038's) and what the `then` step adds: the names `{{ers.<name>}}` may read.
+ */
+export const REPLY_ERS_NAMES = [
+  'ubrn',
+  'version',
+  'attachmentUrl',
+  'fileName',
+  'appointmentId',
+  'itemCount',
+  'operation',
+] as const;
+
+/** What `{{item.<name>}}` may read in an outbound message (a worklist entry plus the run's facts). */
+export const OUTBOUND_ITEM_NAMES = [
+  'ubrn',
+  'nhsNumber',
+  'priority',
+  'serviceId',
+  'version',
+  'specialty',
+  'reason',
+  'controlId',
+  'now',
+] as const satisfies readonly (keyof WorklistItem | 'controlId' | 'now')[];
+
+/** The names each placeholder root may read: `{ ers: [...], input: [...] }`. */
+export type PlaceholderNames = Readonly<Record<string, readonly string[]>>;
+
+/** Compiles `"{{ers.ubrn}}"`-style text once; unknown roots and names are compile errors. */
 export function compileTemplate(
   text: string,
   node: Node | undefined,
   issues: IssueList,
-  roots: readonly string[] = ROOTS,
+  names: PlaceholderNames,
 ): Template {
   const parts: Array<string | readonly string[]> = [];
   let last = 0;
@@ -48,15 +78,8 @@ export function compileTemplate(
     parts.push(text.slice(last, m.index));
     const inner = m[1] ?? '';
     const path = inner.split('.');
-    if (!roots.includes(path[0] ?? '') || path.length < 2 || path.some((p) => !/^\w+$/.test(p)))
-      issues.add(
-        node,
-        `bad placeholder "{{${m[1]}}}"`,
-        roots.includes('item')
-          ? 'use {{item.<name>}}: ubrn, nhsNumber, priority, serviceId, version, controlId, now'
-          : 'use {{ers.ubrn}}, {{ers.version}} or {{input.<name>}}',
-        m.index,
-      );
+    const problem = placeholderProblem(path, names);
+    if (problem !== undefined) issues.add(node, problem.message, problem.hint, m.index);
     parts.push(path);
     last = m.index + m[0].length;
   }
@@ -78,6 +101,28 @@ export function compileTemplate(
       .join('');
 }
 
+/** Why a placeholder cannot be rendered, with the nearest name it may have meant. */
+function placeholderProblem(
+  path: readonly string[],
+  names: PlaceholderNames,
+): { message: string; hint: string } | undefined {
+  const roots = Object.keys(names);
+  const all = Object.entries(names).flatMap(([root, list]) => list.map((n) => `${root}.${n}`));
+  const text = path.join('.');
+  const [root = '', name = ''] = path;
+  const allowed = names[root];
+  if (allowed !== undefined && path.length === 2 && allowed.includes(name)) return undefined;
+  const near = nearestWord(text, all);
+  const hint = near
+    ? `did you mean ${near}?`
+    : `a reply can use ${roots.map((r) => `{{${r}.<name>}}`).join(', ')}: ${all.join(', ')}`;
+  if (allowed === undefined) return { message: `bad placeholder "{{${text}}}"`, hint };
+  return {
+    message: `placeholder "{{${text}}}" names nothing a reply can use (${root}.${name || '?'})`,
+    hint,
+  };
+}
+
 export function renderReply(reply: CompiledReply, scope: ReplyScope): AckReply {
   return {
     fields: Object.fromEntries(reply.fields.map(([k, t]) => [k, t(scope)])),
@@ -90,13 +135,15 @@ export function compileReply(
   reply: NonNullable<MappingTop['reply']>,
   doc: Document,
   issues: IssueList,
+  inputNames: readonly string[],
 ): CompiledReply {
+  const names: PlaceholderNames = { ers: REPLY_ERS_NAMES, input: inputNames };
   const fieldsNode = mapNode(doc.getIn(['reply', 'fields'], true));
   const fields = Object.entries(reply.fields ?? {}).map(([k, v]) => {
     const node = fieldsNode ? valueNode(fieldsNode, k) : undefined;
     if (!/^[A-Z][A-Z0-9]{2}-\d+(\.\d+)?$/.test(k))
       issues.add(node, `reply field "${k}" is not a field like MSA-3`, 'e.g. MSA-3 or ERR-8');
-    return [k, compileTemplate(v, node, issues)] as const;
+    return [k, compileTemplate(v, node, issues, names)] as const;
   });
   const segs = doc.getIn(['reply', 'segments'], true);
   const segNodes = isSeq(segs) ? (segs.items as Node[]) : [];
@@ -107,7 +154,7 @@ export function compileReply(
         `reply segment "${s.slice(0, 10)}…" does not start with a segment id and "|"`,
         'e.g. "ZRF|1|{{ers.ubrn}}"',
       );
-    return compileTemplate(s, segNodes[i], issues);
+    return compileTemplate(s, segNodes[i], issues, names);
   });
   const outbound = reply.outbound && compileOutbound(reply.outbound, doc, issues);
   return { fields, segments, ...(outbound ? { outbound } : {}) };
@@ -128,7 +175,7 @@ function compileOutbound(
         nodes[i],
         `outbound segment "${s.slice(0, 10)}…" does not start with a segment id and "|"`,
       );
-    return compileTemplate(s, nodes[i], issues, ['item']);
+    return compileTemplate(s, nodes[i], issues, { item: OUTBOUND_ITEM_NAMES });
   });
   return { segments, ...(spec.once ? { once: spec.once } : {}) };
 }

@@ -29,6 +29,8 @@ export interface CompiledRule {
   readonly origin: string;
   /** The origin and each step's lineage (`hl7v2:RF1-2.1 → table:priority`), built once. */
   readonly lineage: string;
+  /** `mappings/x.yaml:14:3`, the rule in its file: runtime errors of the rule name it. */
+  readonly location?: string;
 }
 
 export interface RuleEnv {
@@ -38,6 +40,8 @@ export interface RuleEnv {
   readonly shape: InputShape;
   readonly tables: Map<string, LookupTable>;
   readonly tablesDir: string;
+  /** Where the rule starts in its file (`file:line:col`), kept for runtime errors. */
+  readonly location?: string;
 }
 
 export function compileRule(
@@ -126,6 +130,7 @@ export function compileRule(
     shape: env.shape,
     origin,
     lineage: [origin, ...steps.flatMap((st) => (st.lineage ? [st.lineage] : []))].join(' → '),
+    ...(env.location === undefined ? {} : { location: env.location }),
   };
 }
 

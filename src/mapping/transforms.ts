@@ -3,10 +3,12 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { EngineError } from '../core/errors.js';
 import { isValidNhsNumber } from '../ers/nhs-number.js';
 import { compileAccessor, PathError, type InputKind } from './inputs.js';
-import { fhirToHl7, hl7ToFhirDate, hl7ToFhirDateTime } from './dates.js';
-import { loadTable, type LookupTable, type UnmappedRule } from './tables.js';
+import { fhirToHl7 } from './dates.js';
+import { loadTable, type LookupTable, type TableLoad, type UnmappedRule } from './tables.js';
 import { toStrings, type EvalScope } from './conditions.js';
-import { scalarString, valueNode, type IssueList } from './positions.js';
+import { unknownNames } from './jsonata-check.js';
+import { formattedDate, hl7Date } from './date-transform.js';
+import { scalarString, valueNode, type CompileIssue, type IssueList } from './positions.js';
 import type { ValueType } from './operations.js';
 
 export interface TransformEnv {
@@ -26,6 +28,18 @@ export interface CompiledTransform {
   readonly type: ValueType | undefined;
   /** Extra lineage (e.g. `table:specialty`). */
   readonly lineage?: string;
+  /** Leaves a code as it is (required, first): a table before it still gives the final value. */
+  readonly keepsCodes?: boolean;
+  /** A table lookup: the codes it can produce, checked against the operation's code system. */
+  readonly lookup?: TableLookup;
+}
+
+/** What a table step can give: its values, and the default for unmapped codes. */
+export interface TableLookup {
+  readonly table: LookupTable;
+  readonly unmapped: UnmappedRule;
+  /** The default for unmapped codes, and where it is written (the table file or the mapping). */
+  readonly fallback?: { readonly value: string; readonly node?: Node };
 }
 
 export const TRANSFORM_NAMES = [
@@ -103,30 +117,20 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
           })(v, _s, at),
       };
     case 'date':
-    case 'hl7DateToFhir':
-      return {
-        type: 'date',
-        fn: (v, s, at) =>
-          eachString((x) => hl7ToFhirDate(x) ?? invalid(at, 'an HL7 date'))(v, s, at),
-      };
+      return arg === undefined ? hl7Date('date') : formattedDate(node, arg, env, 'date');
     case 'dateTime':
-    case 'hl7DateTimeToFhir': {
-      // `dateTime: as-sent` keeps the timestamp's own offset instead of Europe/London's.
+      // `dateTime: as-sent` keeps the timestamp's own offset instead of Europe/London's; other
+      // arguments are input formats (`dateTime: dd/MM/yyyy HH:mm`).
+      if (argText === 'as-sent') return hl7Date('dateTime', true);
+      return arg === undefined ? hl7Date('dateTime') : formattedDate(node, arg, env, 'dateTime');
+    case 'hl7DateToFhir':
+      return hl7Date('date');
+    case 'hl7DateTimeToFhir':
       if (argText !== undefined && argText !== 'as-sent') {
-        need(env, node, 'dateTime takes no option or as-sent', 'dateTime: as-sent');
+        need(env, node, 'hl7DateTimeToFhir takes no option or as-sent', 'dateTime: as-sent');
         return;
       }
-      const asSent = argText === 'as-sent';
-      return {
-        type: 'dateTime',
-        fn: (v, s, at) =>
-          eachString((x) => hl7ToFhirDateTime(x, asSent) ?? invalid(at, 'an HL7 timestamp'))(
-            v,
-            s,
-            at,
-          ),
-      };
-    }
+      return hl7Date('dateTime', argText === 'as-sent');
     case 'hl7Timestamp':
     case 'fhirToHl7':
       return {
@@ -136,6 +140,7 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
     case 'required':
       return {
         type: undefined,
+        keepsCodes: true,
         fn: (v, _s, at) => {
           if (toStrings(v).length === 0)
             throw new EngineError(
@@ -147,7 +152,11 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
         },
       };
     case 'first':
-      return { type: 'string', fn: (v) => (Array.isArray(v) ? (v as unknown[])[0] : v) };
+      return {
+        type: 'string',
+        keepsCodes: true,
+        fn: (v) => (Array.isArray(v) ? (v as unknown[])[0] : v),
+      };
     case 'default':
       if (arg === undefined || !isScalar(arg)) {
         need(env, node, 'default needs a value', 'default: ROUTINE');
@@ -278,6 +287,12 @@ export function table(
       env.issues.add(arg ?? node, loaded, 'add the file to mappings/tables/ or fix the name');
       return undefined;
     }
+    if (isIssueList(loaded)) {
+      // Reported once per table, at the table file's own lines.
+      env.issues.issues.push(...loaded);
+      env.issues.add(arg ?? node, `table ${name} has problems (listed at its own lines)`);
+      return undefined;
+    }
     env.tables.set(name, (t = loaded));
   }
   const ruleText = isMap(arg) ? scalarString(valueNode(arg, 'unmapped')) : undefined;
@@ -286,7 +301,8 @@ export function table(
     return;
   }
   const rule = (ruleText ?? t.unmapped) as UnmappedRule;
-  const fallback = (isMap(arg) ? scalarString(valueNode(arg, 'default')) : undefined) ?? t.default;
+  const ruleDefaultNode = isMap(arg) ? valueNode(arg, 'default') : undefined;
+  const fallback = scalarString(ruleDefaultNode) ?? t.default;
   if (rule === 'default' && fallback === undefined) {
     need(env, node, `table ${name}: rule default needs a default value`, 'default: ROUTINE');
     return;
@@ -315,6 +331,13 @@ export function table(
     type: 'string',
     lineage: `table:${name}`,
     fn: (v, s, at) => eachString((c) => lookup(c, at))(v, s, at),
+    lookup: {
+      table: t,
+      unmapped: rule,
+      ...(fallback === undefined
+        ? {}
+        : { fallback: { value: fallback, ...(ruleDefaultNode ? { node: ruleDefaultNode } : {}) } }),
+    },
   };
 }
 
@@ -329,21 +352,9 @@ export function expression(
     need(env, node, 'jsonata needs an expression', 'jsonata: "$uppercase($value)"');
     return;
   }
+  let compiled: ReturnType<typeof jsonata>;
   try {
-    const compiled = jsonata(text);
-    return {
-      type: undefined,
-      lineage: 'jsonata',
-      fn: async (v, s, at) => {
-        try {
-          return (await compiled.evaluate({}, { value: v, inputs: s.values })) as unknown;
-        } catch (error) {
-          throw new EngineError('MAP_EXPRESSION_FAILED', `${at}: ${(error as Error).message}`, {
-            at,
-          });
-        }
-      },
-    };
+    compiled = jsonata(text);
   } catch (error) {
     const pos = (error as { position?: number }).position ?? 0;
     env.issues.add(
@@ -354,4 +365,22 @@ export function expression(
     );
     return undefined;
   }
+  const unknown = unknownNames(compiled.ast());
+  for (const u of unknown) env.issues.add(arg, u.message, u.hint, u.offset);
+  if (unknown.length > 0) return undefined;
+  return {
+    type: undefined,
+    lineage: 'jsonata',
+    fn: async (v, s, at) => {
+      try {
+        return (await compiled.evaluate({}, { value: v, inputs: s.values })) as unknown;
+      } catch (error) {
+        throw new EngineError('MAP_EXPRESSION_FAILED', `${at}: ${(error as Error).message}`, {
+          at,
+        });
+      }
+    },
+  };
 }
+
+const isIssueList = (t: TableLoad): t is readonly CompileIssue[] => Array.isArray(t);

@@ -1,3 +1,5 @@
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { can, PERMISSIONS, type Permission, type Role } from '../../src/admin/auth/roles.js';
 import { startAdminHarness, ROLES, PASSWORD, type AdminHarness } from './support/admin-harness.js';
@@ -15,6 +17,10 @@ interface EndpointCase {
   /** The answer when allowed: 200, or 303 for a dashboard form (redirect after post). */
   readonly ok?: number;
 }
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** A mapping to replay stored messages through (its tables are copied into the config). */
+const CANDIDATE = readFileSync(join(ROOT, 'mappings/ref-i12-a021.yaml'), 'utf8');
 
 const ENDPOINTS: readonly EndpointCase[] = [
   { method: 'GET', path: () => '/readyz', permission: 'health.view' },
@@ -110,6 +116,27 @@ const ENDPOINTS: readonly EndpointCase[] = [
     ok: 303,
   },
   { method: 'GET', path: () => '/tester', permission: 'mapping.test' },
+  {
+    method: 'GET',
+    path: () => '/api/mappings/ref-i12-a021/versions',
+    permission: 'mapping.history',
+  },
+  { method: 'GET', path: () => '/mappings', permission: 'mapping.history' },
+  {
+    method: 'POST',
+    path: () => '/api/mappings/replay',
+    permission: 'mapping.replay',
+    audit: 'mapping.replay',
+    body: { candidate: CANDIDATE, channel: 'alpha', limit: 5 },
+  },
+  {
+    // Past the guard an unknown version is refused: 400 for an admin, 403 for the others.
+    method: 'POST',
+    path: () => '/api/mappings/ref-i12-a021/rollback',
+    permission: 'mapping.rollback',
+    body: { version: 'abcdef12' },
+    ok: 400,
+  },
   { method: 'GET', path: () => '/audit', permission: 'audit.view', audit: 'audit.view' },
 ];
 
@@ -120,6 +147,11 @@ describe('admin API: every role against every endpoint', function () {
     h = await startAdminHarness({
       channels: { 'alpha.yaml': ALPHA_CHANNEL },
       files: { 'mappings/any.yaml': '# a mapping file for the tester\n' },
+      prepare: (configDir) => {
+        cpSync(join(ROOT, 'mappings/tables'), join(configDir, 'mappings/tables'), {
+          recursive: true,
+        });
+      },
     });
   });
   after(async () => {

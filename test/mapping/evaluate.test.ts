@@ -70,7 +70,12 @@ describe('mapping: evaluation', () => {
     writeFileSync(join(dir, 'tables', 'service.csv'), 'local,ers\nSVC-1,90636\n');
     writeFileSync(
       join(dir, 'tables', 'clinic.yaml'),
-      'unmapped: default\ndefault: GENERAL\nentries: { CT1: HEART_FAILURE }\n',
+      'unmapped: default\ndefault: GENERAL_ADULT_1\nentries: { CT1: HEART_FAILURE }\n',
+    );
+    // Table values are e-RS codes of the input they feed (checked at compile time).
+    writeFileSync(
+      join(dir, 'tables', 'specialty.yaml'),
+      'unmapped: passthrough\nentries: { 301: GI_AND_LIVER_MEDICINE_AND_SURGERY }\n',
     );
   });
   afterEach(() => {
@@ -146,7 +151,7 @@ describe('mapping: evaluation', () => {
       compile(`${BASE}  clinicType: { from: ZRF-5, table: clinic }\n`),
       ref({ extra: 'X' }),
     );
-    expect(r.input['clinicType']).to.equal('GENERAL');
+    expect(r.input['clinicType']).to.equal('GENERAL_ADULT_1');
   });
 
   it('passes an unmapped code through when the mapping overrides the rule', async () => {
@@ -165,10 +170,10 @@ describe('mapping: evaluation', () => {
   });
 
   it('skips a rule whose own condition is false and applies a default instead of an empty value', async () => {
-    const text = `${BASE}  specialty: { from: ZRF-4, when: "$priority = URGENT", default: CARDIOLOGY }\n  clinicType: { from: ZRF-9, default: GENERAL }\n`;
+    const text = `${BASE}  specialty: { from: ZRF-4, when: "$priority = URGENT", default: CARDIOLOGY }\n  clinicType: { from: ZRF-9, default: GENERAL_ADULT_1 }\n`;
     const r = await mapped(compile(text), ref());
     expect(r.input).not.to.have.property('specialty');
-    expect(r.input['clinicType']).to.equal('GENERAL');
+    expect(r.input['clinicType']).to.equal('GENERAL_ADULT_1');
     expect(r.lineage['clinicType']).to.equal('default');
   });
 
@@ -185,7 +190,7 @@ describe('mapping: evaluation', () => {
       compile(
         text.replace(
           'const: CARDIOLOGY',
-          'transforms: [{ table: { name: clinic, unmapped: passthrough } }]',
+          'transforms: [{ table: { name: specialty, unmapped: passthrough } }]',
         ),
       ),
       ref(),
@@ -193,7 +198,7 @@ describe('mapping: evaluation', () => {
     expect(r.input).not.to.have.property('_code');
     expect(r.lineage).not.to.have.property('_code');
     expect(r.input['specialty']).to.equal('300');
-    expect(r.lineage['specialty']).to.equal('input:$_code → table:clinic');
+    expect(r.lineage['specialty']).to.equal('input:$_code → table:specialty');
   });
 
   it('goes on with the steps after a JSONata transform', async () => {

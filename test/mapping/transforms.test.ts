@@ -18,7 +18,7 @@ function mappingWith(transforms: string, from = 'ZRF-4'): CompiledMapping {
     'inputs:',
     '  ubrn: { from: ZRF-2 }',
     '  version: { const: "1" }',
-    '  reason: { const: PROVIDER_REJECT_OTHER }',
+    '  reason: { const: OTHER }',
     `  comments: { from: ${from}, transforms: ${transforms} }`,
     '',
   ].join('\n');

@@ -1,15 +1,27 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EngineError, isEngineError } from '../../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from '../../mapping/compile.js';
 import { evaluateMapping } from '../../mapping/evaluate.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
+import { trialMessages } from '../../mapping/trial.js';
+import { parseDocument } from 'yaml';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 export interface TesterIssue {
   readonly code: string;
   readonly message: string;
   readonly at?: string;
+  /** The mapping rule that failed, `mappings/x.yaml:14:3` (runtime errors). */
+  readonly rule?: string;
+}
+
+/** One CSV row of a pasted extract: whether it maps, and why not. */
+export interface TesterRow {
+  readonly row: number | null;
+  readonly ok: boolean;
+  readonly filtered: string | null;
+  readonly errors: readonly TesterIssue[];
 }
 
 /** One dry run in the dashboard tester (golden files have `MappingTestResult` in mapping/golden.ts). */
@@ -25,16 +37,37 @@ export interface TesterRun {
   readonly filtered: string | null;
   readonly errors: readonly TesterIssue[];
   readonly warnings: readonly string[];
+  /**
+   * A CSV mapping tried on pasted CSV (header and rows): every row's verdict. The other fields
+   * show the first row that failed, or else the first row.
+   */
+  readonly rows?: readonly TesterRow[];
 }
 
-/** Mapping files under `<configDir>/mappings`, as paths relative to the config folder. */
+/**
+ * Mapping files under `<configDir>/mappings`, as paths relative to the config folder: YAML files
+ * that say which input they read and which e-RS operation they feed. Lookup tables and letter
+ * templates (`mappings/letters/`, rendered by the letter destination) are not mappings.
+ */
 export function listMappingFiles(configDir: string): string[] {
   const root = join(configDir, 'mappings');
   if (!existsSync(root)) return [];
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('tables'))
+    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('tables') && isMappingFile(join(root, f)))
     .map((f) => relative(configDir, join(root, f)))
     .sort();
+}
+
+/** A mapping file has top-level `input` and `operation`; a file that does not parse may be one. */
+function isMappingFile(file: string): boolean {
+  try {
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    if (doc.errors.length > 0) return true;
+    const top = doc.toJS() as unknown;
+    return top !== null && typeof top === 'object' && 'input' in top && 'operation' in top;
+  } catch {
+    return false;
+  }
 }
 
 function issuesOf(error: unknown): TesterIssue[] {
@@ -45,10 +78,14 @@ function issuesOf(error: unknown): TesterIssue[] {
         message: error instanceof Error ? error.message : String(error),
       },
     ];
+  const rule = error.context['rule'];
   // A compile error lists one problem a line (file:line:col: reason).
-  return error.message
-    .split('\n')
-    .map((line) => ({ code: error.code, message: line, ...(error.at ? { at: error.at } : {}) }));
+  return error.message.split('\n').map((line) => ({
+    code: error.code,
+    message: line,
+    ...(error.at ? { at: error.at } : {}),
+    ...(typeof rule === 'string' ? { rule } : {}),
+  }));
 }
 
 const empty = {
@@ -85,12 +122,63 @@ export async function runMappingTest(
   // Browsers send text areas with CRLF line ends; HL7 separates segments with CR.
   const text =
     compiled.kind === 'hl7v2' ? request.message.trim().replace(/\r?\n/g, '\r') : request.message;
+  if (compiled.kind !== 'csv' || /^\s*\{/.test(text))
+    return runOne(compiled, request.mapping, text);
+  return runCsv(compiled, request.mapping, text);
+}
+
+/** A pasted CSV extract: every row is mapped; the first failing (or first) row is shown whole. */
+async function runCsv(
+  compiled: CompiledMapping,
+  mapping: string,
+  text: string,
+): Promise<TesterRun> {
+  let trial: Awaited<ReturnType<typeof trialMessages>>;
+  try {
+    trial = await trialMessages('csv', text);
+  } catch (error) {
+    return { mapping, ok: false, ...empty, errors: issuesOf(error) };
+  }
+  const rows: TesterRow[] = trial.problems.map((p) => ({
+    row: p.row,
+    ok: false,
+    filtered: null,
+    errors: [{ code: p.code ?? 'FORMAT_CSV_ROW', message: p.reason, at: `row ${p.row ?? '?'}` }],
+  }));
+  let shown: TesterRun | undefined;
+  for (const message of trial.messages) {
+    const r = await runOne(compiled, mapping, message.raw);
+    rows.push({ row: message.row ?? null, ok: r.ok, filtered: r.filtered, errors: r.errors });
+    if (shown === undefined || (shown.ok && !r.ok)) shown = r;
+  }
+  if (shown === undefined)
+    return {
+      mapping,
+      ok: false,
+      ...empty,
+      errors: [
+        {
+          code: 'FORMAT_CSV_ROW',
+          message: 'Paste the CSV header line and at least one row.',
+          at: 'message',
+        },
+      ],
+      rows,
+    };
+  return { ...shown, ok: rows.every((r) => r.ok), rows };
+}
+
+async function runOne(
+  compiled: CompiledMapping,
+  mapping: string,
+  text: string | Buffer,
+): Promise<TesterRun> {
   try {
     const run = await evaluateMapping(compiled, text, CONTENT_TYPES[compiled.kind]);
     if (run.kind === 'filtered')
-      return { mapping: request.mapping, ok: true, ...empty, filtered: run.reason, errors: [] };
+      return { mapping, ok: true, ...empty, filtered: run.reason, errors: [] };
     return {
-      mapping: request.mapping,
+      mapping,
       ok: true,
       operation: run.operation,
       input: run.input,
@@ -106,7 +194,7 @@ export async function runMappingTest(
     };
   } catch (error) {
     return {
-      mapping: request.mapping,
+      mapping,
       ok: false,
       ...empty,
       operation: compiled.operation,

@@ -44,6 +44,22 @@ function warnings(list: readonly string[]): Html {
   ${unread.length > 0 ? html`<p class="muted">Fields in the message that no rule reads: ${unread.join(', ')}</p>` : ''}`;
 }
 
+/** A pasted CSV extract: one line per row (the first failing row is shown in full below). */
+function csvRows(r: TesterRun): Html {
+  if (r.rows === undefined) return html``;
+  const failed = r.rows.filter((x) => !x.ok).length;
+  return html`<p>Rows: ${r.rows.length - failed} mapped, ${failed} with problems.</p>
+    <ul class="rows">
+      ${r.rows.map(
+        (x) =>
+          html`<li>
+            row ${x.row ?? '?'}:
+            ${x.ok ? (x.filtered ? 'filtered' : 'OK') : x.errors.map((e) => `${e.code} ${e.at ?? ''}`).join('; ')}
+          </li>`,
+      )}
+    </ul>`;
+}
+
 function result(r: TesterRun): Html {
   const verdict = r.filtered
     ? html`<span class="badge s-filtered">FILTERED</span>`
@@ -58,12 +74,12 @@ function result(r: TesterRun): Html {
         ? html`<div class="errorbox" role="alert">
             <h3>What went wrong</h3>
             <ul>
-              ${r.errors.map((e) => html`<li>${e.at ? html`<code>${e.at}</code>: ` : ''}${e.message} <span class="code">${e.code}</span></li>`)}
+              ${r.errors.map((e) => html`<li>${e.at ? html`<code>${e.at}</code>: ` : ''}${e.message} <span class="code">${e.code}</span>${e.rule ? html` (mapping rule <code>${e.rule}</code>)` : ''}</li>`)}
             </ul>
           </div>`
         : ''
     }
-    ${warnings(r.warnings)}
+    ${csvRows(r)} ${warnings(r.warnings)}
     <p>Operation: <strong>${r.operation ?? '—'}</strong></p>
     ${lineageTable(r)}
     ${

@@ -37,6 +37,11 @@ export function errorBox(error: SerializedError | null): Html {
     <h3>What went wrong</h3>
     <p class="plain">${error.message}</p>
     ${error.at ? html`<p>Where: <code>${error.at}</code></p>` : ''}
+    ${
+      typeof error.context?.['rule'] === 'string'
+        ? html`<p>Mapping rule: <code>${error.context['rule']}</code></p>`
+        : ''
+    }
     <p class="muted">${known?.summary ?? ''} <span class="code">${error.code}</span> — ${retry}.</p>
   </div>`;
 }

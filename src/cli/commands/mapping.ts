@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isEngineError } from '../../core/errors.js';
+import { isEngineError, type EngineError } from '../../core/errors.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
+import { describeRuntimeError } from '../../mapping/rule-errors.js';
+import { trialMessages } from '../../mapping/trial.js';
 import {
   compileMappingFile,
   evaluateMapping,
   runMappingTests,
+  type CompiledMapping,
   type MappingTestResult,
 } from '../../mapping/index.js';
 import { registerReplay } from './mapping-replay.js';
@@ -22,7 +25,8 @@ export function listMappingFiles(dir: string): string[] {
 
 export function formatTestResults(results: readonly MappingTestResult[]): string {
   const lines = results.map((r) => {
-    const head = `${r.passed ? 'ok  ' : 'FAIL'} ${r.mappingId} (${r.file})`;
+    const count = r.samples > 1 ? `, ${r.samples} samples` : '';
+    const head = `${r.passed ? 'ok  ' : 'FAIL'} ${r.mappingId} (${r.file}${count})`;
     const updated = r.updated.map((u) => `     updated ${u}`);
     return [head, ...updated, ...r.failures.map((f) => f.replace(/^/gm, '     '))].join('\n');
   });
@@ -36,9 +40,39 @@ export async function runMappingText(
   mappingFile: string,
   inputFile: string,
 ): Promise<{ text: string; ok: boolean }> {
+  let m: CompiledMapping;
   try {
-    const m = compileMappingFile(mappingFile);
-    const run = await evaluateMapping(m, readFileSync(inputFile), CONTENT_TYPES[m.kind]);
+    m = compileMappingFile(mappingFile);
+  } catch (error) {
+    if (!isEngineError(error)) throw error;
+    return { text: errorText(error), ok: false };
+  }
+  let trial: Awaited<ReturnType<typeof trialMessages>>;
+  try {
+    trial = await trialMessages(m.kind, readFileSync(inputFile));
+  } catch (error) {
+    if (!isEngineError(error)) throw error;
+    return { text: errorText(error), ok: false };
+  }
+  const out: string[] = [];
+  let ok = trial.problems.length === 0;
+  for (const p of trial.problems) out.push(`row ${p.row ?? '?'}: ${p.code ?? ''} ${p.reason}`);
+  if (m.kind === 'csv' && trial.messages.length === 0) out.push('the CSV file has no data rows');
+  for (const message of trial.messages) {
+    if (message.row !== undefined) out.push(`── row ${message.row} ──`);
+    const one = await runOne(m, message.raw);
+    out.push(one.text);
+    ok &&= one.ok;
+  }
+  return { text: out.join('\n'), ok: ok && trial.messages.length > 0 };
+}
+
+async function runOne(
+  m: CompiledMapping,
+  raw: string | Buffer,
+): Promise<{ text: string; ok: boolean }> {
+  try {
+    const run = await evaluateMapping(m, raw, CONTENT_TYPES[m.kind]);
     if (run.kind === 'filtered') return { text: `filtered: ${run.reason}`, ok: true };
     const out = [
       `mapping ${run.mappingId} → ${run.operation} (sha256 ${run.mappingHash.slice(0, 12)})`,
@@ -55,11 +89,13 @@ export async function runMappingText(
     return { text: out.join('\n'), ok: true };
   } catch (error) {
     if (!isEngineError(error)) throw error;
-    return {
-      text: `error ${error.code}${error.at ? ` at ${error.at}` : ''}:\n${error.message}`,
-      ok: false,
-    };
+    return { text: errorText(error), ok: false };
   }
+}
+
+/** `error MAP_UNMAPPED_CODE at RF1-2.1 (rule priority, mappings/x.yaml:14:3):` and the message. */
+function errorText(error: EngineError): string {
+  return `error ${describeRuntimeError(error)}:\n${error.message}`;
 }
 
 export function register(program: Command): void {
@@ -86,7 +122,10 @@ export function register(program: Command): void {
       'map one input file and print the logical inputs and the e-RS request, without sending',
     )
     .argument('<mapping>', 'mapping file')
-    .argument('<input>', 'input message file (shows patient data: use on test files)')
+    .argument(
+      '<input>',
+      'input message file; for a CSV mapping a CSV file (every row) or one stored row (JSON). Shows patient data: use on test files',
+    )
     .action(async (mappingFile: string, inputFile: string) => {
       const { text, ok } = await runMappingText(mappingFile, inputFile);
       console.log(text);
