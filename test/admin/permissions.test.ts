@@ -7,7 +7,7 @@ import { Client } from './support/http-client.js';
 import { ALPHA_CHANNEL, seedMessage } from './support/fixtures.js';
 
 interface EndpointCase {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: (id: number) => string;
   readonly permission: Permission;
   /** The audit action an allowed call leaves, if any. */
@@ -66,6 +66,13 @@ const ENDPOINTS: readonly EndpointCase[] = [
     audit: 'message.resolve',
     body: { note: 'checked in e-RS' },
     status: 'NEEDS_REVIEW',
+  },
+  {
+    method: 'PUT',
+    path: () => '/api/filters/errors',
+    permission: 'filters.manage',
+    audit: 'filter.save',
+    body: { status: 'ERROR' },
   },
   { method: 'GET', path: () => '/api/mappings', permission: 'mapping.test' },
   { method: 'GET', path: () => '/api/audit', permission: 'audit.view', audit: 'audit.view' },
@@ -168,7 +175,12 @@ describe('admin API: every role against every endpoint', function () {
           const reply =
             e.method === 'GET'
               ? await client.get(e.path(id))
-              : await client.post(e.path(id), e.body);
+              : e.method === 'POST'
+                ? await client.post(e.path(id), e.body)
+                : await client.request(e.method, e.path(id), {
+                    json: e.body ?? {},
+                    headers: client.csrf ? { 'x-csrf-token': client.csrf } : {},
+                  });
           if (!allowed) {
             expect(reply.status, reply.text).to.equal(403);
             expect(reply.json<{ error: { code: string } }>().error.code).to.equal(

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'messages.reprocess': 'operator',
   'messages.resolve': 'operator',
   'messages.export': 'operator',
+  /** Saved searches are shared by everyone: saving or deleting one needs an operator. */
+  'filters.manage': 'operator',
   'mapping.test': 'operator',
   'mapping.history': 'viewer',
   /** Reads stored bodies through a candidate mapping. */

@@ -19,6 +19,8 @@ import {
   withoutPaging,
 } from '../service/message-query.js';
 import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
+import { searchMessages } from '../service/message-search.js';
+import { withSavedFilter } from '../service/saved-filters.js';
 import { actorOf, audit } from '../context.js';
 import { auditBody } from '../views/audit.js';
 import { channelsBody } from '../views/channels.js';
@@ -61,17 +63,16 @@ export function pageRoutes(ctx: AdminContext): Router {
   r.get('/messages', requirePermission('messages.view'), async (req, res) => {
     const principal = principalOf(res);
     const query = readMessageQuery(req.query);
-    const filter = toMessageFilter(query);
-    const messages = await ctx.control.store.list(filter);
-    const nextBefore = messages.length === filter.limit ? (messages.at(-1)?.id ?? null) : null;
+    const { messages, nextBefore } = await searchMessages(ctx, principal, query);
     const channels = ctx.control.channels().map((c) => c.id);
+    const savedFilters = (await ctx.control.store.listFilters()).map((f) => f.name);
     res.type('html').send(
       page({
         title: 'Messages',
         principal,
         section: 'messages',
         flash: flashFrom(req.query),
-        body: messagesBody({ query, messages, nextBefore, channels }, principal),
+        body: messagesBody({ query, messages, nextBefore, channels, savedFilters }, principal),
       }),
     );
   });
@@ -83,7 +84,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         'Search first: reprocessing every message at once is not allowed.',
       );
     const report = await reprocessMatching(ctx, principalOf(res), {
-      filter: toMessageFilter(query),
+      filter: toMessageFilter(await withSavedFilter(ctx.control.store, query), ctx.clock()),
       describe: auditableQuery(query),
       note: noteOf(req.body),
     });
