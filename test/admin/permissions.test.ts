@@ -146,7 +146,10 @@ describe('admin API: every role against every endpoint', function () {
   before(async () => {
     h = await startAdminHarness({
       channels: { 'alpha.yaml': ALPHA_CHANNEL },
-      files: { 'mappings/any.yaml': '# a mapping file for the tester\n' },
+      files: {
+        'mappings/any.yaml':
+          '# a mapping file for the tester (the tester lists files with input and operation)\ninput: hl7v2\noperation: A021\n',
+      },
       prepare: (configDir) => {
         cpSync(join(ROOT, 'mappings/tables'), join(configDir, 'mappings/tables'), {
           recursive: true,
