@@ -206,12 +206,23 @@ export interface ClaimRequest {
 export interface MessageFilter {
   channel?: string;
   status?: MessageStatus | readonly MessageStatus[];
+  /** Matched whatever the case: `ref^i12` finds `REF^I12`. */
   messageType?: string;
   controlId?: string;
-  /** Matches a searchKeys entry exactly, e.g. { ubrn: '000000070000' }. */
+  /**
+   * Matches a search key exactly, e.g. { name: 'ubrn', value: '000000070000' }: the keys the
+   * source gave, and the UBRNs learned later from destination results (created, read, replied).
+   */
   searchKey?: { name: string; value: string };
   /** Records of a dropped file of this name (`sourceMeta.file`). */
   file?: string;
+  /** With `file`: only its record at this row (CSV) or message number (HL7 batch, XML). */
+  fileRow?: number;
+  /**
+   * Free text over the stored bodies (the first 64 KiB of each): every word must occur, whole
+   * words, any case. Callers check the reader may see bodies, and audit the search.
+   */
+  text?: string;
   sender?: string;
   /** Control ids starting with this, e.g. `<file sha256>:` (rides the dedup index with sender). */
   controlIdPrefix?: string;
@@ -232,6 +243,16 @@ export interface MessageSummary {
   readonly receivedAt: number;
   readonly updatedAt: number;
   readonly errorCode: string | null;
+}
+
+/** A named search kept in the store, usable from the API, the CLI and the dashboard. */
+export interface SavedFilter {
+  readonly name: string;
+  /** The search as a person typed it (the admin query fields: channel, status, ubrn, since…). */
+  readonly query: Readonly<Record<string, string>>;
+  /** Who saved it last (`user:<name>`, `cli:<os user>`). */
+  readonly savedBy: string;
+  readonly savedAt: number;
 }
 
 export interface AuditEntry {
@@ -368,6 +389,12 @@ export interface MessageStore {
   /** The kept versions of one mapping id, newest first. */
   mappingVersions(mappingId: string): Promise<MappingVersion[]>;
   mappingVersion(hash: string): Promise<MappingVersion | undefined>;
+  /** Saves (or replaces) a named search. */
+  saveFilter(filter: SavedFilter): Promise<void>;
+  /** Every saved search, by name. */
+  listFilters(): Promise<SavedFilter[]>;
+  /** Removes a saved search; false when there was none of that name. */
+  deleteFilter(name: string): Promise<boolean>;
 
   /** Removes bodies (raw, mapped input, requests, responses) of old messages, keeping metadata. */
   prune(request: PruneRequest): Promise<number>;

@@ -7,7 +7,7 @@ import { Client } from './support/http-client.js';
 import { ALPHA_CHANNEL, seedMessage } from './support/fixtures.js';
 
 interface EndpointCase {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: (id: number) => string;
   readonly permission: Permission;
   /** The audit action an allowed call leaves, if any. */
@@ -80,6 +80,13 @@ const ENDPOINTS: readonly EndpointCase[] = [
     permission: 'messages.resend',
     audit: 'message.edit-resend',
     body: { body: 'MSH|^~\\&|PAS|RX1|ERS|NHS|20261125070000||REF^I12|C9|P|2.4', note: 'fixed' },
+  },
+  {
+    method: 'PUT',
+    path: () => '/api/filters/errors',
+    permission: 'filters.manage',
+    audit: 'filter.save',
+    body: { status: 'ERROR' },
   },
   { method: 'GET', path: () => '/api/mappings', permission: 'mapping.test' },
   { method: 'GET', path: () => '/api/audit', permission: 'audit.view', audit: 'audit.view' },
@@ -186,7 +193,10 @@ describe('admin API: every role against every endpoint', function () {
   before(async () => {
     h = await startAdminHarness({
       channels: { 'alpha.yaml': ALPHA_CHANNEL },
-      files: { 'mappings/any.yaml': '# a mapping file for the tester\n' },
+      files: {
+        'mappings/any.yaml':
+          '# a mapping file for the tester (the tester lists files with input and operation)\ninput: hl7v2\noperation: A021\n',
+      },
       prepare: (configDir) => {
         cpSync(join(ROOT, 'mappings/tables'), join(configDir, 'mappings/tables'), {
           recursive: true,
@@ -215,7 +225,12 @@ describe('admin API: every role against every endpoint', function () {
           const reply =
             e.method === 'GET'
               ? await client.get(e.path(id))
-              : await client.post(e.path(id), e.body);
+              : e.method === 'POST'
+                ? await client.post(e.path(id), e.body)
+                : await client.request(e.method, e.path(id), {
+                    json: e.body ?? {},
+                    headers: client.csrf ? { 'x-csrf-token': client.csrf } : {},
+                  });
           if (!allowed) {
             expect(reply.status, reply.text).to.equal(403);
             expect(reply.json<{ error: { code: string } }>().error.code).to.equal(

@@ -10,6 +10,7 @@ import { freePort } from '../support/engine-process.js';
 import { pgCluster } from '../support/pg-cluster.js';
 import { msg, storeContract, type StoreHarness } from './contract.js';
 import { storeReliabilityContract } from './contract-reliability.js';
+import { storeSearchContract } from './contract-search.js';
 
 const open = (url: string): Promise<MessageStore> => openPostgresStore({ url, poolSize: 4 });
 
@@ -32,6 +33,7 @@ const harness: StoreHarness = {
 };
 storeContract('PostgreSQL', harness);
 storeReliabilityContract('PostgreSQL', harness);
+storeSearchContract('PostgreSQL', harness);
 
 describe('PostgreSQL store: several instances on one database', () => {
   let url: string;

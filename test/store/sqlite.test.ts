@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
 import { storeContract, msg, type StoreHarness } from './contract.js';
 import { storeReliabilityContract } from './contract-reliability.js';
+import { storeSearchContract } from './contract-search.js';
 
 const dirs: string[] = [];
 let n = 0;
@@ -30,6 +31,7 @@ const harness: StoreHarness = {
 };
 storeContract('SQLite', harness);
 storeReliabilityContract('SQLite', harness);
+storeSearchContract('SQLite', harness);
 
 describe('SQLite store durability settings', () => {
   it('runs with synchronous=FULL even when an existing WAL database is reopened', async () => {

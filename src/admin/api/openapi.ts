@@ -20,6 +20,7 @@ const errors = {
     ...json({ $ref: '#/components/schemas/Error' }),
   },
 };
+const filterName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const noteBody = {
   required: false,
@@ -30,12 +31,24 @@ const role = (r: 'viewer' | 'operator' | 'admin') => ({ 'x-min-role': r });
 const filterParams = [
   ['channel', 'Channel id'],
   ['status', 'One status or several separated by commas (RECEIVED, SENT, ERROR, …)'],
-  ['type', 'Message type, e.g. REF^I12'],
+  ['type', 'Message type, e.g. REF^I12, matched whatever the case'],
   ['controlId', 'MSH-10 (or file hash:row)'],
-  ['ubrn', 'Unique Booking Reference Number'],
+  [
+    'ubrn',
+    'Unique Booking Reference Number: every message whose body carried it, whose e-RS call created it (A011/A021), or that called e-RS about it (A005, A007, A012…)',
+  ],
   ['nhsNumber', '10-digit NHS number; hashed (sha256) before searching, never stored or logged'],
-  ['from', 'Received at or after (ISO 8601 or epoch ms)'],
-  ['to', 'Received at or before (ISO 8601 or epoch ms)'],
+  ['file', 'Records of a dropped file of this name (file-drop sources)'],
+  ['row', 'With file: the record at this CSV row (or batch/XML message number)'],
+  ['since', 'Received at or after: ISO 8601, epoch ms, or an age such as 24h, 7d'],
+  ['until', 'Received before: ISO 8601, epoch ms, or an age'],
+  ['from', 'Older name of since'],
+  ['to', 'Older name of until'],
+  [
+    'text',
+    'Words that must all occur (whole words, any case) in the first 64 KiB of the body. Needs a role that may read bodies; every such search is audited (messages.search.text) with its words as a hash',
+  ],
+  ['filter', 'A saved filter by name (GET /api/filters): its fields, under any given here'],
 ].map(([name, description]) => ({
   name,
   in: 'query',
@@ -104,6 +117,15 @@ export const OPENAPI_DOCUMENT = {
           receivedAt: { type: 'integer' },
           updatedAt: { type: 'integer' },
           errorCode: { type: ['string', 'null'] },
+        },
+      },
+      SavedFilter: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          query: { type: 'object', additionalProperties: { type: 'string' } },
+          savedBy: { type: 'string' },
+          savedAt: { type: 'integer' },
         },
       },
     },
@@ -194,6 +216,45 @@ export const OPENAPI_DOCUMENT = {
               nextBefore: { type: ['integer', 'null'] },
             },
           }),
+          ...errors,
+        },
+      },
+    },
+    '/api/filters': {
+      get: {
+        summary: 'Saved filters (named searches shared by everyone), by name',
+        ...role('viewer'),
+        responses: {
+          ...ok('Saved filters', {
+            type: 'object',
+            properties: {
+              filters: { type: 'array', items: { $ref: '#/components/schemas/SavedFilter' } },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/api/filters/{name}': {
+      put: {
+        summary:
+          'Save (or replace) a named search: the filter fields of GET /api/messages, except nhsNumber (never stored in clear) and paging (audited)',
+        ...role('operator'),
+        parameters: [filterName],
+        requestBody: json({
+          type: 'object',
+          description:
+            'The filter fields of GET /api/messages, e.g. {"status": "ERROR", "since": "24h"}',
+        }),
+        responses: { ...ok('Saved'), ...errors },
+      },
+      delete: {
+        summary: 'Delete a saved filter (audited)',
+        ...role('operator'),
+        parameters: [filterName],
+        responses: {
+          ...ok('Deleted'),
+          404: { description: 'No such filter (STORE_NOT_FOUND)' },
           ...errors,
         },
       },

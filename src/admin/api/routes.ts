@@ -20,6 +20,9 @@ import {
   toMessageFilter,
   withoutPaging,
 } from '../service/message-query.js';
+import { searchMessages } from '../service/message-search.js';
+import { withSavedFilter } from '../service/saved-filters.js';
+import { filterRoutes } from './filter-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { mappingRoutes } from './mapping-routes.js';
 import { testerRoutes } from './tester-routes.js';
@@ -69,20 +72,22 @@ export function apiRoutes(ctx: AdminContext): Router {
     res.status(outcome.ok ? 200 : 422).json(outcome);
   });
   api.get('/messages', requirePermission('messages.view'), async (req, res) => {
-    const filter = toMessageFilter(readMessageQuery(req.query));
-    const messages = await ctx.control.store.list(filter);
-    const full = messages.length === filter.limit;
-    res.json({ messages, nextBefore: full ? (messages.at(-1)?.id ?? null) : null });
+    const found = await searchMessages(ctx, principalOf(res), readMessageQuery(req.query));
+    res.json({ messages: found.messages, nextBefore: found.nextBefore });
   });
+  api.use(filterRoutes(ctx));
   api.post('/messages/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
-    const query = withoutPaging(readMessageQuery(req.body));
+    const query = await withSavedFilter(
+      ctx.control.store,
+      withoutPaging(readMessageQuery(req.body)),
+    );
     if (Object.keys(query).length === 0)
       throw new EngineError(
         'ADMIN_BAD_REQUEST',
         'Give at least one filter: reprocessing everything is not allowed.',
       );
     const report = await reprocessMatching(ctx, principalOf(res), {
-      filter: toMessageFilter(query),
+      filter: toMessageFilter(query, ctx.clock()),
       describe: auditableQuery(query),
       note: noteOf(req.body),
     });

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'messages.export': 'operator',
   /** Edit a stored message's body and resend it as a new message (the original is kept). */
   'messages.resend': 'operator',
+  /** Saved searches are shared by everyone: saving or deleting one needs an operator. */
+  'filters.manage': 'operator',
   'mapping.test': 'operator',
   'mapping.history': 'viewer',
   /** Reads stored bodies through a candidate mapping. */

@@ -7,6 +7,7 @@ import { channelOverviews } from '../service/channel-overview.js';
 import { sharedRecent } from '../service/overview-cache.js';
 import { messageFacts } from '../service/patient-facts.js';
 import { readMessageQuery, toMessageFilter } from '../service/message-query.js';
+import { withSavedFilter } from '../service/saved-filters.js';
 import { channelGrid } from '../views/channels.js';
 import { liveFragment } from '../views/live.js';
 import { messageLiveParts } from '../views/message-detail.js';
@@ -35,8 +36,13 @@ export function liveRoutes(ctx: AdminContext): Router {
     res.type('html').send(liveFragment([channelGrid(channels, principalOf(res))]));
   });
   r.get('/live/messages', requirePermission('messages.view'), async (req, res) => {
-    const query = readMessageQuery(req.query);
-    const messages = await ctx.control.store.list(toMessageFilter(query));
+    const query = await withSavedFilter(ctx.control.store, readMessageQuery(req.query));
+    if (query.text !== undefined)
+      // Reads bodies and is audited per run (service/message-search.ts): never re-run unseen.
+      throw new EngineError('ADMIN_BAD_REQUEST', 'A free-text search is not refreshed live.', {
+        at: 'text',
+      });
+    const messages = await ctx.control.store.list(toMessageFilter(query, ctx.clock()));
     const view = { query, messages, nextBefore: null, channels: [] };
     res.type('html').send(liveFragment([messageRows(view, principalOf(res))]));
   });

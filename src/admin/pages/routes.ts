@@ -19,6 +19,8 @@ import {
   withoutPaging,
 } from '../service/message-query.js';
 import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
+import { searchMessages } from '../service/message-search.js';
+import { withSavedFilter } from '../service/saved-filters.js';
 import { actorOf, audit } from '../context.js';
 import { readAuditPage, readAuditQuery } from '../service/audit-query.js';
 import { auditBody } from '../views/audit.js';
@@ -93,19 +95,29 @@ export function pageRoutes(ctx: AdminContext): Router {
   r.get('/messages', requirePermission('messages.view'), async (req, res) => {
     const principal = principalOf(res);
     const query = readMessageQuery(req.query);
-    const filter = toMessageFilter(query);
-    const messages = await ctx.control.store.list(filter);
-    const nextBefore = messages.length === filter.limit ? (messages.at(-1)?.id ?? null) : null;
+    const { messages, nextBefore } = await searchMessages(ctx, principal, query);
     const channels = ctx.control.channels().map((c) => c.id);
+    const savedFilters = (await ctx.control.store.listFilters()).map((f) => f.name);
     res.type('html').send(
       page({
         title: 'Messages',
         principal,
         section: 'messages',
         flash: flashFrom(req.query),
-        live: `/live/messages?${new URLSearchParams({ ...query }).toString()}`,
+        // A free-text search reads bodies and is audited per run: it is not re-run live.
+        live:
+          query.text === undefined
+            ? `/live/messages?${new URLSearchParams({ ...query }).toString()}`
+            : undefined,
         body: messagesBody(
-          { query, messages, nextBefore, channels, summary: summaryFromQuery(req.query) },
+          {
+            query,
+            messages,
+            nextBefore,
+            channels,
+            savedFilters,
+            summary: summaryFromQuery(req.query),
+          },
           principal,
         ),
       }),
@@ -139,7 +151,7 @@ export function pageRoutes(ctx: AdminContext): Router {
       return;
     }
     const report = await reprocessMatching(ctx, principalOf(res), {
-      filter: toMessageFilter(query),
+      filter: toMessageFilter(await withSavedFilter(ctx.control.store, query), ctx.clock()),
       describe: auditableQuery(query),
       note: noteOf(req.body),
     });

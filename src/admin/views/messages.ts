@@ -14,6 +14,8 @@ export interface MessagesView {
   readonly messages: readonly MessageSummary[];
   readonly nextBefore: number | null;
   readonly channels: readonly string[];
+  /** Names of the saved searches, offered in the form. */
+  readonly savedFilters?: readonly string[];
   /** What the last bulk action did (shown once, after its redirect). */
   readonly summary?: BulkSummary | undefined;
 }
@@ -33,7 +35,7 @@ function field(
   /></label>`;
 }
 
-function filterForm(v: MessagesView): Html {
+function filterForm(v: MessagesView, canReadBodies: boolean): Html {
   const q = v.query;
   return html`<form method="get" action="/messages" class="filters card">
     <label
@@ -50,11 +52,25 @@ function filterForm(v: MessagesView): Html {
         ${STATUS_ORDER.map((s) => html`<option value="${s}" ${q.status === s ? html`selected` : ''}>${s}</option>`)}
       </select></label
     >
-    ${field('type', 'Message type', q, { placeholder: 'REF^I12' })}
+    ${field('type', 'Message type', q, { placeholder: 'ref^i12: any case' })}
     ${field('controlId', 'MSH-10', q)} ${field('ubrn', 'UBRN', q, { placeholder: '12 digits' })}
     ${field('nhsNumber', 'NHS number', q, { placeholder: 'searched by hash' })}
-    ${field('from', 'Received from', q, { placeholder: '2026-11-25T06:00' })}
-    ${field('to', 'Received to', q)}
+    ${field('file', 'Source file', q, { placeholder: 'referrals.csv' })}
+    ${field('row', 'Row', q, { placeholder: 'in that file', type: 'number' })}
+    ${field('since', 'Received since', q, { placeholder: '24h, 7d or 2026-11-25T06:00' })}
+    ${field('until', 'Received until', q)}
+    ${canReadBodies ? field('text', 'Text in body', q, { placeholder: 'words (audited)' }) : ''}
+    ${
+      (v.savedFilters ?? []).length === 0
+        ? ''
+        : html`<label
+            >Saved filter
+            <select name="filter">
+              <option value="">None</option>
+              ${(v.savedFilters ?? []).map((f) => html`<option value="${f}" ${q.filter === f ? html`selected` : ''}>${f}</option>`)}
+            </select></label
+          >`
+    }
     <div class="buttons">
       <button type="submit" class="primary">Search</button>
       <a href="/messages" class="button">Clear</a>
@@ -185,7 +201,7 @@ export function messagesBody(v: MessagesView, principal: Principal): Html {
       >`
     : '';
   return html`<h1>Messages</h1>
-    ${filterForm(v)} ${bulkSummary(v.summary)} ${bulkForm(v, principal)}
-    ${selectionForm(v, principal)} ${messageRows(v, principal)}
+    ${filterForm(v, can(principal.role, 'messages.body'))} ${bulkSummary(v.summary)}
+    ${bulkForm(v, principal)} ${selectionForm(v, principal)} ${messageRows(v, principal)}
     <nav class="pager">${newer} ${older}</nav>`;
 }

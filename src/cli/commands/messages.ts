@@ -1,53 +1,25 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
-  MessageStatus,
   type MessageFilter,
   type MessageStore,
   type MessageSummary,
   type ReprocessResult,
 } from '../../core/store-types.js';
 import { cliActor, localTime, renderTable, terminalWidth, type Column } from '../output.js';
-import { messageId, positiveInt, withConfigOptions, type ConfigFlags } from '../options.js';
+import { messageId } from '../options.js';
+import { registerFilters } from './messages-filters.js';
+import {
+  auditText,
+  checkFlags,
+  filterOf,
+  searchOptions,
+  type SearchFlags,
+} from './messages-search.js';
 import { registerShow } from './messages-show.js';
 import { withStore } from './with-store.js';
 
-interface ListFlags extends ConfigFlags {
-  channel?: string;
-  status?: string;
-  type?: string;
-  controlId?: string;
-  ubrn?: string;
-  file?: string;
-  limit?: string;
-  json?: boolean;
-}
-
-function filterFrom(flags: ListFlags): MessageFilter {
-  const statuses = flags.status?.split(',').map((s) => s.trim().toUpperCase());
-  for (const s of statuses ?? []) {
-    if (!(s in MessageStatus))
-      throw new Error(`unknown status "${s}" (one of ${Object.keys(MessageStatus).join(', ')})`);
-  }
-  return {
-    ...(flags.channel ? { channel: flags.channel } : {}),
-    ...(statuses ? { status: statuses as MessageStatus[] } : {}),
-    ...(flags.type ? { messageType: flags.type } : {}),
-    ...(flags.controlId ? { controlId: flags.controlId } : {}),
-    ...(flags.ubrn ? { searchKey: { name: 'ubrn', value: flags.ubrn } } : {}),
-    ...(flags.file ? { file: flags.file } : {}),
-    ...(flags.limit === undefined ? {} : { limit: positiveInt('--limit', flags.limit) }),
-  };
-}
-
-const filterOptions = (c: Command): Command =>
-  withConfigOptions(c)
-    .option('--channel <id>', 'only this channel')
-    .option('--status <list>', 'comma-separated statuses, e.g. ERROR,DEAD')
-    .option('--type <type>', 'message type, e.g. REF^I12')
-    .option('--control-id <id>', 'MSH-10 / file row id')
-    .option('--ubrn <ubrn>', 'messages about this UBRN')
-    .option('--file <name>', 'records of a dropped file of this name, e.g. referrals.csv');
+type ListFlags = SearchFlags & { json?: boolean };
 
 const LIST_COLUMNS: readonly Column[] = [
   { header: 'ID', align: 'right' },
@@ -121,14 +93,16 @@ function progressBar(total: number): { tick(): void; end(): void } {
 export function register(program: Command): void {
   const messages = program.command('messages').description('browse and reprocess stored messages');
 
-  filterOptions(messages.command('list'))
+  searchOptions(messages.command('list'))
     .description('list messages, newest first')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'one JSON object per line')
     .action((flags: ListFlags) => {
-      const filter = filterFrom(flags); // bad arguments are reported before the store is opened
+      checkFlags(flags); // bad arguments are reported before the store is opened
       return withStore(flags, async (store) => {
+        const { filter, query } = await filterOf(store, flags);
         const rows = await store.list(filter);
+        await auditText(store, query, rows.length);
         if (flags.json === true) {
           process.stdout.write(rows.map((m) => `${JSON.stringify(m)}\n`).join(''));
           return;
@@ -140,20 +114,26 @@ export function register(program: Command): void {
 
   registerShow(messages);
 
-  filterOptions(messages.command('reprocess [ids...]'))
+  registerFilters(messages);
+
+  searchOptions(messages.command('reprocess [ids...]'))
     .description(
       'put messages back in the queue: by id, or every message matching the filters (SENT ones only with --force)',
     )
     .option('--limit <n>', 'at most this many (default: every message that matches)')
     .option('--note <text>', 'why, kept in the event and audit log')
     .option('--force', 'also reprocess SENT messages, sending their effects (e-RS calls) again')
-    .action((ids: string[], flags: ListFlags & { note?: string; force?: boolean }) =>
-      withStore(flags, async (store) => {
-        if (ids.length === 0 && !flags.status && !flags.channel)
-          throw new Error('give message ids, or --status/--channel to choose a set');
+    .action((ids: string[], flags: ListFlags & { note?: string; force?: boolean }) => {
+      const given = checkFlags(flags);
+      if (ids.length === 0 && Object.keys(given).length === 0)
+        throw new Error('give message ids, or search flags (--status, --channel…) to choose a set');
+      return withStore(flags, async (store) => {
         const wanted = ids.map(messageId);
         // Collected before any change: reprocessing moves messages out of the filtered set.
-        const targets = wanted.length > 0 ? wanted : await matchingIds(store, filterFrom(flags));
+        const targets =
+          wanted.length > 0
+            ? wanted
+            : await matchingIds(store, (await filterOf(store, flags)).filter);
         const actor = cliActor();
         const progress = progressBar(targets.length);
         const skipped: { id: number; result: Extract<ReprocessResult, { ok: false }> }[] = [];
@@ -189,8 +169,8 @@ export function register(program: Command): void {
           )}\n`,
         );
         if (skipped.length > 0) process.exitCode = 1;
-      }),
-    );
+      });
+    });
 }
 
 /** `397 matched: 395 reprocessed, 2 skipped (1 leased, 1 effect-succeeded)`. */

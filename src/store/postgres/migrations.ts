@@ -132,6 +132,34 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
     );
     CREATE INDEX mapping_versions_id ON mapping_versions(mapping_id, first_seen_at);`,
   },
+  {
+    // Issue 19: search (docs/decisions/150-message-search.md). Message type any case, file
+    // records (a partial index: only rows with a file), time ranges, and free text over the first
+    // 64 KiB of each body. Bodies become text by 'escape' encoding, which never fails (bytes that
+    // are not UTF-8, NUL), where convert_from would refuse the insert; every run of other than
+    // letters and digits separates words, as SQLite's unicode61 does (the parser alone reads
+    // `SVC-00123` as `svc` and `-00123`). Its COST (not inlined: plpgsql) tells the planner
+    // that computing it row by row is dear: a rare word is looked up in the GIN index, not
+    // recomputed on every row walking the primary key newest first (measured: 30 s against
+    // milliseconds over a million rows; docs/decisions/150-message-search.md).
+    version: 4,
+    sql: `
+    CREATE INDEX messages_type ON messages (lower(message_type), id);
+    CREATE INDEX messages_file ON messages (((source_meta::jsonb) ->> 'file'), id)
+      WHERE source_meta LIKE '%"file"%';
+    CREATE INDEX messages_received ON messages (received_at);
+    CREATE FUNCTION ers_body_tsv(body bytea) RETURNS tsvector
+      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000
+      AS $$ BEGIN RETURN to_tsvector('simple'::regconfig, regexp_replace(
+        encode(substring(body from 1 for 65536), 'escape'), '[^[:alnum:]]+', ' ', 'g')); END $$;
+    CREATE INDEX messages_text ON messages USING gin (ers_body_tsv(raw));
+    CREATE TABLE saved_filters (
+      name TEXT PRIMARY KEY,
+      query TEXT NOT NULL,
+      saved_by TEXT NOT NULL,
+      saved_at BIGINT NOT NULL
+    );`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = Math.max(...PG_MIGRATIONS.map((m) => m.version));

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { GroupCommitter } from '../group-commit.js';
-import { messageFilterSql } from '../filter-sql.js';
+import { messageListSql } from '../filter-sql.js';
+import * as saved from '../saved-filters.js';
 import {
   type MessageRow,
   type SummaryRow,
@@ -33,6 +34,7 @@ import {
   type AttemptRecord,
   type ReprocessRequest,
   type ReprocessResult,
+  type SavedFilter,
   type StoreHealth,
   type StoredMessage,
   type Transition,
@@ -179,13 +181,8 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async list(filter: MessageFilter): Promise<MessageSummary[]> {
-    const { where, params } = messageFilterSql(filter, (n) => `$${n}`);
-    params.push(Math.min(filter.limit ?? 50, 1000));
-    const { rows } = await this.pool.query<SummaryRow>(
-      `SELECT id, channel, status, message_type, control_id, attempts, received_at, updated_at,
-         error_code FROM messages ${where} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const { sql, params } = messageListSql(filter, 'postgres', Math.min(filter.limit ?? 50, 1000));
+    const { rows } = await this.pool.query<SummaryRow>(sql, params);
     return rows.map(rowToSummary);
   }
 
@@ -336,6 +333,20 @@ export class PostgresMessageStore implements MessageStore {
       [hash],
     );
     return rows[0] === undefined ? undefined : mappingVersionFromRow(rows[0]);
+  }
+
+  async saveFilter(filter: SavedFilter): Promise<void> {
+    await this.pool.query(saved.pgParams(saved.SAVE_FILTER_SQL), saved.saveFilterParams(filter));
+  }
+
+  async listFilters(): Promise<SavedFilter[]> {
+    const { rows } = await this.pool.query<saved.SavedFilterRow>(saved.LIST_FILTERS_SQL);
+    return rows.map(saved.rowToSavedFilter);
+  }
+
+  async deleteFilter(name: string): Promise<boolean> {
+    const result = await this.pool.query(saved.pgParams(saved.DELETE_FILTER_SQL), [name]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async prune(request: PruneRequest): Promise<number> {

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { contentHashOf, reuseError, reuseRefused } from '../dedup.js';
 import { PATCH_COLUMNS, patchAssignments, rowToMessage, toJson, type MessageRow } from '../rows.js';
+import { learnedSearchKeys } from '../search-keys.js';
 import type { AppendResult, NewMessage, Transition } from '../../core/store-types.js';
 
 type Db = Pick<pg.ClientBase, 'query'>;
@@ -158,6 +159,7 @@ const TRANSITIONS = `
   WITH x AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i integer, id bigint, status text,
       stage text, actor text, detail text, keep_lease boolean, owner text, attempt_records text,
+      search_rows text,
       ${PATCHABLE.map(([c, type]) => `s_${c} boolean, v_${c} ${type}`).join(', ')})),
   changed AS (
     UPDATE messages m SET status = x.status, updated_at = $2,
@@ -180,9 +182,9 @@ const TRANSITIONS = `
     WHERE x.attempt_records IS NOT NULL ORDER BY x.i, a.n),
   keys AS (
     INSERT INTO message_search (name, value, message_id)
-    SELECT k.key, k.value, x.id FROM x JOIN changed USING (id),
-      jsonb_each_text(x.v_search_keys::jsonb) k
-    WHERE x.s_search_keys AND x.v_search_keys IS NOT NULL
+    SELECT k ->> 0, k ->> 1, x.id FROM x JOIN changed USING (id),
+      jsonb_array_elements(x.search_rows::jsonb) k
+    WHERE x.search_rows IS NOT NULL
     ON CONFLICT DO NOTHING)
   SELECT id::text AS id FROM changed`;
 
@@ -212,6 +214,8 @@ function transitionRecord(i: number, id: number, t: Transition): Record<string, 
             })),
           ),
   };
+  const searchRows = learnedSearchKeys(t.patch);
+  if (searchRows.length > 0) record['search_rows'] = JSON.stringify(searchRows);
   for (const a of patchAssignments({ ...t.patch })) {
     record[`s_${a.column}`] = true;
     record[`v_${a.column}`] = a.value;

@@ -134,6 +134,33 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
     );
     CREATE INDEX mapping_versions_id ON mapping_versions(mapping_id, first_seen_at);`,
   },
+  {
+    // Issue 19: search (docs/decisions/150-message-search.md). Message type any case, file
+    // records (a partial index: only rows with a file), time ranges, and free text over the first
+    // 64 KiB of each body (FTS5, contentless: the body is not stored twice; pruning removes it).
+    version: 4,
+    sql: `
+    CREATE INDEX messages_type ON messages(message_type COLLATE NOCASE);
+    CREATE INDEX messages_file ON messages(json_extract(source_meta, '$.file'))
+      WHERE source_meta LIKE '%"file"%';
+    CREATE INDEX messages_received ON messages(received_at);
+    CREATE VIRTUAL TABLE message_text USING fts5(body, content='', contentless_delete=1);
+    CREATE TRIGGER message_text_add AFTER INSERT ON messages WHEN new.raw IS NOT NULL
+      BEGIN
+        INSERT INTO message_text (rowid, body) VALUES (new.id, CAST(substr(new.raw, 1, 65536) AS TEXT));
+      END;
+    CREATE TRIGGER message_text_prune AFTER UPDATE OF raw ON messages
+      WHEN old.raw IS NOT NULL AND new.raw IS NULL
+      BEGIN DELETE FROM message_text WHERE rowid = old.id; END;
+    INSERT INTO message_text (rowid, body)
+      SELECT id, CAST(substr(raw, 1, 65536) AS TEXT) FROM messages WHERE raw IS NOT NULL;
+    CREATE TABLE saved_filters (
+      name TEXT PRIMARY KEY,
+      query TEXT NOT NULL,
+      saved_by TEXT NOT NULL,
+      saved_at INTEGER NOT NULL
+    );`,
+  },
 ];
 
 export const SQLITE_SCHEMA_VERSION = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
-import { messageFilterSql } from '../filter-sql.js';
+import { messageListSql } from '../filter-sql.js';
+import { LIST_FILTERS_SQL, rowToSavedFilter, type SavedFilterRow } from '../saved-filters.js';
 import {
   type MappingVersionRow,
   type MessageRow,
@@ -29,6 +30,7 @@ import type {
   PruneRequest,
   ReprocessRequest,
   ReprocessResult,
+  SavedFilter,
   StoreHealth,
   StoredMessage,
   Transition,
@@ -179,12 +181,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   list(filter: MessageFilter): Promise<MessageSummary[]> {
-    const { where, params } = messageFilterSql(filter, () => '?');
-    const sql = `SELECT id, channel, status, message_type, control_id, attempts, received_at,
-        updated_at, error_code FROM messages
-      ${where}
-      ORDER BY id DESC LIMIT ?`;
-    params.push(Math.min(filter.limit ?? 50, 1000));
+    const { sql, params } = messageListSql(filter, 'sqlite', Math.min(filter.limit ?? 50, 1000));
     const rows = this.db.prepare(sql).all(...params) as SummaryRow[];
     return Promise.resolve(rows.map(rowToSummary));
   }
@@ -322,6 +319,19 @@ export class SqliteMessageStore implements MessageStore {
     const row = this.db.prepare('SELECT * FROM mapping_versions WHERE hash = ?').get(hash) as
       MappingVersionRow | undefined;
     return Promise.resolve(row === undefined ? undefined : mappingVersionFromRow(row));
+  }
+
+  async saveFilter(filter: SavedFilter): Promise<void> {
+    await this.write({ op: 'saveFilter', filter });
+  }
+
+  listFilters(): Promise<SavedFilter[]> {
+    const rows = this.db.prepare(LIST_FILTERS_SQL).all() as SavedFilterRow[];
+    return Promise.resolve(rows.map(rowToSavedFilter));
+  }
+
+  deleteFilter(name: string): Promise<boolean> {
+    return this.write({ op: 'deleteFilter', name }) as Promise<boolean>;
   }
 
   prune(request: PruneRequest): Promise<number> {

@@ -1,5 +1,7 @@
 import { contentHashOf, reuseError, reuseEventDetail, reuseRefused } from '../dedup.js';
 import { decideReprocess } from '../reprocess-rules.js';
+import { DELETE_FILTER_SQL, SAVE_FILTER_SQL, saveFilterParams } from '../saved-filters.js';
+import { learnedSearchKeys } from '../search-keys.js';
 import { type MessageRow, patchAssignments, rowToMessage, toJson } from '../rows.js';
 import {
   CLAIMABLE_STATUSES,
@@ -12,6 +14,7 @@ import {
   type NewMessage,
   type ReprocessResult,
   type PruneRequest,
+  type SavedFilter,
   type Transition,
 } from '../../core/store-types.js';
 import type Database from 'better-sqlite3';
@@ -53,6 +56,8 @@ export type WriteOp =
   | { readonly op: 'deleteCheckpoint'; readonly key: string }
   | { readonly op: 'recordMappingVersion'; readonly version: MappingVersion }
   | { readonly op: 'prune'; readonly request: PruneRequest }
+  | { readonly op: 'saveFilter'; readonly filter: SavedFilter }
+  | { readonly op: 'deleteFilter'; readonly name: string }
   | { readonly op: 'synchronousMode' };
 
 /** An append's answer before the row is turned into a StoredMessage by the caller's thread. */
@@ -205,6 +210,11 @@ export class SqliteWrites {
       }
       case 'prune':
         return this.db.transaction(() => this.prune(op.request)).immediate();
+      case 'saveFilter':
+        this.db.prepare(SAVE_FILTER_SQL).run(...saveFilterParams(op.filter));
+        return undefined;
+      case 'deleteFilter':
+        return this.db.prepare(DELETE_FILTER_SQL).run(op.name).changes > 0;
       case 'synchronousMode':
         return this.db.pragma('synchronous', { simple: true });
     }
@@ -289,9 +299,8 @@ export class SqliteWrites {
     if (changed === 0) return false;
     this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
     this.recordAttempts(id, t.patch?.attemptRecords ?? [], now);
-    for (const [name, value] of Object.entries(t.patch?.searchKeys ?? {})) {
+    for (const [name, value] of learnedSearchKeys(t.patch))
       this.stmt.searchKey.run(name, value, id);
-    }
     return true;
   }
 
