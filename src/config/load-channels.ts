@@ -7,6 +7,7 @@ import { destinations, sources, transformers } from '../engine/registry.js';
 import { ChannelFileSchema, type ChannelDefinition, type PluginConfig } from './channel-schema.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
+import { compileChannelFilter } from '../mapping/channel-filter.js';
 
 export type ChannelLoad =
   | { readonly ok: true; readonly channel: ChannelDefinition }
@@ -90,6 +91,13 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     name: d.name,
     ...check('destination', destinations, d, ['destinations', i]),
   }));
+  for (const p of c.filter ? compileChannelFilter(c.filter, c.id).problems : [])
+    issues.push({
+      file: source.displayPath,
+      line: source.lineOf(['filter', p.key]),
+      path: `filter.${p.key}`,
+      message: `bad condition at column ${p.column}: ${p.message}`,
+    });
   const names = new Set<string>();
   c.destinations.forEach((d, i) => {
     if (names.has(d.name)) {
@@ -113,6 +121,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
       hash: createHash('sha256').update(source.text).digest('hex').slice(0, 16),
       enabled: c.enabled,
       source: src,
+      filter: c.filter,
       transformer: tr,
       destinations: dests,
       retry: c.retry,

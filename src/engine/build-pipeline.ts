@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
 import { EngineError } from './errors.js';
+import { withChannelFilter } from '../mapping/channel-filter.js';
 import type { ChannelPipeline } from './process-message.js';
 import type { PluginFactoryContext, Source } from './plugins.js';
 import { destinations, sources, transformers } from './registry.js';
@@ -31,13 +32,15 @@ export async function buildChannel(
       throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: unknown ${kind} type "${type}"`);
     return plugin;
   };
-  const transformer = def.transformer
+  const mapper = def.transformer
     ? await need(
         transformers.get(def.transformer.type),
         'transformer',
         def.transformer.type,
       ).create(def.transformer.config, ctx)
     : undefined;
+  // The channel's filter runs first: what it drops never reaches a mapping.
+  const transformer = def.filter ? withChannelFilter(def.filter, def.id, mapper) : mapper;
   const dests = [];
   for (const d of def.destinations) {
     dests.push({
