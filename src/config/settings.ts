@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertSettingsSchema } from './alert-settings.js';
 
 /**
  * Engine settings (`settings.yaml` in the config folder, then `settings.<env>.yaml` over it,
@@ -129,6 +130,8 @@ export const SettingsSchema = z
       .default({ level: 'info', includePatientData: false }),
     /** Watch channels/ and mappings/ and reload changed channels without a restart. */
     hotReload: z.boolean().default(true),
+    /** Alert rules and receivers (webhook, email); docs/alerts.md. */
+    alerts: AlertSettingsSchema.default(AlertSettingsSchema.parse({})),
   })
   .strict();
 
