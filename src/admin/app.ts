@@ -135,8 +135,8 @@ export async function createAdminApp(
       res.status(503).json({ status: 'not ready', reason: health.reason ?? 'store unavailable' });
   });
   app.use(metricsRoute(ctx));
-  app.use('/api', apiRoutes(ctx));
   app.use('/api', alertsApi(ctx));
+  app.use('/api', apiRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use(alertsPage(ctx));
   app.use(errorHandler(ctx.logger));
