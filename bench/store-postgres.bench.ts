@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { SqliteMessageStore } from '../src/store/sqlite/index.js';
-import type { MessageStore } from '../src/store/types.js';
+import type { MessageStore } from '../src/core/store-types.js';
 import { pgCluster } from '../test/support/pg-cluster.js';
 import type { Benchmark } from './run.js';
 

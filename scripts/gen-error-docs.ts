@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderErrorDocs } from '../src/engine/error-docs.js';
+import { renderErrorDocs } from '../src/core/error-docs.js';
 
 writeFileSync(join(import.meta.dirname, '..', 'docs', 'errors.md'), renderErrorDocs());
 console.log('docs/errors.md written');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createFileDropSource } from '../../src/sources/file-drop/file-drop-source.js';
 import { FileDropSchema } from '../../src/sources/file-drop/schema.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
-import type { NewMessage } from '../../src/store/types.js';
+import type { NewMessage } from '../../src/core/store-types.js';
 import { hashSearchValue, orderingKeyFromHash } from '../../src/store/search-keys.js';
 import { BENCH_CHANNEL, benchSourceContexts } from './source-harness.js';
 

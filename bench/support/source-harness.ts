@@ -4,8 +4,8 @@
  * store at all, to measure the source alone.
  */
 import { pino } from 'pino';
-import { SettingsSchema } from '../../src/config/settings.js';
-import type { PluginFactoryContext, SourceContext } from '../../src/engine/plugins.js';
+import { SettingsSchema } from '../../src/core/settings.js';
+import type { PluginFactoryContext, SourceContext } from '../../src/core/plugins.js';
 import type { SqliteMessageStore } from '../../src/store/sqlite/index.js';
 
 export const BENCH_CHANNEL = 'bench';

@@ -5,7 +5,7 @@
  * failed. Reading the store is what the dashboard does; it is done twice per run, not polled.
  */
 import Database from 'better-sqlite3';
-import { CLAIMABLE_STATUSES } from '../../src/store/types.js';
+import { CLAIMABLE_STATUSES } from '../../src/core/store-types.js';
 
 export interface StoreProgress {
   /** Messages that reached SENT with `from <= updated_at < to`. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Express } from 'express';
 import type { AdminServerOptions } from './index.js';
-import { storeHealthy } from './metrics.js';
+import { storeHealthy } from '../core/metrics.js';
 import { DEFAULT_LOCKOUT, LoginGuard, type LockoutPolicy } from './auth/login-guard.js';
 import { identify, requireCsrf, requirePermission } from './auth/middleware.js';
 import { loginRoutes, logoutRoute } from './auth/login-routes.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Response } from 'express';
-import type { EngineSettings } from '../config/settings.js';
+import type { EngineSettings } from '../core/settings.js';
 import type { EngineControl } from '../engine/control.js';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import type { LoginGuard } from './auth/login-guard.js';
 import type { Role } from './auth/roles.js';
 import type { Session, SessionStore } from './auth/sessions.js';

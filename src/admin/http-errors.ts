@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { EngineError, toEngineError } from '../engine/errors.js';
+import { EngineError, toEngineError } from '../core/errors.js';
 import { html } from './views/html.js';
 import { page } from './views/layout.js';
 

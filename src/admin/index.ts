@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { EngineControl } from '../engine/control.js';
-import { listenFailure } from '../engine/listen-error.js';
-import type { EngineSettings } from '../config/settings.js';
+import { listenFailure } from '../core/listen-error.js';
+import type { EngineSettings } from '../core/settings.js';
 import { createAdminApp, type AdminTuning } from './app.js';
 
 export interface AdminServerOptions {

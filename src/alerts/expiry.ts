@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import type { EngineSettings } from '../config/settings.js';
+import type { EngineSettings } from '../core/settings.js';
 import type { ExpiryFact } from './facts.js';
 
 /** Every `certFile` in a channel's plugin settings (MLLP source and destination TLS, late replies). */

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../store/types.js';
+import type { MessageStatus } from '../core/store-types.js';
 
 /** What one check knows about one channel (gathered by gather.ts, judged by rules.ts). */
 export interface ChannelFacts {

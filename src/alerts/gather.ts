@@ -1,8 +1,8 @@
-import type { AlertRules } from '../config/alert-settings.js';
+import type { AlertRules } from '../core/alert-settings.js';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import type { EngineSettings } from '../config/settings.js';
+import type { EngineSettings } from '../core/settings.js';
 import type { ChannelInfo, EngineControl } from '../engine/control.js';
-import { CLAIMABLE_STATUSES, type MessageStore } from '../store/types.js';
+import { CLAIMABLE_STATUSES, type MessageStore } from '../core/store-types.js';
 import { advanceStreak, type ErsStreak } from './ers-streak.js';
 import { expiryFacts } from './expiry.js';
 import type { ChannelFacts, FolderFacts, Snapshot } from './facts.js';

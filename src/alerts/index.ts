@@ -6,7 +6,7 @@ export { reconcile } from './incidents.js';
 export { findings } from './rules.js';
 export type { Finding, Incident, Notice } from './types.js';
 
-declare module '../engine/services.js' {
+declare module '../core/services.js' {
   interface EngineServices {
     /** Set by the engine process when settings.alerts.enabled (read by the admin API and page). */
     alerts?: AlertMonitor;

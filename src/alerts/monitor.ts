@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { loadChannels } from '../config/load-channels.js';
-import type { EngineSettings } from '../config/settings.js';
+import type { EngineSettings } from '../core/settings.js';
 import type { EngineControl } from '../engine/control.js';
 import { gatherSnapshot } from './gather.js';
 import { reconcile } from './incidents.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AlertDeliverySchema } from '../config/alert-settings.js';
+import type { AlertDeliverySchema } from '../core/alert-settings.js';
 
 export type DeliveryPolicy = z.infer<typeof AlertDeliverySchema>;
 

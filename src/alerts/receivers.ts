@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
-import type { ReceiverSettings } from '../config/alert-settings.js';
+import type { ReceiverSettings } from '../core/alert-settings.js';
 import { subjectOf, textOf, webhookBody } from './message.js';
 import type { Notice } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { AlertRules } from '../config/alert-settings.js';
+import type { AlertRules } from '../core/alert-settings.js';
 import type { ChannelFacts, Snapshot } from './facts.js';
 import { silentInWorkingHours } from './working-hours.js';
 import type { Finding } from './types.js';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { WorkingHours } from '../config/alert-settings.js';
+import type { WorkingHours } from '../core/alert-settings.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../config/load-settings.js';
 import { openStore } from '../store/index.js';
-import type { MessageStore } from '../store/types.js';
+import type { MessageStore } from '../core/store-types.js';
 
 /** The --config / --data options every command that reads the store or config shares. */
 export function withConfigOptions(command: Command): Command {
@@ -12,6 +13,22 @@ export function withConfigOptions(command: Command): Command {
       '-d, --data <dir>',
       'data folder (store, drop folders); default: settings dataDir or ./data',
     );
+}
+
+/** What marks a folder as an ers-bridge config folder: any one of these. */
+const CONFIG_MARKERS = ['settings.yaml', 'channels', 'mappings'] as const;
+
+/**
+ * The config folder a command reads, resolved, or a one-line error naming the folder it looked
+ * in: run from the wrong place, a command must not quietly use defaults or create a store there.
+ */
+export function configFolder(dir: string): string {
+  const folder = resolve(dir);
+  if (CONFIG_MARKERS.some((marker) => existsSync(join(folder, marker)))) return folder;
+  throw new Error(
+    `${folder} is not an ers-bridge config folder (it has no ${CONFIG_MARKERS.join(', ')}): ` +
+      'run the command from one, or pass --config DIR',
+  );
 }
 
 export interface ConfigFlags {
@@ -25,7 +42,7 @@ export async function openStoreFromFlags(
   flags: ConfigFlags,
   options: { create?: boolean } = {},
 ): Promise<MessageStore> {
-  const { settings } = loadSettings(resolve(flags.config));
+  const { settings } = loadSettings(configFolder(flags.config));
   return openStore({
     url: settings.store,
     dataDir: resolve(flags.data ?? settings.dataDir),

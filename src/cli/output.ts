@@ -1,3 +1,4 @@
+import cliProgress from 'cli-progress';
 // cli: what commands print — tables that fit the terminal, local times, masked identifiers, who ran it.
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -122,4 +123,25 @@ export function renderTable(
       .join(GAP)
       .trimEnd();
   return [line(columns.map((c) => c.header)), ...rows.map(line)];
+}
+
+/** A bar on a terminal (stderr, so stdout stays the report); cli-progress draws nothing on a pipe. */
+export function progressBar(label: string, total: number): { tick(): void; end(): void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {value}/{total} {percentage}% | ETA {eta}s`,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    tick: () => {
+      bar.increment();
+    },
+    end: () => {
+      bar.stop();
+    },
+  };
 }

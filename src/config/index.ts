@@ -1,5 +1,5 @@
 // config: settings and channel files, validated with file:line errors; ${VAR} substitution and overlays.
-export * from './settings.js';
+export * from '../core/settings.js';
 export * from './channel-schema.js';
 export { loadSettings, type LoadedSettings } from './load-settings.js';
 export {

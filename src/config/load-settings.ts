@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EngineError } from '../engine/errors.js';
-import { SETTINGS_ENV, SettingsSchema, type EngineSettings } from './settings.js';
+import { EngineError } from '../core/errors.js';
+import { SETTINGS_ENV, SettingsSchema, type EngineSettings } from '../core/settings.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
 

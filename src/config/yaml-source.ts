@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 
 /**
  * A YAML file read with positions kept, so every validation error can say `file:line`.

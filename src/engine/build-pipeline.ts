@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import { EngineError } from './errors.js';
+import { EngineError } from '../core/errors.js';
 import { withChannelFilter } from '../mapping/channel-filter.js';
 import type { ChannelPipeline } from './process-message.js';
-import type { PluginFactoryContext, Source } from './plugins.js';
-import { destinations, sources, transformers } from './registry.js';
-import type { EngineServices } from './services.js';
+import type { PluginFactoryContext, Source } from '../core/plugins.js';
+import { destinations, sources, transformers } from '../core/registry.js';
+import type { EngineServices } from '../core/services.js';
 
 export interface BuiltChannel {
   readonly source: Source;

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import type { AppendResult, MessageStore, NewMessage } from '../store/types.js';
+import type { AppendResult, MessageStore, NewMessage } from '../core/store-types.js';
 import type { BuiltChannel } from './build-pipeline.js';
 import type { ChannelInfo, ChannelState } from './control.js';
 import type { OutcomeWaiters } from './outcomes.js';
-import type { SourceContext } from './plugins.js';
+import type { SourceContext } from '../core/plugins.js';
 import { processMessage } from './process-message.js';
-import { controlIdReused, storeWriteFailures } from '../admin/metrics.js';
-import type { EngineServices } from './services.js';
+import { controlIdReused, storeWriteFailures } from '../core/metrics.js';
+import type { EngineServices } from '../core/services.js';
 
 export interface RuntimeDeps {
   readonly store: MessageStore;

@@ -1,6 +1,6 @@
-import type { MessageStore, ReprocessRequest, ReprocessResult } from '../store/types.js';
-import type { SourceStatus } from './plugins.js';
-import type { EngineServices } from './services.js';
+import type { MessageStore, ReprocessRequest, ReprocessResult } from '../core/store-types.js';
+import type { SourceStatus } from '../core/plugins.js';
+import type { EngineServices } from '../core/services.js';
 
 /** Run state of one channel as operators see it. */
 export const ChannelState = {

@@ -8,14 +8,14 @@ import {
   loadChannels,
   type ChannelDefinition,
 } from '../config/index.js';
-import type { EngineSettings } from '../config/settings.js';
-import type { MessageStore, ReprocessRequest, ReprocessResult } from '../store/types.js';
+import type { EngineSettings } from '../core/settings.js';
+import type { MessageStore, ReprocessRequest, ReprocessResult } from '../core/store-types.js';
 import { buildChannel } from './build-pipeline.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import type { ChannelInfo, ConfigProblem, EngineControl, ReloadOutcome } from './control.js';
-import { EngineError } from './errors.js';
+import { EngineError } from '../core/errors.js';
 import { OutcomeWaiters } from './outcomes.js';
-import { serviceProviders, type EngineServices, type ServiceProvider } from './services.js';
+import { serviceProviders, type EngineServices, type ServiceProvider } from '../core/services.js';
 
 export interface EngineOptions {
   readonly configDir: string;

@@ -1,4 +1,4 @@
-import type { MessageOutcome } from './plugins.js';
+import type { MessageOutcome } from '../core/plugins.js';
 
 /** Callers waiting for a message's final outcome (application ACKs), resolved by the workers. */
 export class OutcomeWaiters {

@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
 import type { RetryPolicy } from '../config/channel-schema.js';
-import type { MessageStore, NewAttemptRecord, StoredMessage } from '../store/types.js';
-import { EngineError, toEngineError } from './errors.js';
+import type { MessageStore, NewAttemptRecord, StoredMessage } from '../core/store-types.js';
+import { EngineError, toEngineError } from '../core/errors.js';
 import type { OutcomeWaiters } from './outcomes.js';
-import type { Destination, DestinationResult, MappedMessage, Transformer } from './plugins.js';
+import type {
+  Destination,
+  DestinationResult,
+  MappedMessage,
+  Transformer,
+} from '../core/plugins.js';
 import { decideOnFailure } from './retry-policy.js';
 import { settleAmbiguous } from './settle-step.js';
-import { messagesProcessed } from '../admin/metrics.js';
-import type { EngineServices } from './services.js';
+import { messagesProcessed } from '../core/metrics.js';
+import type { EngineServices } from '../core/services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
 export interface ChannelPipeline {

@@ -1,6 +1,6 @@
 import type { RetryPolicy } from '../config/channel-schema.js';
-import type { RetryClass } from './error-codes.js';
-import type { MessageStatus } from '../store/types.js';
+import type { RetryClass } from '../core/error-codes.js';
+import type { MessageStatus } from '../core/store-types.js';
 
 export interface FailureDecision {
   readonly status: Extract<MessageStatus, 'QUEUED' | 'DEAD' | 'NEEDS_REVIEW' | 'ERROR'>;

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { outcomesSettled } from '../admin/metrics.js';
-import type { RetryClass } from './error-codes.js';
-import { EngineError, toEngineError } from './errors.js';
-import type { Destination, DestinationResult, SettleContext, Settlement } from './plugins.js';
+import { outcomesSettled } from '../core/metrics.js';
+import type { RetryClass } from '../core/error-codes.js';
+import { EngineError, toEngineError } from '../core/errors.js';
+import type { Destination, DestinationResult, SettleContext, Settlement } from '../core/plugins.js';
 
 export type SettleOutcome =
   | { readonly kind: 'applied'; readonly result: DestinationResult }

@@ -1,5 +1,5 @@
 import { hashSearchValue } from '../store/search-keys.js';
-import type { ErsAuditDetail } from '../store/types.js';
+import type { ErsAuditDetail } from '../core/store-types.js';
 import type { AuthContext } from './auth.js';
 import type { OperationRequest } from './operations/types.js';
 import { isOperationId, operationRecord } from './operations/index.js';

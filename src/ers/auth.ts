@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { ErsAuthSettings } from '../config/settings.js';
+import type { ErsAuthSettings } from '../core/settings.js';
 import { ClientAssertionTokenSource } from './platform-token.js';
 
 /**

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
-import type { MessageStore } from '../store/types.js';
-import { EngineError } from '../engine/errors.js';
+import type { MessageStore } from '../core/store-types.js';
+import { EngineError } from '../core/errors.js';
 import type { ErsAuth } from './auth.js';
 import { ErsError, classifyStatus, outcomeFacts, retryAfterAt } from './ers-error.js';
 import { isOperationId, operationRecord, type OperationRequest } from './operations/index.js';
 import { buildContextFor, NHS_SANDBOX_CODE_SYSTEM_BASE } from './environment.js';
 import { fileNameOf } from './readers/standard.js';
 import { QuotaLimiter } from './quota.js';
-import { ersCallDuration } from '../admin/metrics.js';
+import { ersCallDuration } from '../core/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
 
 export interface ErsClientOptions {

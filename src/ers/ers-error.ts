@@ -1,6 +1,6 @@
-import { EngineError } from '../engine/errors.js';
-import type { ErrorCode } from '../engine/error-codes.js';
-import type { RetryClass } from '../engine/error-codes.js';
+import { EngineError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import type { RetryClass } from '../core/error-codes.js';
 
 /** An e-RS failure with what e-RS said: HTTP status, eRS-APIErrorCode-1 codes, transaction id. */
 export class ErsError extends EngineError {

@@ -1,5 +1,5 @@
-import { registerServiceProvider, type EngineServices } from '../engine/services.js';
-import type { ErsAuthSettings } from '../config/settings.js';
+import { registerServiceProvider, type EngineServices } from '../core/services.js';
+import type { ErsAuthSettings } from '../core/settings.js';
 import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
 import { ErsClient } from './client.js';
 import { defaultCodeSystemBase, environmentOf, stu3Base } from './environment.js';
@@ -8,7 +8,7 @@ import { PROVIDER_OPERATIONS } from './operations/index.js';
 export { PROVIDER_OPERATIONS } from './operations/index.js';
 export { stu3Base } from './environment.js';
 
-declare module '../engine/services.js' {
+declare module '../core/services.js' {
   interface EngineServices {
     /** The e-RS client, pointed at the embedded sandbox or at settings.ers.baseUrl. */
     ers?: ErsClient;

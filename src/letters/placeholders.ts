@@ -1,4 +1,4 @@
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 
 /** `{{ path.to.value }}`: dotted path into the letter data; nothing else (no logic in templates). */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w]*(?:\.[\w]+)*)\s*\}\}/g;

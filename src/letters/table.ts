@@ -1,4 +1,4 @@
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { fill, lookup } from './placeholders.js';
 import type { LetterBlock } from './template.js';
 import { FONT, RULE_COLOUR, SIZE, TABLE_HEADER_FILL, TEXT_COLOUR } from './layout.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { placeholderProblem } from './placeholders.js';
 
 const text = z.string().superRefine((value, ctx) => {

@@ -1,7 +1,7 @@
 import { channelFiles } from '../config/load-channels.js';
 import { readYamlSource } from '../config/yaml-source.js';
-import { EngineError } from '../engine/errors.js';
-import type { PluginFactoryContext } from '../engine/plugins.js';
+import { EngineError } from '../core/errors.js';
+import type { PluginFactoryContext } from '../core/plugins.js';
 
 interface ChannelShape {
   id?: unknown;

@@ -1,5 +1,5 @@
 import type { ChannelFilter } from '../config/channel-schema.js';
-import type { TransformResult, Transformer } from '../engine/plugins.js';
+import type { TransformResult, Transformer } from '../core/plugins.js';
 import { compileCondition, type Condition } from './conditions.js';
 import { compiledFilter, filterVerdict, type CompiledFilter } from './filter.js';
 import { CONTENT_TYPES, parseInput, PathError } from './inputs.js';

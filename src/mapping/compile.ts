@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { OPERATIONS } from '../ers/operations/index.js';
 import {
   MappingTopSchema,

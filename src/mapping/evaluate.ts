@@ -1,4 +1,4 @@
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import {
   OPERATIONS,
   isOperationId,

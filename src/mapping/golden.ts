@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { compileMappingFile } from './compile.js';
 import { evaluateParsed, evaluateThen } from './evaluate.js';
 import { CONTENT_TYPES, parseInput, type InputKind } from './inputs.js';

@@ -1,5 +1,5 @@
 // mapping: declarative YAML mapping files (compile up front, evaluate per message) and the `mapping` transformer.
-import { transformers } from '../engine/registry.js';
+import { transformers } from '../core/registry.js';
 import { MappingTransformerSchema, createMappingTransformer } from './transformer.js';
 
 transformers.register({

@@ -5,7 +5,7 @@ import {
   parseHl7,
   type Hl7Message,
 } from '../formats/hl7v2/index.js';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { fastHl7Values } from './fast-path.js';
 
 /** The kinds of message a mapping may read. `json` is the cron source's trigger message. */

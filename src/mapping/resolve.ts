@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { referrerLetters } from '../ers/flows/referral-letters.js';
 import type { ResolveSpec } from './file-schema.js';
 import type { InputField } from './operations.js';

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { EngineError } from '../engine/errors.js';
-import type { PluginFactoryContext, TransformResult, Transformer } from '../engine/plugins.js';
+import { EngineError } from '../core/errors.js';
+import type { PluginFactoryContext, TransformResult, Transformer } from '../core/plugins.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { noteMappingChannel } from './channel-check.js';
 import { evaluateParsed } from './evaluate.js';

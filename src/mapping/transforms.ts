@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 import { isValidNhsNumber } from '../ers/nhs-number.js';
 import { compileAccessor, PathError, type InputKind } from './inputs.js';
 import { fhirToHl7, hl7ToFhirDate, hl7ToFhirDateTime } from './dates.js';

@@ -1,5 +1,5 @@
-import { listenFailure } from '../engine/listen-error.js';
-import { registerServiceProvider } from '../engine/services.js';
+import { listenFailure } from '../core/listen-error.js';
+import { registerServiceProvider } from '../core/services.js';
 import { startSandbox, type RunningSandbox } from './index.js';
 
 // Keyed by the engine's services, so two engines in one process (tests) each have their own.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { EngineError, type SerializedError } from '../engine/errors.js';
-import type { NewMessage } from './types.js';
+import { EngineError, type SerializedError } from '../core/errors.js';
+import type { NewMessage } from '../core/store-types.js';
 
 /** Pure: the content half of the dedup key — the source's own hash, else SHA-256 of the body. */
 export function contentHashOf(m: Pick<NewMessage, 'raw' | 'contentHash'>): string {

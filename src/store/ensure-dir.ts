@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EngineError } from '../engine/errors.js';
+import { EngineError } from '../core/errors.js';
 
 /**
  * Creates a folder and its missing parents one level at a time. Node's `mkdirSync(…,

@@ -1,4 +1,4 @@
-import type { MessageFilter } from './types.js';
+import type { MessageFilter } from '../core/store-types.js';
 
 /**
  * Pure: the WHERE clause and parameters of a message filter, shared by both SQL stores.

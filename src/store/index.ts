@@ -1,10 +1,10 @@
 // store: durable message store — the MessageStore contract, SQLite (default) and PostgreSQL.
 import { isAbsolute, join, resolve } from 'node:path';
-import type { MessageStore } from './types.js';
+import type { MessageStore } from '../core/store-types.js';
 import { SqliteMessageStore } from './sqlite/index.js';
 import { openPostgresStore } from './postgres/index.js';
 
-export * from './types.js';
+export * from '../core/store-types.js';
 
 export interface OpenStoreOptions {
   /** `sqlite`, `sqlite:<file>` or `postgres://…` (settings.store). */

@@ -1,4 +1,4 @@
-import type { MessageStatus, ReprocessRefusal } from './types.js';
+import type { MessageStatus, ReprocessRefusal } from '../core/store-types.js';
 
 /** The facts about a stored message that decide whether it may be reprocessed. */
 export interface ReprocessFacts {

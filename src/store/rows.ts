@@ -1,11 +1,11 @@
-import type { SerializedError } from '../engine/errors.js';
+import type { SerializedError } from '../core/errors.js';
 import type {
   AttemptRecord,
   MessageEvent,
   MessageStatus,
   MessageSummary,
   StoredMessage,
-} from './types.js';
+} from '../core/store-types.js';
 
 /** Column values as both SQL stores return them (JSON kept as text, times as epoch ms). */
 export interface MessageRow {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AlertRulesSchema } from '../../src/config/alert-settings.js';
+import { AlertRulesSchema } from '../../src/core/alert-settings.js';
 import { advanceStreak } from '../../src/alerts/ers-streak.js';
 import type { ChannelFacts, Snapshot } from '../../src/alerts/facts.js';
 import { reconcile } from '../../src/alerts/incidents.js';
@@ -7,7 +7,7 @@ import { backoffMs, nextSendAt } from '../../src/alerts/pacing.js';
 import { findings } from '../../src/alerts/rules.js';
 import type { Finding, Incident } from '../../src/alerts/types.js';
 import { silentInWorkingHours } from '../../src/alerts/working-hours.js';
-import { AlertDeliverySchema, WorkingHoursSchema } from '../../src/config/alert-settings.js';
+import { AlertDeliverySchema, WorkingHoursSchema } from '../../src/core/alert-settings.js';
 
 const finding = (subject: string, summary = `queue on ${subject}`): Finding => ({
   rule: 'queueDepth',

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../src/plugins.js';
+import '../../src/main/plugins.js';
 import { loadChannelFile } from '../../src/config/load-channels.js';
 import { loadSettings } from '../../src/config/load-settings.js';
 

@@ -20,8 +20,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createLogger } from '../../src/engine/logger.js';
-import { runEngine, type RunningEngine } from '../../src/engine/run.js';
+import { createLogger } from '../../src/core/logger.js';
+import { runEngine, type RunningEngine } from '../../src/main/run.js';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import { endpointPort, eventually } from '../support/engine-harness.js';
 import { startNhsReplay, type NhsReplay } from '../support/nhs-replay/server.js';

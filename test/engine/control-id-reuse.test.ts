@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import '../support/recorder-destination.js';
 import { recorded, resetRecorder } from '../support/recorder-destination.js';
 import { frameMllp } from '../../src/sources/mllp/index.js';
-import { registry } from '../../src/admin/metrics.js';
+import { registry } from '../../src/core/metrics.js';
 import {
   createHarness,
   endpointPort,

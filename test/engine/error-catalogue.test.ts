@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderErrorDocs } from '../../src/engine/error-docs.js';
-import { ERROR_CATALOGUE } from '../../src/engine/error-codes.js';
-import { EngineError, toEngineError } from '../../src/engine/errors.js';
+import { renderErrorDocs } from '../../src/core/error-docs.js';
+import { ERROR_CATALOGUE } from '../../src/core/error-codes.js';
+import { EngineError, toEngineError } from '../../src/core/errors.js';
 
 describe('engine: error catalogue', () => {
   it('matches docs/errors.md (run `npm run docs:errors` after adding a code)', () => {

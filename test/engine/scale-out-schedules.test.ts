@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
-import type { MessageStore } from '../../src/store/types.js';
+import type { MessageStore } from '../../src/core/store-types.js';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
 import { pgCluster } from '../support/pg-cluster.js';
 

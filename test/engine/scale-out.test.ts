@@ -11,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { frameMllp, MllpDecoder } from '../../src/sources/mllp/framing.js';
+import { frameMllp, MllpDecoder } from '../../src/formats/mllp/framing.js';
 import { freePort, startEngineProcess } from '../support/engine-process.js';
 import { pgCluster } from '../support/pg-cluster.js';
 

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { decideSettlement, referralFacts } from '../../src/destinations/ers/settle.js';
 import { platformAuth } from '../../src/ers/auth.js';
 import { ErsClient } from '../../src/ers/client.js';
-import type { RunningEngine } from '../../src/engine/run.js';
-import type { StoredMessage } from '../../src/store/types.js';
+import type { RunningEngine } from '../../src/main/run.js';
+import type { StoredMessage } from '../../src/core/store-types.js';
 import {
   createHarness,
   endpointPort,

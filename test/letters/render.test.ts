@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EngineError } from '../../src/engine/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import { renderLetter } from '../../src/letters/index.js';
 import { NOW, pdfPages, sample, templateFile } from './pdf-text.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileMappingFile, compileMappingText } from '../../src/mapping/index.js';
-import { EngineError } from '../../src/engine/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 
 // A valid mapping; each test breaks one line of it and expects the error on that line.
 const BASE = [

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { OPERATIONS, type OperationId } from '../../src/ers/operations/index.js';
 import { buildAck, parseHl7 } from '../../src/formats/hl7v2/index.js';
 import { frameMllp, MllpDecoder } from '../../src/sources/mllp/index.js';
-import type { RunningEngine } from '../../src/engine/run.js';
+import type { RunningEngine } from '../../src/main/run.js';
 import { endpointPort, type Harness } from '../support/engine-harness.js';
 import { exchange } from '../sources/mllp/support.js';
 

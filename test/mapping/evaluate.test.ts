@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineError } from '../../src/engine/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import {
   compileMappingText,
   evaluateMapping,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHarness, type Harness } from '../support/engine-harness.js';
-import type { RunningEngine } from '../../src/engine/run.js';
+import type { RunningEngine } from '../../src/main/run.js';
 import { ackValue } from '../sources/mllp/support.js';
 import {
   copyMappings,

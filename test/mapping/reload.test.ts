@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameMllp } from '../../src/sources/mllp/index.js';
-import type { MessageStore } from '../../src/store/types.js';
+import type { MessageStore } from '../../src/core/store-types.js';
 import {
   createHarness,
   endpointPort,

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { splitHl7Batch } from '../../src/formats/hl7v2/index.js';
-import type { RunningEngine } from '../../src/engine/run.js';
+import type { RunningEngine } from '../../src/main/run.js';
 import { eventually } from '../support/engine-harness.js';
 import { REPO } from './e2e-support.js';
 

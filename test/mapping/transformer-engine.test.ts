@@ -9,7 +9,7 @@ import {
   eventually,
   type Harness,
 } from '../support/engine-harness.js';
-import { EngineError } from '../../src/engine/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import { compileMappingFile, createMappingTransformer } from '../../src/mapping/index.js';
 
 const channel = `

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHl7, compileHl7Path } from '../../src/formats/hl7v2/index.js';
-import type { RunningEngine } from '../../src/engine/run.js';
+import type { RunningEngine } from '../../src/main/run.js';
 import { CronSourceSchema, tickMessage } from '../../src/sources/cron/cron-source.js';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
 import { copyMappings, REPO, sandboxOf, sandboxSettings, SPC, startPas } from './e2e-support.js';

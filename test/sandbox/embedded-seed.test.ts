@@ -3,7 +3,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { repoRoot } from '../support/engine-process.js';
-import type { RunningEngine } from '../../src/engine/run.js';
+import type { RunningEngine } from '../../src/main/run.js';
 
 /** The UBRNs the engine's embedded sandbox holds, read over its inspection API. */
 async function sandboxUbrns(running: RunningEngine): Promise<string[]> {

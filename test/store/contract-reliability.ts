@@ -3,7 +3,7 @@
  * history, health. Both implementations run it (test/store/sqlite.test.ts, postgres.test.ts).
  */
 import { expect } from 'chai';
-import type { MessageStore } from '../../src/store/types.js';
+import type { MessageStore } from '../../src/core/store-types.js';
 import { msg, type StoreHarness } from './contract.js';
 
 export function storeReliabilityContract(name: string, harness: StoreHarness): void {

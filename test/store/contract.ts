@@ -3,7 +3,7 @@
  * `open()` gives a fresh empty store; `reopen()` a second, independent handle on the same data.
  */
 import { expect } from 'chai';
-import type { MessageStore, NewMessage } from '../../src/store/types.js';
+import type { MessageStore, NewMessage } from '../../src/core/store-types.js';
 
 export interface StoreHarness {
   open: () => Promise<{ store: MessageStore; reopen: () => Promise<MessageStore> }>;

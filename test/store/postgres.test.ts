@@ -5,7 +5,7 @@ import {
   PG_SCHEMA_VERSION,
   withServerSetting,
 } from '../../src/store/postgres/index.js';
-import type { MessageStore, StoredMessage } from '../../src/store/types.js';
+import type { MessageStore, StoredMessage } from '../../src/core/store-types.js';
 import { freePort } from '../support/engine-process.js';
 import { pgCluster } from '../support/pg-cluster.js';
 import { msg, storeContract, type StoreHarness } from './contract.js';

@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../src/engine/logger.js';
-import { runEngine, type RunningEngine } from '../../src/engine/run.js';
+import { createLogger } from '../../src/core/logger.js';
+import { runEngine, type RunningEngine } from '../../src/main/run.js';
 
 export interface Harness {
   readonly dir: string;

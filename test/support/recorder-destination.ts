@@ -4,8 +4,8 @@
  * ordering and retry policy through a real channel.
  */
 import { z } from 'zod';
-import { EngineError } from '../../src/engine/errors.js';
-import { destinations } from '../../src/engine/registry.js';
+import { EngineError } from '../../src/core/errors.js';
+import { destinations } from '../../src/core/registry.js';
 
 export interface Recorded {
   readonly channel: string;

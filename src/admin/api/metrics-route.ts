@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requirePermission } from '../auth/middleware.js';
 import type { AdminContext } from '../context.js';
-import { messagesByStatus, queueDepth, registry, storeHealthy } from '../metrics.js';
+import { messagesByStatus, queueDepth, registry, storeHealthy } from '../../core/metrics.js';
 import { queueDepthOf } from '../service/channel-overview.js';
 
 /** Prometheus scrape: the shared registry, with store gauges refreshed at scrape time. */

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { requirePermission } from '../auth/middleware.js';
 import { actorOf, audit, principalOf, type AdminContext } from '../context.js';
 import {

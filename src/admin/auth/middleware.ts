@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { principalOf, setPrincipal, type AdminContext } from '../context.js';
 import { can, PERMISSIONS, type Permission } from './roles.js';
 import { parseToken, secretMatches } from './tokens.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { requirePermission } from '../auth/middleware.js';
 import { principalOf, type AdminContext } from '../context.js';
 import { forceOf, idParam, noteOf } from '../api/routes.js';

@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { MessageFilter, ReprocessResult } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import type { MessageFilter, ReprocessResult } from '../../core/store-types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 /**

@@ -1,5 +1,9 @@
 import type { ChannelInfo, ChannelState } from '../../engine/control.js';
-import { CLAIMABLE_STATUSES, type MessageStatus, type MessageStore } from '../../store/types.js';
+import {
+  CLAIMABLE_STATUSES,
+  type MessageStatus,
+  type MessageStore,
+} from '../../core/store-types.js';
 
 export const THROUGHPUT_WINDOW_MS = 3_600_000;
 export const THROUGHPUT_BUCKETS = 12;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EngineError, isEngineError } from '../../engine/errors.js';
+import { EngineError, isEngineError } from '../../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from '../../mapping/compile.js';
 import { evaluateMapping } from '../../mapping/evaluate.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';

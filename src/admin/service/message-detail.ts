@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { AttemptRecord, MessageEvent, StoredMessage } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import type { AttemptRecord, MessageEvent, StoredMessage } from '../../core/store-types.js';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 import { hl7View, type SegmentView } from './hl7-view.js';
 

@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import { MessageStatus, type MessageFilter } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import { MessageStatus, type MessageFilter } from '../../core/store-types.js';
 import { hashSearchValue } from '../../store/search-keys.js';
 
 export const DEFAULT_PAGE_SIZE = 50;

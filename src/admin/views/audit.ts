@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../store/types.js';
+import type { AuditEntry } from '../../core/store-types.js';
 import { html, type Html } from './html.js';
 import { formatTime } from './layout.js';
 import { detailList } from './message-detail.js';

@@ -1,7 +1,7 @@
 import type { Principal } from '../context.js';
 import { can } from '../auth/roles.js';
 import type { MessageQuery } from '../service/message-query.js';
-import type { MessageSummary } from '../../store/types.js';
+import type { MessageSummary } from '../../core/store-types.js';
 import { html, type Html } from './html.js';
 import { csrfField, formatTime } from './layout.js';
 import { STATUS_ORDER, statusBadge } from './widgets.js';

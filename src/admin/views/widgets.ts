@@ -1,6 +1,6 @@
-import { ERROR_CATALOGUE } from '../../engine/error-codes.js';
-import type { SerializedError } from '../../engine/errors.js';
-import { MessageStatus } from '../../store/types.js';
+import { ERROR_CATALOGUE } from '../../core/error-codes.js';
+import type { SerializedError } from '../../core/errors.js';
+import { MessageStatus } from '../../core/store-types.js';
 import { html, type Html } from './html.js';
 
 /** What each status means, in the words an operator needs at 3 a.m. */

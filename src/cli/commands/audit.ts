@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ErsAuditEntry } from '../../store/types.js';
+import type { ErsAuditEntry } from '../../core/store-types.js';
 import { openStoreFromFlags, withConfigOptions, type ConfigFlags } from '../options.js';
 import { cliActor } from '../output.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isEngineError } from '../../engine/errors.js';
+import { isEngineError } from '../../core/errors.js';
 import { formatHl7Tree, parseHl7, splitHl7Batch } from '../../formats/hl7v2/index.js';
 
 /** The tree of every message in a file (batches included), or the parse error with its place. */

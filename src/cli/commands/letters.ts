@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isEngineError } from '../../engine/errors.js';
+import { isEngineError } from '../../core/errors.js';
 import { renderLetter } from '../../letters/index.js';
 
 /** A bare name (`appointment-request`) means a shipped template in mappings/letters/. */

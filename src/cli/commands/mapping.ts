@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isEngineError } from '../../engine/errors.js';
+import { isEngineError } from '../../core/errors.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
 import {
   compileMappingFile,
@@ -9,6 +9,7 @@ import {
   runMappingTests,
   type MappingTestResult,
 } from '../../mapping/index.js';
+import { registerReplay } from './mapping-replay.js';
 
 /** Every `*.yaml` directly in `dir` (the shipped and site mappings). */
 export function listMappingFiles(dir: string): string[] {
@@ -90,4 +91,5 @@ export function register(program: Command): void {
       console.log(text);
       if (!ok) process.exitCode = 1;
     });
+  registerReplay(mapping);
 }

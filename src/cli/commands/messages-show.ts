@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AttemptRecord, MessageEvent, StoredMessage } from '../../store/types.js';
+import type { AttemptRecord, MessageEvent, StoredMessage } from '../../core/store-types.js';
 import { cliActor, localTime, localTimeWithZone, maskPhi, terminalWidth } from '../output.js';
 import { messageId, withConfigOptions, type ConfigFlags } from '../options.js';
 import { withStore } from './with-store.js';

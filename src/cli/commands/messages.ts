@@ -6,7 +6,7 @@ import {
   type MessageStore,
   type MessageSummary,
   type ReprocessResult,
-} from '../../store/types.js';
+} from '../../core/store-types.js';
 import { cliActor, localTime, renderTable, terminalWidth, type Column } from '../output.js';
 import { messageId, positiveInt, withConfigOptions, type ConfigFlags } from '../options.js';
 import { registerShow } from './messages-show.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
 import { describeStore, openStore } from '../../store/index.js';
 import { migratePostgres, type MigrationReport } from '../../store/postgres/index.js';
-import { withConfigOptions, type ConfigFlags } from '../options.js';
+import { configFolder, withConfigOptions, type ConfigFlags } from '../options.js';
 
 const isPostgres = (url: string): boolean =>
   url.startsWith('postgres://') || url.startsWith('postgresql://');
@@ -19,7 +19,7 @@ export function describeMigration(store: string, report: MigrationReport): strin
 
 /** Applies pending migrations to the configured store and reports them. */
 export async function runMigrate(flags: ConfigFlags, now = Date.now()): Promise<string> {
-  const { settings } = loadSettings(resolve(flags.config));
+  const { settings } = loadSettings(configFolder(flags.config));
   const dataDir = resolve(flags.data ?? settings.dataDir);
   const name = describeStore(settings.store, dataDir);
   if (isPostgres(settings.store)) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runEngine } from '../../engine/run.js';
+import { runEngine } from '../../main/run.js';
 import { withConfigOptions, type ConfigFlags } from '../options.js';
 
 export function register(program: Command): void {

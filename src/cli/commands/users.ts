@@ -3,7 +3,12 @@ import { text } from 'node:stream/consumers';
 import { Option, type Command } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
 import { cliActor } from '../output.js';
-import { openStoreFromFlags, withConfigOptions, type ConfigFlags } from '../options.js';
+import {
+  configFolder,
+  openStoreFromFlags,
+  withConfigOptions,
+  type ConfigFlags,
+} from '../options.js';
 import { UserDirectory, usersFilePath } from '../../admin/auth/user-file.js';
 import {
   addToken,
@@ -18,7 +23,7 @@ import { Role } from '../../admin/auth/roles.js';
 
 /** `ers-bridge users …`: dashboard users and API tokens in `<dataDir>/users.json`. */
 function adminOptions(flags: ConfigFlags): UserAdminOptions {
-  const dataDir = resolve(flags.data ?? loadSettings(resolve(flags.config)).settings.dataDir);
+  const dataDir = resolve(flags.data ?? loadSettings(configFolder(flags.config)).settings.dataDir);
   return { directory: new UserDirectory(usersFilePath(dataDir)), now: Date.now() };
 }
 

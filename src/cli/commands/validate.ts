@@ -1,15 +1,16 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import '../../plugins.js';
+import '../../main/plugins.js';
 import { channelFiles, formatFailures, loadChannels } from '../../config/load-channels.js';
 import { loadSettings } from '../../config/load-settings.js';
-import { isEngineError } from '../../engine/errors.js';
+import { isEngineError } from '../../core/errors.js';
 import { buildChannel } from '../../engine/build-pipeline.js';
-import { createLogger } from '../../engine/logger.js';
-import { SettingsSchema, type EngineSettings } from '../../config/settings.js';
+import { createLogger } from '../../core/logger.js';
+import { SettingsSchema, type EngineSettings } from '../../core/settings.js';
 import { createErsClient } from '../../ers/provider.js';
-import type { EngineServices } from '../../engine/services.js';
+import type { EngineServices } from '../../core/services.js';
 import { SqliteMessageStore } from '../../store/sqlite/index.js';
+import { configFolder } from '../options.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +20,7 @@ export function register(program: Command): void {
     )
     .option('-c, --config <dir>', 'folder holding settings.yaml, channels/ and mappings/', '.')
     .action(async (flags: { config: string }) => {
-      const dir = resolve(flags.config);
+      const dir = configFolder(flags.config);
       const errors: string[] = [];
       let settings: EngineSettings = SettingsSchema.parse({});
       try {

@@ -1,4 +1,4 @@
-import type { MessageStore } from '../../store/types.js';
+import type { MessageStore } from '../../core/store-types.js';
 import { openStoreFromFlags, type ConfigFlags } from '../options.js';
 
 /** Opens the store for a reading command (never creating one), runs `work`, closes it. */

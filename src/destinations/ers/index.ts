@@ -1,8 +1,8 @@
 // destinations/ers: performs the mapped e-RS operation through the shared e-RS client.
 import { z } from 'zod';
-import { EngineError } from '../../engine/errors.js';
-import { destinations } from '../../engine/registry.js';
-import type { DestinationContext } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import { destinations } from '../../core/registry.js';
+import type { DestinationContext } from '../../core/plugins.js';
 import { requireMappingTransformer } from '../../mapping/index.js';
 import { executeResolved, mappingOf, sendThen } from './steps.js';
 import { settleErs } from './settle.js';

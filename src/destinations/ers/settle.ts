@@ -5,8 +5,8 @@
  * (If-Match, or A016's `_history/{v}`), so e-RS either applied it — the version moved on and the
  * state is the one asked for — or not: the version is unchanged.
  */
-import { EngineError } from '../../engine/errors.js';
-import type { DestinationResult, Settlement } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import type { DestinationResult, Settlement } from '../../core/plugins.js';
 import type { ErsClient, ErsResult } from '../../ers/client.js';
 
 /** Updates of a known UBRN whose effect A005 shows: the state each leaves the referral in. */

@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { DestinationContext, DestinationResult } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import type { DestinationContext, DestinationResult } from '../../core/plugins.js';
 import type { ErsClient, ErsResult } from '../../ers/client.js';
 import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {

@@ -1,12 +1,8 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { EngineError } from '../../engine/errors.js';
-import type {
-  Destination,
-  DestinationContext,
-  PluginFactoryContext,
-} from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import type { Destination, DestinationContext, PluginFactoryContext } from '../../core/plugins.js';
 
 export const FileDestinationSchema = z
   .object({

@@ -1,5 +1,5 @@
 // destinations/file: writes a message's result to a folder atomically (temp file, fsync, rename).
-import { destinations } from '../../engine/registry.js';
+import { destinations } from '../../core/registry.js';
 import { FileDestinationSchema, createFileDestination } from './file-destination.js';
 
 destinations.register({

@@ -1,4 +1,4 @@
-import type { DestinationContext } from '../../engine/plugins.js';
+import type { DestinationContext } from '../../core/plugins.js';
 import { previousOutputs } from '../file/file-destination.js';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { compileHl7Path, parseHl7, type Hl7Path } from '../../formats/hl7v2/index.js';
 
 /** How an HL7 DTM/TS value is printed in a letter (letters are read in the UK). */

@@ -1,8 +1,8 @@
 // destinations/letter: the patient letter as PDF — from e-RS A019 when it can, else a local template — to a folder and/or the PAS as MDM^T02.
 import { isAbsolute, resolve } from 'node:path';
-import { EngineError } from '../../engine/errors.js';
-import { destinations } from '../../engine/registry.js';
-import type { Destination, PluginFactoryContext } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import { destinations } from '../../core/registry.js';
+import type { Destination, PluginFactoryContext } from '../../core/plugins.js';
 import { loadLetterTemplate, type LetterTemplate } from '../../letters/index.js';
 import { fileNameFor, writeFileAtomically } from '../file/file-destination.js';
 import { letterFacts } from './data.js';

@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { DestinationContext } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import type { DestinationContext } from '../../core/plugins.js';
 import { ErsError } from '../../ers/ers-error.js';
 import { renderTemplate, type LetterTemplate } from '../../letters/index.js';
 import type { LetterSource } from './schema.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { EngineError } from '../../engine/errors.js';
-import { frameMllp, MllpDecoder } from '../../sources/mllp/framing.js';
+import { EngineError } from '../../core/errors.js';
+import { frameMllp, MllpDecoder } from '../../formats/mllp/framing.js';
 
 export interface MllpClientOptions {
   readonly host: string;

@@ -1,5 +1,5 @@
 // destinations/mllp: sends HL7 v2 to a PAS over MLLP and judges its ACK (AA/CA ok, AE retry, AR reject).
-import { destinations } from '../../engine/registry.js';
+import { destinations } from '../../core/registry.js';
 import { MllpDestination } from './mllp-destination.js';
 import { MllpDestinationSchema, type MllpDestinationConfig } from './schema.js';
 

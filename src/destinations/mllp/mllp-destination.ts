@@ -1,5 +1,5 @@
-import { EngineError } from '../../engine/errors.js';
-import type { Destination, DestinationContext, DestinationResult } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import type { Destination, DestinationContext, DestinationResult } from '../../core/plugins.js';
 import { compileHl7Path, encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
 import { MllpClient } from './client.js';
 import type { MllpDestinationConfig } from './schema.js';

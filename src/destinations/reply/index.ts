@@ -1,5 +1,5 @@
 // destinations/reply: renders the mapping's `reply` section (ACK fields, Z-segments, outbound HL7) from the e-RS result.
-import { destinations } from '../../engine/registry.js';
+import { destinations } from '../../core/registry.js';
 import { requireMappingTransformer } from '../../mapping/channel-check.js';
 import { ReplyDestinationSchema, createReplyDestination } from './reply-destination.js';
 

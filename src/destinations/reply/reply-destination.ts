@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EngineError } from '../../engine/errors.js';
-import type { Destination, DestinationContext, DestinationResult } from '../../engine/plugins.js';
+import { EngineError } from '../../core/errors.js';
+import type { Destination, DestinationContext, DestinationResult } from '../../core/plugins.js';
 import {
   compiledMappingByHash,
   renderOutbound,

@@ -1,4 +1,4 @@
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import type { ErsClient } from '../client.js';
 import { ErsError } from '../ers-error.js';
 import { versionOf } from './referral-letters.js';

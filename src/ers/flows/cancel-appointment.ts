@@ -1,4 +1,4 @@
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import type { ErsClient, ErsResult } from '../client.js';
 
 export interface CancelAppointmentInput {

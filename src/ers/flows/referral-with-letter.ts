@@ -1,4 +1,4 @@
-import type { MessageStore } from '../../store/types.js';
+import type { MessageStore } from '../../core/store-types.js';
 import type { ErsClient } from '../client.js';
 
 export interface ReferralWithLetterOptions {

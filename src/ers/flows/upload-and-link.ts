@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { MessageStore } from '../../store/types.js';
-import { EngineError } from '../../engine/errors.js';
+import type { MessageStore } from '../../core/store-types.js';
+import { EngineError } from '../../core/errors.js';
 import type { ErsClient } from '../client.js';
 import { ErsError } from '../ers-error.js';
 import { referrerLetters, versionOf, type LinkedFile } from './referral-letters.js';

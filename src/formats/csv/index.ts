@@ -4,8 +4,8 @@ import iconv from 'iconv-lite';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
-import { EngineError } from '../../engine/errors.js';
-import type { ErrorCode } from '../../engine/error-codes.js';
+import { EngineError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/error-codes.js';
 
 export const CsvOptionsSchema = z
   .object({

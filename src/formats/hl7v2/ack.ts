@@ -1,4 +1,4 @@
-import type { EngineError } from '../../engine/errors.js';
+import type { EngineError } from '../../core/errors.js';
 import { Hl7MessageBuilder } from './builder.js';
 import {
   DEFAULT_DELIMITERS,

@@ -1,4 +1,4 @@
-import type { EngineError } from '../../engine/errors.js';
+import type { EngineError } from '../../core/errors.js';
 import type { Hl7Delimiters } from './delimiters.js';
 import { escapeHl7 } from './escape.js';
 import { parseHl7PathSpec } from './path-syntax.js';

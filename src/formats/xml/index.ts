@@ -1,6 +1,6 @@
 // formats/xml: XML file drops (xml2js), refusing DOCTYPE and entities, optionally split by element.
 import { Builder, parseStringPromise } from 'xml2js';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 
 /**
  * Refuses a document that declares a DOCTYPE or entities before any parser sees it: xml2js does

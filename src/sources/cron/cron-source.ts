@@ -5,7 +5,7 @@ import type {
   Source,
   SourceContext,
   SourceStatus,
-} from '../../engine/plugins.js';
+} from '../../core/plugins.js';
 
 export const CronSourceSchema = z
   .object({

@@ -1,5 +1,5 @@
 // sources/cron: scheduled polls (node-cron, Europe/London) that put a trigger message on the channel.
-import { sources } from '../../engine/registry.js';
+import { sources } from '../../core/registry.js';
 import { CronSourceSchema, createCronSource } from './cron-source.js';
 
 sources.register({

@@ -2,14 +2,14 @@ import { watch, type FSWatcher } from 'chokidar';
 import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorReportCsv, type CsvProblem } from '../../formats/csv/index.js';
-import { EngineError } from '../../engine/errors.js';
-import type { MessageStore } from '../../store/types.js';
+import { EngineError } from '../../core/errors.js';
+import type { MessageStore } from '../../core/store-types.js';
 import type {
   PluginFactoryContext,
   Source,
   SourceContext,
   SourceStatus,
-} from '../../engine/plugins.js';
+} from '../../core/plugins.js';
 import { mappingPending, mappingProblems, REPORT_LIMIT, type FileRecords } from './file-report.js';
 import { LOCK_FILE, lockFolder, sharedStoreKey, type FolderLock } from './folder-lock.js';
 import { fileProblem, fileSender, scanFile, storeFileRecords } from './read-file.js';

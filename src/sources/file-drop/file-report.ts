@@ -4,8 +4,8 @@
  * the same after a crash as without one.
  */
 import type { CsvProblem } from '../../formats/csv/index.js';
-import { ERROR_CATALOGUE, type ErrorCode } from '../../engine/error-codes.js';
-import type { MessageStore, StoredMessage } from '../../store/types.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../core/error-codes.js';
+import type { MessageStore, StoredMessage } from '../../core/store-types.js';
 
 /** Lines of one report: past this the report ends with a line counting the rest. */
 export const REPORT_LIMIT = 5_000;

@@ -1,5 +1,5 @@
 // sources/file-drop: a share folder polled for CSV extracts, HL7 batch files and XML; crash-safe.
-import { sources } from '../../engine/registry.js';
+import { sources } from '../../core/registry.js';
 import { createFileDropSource } from './file-drop-source.js';
 import { FileDropSchema } from './schema.js';
 

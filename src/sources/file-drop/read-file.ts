@@ -9,9 +9,9 @@ import {
 } from '../../formats/csv/index.js';
 import { splitHl7Batch } from '../../formats/hl7v2/index.js';
 import { splitXml } from '../../formats/xml/index.js';
-import { isEngineError } from '../../engine/errors.js';
-import type { SourceContext } from '../../engine/plugins.js';
-import type { NewMessage } from '../../store/types.js';
+import { isEngineError } from '../../core/errors.js';
+import type { SourceContext } from '../../core/plugins.js';
+import type { NewMessage } from '../../core/store-types.js';
 import { firstElementText, hl7FieldReader, keySpecOf, keysFrom } from './record-keys.js';
 import type { FileDropConfig } from './schema.js';
 

@@ -3,14 +3,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { orderingKeyOf } from '../../store/search-keys.js';
 import type {
   PluginFactoryContext,
   Source,
   SourceContext,
   SourceStatus,
-} from '../../engine/plugins.js';
+} from '../../core/plugins.js';
 
 export const HttpSourceSchema = z
   .object({

@@ -1,5 +1,5 @@
 // sources/http: HTTP inbound listener (POST a message, get its id once it is durably stored).
-import { sources } from '../../engine/registry.js';
+import { sources } from '../../core/registry.js';
 import { HttpSourceSchema, createHttpSource } from './http-source.js';
 
 sources.register({

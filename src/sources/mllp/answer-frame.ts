@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
-import { EngineError, toEngineError } from '../../engine/errors.js';
-import type { SourceContext } from '../../engine/plugins.js';
+import { EngineError, toEngineError } from '../../core/errors.js';
+import type { SourceContext } from '../../core/plugins.js';
 import {
   ackWanted,
   parseHl7,
@@ -8,7 +8,7 @@ import {
   type AckTarget,
   type Hl7Message,
 } from '../../formats/hl7v2/index.js';
-import type { StoredMessage } from '../../store/types.js';
+import type { StoredMessage } from '../../core/store-types.js';
 import { ackControlId, applicationAnswer, wantsApplicationAck } from './app-ack.js';
 import type { LateReplySender } from './late-replies.js';
 import type { FactReader } from './message-facts.js';

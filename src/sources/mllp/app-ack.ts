@@ -1,4 +1,4 @@
-import type { MessageOutcome } from '../../engine/plugins.js';
+import type { MessageOutcome } from '../../core/plugins.js';
 import {
   ackModeOf,
   ackWanted,

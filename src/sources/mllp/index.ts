@@ -1,11 +1,11 @@
 // sources/mllp: HL7 v2 over MLLP (node:net / TLS) — durable commit ACK, application ACK, NAKs.
-import { sources } from '../../engine/registry.js';
+import { sources } from '../../core/registry.js';
 import { MllpSource } from './mllp-source.js';
 import { MllpSourceSchema, type MllpSourceConfig } from './schema.js';
 
 export { MllpSource } from './mllp-source.js';
 export { MllpSourceSchema, type MllpSourceConfig } from './schema.js';
-export { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
+export { frameMllp, MllpDecoder, type MllpEvent } from '../../formats/mllp/framing.js';
 export { hashIdentifier } from './message-facts.js';
 export { HL7_CONTENT_TYPE } from './answer-frame.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { MllpClient } from '../../destinations/mllp/client.js';
 import { judgeAck } from '../../destinations/mllp/mllp-destination.js';
-import type { EngineError } from '../../engine/errors.js';
+import type { EngineError } from '../../core/errors.js';
 import { encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
 import type { PendingLateReplies } from './pending-late.js';
 import type { LateRepliesConfig } from './schema.js';

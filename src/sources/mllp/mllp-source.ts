@@ -1,24 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { EngineError } from '../../engine/errors.js';
-import { listenFailure } from '../../engine/listen-error.js';
+import { EngineError } from '../../core/errors.js';
+import { listenFailure } from '../../core/listen-error.js';
 import type {
   PluginFactoryContext,
   Source,
   SourceContext,
   SourceStatus,
-} from '../../engine/plugins.js';
+} from '../../core/plugins.js';
 import { answerFrame, type FrameDeps } from './answer-frame.js';
 import { admit, expiryOf, sweepIntervalMs, type ConnectionState } from './connection-limits.js';
-import { frameMllp, MllpDecoder, type MllpEvent } from './framing.js';
+import { frameMllp, MllpDecoder, type MllpEvent } from '../../formats/mllp/framing.js';
 import { keepRefusedFrame, type RefusedFrame } from './refused-frames.js';
 import { resumePending } from './late-follow.js';
 import { LateReplySender } from './late-replies.js';
 import { PendingLateReplies } from './pending-late.js';
 import { factReader, type FactReader } from './message-facts.js';
 import type { MllpSourceConfig } from './schema.js';
-import { ackLatency } from '../../admin/metrics.js';
+import { ackLatency } from '../../core/metrics.js';
 
 /** Frames waiting on one connection before reading pauses (a client that does not wait for ACKs). */
 const MAX_QUEUED_FRAMES = 32;

@@ -1,4 +1,4 @@
-import type { MessageStore } from '../../store/types.js';
+import type { MessageStore } from '../../core/store-types.js';
 
 /**
  * The ids of messages whose sender got the interim answer and whose application ACK is still to

@@ -1,7 +1,7 @@
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { recoverAckTarget } from '../../formats/hl7v2/index.js';
 import { reject, type FrameDeps } from './answer-frame.js';
-import type { MllpEvent } from './framing.js';
+import type { MllpEvent } from '../../formats/mllp/framing.js';
 
 export type RefusedFrame =
   | Extract<MllpEvent, { kind: 'tooLarge' | 'unterminated' }>

@@ -1,6 +1,6 @@
-import { ERROR_CATALOGUE, type ErrorCode } from '../../engine/error-codes.js';
-import { EngineError } from '../../engine/errors.js';
-import type { MessageOutcome } from '../../engine/plugins.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../core/error-codes.js';
+import { EngineError } from '../../core/errors.js';
+import type { MessageOutcome } from '../../core/plugins.js';
 import {
   ackCodeFor,
   ackModeOf,

@@ -1,6 +1,6 @@
 // store/postgres: the scale-out MessageStore — several engine instances share one PostgreSQL (node pg).
 import pg from 'pg';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { checkVersion, migrate, type MigrationReport } from './migrate.js';
 import { PostgresMessageStore } from './store.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { LOCK_NAMESPACE, lockKey } from './lock-key.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './migrations.js';
 

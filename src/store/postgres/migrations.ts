@@ -5,7 +5,7 @@
  * epoch milliseconds in BIGINT. Append a migration, never edit one that shipped.
  * `events` and `audit` refuse UPDATE, DELETE and TRUNCATE; `ers_audit` refuses UPDATE.
  */
-import { CLAIMABLE_STATUSES } from '../types.js';
+import { CLAIMABLE_STATUSES } from '../../core/store-types.js';
 
 const ACTIVE = `(${CLAIMABLE_STATUSES.map((s) => `'${s}'`).join(',')})`;
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { decideReprocess } from '../reprocess-rules.js';
 import { type MessageRow, rowToMessage } from '../rows.js';
-import type { ReprocessRequest, ReprocessResult } from '../types.js';
+import type { ReprocessRequest, ReprocessResult } from '../../core/store-types.js';
 import { inTransaction } from './transaction.js';
 
 /**

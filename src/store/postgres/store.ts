@@ -33,7 +33,7 @@ import {
   type StoreHealth,
   type StoredMessage,
   type Transition,
-} from '../types.js';
+} from '../../core/store-types.js';
 import { LOCK_NAMESPACE, lockKey } from './lock-key.js';
 import { currentVersion } from './migrate.js';
 import { inTransaction } from './transaction.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 
 /** SQLSTATEs after which the whole transaction can simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected

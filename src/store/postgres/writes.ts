@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { contentHashOf, reuseError, reuseRefused } from '../dedup.js';
 import { PATCH_COLUMNS, patchAssignments, rowToMessage, toJson, type MessageRow } from '../rows.js';
-import type { AppendResult, NewMessage, Transition } from '../types.js';
+import type { AppendResult, NewMessage, Transition } from '../../core/store-types.js';
 
 type Db = Pick<pg.ClientBase, 'query'>;
 

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { EngineError } from '../../engine/errors.js';
+import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
 import { messageFilterSql } from '../filter-sql.js';
 import {
@@ -29,7 +29,7 @@ import type {
   StoreHealth,
   StoredMessage,
   Transition,
-} from '../types.js';
+} from '../../core/store-types.js';
 import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { ErrorCode } from '../../engine/error-codes.js';
-import { EngineError } from '../../engine/errors.js';
+import type { ErrorCode } from '../../core/error-codes.js';
+import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
 

@@ -12,7 +12,7 @@ import {
   type ReprocessResult,
   type PruneRequest,
   type Transition,
-} from '../types.js';
+} from '../../core/store-types.js';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.js';
 

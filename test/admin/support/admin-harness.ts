@@ -6,12 +6,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../../src/plugins.js';
-import { SettingsSchema } from '../../../src/config/settings.js';
+import '../../../src/main/plugins.js';
+import { SettingsSchema } from '../../../src/core/settings.js';
 import { Engine } from '../../../src/engine/engine.js';
-import { createLogger } from '../../../src/engine/logger.js';
+import { createLogger } from '../../../src/core/logger.js';
 import { openStore } from '../../../src/store/index.js';
-import type { MessageStore } from '../../../src/store/types.js';
+import type { MessageStore } from '../../../src/core/store-types.js';
 import { startAdminServer, type AdminServer } from '../../../src/admin/index.js';
 import { UserDirectory, usersFilePath } from '../../../src/admin/auth/user-file.js';
 import { addToken, addUser } from '../../../src/admin/auth/user-admin.js';

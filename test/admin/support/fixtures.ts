@@ -1,4 +1,4 @@
-import type { MessageStore } from '../../../src/store/types.js';
+import type { MessageStore } from '../../../src/core/store-types.js';
 
 /** A channel with an HTTP source on port 0 and a file destination: starts, stops, reloads. */
 export const ALPHA_CHANNEL = `id: alpha

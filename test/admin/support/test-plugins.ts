@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EngineError } from '../../../src/engine/errors.js';
-import { destinations, transformers } from '../../../src/engine/registry.js';
+import { EngineError } from '../../../src/core/errors.js';
+import { destinations, transformers } from '../../../src/core/registry.js';
 
 const MappingSchema = z.object({ file: z.string() }).strict();
 const MappingFile = z.object({ priorityField: z.string() });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { registry } from '../../../src/admin/metrics.js';
+import { registry } from '../../../src/core/metrics.js';
 import {
   createHarness,
   endpointPort,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import hl7 from 'simple-hl7';
-import type { RunningEngine } from '../../../src/engine/run.js';
+import type { RunningEngine } from '../../../src/main/run.js';
 import { slotSearchFacts } from '../../../src/ers/readers/referral.js';
 import { compileHl7Path, parseHl7 } from '../../../src/formats/hl7v2/index.js';
 import {

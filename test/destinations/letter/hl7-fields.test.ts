@@ -4,7 +4,7 @@ import {
   fieldsFromHl7,
   formatHl7Time,
 } from '../../../src/destinations/letter/index.js';
-import { EngineError } from '../../../src/engine/errors.js';
+import { EngineError } from '../../../src/core/errors.js';
 
 const SIU = [
   'MSH|^~\\&|PAS|RXX01|ERS-BRIDGE|RXX01|20261125091500||SIU^S12^SIU_S12|PAS0000200|P|2.5|||AL|NE|GBR|UNICODE UTF-8',

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createLetterDestination, letterFacts } from '../../../src/destinations/letter/index.js';
-import { EngineError } from '../../../src/engine/errors.js';
-import type { DestinationContext, PluginFactoryContext } from '../../../src/engine/plugins.js';
+import { EngineError } from '../../../src/core/errors.js';
+import type { DestinationContext, PluginFactoryContext } from '../../../src/core/plugins.js';
 import { pdfPages, sample, NOW } from '../../letters/pdf-text.js';
 
 const logger = pino({ level: 'silent' });

@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import hl7 from 'simple-hl7';
-import { SettingsSchema } from '../../../src/config/settings.js';
-import { EngineError } from '../../../src/engine/errors.js';
-import type { DestinationContext } from '../../../src/engine/plugins.js';
+import { SettingsSchema } from '../../../src/core/settings.js';
+import { EngineError } from '../../../src/core/errors.js';
+import type { DestinationContext } from '../../../src/core/plugins.js';
 import { MllpDestination, MllpDestinationSchema } from '../../../src/destinations/mllp/index.js';
 import { buildAck, parseHl7 } from '../../../src/formats/hl7v2/index.js';
 import { frameMllp, MllpDecoder } from '../../../src/sources/mllp/index.js';
-import type { MessageStore, StoredMessage } from '../../../src/store/types.js';
+import type { MessageStore, StoredMessage } from '../../../src/core/store-types.js';
 import { sample } from '../../formats/hl7v2/samples.js';
 
 const RRI = sample('rri-i12.hl7').toString('utf8');

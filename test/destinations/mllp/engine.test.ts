@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import hl7 from 'simple-hl7';
 import { z } from 'zod';
-import { destinations } from '../../../src/engine/registry.js';
+import { destinations } from '../../../src/core/registry.js';
 import { compileHl7Path, parseHl7 } from '../../../src/formats/hl7v2/index.js';
 import { frameMllp } from '../../../src/sources/mllp/index.js';
 import {

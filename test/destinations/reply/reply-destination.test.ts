@@ -3,15 +3,15 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { SettingsSchema } from '../../../src/config/settings.js';
-import { EngineError } from '../../../src/engine/errors.js';
-import type { DestinationContext, MappedMessage } from '../../../src/engine/plugins.js';
+import { SettingsSchema } from '../../../src/core/settings.js';
+import { EngineError } from '../../../src/core/errors.js';
+import type { DestinationContext, MappedMessage } from '../../../src/core/plugins.js';
 import {
   createReplyDestination,
   ReplyDestinationSchema,
 } from '../../../src/destinations/reply/index.js';
 import { createMappingTransformer } from '../../../src/mapping/index.js';
-import type { MessageStore, StoredMessage } from '../../../src/store/types.js';
+import type { MessageStore, StoredMessage } from '../../../src/core/store-types.js';
 
 const MAPPING = `id: reply-test
 input: hl7v2

@@ -6,7 +6,7 @@ import {
   streamCsvRows,
   type CsvOptions,
 } from '../../../src/formats/csv/index.js';
-import { EngineError } from '../../../src/engine/errors.js';
+import { EngineError } from '../../../src/core/errors.js';
 
 const options: CsvOptions = { delimiter: ',', quote: '"', encoding: 'utf8', expectedColumns: [] };
 

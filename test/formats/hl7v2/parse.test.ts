@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import iconv from 'iconv-lite';
-import { EngineError } from '../../../src/engine/errors.js';
+import { EngineError } from '../../../src/core/errors.js';
 import { compileHl7Path, parseHl7 } from '../../../src/formats/hl7v2/index.js';
 import { sample } from './samples.js';
 

@@ -11,7 +11,7 @@ import {
   type Harness,
 } from '../../support/engine-harness.js';
 import { hashSearchValue } from '../../../src/store/search-keys.js';
-import type { MessageStore, StoredMessage } from '../../../src/store/types.js';
+import type { MessageStore, StoredMessage } from '../../../src/core/store-types.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 

@@ -7,7 +7,7 @@ import '../../support/recorder-destination.js';
 import { recorded, resetRecorder } from '../../support/recorder-destination.js';
 import { createHarness, eventually, type Harness } from '../../support/engine-harness.js';
 import { freePort, startEngineProcess } from '../../support/engine-process.js';
-import type { RunningEngine } from '../../../src/engine/run.js';
+import type { RunningEngine } from '../../../src/main/run.js';
 import { isStale, lockFolder, sharedStoreKey } from '../../../src/sources/file-drop/folder-lock.js';
 
 const channel = (folder: string) => `

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { RunningEngine } from '../../../src/engine/run.js';
+import type { RunningEngine } from '../../../src/main/run.js';
 import { frameMllp, MllpDecoder } from '../../../src/sources/mllp/index.js';
 import { copyMappings, startPas } from '../../mapping/e2e-support.js';
 import {

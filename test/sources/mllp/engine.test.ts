@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import type { MessageStore } from '../../../src/store/types.js';
-import { EngineError } from '../../../src/engine/errors.js';
-import { destinations } from '../../../src/engine/registry.js';
+import type { MessageStore } from '../../../src/core/store-types.js';
+import { EngineError } from '../../../src/core/errors.js';
+import { destinations } from '../../../src/core/registry.js';
 import { frameMllp } from '../../../src/sources/mllp/index.js';
 import {
   createHarness,

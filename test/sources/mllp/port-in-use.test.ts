@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { EngineError } from '../../../src/engine/errors.js';
+import { EngineError } from '../../../src/core/errors.js';
 import { startSource } from './support.js';
 
 describe('MLLP listener start', () => {

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { MessageStore } from '../store/types.js';
-import type { EngineSettings } from '../config/settings.js';
+import type { MessageStore } from './store-types.js';
+import type { EngineSettings } from './settings.js';
 
 /**
  * Engine-wide services handed to every plugin. Stages add their own service by declaration
  * merging, so this file does not grow with each stage:
  *
- *   declare module '../engine/services.js' {
+ *   declare module '../core/services.js' {
  *     interface EngineServices { ers?: ErsClient }
  *   }
  *

@@ -1,4 +1,4 @@
-import type { SerializedError } from '../engine/errors.js';
+import type { SerializedError } from './errors.js';
 
 /** Message statuses, in the words of DESIGN.md (and Mirth/OIE). */
 export const MessageStatus = {

@@ -2,7 +2,7 @@ import type { Destination, PluginDefinition, Source, Transformer } from './plugi
 
 /**
  * Plugin registries. A stage registers its plugins when its module is imported
- * (`src/plugins.ts` imports every stage), so adding a source is one new file and one import.
+ * (`src/main/plugins.ts` imports every stage), so adding a source is one new file and one import.
  */
 class Registry<TInstance> {
   private readonly byType = new Map<string, PluginDefinition<unknown, TInstance>>();

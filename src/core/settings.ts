@@ -125,9 +125,11 @@ export const SettingsSchema = z
           .default('info'),
         /** Off by default: patient data never reaches logs unless an operator asks for it. */
         includePatientData: z.boolean().default(false),
+        /** `auto`: coloured lines for a person at a terminal, JSON lines for a log shipper. */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
       })
       .strict()
-      .default({ level: 'info', includePatientData: false }),
+      .default({ level: 'info', includePatientData: false, format: 'auto' }),
     /** Watch channels/ and mappings/ and reload changed channels without a restart. */
     hotReload: z.boolean().default(true),
     /** Alert rules and receivers (webhook, email); docs/alerts.md. */
@@ -148,5 +150,6 @@ export const SETTINGS_ENV = {
   ERS_BRIDGE_DATA_DIR: ['dataDir'],
   ERS_BRIDGE_STORE: ['store'],
   ERS_BRIDGE_LOG_LEVEL: ['logging', 'level'],
+  ERS_BRIDGE_LOG_FORMAT: ['logging', 'format'],
   ERS_BRIDGE_INSTANCE_ID: ['instanceId'],
 } as const satisfies Record<string, readonly string[]>;

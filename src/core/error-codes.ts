@@ -305,6 +305,15 @@ export const ERROR_CATALOGUE = {
     summary:
       'A reply or chained ers destination is in a channel without a mapping transformer; the channel is refused at build time.',
   }),
+  MAP_REPLAY_NO_CHANNEL: def({
+    stage: 'mapping',
+    retry: 'permanent',
+    ack: 'AR',
+    hl7ErrorCode: '207',
+    httpStatus: 400,
+    summary:
+      'A mapping replay was asked for a mapping no channel deploys, and named no channel to try it in.',
+  }),
 
   // e-RS
   ERS_NO_FREE_SLOT: def({

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { EngineError } from './errors.js';
-import type { AppendResult, MessageStore, NewMessage, StoredMessage } from '../store/types.js';
+import type { AppendResult, MessageStore, NewMessage, StoredMessage } from './store-types.js';
 import type { EngineServices } from './services.js';
 
 /**

@@ -10,7 +10,7 @@ export function renderErrorDocs(): string {
     '# Error codes',
     '',
     'Every error ers-bridge raises carries one of these codes (generated from',
-    '`src/engine/error-codes.ts` by `npm run docs:errors`; a test keeps them in step).',
+    '`src/core/error-codes.ts` by `npm run docs:errors`; a test keeps them in step).',
     '',
     '- **retry**: `transient` errors are retried with backoff (QUEUED, then DEAD); `ambiguous` ones',
     '  may have taken effect and go to NEEDS_REVIEW; `permanent` ones go to ERROR.',

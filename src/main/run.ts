@@ -2,14 +2,14 @@ import { isAbsolute, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { loadSettings } from '../config/load-settings.js';
-import type { EngineSettings } from '../config/settings.js';
+import type { EngineSettings } from '../core/settings.js';
 import { describeStore, openStore } from '../store/index.js';
-import type { MessageStore } from '../store/types.js';
-import { Engine } from './engine.js';
-import { watchConfig } from './hot-reload.js';
-import '../plugins.js';
+import type { MessageStore } from '../core/store-types.js';
+import { Engine } from '../engine/engine.js';
+import { watchConfig } from '../engine/hot-reload.js';
+import './plugins.js';
 import { startAdminServer, type AdminServer } from '../admin/index.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../core/logger.js';
 import { AlertMonitor } from '../alerts/index.js';
 
 export interface RunOptions {
@@ -43,6 +43,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
     createLogger({
       level: settings.logging.level,
       includePatientData: settings.logging.includePatientData,
+      format: settings.logging.format,
     });
   const store = await openStore({
     url: settings.store,
