@@ -31,11 +31,12 @@ const channel = (extra = ''): string =>
 
 describe('the dashboard Alerts page in a real headless Chromium', function () {
   this.timeout(120_000);
-  let h: Harness;
+  let h: Harness | undefined;
   let running: RunningEngine;
-  let webhook: WebhookPeer;
-  let profile: string;
+  let webhook: WebhookPeer | undefined;
+  let profile: string | undefined;
   let browser: BrowserContext;
+  let started = false;
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
@@ -55,24 +56,28 @@ describe('the dashboard Alerts page in a real headless Chromium', function () {
       args: FLAGS,
       viewport: { width: 1360, height: 900 },
     });
+    started = true;
   });
 
   after(async () => {
-    await browser?.close();
+    if (started) await browser.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await webhook?.close();
     await h?.cleanup();
   });
 
   it('lists a refused reload as an open incident, and as recovered after the fix and a check', async () => {
-    h.writeChannel('feed.yaml', channel('workers: 0'));
+    if (h === undefined || webhook === undefined) throw new Error('not started');
+    const harness = h;
+    const hook = webhook;
+    harness.writeChannel('feed.yaml', channel('workers: 0'));
     expect((await running.engine.reloadAll('test')).ok).to.equal(false);
 
     const page = await browser.newPage();
     const url = running.adminUrl ?? '';
     await page.goto(`${url}/login`);
     await page.getByLabel('User name').fill('admin');
-    const password = readFileSync(join(h.dataDir, 'initial-admin-password'), 'utf8').trim();
+    const password = readFileSync(join(harness.dataDir, 'initial-admin-password'), 'utf8').trim();
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${url}/`);
@@ -85,9 +90,9 @@ describe('the dashboard Alerts page in a real headless Chromium', function () {
     expect(await row.innerText()).to.include('previous version kept');
     expect(await page.locator('nav a.current').innerText()).to.equal('Alerts');
     expect(await page.locator('#alert-receivers').innerText()).to.include('ops-hook');
-    await eventually(() => webhook.bodies.length === 1);
+    await eventually(() => hook.bodies.length === 1);
 
-    h.writeChannel('feed.yaml', channel());
+    harness.writeChannel('feed.yaml', channel());
     expect((await running.engine.reloadAll('test')).ok).to.equal(true);
     await page.getByRole('button', { name: 'Check now' }).click();
     await page.waitForURL(`${url}/alerts`);
