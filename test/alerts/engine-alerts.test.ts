@@ -95,6 +95,20 @@ describe('alerts through a real engine, webhook receiver and SMTP server', () =>
     expect(smtp.mails[0]?.to).to.deep.equal(['ops@trust.example']);
   });
 
+  it('does not announce an incident again after a restart while it stays open', async () => {
+    h.writeChannel('feed.yaml', channel('workers: 0'));
+    const settings = alertSettings(webhook, smtp, '');
+    const first = await h.start(settings);
+    await eventually(() => find(webhook, 'opened', 'reloadRefused'));
+    await first.stop();
+    const second = await h.start(settings);
+    for (let i = 0; i < 3; i++) await second.engine.services.alerts?.checkNow();
+    expect(second.engine.services.alerts?.view().open.map((i) => i.rule)).to.deep.equal([
+      'reloadRefused',
+    ]);
+    expect(notices(webhook)).to.have.length(1);
+  });
+
   it('sends one alert for a burst of errors, with no patient data in it', async () => {
     h.writeChannel('feed.yaml', channel());
     const running = await h.start(
