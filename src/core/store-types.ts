@@ -282,6 +282,22 @@ export interface ErsAuditDetail extends Record<string, unknown> {
   readonly fileName?: string;
 }
 
+/**
+ * A mapping as it was when an engine first compiled it: its text and the tables it used, under
+ * the hash messages record (`mappingHash`), so any stored message's mapping can be read back,
+ * compared with another version, or restored.
+ */
+export interface MappingVersion {
+  readonly hash: string;
+  readonly mappingId: string;
+  /** Where the file was, relative to the config folder when it was inside it. */
+  readonly file: string;
+  readonly text: string;
+  /** Table file name (`priority.yaml`) → text, for the tables the mapping used. */
+  readonly tables: Readonly<Record<string, string>>;
+  readonly firstSeenAt: number;
+}
+
 export interface StoreHealth {
   readonly ok: boolean;
   /** One line, no patient data: why writes would fail. */
@@ -346,6 +362,12 @@ export interface MessageStore {
   getCheckpoint(key: string): Promise<unknown>;
   setCheckpoint(key: string, value: unknown): Promise<void>;
   deleteCheckpoint(key: string): Promise<void>;
+
+  /** Keeps a mapping version unless its hash is already kept; true when it was new. */
+  recordMappingVersion(version: MappingVersion): Promise<boolean>;
+  /** The kept versions of one mapping id, newest first. */
+  mappingVersions(mappingId: string): Promise<MappingVersion[]>;
+  mappingVersion(hash: string): Promise<MappingVersion | undefined>;
 
   /** Removes bodies (raw, mapped input, requests, responses) of old messages, keeping metadata. */
   prune(request: PruneRequest): Promise<number>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { EngineError } from '../core/errors.js';
 import { OPERATIONS } from '../ers/operations/index.js';
@@ -28,6 +28,9 @@ export interface CompiledMapping {
   readonly file: string;
   /** sha256 of the mapping text and every table it uses. */
   readonly hash: string;
+  /** What the hash covers, kept so the store can record this version (mapping history). */
+  /** Table files by file name (`priority.yaml`, `specialty.csv`). */
+  readonly source: { readonly text: string; readonly tables: Readonly<Record<string, string>> };
   readonly kind: InputKind;
   readonly operation: string;
   readonly when: readonly Condition[];
@@ -109,9 +112,10 @@ export function compileMappingText(
     return { ok: false, issues: sorted };
   }
   const hash = createHash('sha256').update(text);
-  for (const t of [...tables.values()].sort((a, b) => a.name.localeCompare(b.name)))
-    hash.update(`\0${t.name}\0${t.text}`);
-  return { ok: true, mapping: { ...mapping, hash: hash.digest('hex') } };
+  const used = [...tables.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const t of used) hash.update(`\0${t.name}\0${t.text}`);
+  const source = { text, tables: Object.fromEntries(used.map((t) => [basename(t.file), t.text])) };
+  return { ok: true, mapping: { ...mapping, hash: hash.digest('hex'), source } };
 }
 
 interface BuildEnv {
@@ -125,7 +129,7 @@ function build(
   doc: Document,
   issues: IssueList,
   env: BuildEnv,
-): Omit<CompiledMapping, 'hash'> | undefined {
+): Omit<CompiledMapping, 'hash' | 'source'> | undefined {
   const kind = m.input;
   const fields = operationFields(m.operation);
   if (fields === undefined) unknownOperation(doc, ['operation'], m.operation, issues);

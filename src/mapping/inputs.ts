@@ -1,22 +1,23 @@
-import { parseStringPromise } from 'xml2js';
 import {
   compileHl7Path,
+  fastHl7Values,
   Hl7PathSyntaxError,
   parseHl7,
   type Hl7Message,
 } from '../formats/hl7v2/index.js';
 import { EngineError } from '../core/errors.js';
-import { fastHl7Values } from './fast-path.js';
+import { parseXml } from '../formats/xml/index.js';
+import { ContentType } from '../core/content-types.js';
 
 /** The kinds of message a mapping may read. `json` is the cron source's trigger message. */
 export const InputKind = { hl7v2: 'hl7v2', csv: 'csv', xml: 'xml', json: 'json' } as const;
 export type InputKind = (typeof InputKind)[keyof typeof InputKind];
 
-export const CONTENT_TYPES: Readonly<Record<InputKind, string>> = {
-  hl7v2: 'application/hl7-v2',
-  csv: 'application/x-csv-row+json',
-  xml: 'application/xml',
-  json: 'application/json',
+export const CONTENT_TYPES: Readonly<Record<InputKind, ContentType>> = {
+  hl7v2: ContentType.hl7v2,
+  csv: ContentType.csvRow,
+  xml: ContentType.xml,
+  json: ContentType.json,
 };
 
 /** One parsed message plus the set of paths mappings read from it (for the unread report). */
@@ -148,9 +149,8 @@ export async function parseInput(
       case 'json':
         return { kind, tree: JSON.parse(text) as unknown, reads };
       case 'xml':
-        if (/<!DOCTYPE|<!ENTITY/i.test(text))
-          throw new EngineError('FORMAT_XML_FORBIDDEN', 'XML with a DOCTYPE or entity is refused');
-        return { kind, tree: (await parseStringPromise(text)) as unknown, reads };
+        // Through formats/xml, so its DOCTYPE/entity guard runs first.
+        return { kind, tree: await parseXml(text), reads };
     }
   } catch (error) {
     if (error instanceof EngineError) throw error;

@@ -1,6 +1,7 @@
 import type { SerializedError } from '../core/errors.js';
 import type {
   AttemptRecord,
+  MappingVersion,
   MessageEvent,
   MessageStatus,
   MessageSummary,
@@ -183,5 +184,26 @@ export function rowToAttempt(row: AttemptRow): AttemptRecord {
     request: parseJson<unknown>(row.request, null),
     response: parseJson<unknown>(row.response, null),
     error: parseJson<SerializedError | null>(row.error, null),
+  };
+}
+
+/** A mapping_versions row as both stores return it (PostgreSQL BIGINTs arrive as strings). */
+export interface MappingVersionRow {
+  readonly hash: string;
+  readonly mapping_id: string;
+  readonly file: string;
+  readonly text: string;
+  readonly tables: string;
+  readonly first_seen_at: number | string;
+}
+
+export function mappingVersionFromRow(row: MappingVersionRow): MappingVersion {
+  return {
+    hash: row.hash,
+    mappingId: row.mapping_id,
+    file: row.file,
+    text: row.text,
+    tables: parseJson(row.tables, {}),
+    firstSeenAt: Number(row.first_seen_at),
   };
 }

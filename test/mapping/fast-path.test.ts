@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileHl7Path, parseHl7 } from '../../src/formats/hl7v2/index.js';
-import { fastHl7Values } from '../../src/mapping/fast-path.js';
+import { fastHl7Values } from '../../src/formats/hl7v2/fast-path.js';
 
 // Every HL7 sample, and paths of every shape the fast path takes (plus the shipped mappings').
 const samples = [

@@ -344,6 +344,29 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(ran).to.equal(1);
     });
 
+    it('keeps each mapping version once, readable by hash and listed newest first', async () => {
+      const version = (hash: string, at: number) => ({
+        hash,
+        mappingId: 'ref-i12-a021',
+        file: 'mappings/ref-i12-a021.yaml',
+        text: `id: ref-i12-a021 # ${hash}\n`,
+        tables: { priority: 'entries: {}\n' },
+        firstSeenAt: at,
+      });
+      expect(await store.recordMappingVersion(version('h1', 1000))).to.equal(true);
+      expect(await store.recordMappingVersion(version('h2', 2000))).to.equal(true);
+      expect(await store.recordMappingVersion(version('h1', 3000))).to.equal(false);
+      await store.recordMappingVersion({ ...version('h3', 1500), mappingId: 'other' });
+      const other = await reopen();
+      others.push(other);
+      expect((await other.mappingVersions('ref-i12-a021')).map((v) => v.hash)).to.deep.equal([
+        'h2',
+        'h1',
+      ]);
+      expect(await other.mappingVersion('h1')).to.deep.equal(version('h1', 1000));
+      expect(await other.mappingVersion('nope')).to.equal(undefined);
+    });
+
     it('stores, replaces and deletes checkpoints', async () => {
       await store.setCheckpoint('k', { done: 1 });
       await store.setCheckpoint('k', { done: 2 });

@@ -273,6 +273,74 @@ export const OPENAPI_DOCUMENT = {
         responses: { ...ok('Logical inputs, FHIR body and errors'), ...errors },
       },
     },
+    '/api/mappings/{id}/versions': {
+      get: {
+        summary: 'Kept versions of a mapping, newest first (the deployed one marked)',
+        ...role('viewer'),
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { ...ok('Versions (hash, file, firstSeenAt, deployed)'), ...errors },
+      },
+    },
+    '/api/mappings/{id}/versions/{hash}': {
+      get: {
+        summary: 'One kept version with its text and tables (a hash prefix of 6+ digits will do)',
+        ...role('viewer'),
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'hash', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { ...ok('The version'), ...errors },
+      },
+    },
+    '/api/mappings/{id}/diff': {
+      get: {
+        summary: 'Unified diff between two versions, or a version and the deployed file',
+        ...role('viewer'),
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'from', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'to', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { ...ok('{ diff }'), ...errors },
+      },
+    },
+    '/api/mappings/{id}/rollback': {
+      post: {
+        summary: 'Write a kept version over the deployed mapping file and its tables (audited)',
+        ...role('admin'),
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: json({
+          type: 'object',
+          properties: { version: { type: 'string' } },
+          required: ['version'],
+        }),
+        responses: { ...ok('{ from, to, files }'), ...errors },
+      },
+    },
+    '/api/mappings/replay': {
+      post: {
+        summary:
+          'Run stored messages through a candidate mapping text and compare the e-RS requests (nothing sent; audited)',
+        ...role('operator'),
+        requestBody: json({
+          type: 'object',
+          properties: {
+            candidate: { type: 'string' },
+            channel: { type: 'string' },
+            type: { type: 'string' },
+            status: { type: 'string' },
+            since: { type: 'string' },
+            until: { type: 'string' },
+            limit: { type: 'integer', maximum: 5000, default: 1000 },
+          },
+          required: ['candidate'],
+        }),
+        responses: {
+          ...ok('{ summary, items (those that differ, up to 200), mappingId }'),
+          ...errors,
+        },
+      },
+    },
     '/api/audit': {
       get: {
         summary: 'The audit log, newest first',

@@ -18,6 +18,7 @@ import {
   withoutPaging,
 } from '../service/message-query.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
+import { mappingRoutes } from './mapping-routes.js';
 import { testerRoutes } from './tester-routes.js';
 
 export function idParam(req: Request): number {
@@ -110,6 +111,7 @@ export function apiRoutes(ctx: AdminContext): Router {
     res.json({ id, status: 'SENT' });
   });
   api.use(testerRoutes(ctx));
+  api.use(mappingRoutes(ctx));
   api.get('/audit', requirePermission('audit.view'), async (req, res) => {
     const q = readMessageQuery(req.query);
     const entries = await ctx.control.store.listAudit({

@@ -26,6 +26,11 @@ export const PERMISSIONS = {
   'messages.resolve': 'operator',
   'messages.export': 'operator',
   'mapping.test': 'operator',
+  'mapping.history': 'viewer',
+  /** Reads stored bodies through a candidate mapping. */
+  'mapping.replay': 'operator',
+  /** Changes deployed configuration. */
+  'mapping.rollback': 'admin',
   'audit.view': 'admin',
   'metrics.view': 'viewer',
   'health.view': 'viewer',

@@ -1,14 +1,7 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicallySync } from '../../core/atomic-write.js';
 import { Role } from './roles.js';
 
 /** Where users live: `$ERS_BRIDGE_USERS_FILE`, else `<dataDir>/users.json` (mode 0600). */
@@ -52,10 +45,7 @@ export function readUsersFile(file: string): UsersFile {
 /** Writes beside and renames, so a crash never leaves half a file; owner-only permissions. */
 export function writeUsersFile(file: string, data: UsersFile): void {
   mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temp, 0o600);
-  renameSync(temp, file);
+  writeFileAtomicallySync(file, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**

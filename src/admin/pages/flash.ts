@@ -17,6 +17,10 @@ export const FLASH = {
     kind: 'error',
     text: 'Messages matching the search were queued again, but some were skipped and left as they were: SENT ones (their effects would repeat: reprocess them one by one to confirm), ones being processed, and ones with a call in flight. The audit log has the count.',
   },
+  'rolled-back': {
+    kind: 'ok',
+    text: 'The kept version was written over the deployed mapping; running channels reload it.',
+  },
 } as const satisfies Record<string, { kind: 'ok' | 'error'; text: string }>;
 export type FlashKey = keyof typeof FLASH;
 

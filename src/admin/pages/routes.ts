@@ -27,6 +27,7 @@ import { messageDetailBody } from '../views/message-detail.js';
 import { messagesBody } from '../views/messages.js';
 import { testerBody } from '../views/tester.js';
 import { flashFrom } from './flash.js';
+import { mappingPages } from './mapping-pages.js';
 
 const PAST: Record<string, string> = { start: 'started', stop: 'stopped', reload: 'reloaded' };
 
@@ -152,6 +153,7 @@ export function pageRoutes(ctx: AdminContext): Router {
       }),
     );
   });
+  r.use(mappingPages(ctx));
   r.get('/audit', requirePermission('audit.view'), async (_req, res) => {
     const principal = principalOf(res);
     const entries = await ctx.control.store.listAudit({ limit: 500 });

@@ -1,5 +1,4 @@
-import { parseHl7 } from '../../formats/hl7v2/index.js';
-import { fieldName } from './hl7-field-names.js';
+import { fieldName, parseHl7 } from '../../formats/hl7v2/index.js';
 
 /** One field as the dashboard shows it: position, name, text as written, and its parts. */
 export interface FieldView {
@@ -34,7 +33,7 @@ export function hl7View(raw: Buffer): SegmentView[] | undefined {
       const structural = seg.isHeader && n <= 2;
       fields.push({
         position: `${seg.name}-${n}`,
-        name: fieldName(seg.name, n),
+        name: hoverName(seg.name, n),
         text,
         repetitions:
           structural || text === ''
@@ -44,4 +43,17 @@ export function hl7View(raw: Buffer): SegmentView[] | undefined {
     }
     return { name: seg.name, fields };
   });
+}
+
+/**
+ * Pure: a field's name as the dashboard shows it, in sentence case ("Message control ID") from
+ * the one dictionary's title case ("Message Control ID"); acronyms (ID, HL7, SSN) stay.
+ */
+export function hoverName(segment: string, field: number): string | undefined {
+  const name = fieldName(segment, field);
+  if (name === undefined) return undefined;
+  const lowered = name.replace(/[A-Za-z][A-Za-z0-9]*/g, (word) =>
+    word.length > 1 && /^[A-Z0-9]+$/.test(word) ? word : word.toLowerCase(),
+  );
+  return lowered.charAt(0).toUpperCase() + lowered.slice(1);
 }

@@ -12,7 +12,8 @@ export interface TesterIssue {
   readonly at?: string;
 }
 
-export interface MappingTestResult {
+/** One dry run in the dashboard tester (golden files have `MappingTestResult` in mapping/golden.ts). */
+export interface TesterRun {
   readonly mapping: string;
   readonly ok: boolean;
   readonly operation: string | null;
@@ -64,7 +65,7 @@ export async function runMappingTest(
   ctx: AdminContext,
   who: Principal,
   request: { mapping: string; message: string },
-): Promise<MappingTestResult> {
+): Promise<TesterRun> {
   const configDir = ctx.configDir();
   if (!listMappingFiles(configDir).includes(request.mapping)) {
     throw new EngineError('ADMIN_BAD_REQUEST', 'Pick one of the mapping files listed.', {

@@ -6,7 +6,7 @@ export interface PageOptions {
   readonly title: string;
   readonly principal?: Principal | undefined;
   /** Which top-bar entry is current. */
-  readonly section?: 'channels' | 'messages' | 'alerts' | 'tester' | 'audit';
+  readonly section?: 'channels' | 'messages' | 'alerts' | 'tester' | 'mappings' | 'audit';
   readonly flash?: { kind: 'ok' | 'error'; text: string } | undefined;
   readonly body: Part;
 }
@@ -19,6 +19,7 @@ function nav(principal: Principal, section: PageOptions['section']): Html {
     ${item('channels', '/', 'Channels')} ${item('messages', '/messages', 'Messages')}
     ${item('alerts', '/alerts', 'Alerts')}
     ${can(principal.role, 'mapping.test') ? item('tester', '/tester', 'Mapping tester') : ''}
+    ${can(principal.role, 'mapping.history') ? item('mappings', '/mappings', 'Mappings') : ''}
     ${can(principal.role, 'audit.view') ? item('audit', '/audit', 'Audit log') : ''}
     <span class="who">${principal.user} · ${principal.role}</span>
     <form method="post" action="/logout" class="inline">

@@ -1,10 +1,10 @@
 import type { Principal } from '../context.js';
-import type { MappingTestResult } from '../service/mapping-tester.js';
+import type { TesterRun } from '../service/mapping-tester.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
 import { jsonBlock } from './widgets.js';
 
-function lineageTable(r: MappingTestResult): Html {
+function lineageTable(r: TesterRun): Html {
   if (!r.input) return html``;
   const rows = Object.entries(r.input);
   return html`<table class="list">
@@ -44,7 +44,7 @@ function warnings(list: readonly string[]): Html {
   ${unread.length > 0 ? html`<p class="muted">Fields in the message that no rule reads: ${unread.join(', ')}</p>` : ''}`;
 }
 
-function result(r: MappingTestResult): Html {
+function result(r: TesterRun): Html {
   const verdict = r.filtered
     ? html`<span class="badge s-filtered">FILTERED</span>`
     : r.ok
@@ -82,7 +82,7 @@ export function testerBody(options: {
   mappings: readonly string[];
   mapping?: string;
   message?: string;
-  result?: MappingTestResult;
+  result?: TesterRun;
 }): Html {
   return html`<h1>Mapping tester</h1>
     <p class="muted">

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isEngineError } from '../../core/errors.js';
+import { writeFileAtomically } from '../../core/atomic-write.js';
 import { renderLetter } from '../../letters/index.js';
 
 /** A bare name (`appointment-request`) means a shipped template in mappings/letters/. */
@@ -23,9 +24,7 @@ export interface RenderFileOptions {
 export async function renderLetterFile(options: RenderFileOptions): Promise<number> {
   const data = JSON.parse(await readFile(options.dataFile, 'utf8')) as unknown;
   const pdf = await renderLetter(resolveTemplate(options.template), data, { now: options.now });
-  const partial = `${options.out}.partial`;
-  await writeFile(partial, pdf);
-  await rename(partial, options.out);
+  await writeFileAtomically(options.out, pdf);
   return pdf.length;
 }
 

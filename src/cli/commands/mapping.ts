@@ -10,6 +10,7 @@ import {
   type MappingTestResult,
 } from '../../mapping/index.js';
 import { registerReplay } from './mapping-replay.js';
+import { registerVersions } from './mapping-versions.js';
 
 /** Every `*.yaml` directly in `dir` (the shipped and site mappings). */
 export function listMappingFiles(dir: string): string[] {
@@ -92,4 +93,5 @@ export function register(program: Command): void {
       if (!ok) process.exitCode = 1;
     });
   registerReplay(mapping);
+  registerVersions(mapping);
 }

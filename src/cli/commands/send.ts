@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { MllpClient } from '../../destinations/mllp/client.js';
+import { MllpClient } from '../../formats/mllp/client.js';
 import { isEngineError } from '../../core/errors.js';
 import {
   compileHl7Path,

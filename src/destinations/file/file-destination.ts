@@ -1,6 +1,7 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically as writeAtomically } from '../../core/atomic-write.js';
 import { EngineError } from '../../core/errors.js';
 import type { Destination, DestinationContext, PluginFactoryContext } from '../../core/plugins.js';
 
@@ -62,17 +63,9 @@ export async function writeFileAtomically(
   bytes: Buffer,
 ): Promise<string> {
   const target = join(folder, name);
-  const temp = join(folder, `.${name}.${process.pid}.tmp`);
   try {
     await mkdir(folder, { recursive: true });
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
+    await writeAtomically(target, bytes);
   } catch (error) {
     throw new EngineError(
       'DEST_UNAVAILABLE',

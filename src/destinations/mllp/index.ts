@@ -3,8 +3,9 @@ import { destinations } from '../../core/registry.js';
 import { MllpDestination } from './mllp-destination.js';
 import { MllpDestinationSchema, type MllpDestinationConfig } from './schema.js';
 
-export { MllpClient, type MllpClientOptions } from './client.js';
-export { judgeAck, MllpDestination, outboundMessages } from './mllp-destination.js';
+export { MllpClient, type MllpClientOptions } from '../../formats/mllp/client.js';
+export { judgeAck } from '../../formats/mllp/judge-ack.js';
+export { MllpDestination, outboundMessages } from './mllp-destination.js';
 export { MllpDestinationSchema, type MllpDestinationConfig } from './schema.js';
 
 destinations.register({

@@ -1,12 +1,9 @@
 import { EngineError } from '../../core/errors.js';
 import type { Destination, DestinationContext, DestinationResult } from '../../core/plugins.js';
-import { compileHl7Path, encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
-import { MllpClient } from './client.js';
+import { encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
+import { MllpClient } from '../../formats/mllp/client.js';
+import { judgeAck } from '../../formats/mllp/judge-ack.js';
 import type { MllpDestinationConfig } from './schema.js';
-
-const MSA_1 = compileHl7Path('MSA-1');
-const MSA_2 = compileHl7Path('MSA-2');
-const ERR_8 = compileHl7Path('ERR[*]-8');
 
 /** The HL7 texts earlier destinations produced (`output.outbound`), in destination order. */
 export function outboundMessages(previous: DestinationContext['previous']): string[] {
@@ -18,57 +15,6 @@ export function outboundMessages(previous: DestinationContext['previous']): stri
       for (const m of outbound) if (typeof m === 'string') out.push(m);
   }
   return out;
-}
-
-/** Pure: what an ACK means for the message it answers. */
-export function judgeAck(
-  ack: Buffer,
-  sentControlId: string,
-  config: Pick<MllpDestinationConfig, 'onApplicationError'>,
-): string {
-  let code: string | undefined;
-  let answered: string | undefined;
-  let reason: string;
-  try {
-    const msg = parseHl7(ack);
-    code = MSA_1.first(msg);
-    answered = MSA_2.first(msg);
-    reason = ERR_8.values(msg).join('; ');
-  } catch {
-    throw new EngineError('DEST_NO_ACK', 'the answer was not an HL7 ACK', { retry: 'ambiguous' });
-  }
-  if (answered !== sentControlId) {
-    throw new EngineError(
-      'DEST_NO_ACK',
-      `the ACK answers ${answered ?? 'nothing'}, not ${sentControlId}`,
-    );
-  }
-  switch (code) {
-    case 'AA':
-    case 'CA':
-      return code;
-    case 'AE':
-    case 'CE':
-      throw new EngineError(
-        'DEST_REJECTED',
-        `the receiver answered ${code}${reason === '' ? '' : `: ${reason}`}`,
-        {
-          retry: config.onApplicationError === 'retry' ? 'transient' : 'permanent',
-          at: 'MSA-1',
-        },
-      );
-    case 'AR':
-    case 'CR':
-      throw new EngineError(
-        'DEST_REJECTED',
-        `the receiver answered ${code}${reason === '' ? '' : `: ${reason}`}`,
-        { at: 'MSA-1' },
-      );
-    default:
-      throw new EngineError('DEST_NO_ACK', `MSA-1 "${code ?? ''}" is not an acknowledgement code`, {
-        at: 'MSA-1',
-      });
-  }
 }
 
 /** Sends HL7 to a PAS over MLLP and waits for each ACK. */

@@ -1,6 +1,14 @@
 /**
- * Field names of the segments ers-bridge meets (HL7 v2.5 chapters 2, 3, 7, 9, 10, 11), for
- * `ers-bridge hl7 inspect`. Unknown segments and fields print without a name.
+ * The one HL7 field-name dictionary: names of the segments ers-bridge meets, as HL7 v2.5.1 spells
+ * them (chapters 2, 3, 4, 7, 9, 10, 11). `ers-bridge hl7 inspect` prints them as they are; the
+ * dashboard's raw view shows them in sentence case on hover. Unknown segments and fields have no
+ * name. Where v2.4 (what most PAS send) differs in a way a reader meets:
+ * - PID-2 is "Patient ID (External ID)" in v2.4; v2.5 keeps the field only for compatibility.
+ * - ERR has one field in v2.4 (ERR-1, Error Code and Location); ERR-2 to ERR-8 are v2.5, so a
+ *   v2.4 receiver's reason is in ERR-1 or MSA-3 rather than ERR-8.
+ * - MSA-3 (Text Message) and MSA-6 (Error Condition) are deprecated in v2.5 but v2.4 systems fill
+ *   them.
+ * - OBR-13 is "Relevant Clinical Info." in v2.4.
  */
 export const SEGMENT_NAMES: Readonly<Record<string, string>> = {
   MSH: 'Message Header',
@@ -10,6 +18,7 @@ export const SEGMENT_NAMES: Readonly<Record<string, string>> = {
   PV1: 'Patient Visit',
   RF1: 'Referral Information',
   PRD: 'Provider Data',
+  ORC: 'Common Order',
   DG1: 'Diagnosis',
   OBR: 'Observation Request',
   OBX: 'Observation/Result',
@@ -40,7 +49,7 @@ export const FIELD_NAMES: Readonly<Record<string, readonly string[]>> = {
     'Event Type Code|Recorded Date/Time|Date/Time Planned Event|Event Reason Code|Operator ID|Event Occurred|Event Facility',
   ),
   PID: names(
-    'Set ID|Patient ID|Patient Identifier List|Alternate Patient ID|Patient Name|Mother’s Maiden Name|Date/Time of Birth|Administrative Sex|Patient Alias|Race|Patient Address|County Code|Phone Number - Home|Phone Number - Business|Primary Language|Marital Status|Religion|Patient Account Number|SSN Number|Driver’s License Number|Mother’s Identifier|Ethnic Group|Birth Place|Multiple Birth Indicator|Birth Order|Citizenship|Veterans Military Status|Nationality|Patient Death Date and Time|Patient Death Indicator',
+    'Set ID|Patient ID|Patient Identifier List|Alternate Patient ID|Patient Name|Mother’s Maiden Name|Date/Time of Birth|Administrative Sex|Patient Alias|Race|Patient Address|County Code|Phone Number - Home|Phone Number - Business|Primary Language|Marital Status|Religion|Patient Account Number|SSN Number|Driver’s License Number|Mother’s Identifier|Ethnic Group|Birth Place|Multiple Birth Indicator|Birth Order|Citizenship|Veterans Military Status|Nationality|Patient Death Date and Time|Patient Death Indicator|Identity Unknown Indicator|Identity Reliability Code',
   ),
   PD1: names(
     'Living Dependency|Living Arrangement|Patient Primary Facility|Patient Primary Care Provider|Student Indicator|Handicap|Living Will Code|Organ Donor Code|Separate Bill|Duplicate Patient|Publicity Code|Protection Indicator',
@@ -54,14 +63,17 @@ export const FIELD_NAMES: Readonly<Record<string, readonly string[]>> = {
   PRD: names(
     'Provider Role|Provider Name|Provider Address|Provider Location|Provider Communication Information|Preferred Method of Contact|Provider Identifiers|Effective Start Date of Provider Role|Effective End Date of Provider Role',
   ),
+  ORC: names(
+    'Order Control|Placer Order Number|Filler Order Number|Placer Group Number|Order Status|Response Flag|Quantity/Timing|Parent|Date/Time of Transaction|Entered By|Verified By|Ordering Provider|Enterer’s Location|Call Back Phone Number|Order Effective Date/Time|Order Control Code Reason|Entering Organization',
+  ),
   DG1: names(
     'Set ID|Diagnosis Coding Method|Diagnosis Code|Diagnosis Description|Diagnosis Date/Time|Diagnosis Type',
   ),
   OBR: names(
-    'Set ID|Placer Order Number|Filler Order Number|Universal Service Identifier|Priority|Requested Date/Time|Observation Date/Time',
+    'Set ID|Placer Order Number|Filler Order Number|Universal Service Identifier|Priority|Requested Date/Time|Observation Date/Time|Observation End Date/Time|Collection Volume|Collector Identifier|Specimen Action Code|Danger Code|Relevant Clinical Information|Specimen Received Date/Time|Specimen Source|Ordering Provider',
   ),
   OBX: names(
-    'Set ID|Value Type|Observation Identifier|Observation Sub-ID|Observation Value|Units|References Range|Abnormal Flags|Probability|Nature of Abnormal Test|Observation Result Status|Effective Date of Reference Range|User Defined Access Checks|Date/Time of the Observation',
+    'Set ID|Value Type|Observation Identifier|Observation Sub-ID|Observation Value|Units|References Range|Abnormal Flags|Probability|Nature of Abnormal Test|Observation Result Status|Effective Date of Reference Range|User Defined Access Checks|Date/Time of the Observation|Producer’s ID|Responsible Observer|Observation Method',
   ),
   NTE: names('Set ID|Source of Comment|Comment|Comment Type'),
   SCH: names(
@@ -86,6 +98,7 @@ export const FIELD_NAMES: Readonly<Record<string, readonly string[]>> = {
   ),
 };
 
+/** The v2.5.1 name of a field (1-based), or undefined when the dictionary does not know it. */
 export function fieldName(segment: string, field: number): string | undefined {
   return FIELD_NAMES[segment]?.[field - 1];
 }

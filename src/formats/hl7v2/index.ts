@@ -42,4 +42,5 @@ export {
   type AckTarget,
 } from './ack.js';
 export { formatHl7Tree } from './inspect.js';
+export { fastHl7Values } from './fast-path.js';
 export { fieldName, FIELD_NAMES, SEGMENT_NAMES } from './field-names.js';

@@ -1,4 +1,4 @@
-// formats/xml: XML file drops (xml2js), refusing DOCTYPE and entities, optionally split by element.
+// formats/xml: the one XML parser (xml2js) behind a DOCTYPE/entity guard; XML drops split by element.
 import { Builder, parseStringPromise } from 'xml2js';
 import { EngineError } from '../../core/errors.js';
 
@@ -16,6 +16,24 @@ export function assertNoDoctype(text: string): void {
   }
 }
 
+/**
+ * The one way into XML: refuses a DOCTYPE or entities, then parses with xml2js (`explicitArray`:
+ * every child is an array, attributes under `$`, text under `_`). A document that is not
+ * well-formed is FORMAT_UNPARSEABLE.
+ */
+export async function parseXml(text: string): Promise<unknown> {
+  assertNoDoctype(text);
+  try {
+    return (await parseStringPromise(text, { explicitArray: true })) as unknown;
+  } catch (error) {
+    throw new EngineError(
+      'FORMAT_UNPARSEABLE',
+      `not well-formed XML: ${(error as Error).message.split('\n')[0] ?? ''}`,
+      { cause: error },
+    );
+  }
+}
+
 /** One message of an XML drop: its text, and its parsed form (xml2js, `explicitArray`). */
 export interface XmlPart {
   readonly text: string;
@@ -24,17 +42,7 @@ export interface XmlPart {
 
 /** The document as one message, or one message per `splitElement` child of the root. */
 export async function splitXml(text: string, splitElement: string | undefined): Promise<XmlPart[]> {
-  assertNoDoctype(text);
-  let doc: Record<string, unknown>;
-  try {
-    doc = (await parseStringPromise(text, { explicitArray: true })) as Record<string, unknown>;
-  } catch (error) {
-    throw new EngineError(
-      'FORMAT_UNPARSEABLE',
-      `not well-formed XML: ${(error as Error).message.split('\n')[0] ?? ''}`,
-      { cause: error },
-    );
-  }
+  const doc = (await parseXml(text)) as Record<string, unknown>;
   if (splitElement === undefined) return [{ text, node: doc }];
   const [rootName, root] = Object.entries(doc)[0] ?? [];
   const items = (root as Record<string, unknown[]> | undefined)?.[splitElement] ?? [];

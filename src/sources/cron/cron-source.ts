@@ -6,6 +6,7 @@ import type {
   SourceContext,
   SourceStatus,
 } from '../../core/plugins.js';
+import { ContentType } from '../../core/content-types.js';
 
 export const CronSourceSchema = z
   .object({
@@ -27,7 +28,7 @@ export function tickMessage(config: CronSourceConfig, channelId: string, at: Dat
   return {
     sender: `cron:${channelId}`,
     controlId: minute,
-    contentType: 'application/json',
+    contentType: ContentType.json,
     messageType: config.messageType,
     raw: Buffer.from(
       JSON.stringify({

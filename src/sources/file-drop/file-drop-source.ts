@@ -1,7 +1,9 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstat, mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorReportCsv, type CsvProblem } from '../../formats/csv/index.js';
+// Someone watching error/ on the share never sees a half-written report.
+import { writeFileAtomically as writeAtomically } from '../../core/atomic-write.js';
 import { EngineError } from '../../core/errors.js';
 import type { MessageStore } from '../../core/store-types.js';
 import type {
@@ -15,13 +17,6 @@ import { LOCK_FILE, lockFolder, sharedStoreKey, type FolderLock } from './folder
 import { fileProblem, fileSender, scanFile, storeFileRecords } from './read-file.js';
 import { isIgnored, processedName, type FileDropConfig } from './schema.js';
 import { isStable, observe, type Seen } from './stability.js';
-
-/** Someone watching error/ on the share never sees a half-written report. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
 
 /** A file whose records are all stored, waiting for their mapping before its report is final. */
 interface Awaiting extends FileRecords {

@@ -14,6 +14,7 @@ import type { SourceContext } from '../../core/plugins.js';
 import type { NewMessage } from '../../core/store-types.js';
 import { firstElementText, hl7FieldReader, keySpecOf, keysFrom } from './record-keys.js';
 import type { FileDropConfig } from './schema.js';
+import { ContentType } from '../../core/content-types.js';
 
 export interface FileOutcome {
   readonly stored: number;
@@ -129,7 +130,7 @@ export async function storeFileRecords(
             r.row,
             keysFrom(keySpec, (c) => r.columns[c]),
           ),
-          contentType: 'application/x-csv-row+json',
+          contentType: ContentType.csvRow,
           messageType: 'csv-row',
           raw: Buffer.from(JSON.stringify(r)),
           sourceMeta: { file: name, sha256: hash, row: r.row },
@@ -163,7 +164,7 @@ export async function storeFileRecords(
             const facts = reader(raw);
             return {
               ...base(m.index, keysFrom(keySpec, facts.read)),
-              contentType: 'application/hl7-v2',
+              contentType: ContentType.hl7v2,
               messageType: facts.messageType,
               raw,
               sourceMeta: { file: name, sha256: hash, message: m.index, line: m.line },
@@ -180,7 +181,7 @@ export async function storeFileRecords(
               i + 1,
               keysFrom(keySpec, (element) => firstElementText(d.node, element)),
             ),
-            contentType: 'application/xml',
+            contentType: ContentType.xml,
             raw: Buffer.from(d.text),
             sourceMeta: { file: name, sha256: hash, message: i + 1 },
           })),

@@ -14,8 +14,9 @@ import type { LateReplySender } from './late-replies.js';
 import type { FactReader } from './message-facts.js';
 import { commitReply } from './replies.js';
 import type { MllpSourceConfig } from './schema.js';
+import { ContentType } from '../../core/content-types.js';
 
-export const HL7_CONTENT_TYPE = 'application/hl7-v2';
+export const HL7_CONTENT_TYPE = ContentType.hl7v2;
 
 export interface FrameDeps {
   readonly context: SourceContext;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { MllpClient } from '../../destinations/mllp/client.js';
-import { judgeAck } from '../../destinations/mllp/mllp-destination.js';
+import { MllpClient } from '../../formats/mllp/client.js';
+import { judgeAck } from '../../formats/mllp/judge-ack.js';
 import type { EngineError } from '../../core/errors.js';
 import { encodeText, parseHl7 } from '../../formats/hl7v2/index.js';
 import type { PendingLateReplies } from './pending-late.js';

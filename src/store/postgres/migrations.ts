@@ -118,6 +118,20 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
     );
     CREATE INDEX message_attempts_message ON message_attempts(message_id, id);`,
   },
+  {
+    // Issue 18: the text behind every mapping hash a message records.
+    version: 3,
+    sql: `
+    CREATE TABLE mapping_versions (
+      hash TEXT PRIMARY KEY,
+      mapping_id TEXT NOT NULL,
+      file TEXT NOT NULL,
+      text TEXT NOT NULL,
+      tables TEXT NOT NULL,
+      first_seen_at BIGINT NOT NULL
+    );
+    CREATE INDEX mapping_versions_id ON mapping_versions(mapping_id, first_seen_at);`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = Math.max(...PG_MIGRATIONS.map((m) => m.version));

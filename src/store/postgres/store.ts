@@ -11,6 +11,8 @@ import {
   rowToAttempt,
   toJson,
   type AttemptRow,
+  type MappingVersionRow,
+  mappingVersionFromRow,
 } from '../rows.js';
 import { reprocessMessage } from './reprocess.js';
 import {
@@ -20,6 +22,7 @@ import {
   type AuditEntry,
   type ClaimRequest,
   type ErsAuditEntry,
+  type MappingVersion,
   type MessageEvent,
   type MessageFilter,
   type MessageStatus,
@@ -302,6 +305,37 @@ export class PostgresMessageStore implements MessageStore {
 
   async deleteCheckpoint(key: string): Promise<void> {
     await this.pool.query('DELETE FROM checkpoints WHERE key = $1', [key]);
+  }
+  async recordMappingVersion(version: MappingVersion): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO mapping_versions (hash, mapping_id, file, text, tables, first_seen_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING`,
+      [
+        version.hash,
+        version.mappingId,
+        version.file,
+        version.text,
+        JSON.stringify(version.tables),
+        version.firstSeenAt,
+      ],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async mappingVersions(mappingId: string): Promise<MappingVersion[]> {
+    const { rows } = await this.pool.query<MappingVersionRow>(
+      'SELECT * FROM mapping_versions WHERE mapping_id = $1 ORDER BY first_seen_at DESC, hash',
+      [mappingId],
+    );
+    return rows.map(mappingVersionFromRow);
+  }
+
+  async mappingVersion(hash: string): Promise<MappingVersion | undefined> {
+    const { rows } = await this.pool.query<MappingVersionRow>(
+      'SELECT * FROM mapping_versions WHERE hash = $1',
+      [hash],
+    );
+    return rows[0] === undefined ? undefined : mappingVersionFromRow(rows[0]);
   }
 
   async prune(request: PruneRequest): Promise<number> {

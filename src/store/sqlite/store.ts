@@ -3,8 +3,10 @@ import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
 import { messageFilterSql } from '../filter-sql.js';
 import {
+  type MappingVersionRow,
   type MessageRow,
   type SummaryRow,
+  mappingVersionFromRow,
   parseJson,
   receivedEvent,
   rowToMessage,
@@ -17,6 +19,7 @@ import type {
   AuditEntry,
   ClaimRequest,
   ErsAuditEntry,
+  MappingVersion,
   MessageEvent,
   MessageFilter,
   MessageStatus,
@@ -295,6 +298,24 @@ export class SqliteMessageStore implements MessageStore {
 
   async deleteCheckpoint(key: string): Promise<void> {
     await this.write({ op: 'deleteCheckpoint', key });
+  }
+  async recordMappingVersion(version: MappingVersion): Promise<boolean> {
+    return (await this.write({ op: 'recordMappingVersion', version })) as boolean;
+  }
+
+  mappingVersions(mappingId: string): Promise<MappingVersion[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM mapping_versions WHERE mapping_id = ? ORDER BY first_seen_at DESC, hash',
+      )
+      .all(mappingId) as MappingVersionRow[];
+    return Promise.resolve(rows.map(mappingVersionFromRow));
+  }
+
+  mappingVersion(hash: string): Promise<MappingVersion | undefined> {
+    const row = this.db.prepare('SELECT * FROM mapping_versions WHERE hash = ?').get(hash) as
+      MappingVersionRow | undefined;
+    return Promise.resolve(row === undefined ? undefined : mappingVersionFromRow(row));
   }
 
   prune(request: PruneRequest): Promise<number> {

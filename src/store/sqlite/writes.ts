@@ -7,6 +7,7 @@ import {
   type AuditEntry,
   type ClaimRequest,
   type ErsAuditEntry,
+  type MappingVersion,
   type NewAttemptRecord,
   type NewMessage,
   type ReprocessResult,
@@ -46,6 +47,7 @@ export type WriteOp =
       readonly now: number;
     }
   | { readonly op: 'deleteCheckpoint'; readonly key: string }
+  | { readonly op: 'recordMappingVersion'; readonly version: MappingVersion }
   | { readonly op: 'prune'; readonly request: PruneRequest }
   | { readonly op: 'synchronousMode' };
 
@@ -165,6 +167,16 @@ export class SqliteWrites {
       case 'deleteCheckpoint':
         this.db.prepare('DELETE FROM checkpoints WHERE key = ?').run(op.key);
         return undefined;
+      case 'recordMappingVersion': {
+        const v = op.version;
+        const { changes } = this.db
+          .prepare(
+            `INSERT INTO mapping_versions (hash, mapping_id, file, text, tables, first_seen_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING`,
+          )
+          .run(v.hash, v.mappingId, v.file, v.text, JSON.stringify(v.tables), v.firstSeenAt);
+        return changes > 0;
+      }
       case 'prune':
         return this.db.transaction(() => this.prune(op.request)).immediate();
       case 'synchronousMode':

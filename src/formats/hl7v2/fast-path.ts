@@ -1,9 +1,6 @@
-import {
-  HL7_NULL,
-  unescapeHl7,
-  type Hl7Message,
-  type Hl7PathSpec,
-} from '../formats/hl7v2/index.js';
+import { unescapeHl7 } from './escape.js';
+import { HL7_NULL, type Hl7Message } from './message.js';
+import type { Hl7PathSpec } from './path-syntax.js';
 
 /** Splits without allocating when `n` is 1 or the delimiter is absent. */
 function nth(text: string, sep: string, n: number): string {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { EngineError } from '../../core/errors.js';
-import { frameMllp, MllpDecoder } from '../../formats/mllp/framing.js';
+import { frameMllp, MllpDecoder } from './framing.js';
 
 export interface MllpClientOptions {
   readonly host: string;

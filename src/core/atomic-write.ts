@@ -1,0 +1,63 @@
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** File mode of the new file, applied even over the umask (default 0o666 less the umask). */
+  readonly mode?: number;
+}
+
+/** Same folder as the target, so the rename stays on one file system. */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/**
+ * Writes `data` to `path` so that nobody ever sees a partial file: a temp file beside it, fsync,
+ * then rename over the target. A failed write removes its temp file and throws the file-system
+ * error; callers give it their own catalogued code.
+ */
+export async function writeFileAtomically(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    const handle = await open(temp, 'w', options.mode);
+    try {
+      if (options.mode !== undefined) await handle.chmod(options.mode);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** `writeFileAtomically` for synchronous callers (the users file, edited under a sync lock). */
+export function writeFileAtomicallySync(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): void {
+  const temp = tempPathFor(path);
+  try {
+    const fd = openSync(temp, 'w', options.mode);
+    try {
+      if (options.mode !== undefined) fchmodSync(fd, options.mode);
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
