@@ -1,16 +1,18 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isIgnored } from '../sources/file-drop/schema.js';
 import type { FolderFacts } from './facts.js';
 
-/** Names a drop folder holds that are not waiting files (temp files, markers, our lock). */
-const NOT_WAITING = ['.*', '*.tmp', '*.part', '*.partial', '~*', '*.done', '*.errors.csv'];
+/**
+ * Names a drop folder holds that are not waiting files: hidden files (the lock), temp and partial
+ * files, markers and error reports (the file-drop source's default ignore list, and its reports).
+ */
+const NOT_WAITING = /^(\.|~)|\.(tmp|part|partial|done)$|\.errors\.csv$/;
 
 async function filesIn(dir: string): Promise<{ name: string; mtimeMs: number; ctimeMs: number }[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const out = [];
   for (const name of names) {
-    if (isIgnored(name, NOT_WAITING)) continue;
+    if (NOT_WAITING.test(name)) continue;
     const s = await stat(join(dir, name)).catch(() => undefined);
     if (s?.isFile() === true) out.push({ name, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs });
   }

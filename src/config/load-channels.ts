@@ -7,7 +7,7 @@ import { destinations, sources, transformers } from '../core/registry.js';
 import { ChannelFileSchema, type ChannelDefinition, type PluginConfig } from './channel-schema.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
-import { compileChannelFilter } from '../mapping/channel-filter.js';
+import { channelFilters } from '../core/channel-filter.js';
 
 export type ChannelLoad =
   | { readonly ok: true; readonly channel: ChannelDefinition }
@@ -91,7 +91,15 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     name: d.name,
     ...check('destination', destinations, d, ['destinations', i]),
   }));
-  for (const p of c.filter ? compileChannelFilter(c.filter, c.id).problems : [])
+  const filterSupport = channelFilters();
+  if (c.filter && filterSupport === undefined)
+    issues.push({
+      file: source.displayPath,
+      line: source.lineOf(['filter']),
+      path: 'filter',
+      message: 'filters need the mapping stage, which this program did not load',
+    });
+  for (const p of c.filter && filterSupport ? filterSupport.check(c.filter, c.id) : [])
     issues.push({
       file: source.displayPath,
       line: source.lineOf(['filter', p.key]),

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
 import { EngineError } from '../core/errors.js';
-import { withChannelFilter } from '../mapping/channel-filter.js';
+import { channelFilters } from '../core/channel-filter.js';
 import type { ChannelPipeline } from './process-message.js';
 import type { PluginFactoryContext, Source } from '../core/plugins.js';
 import { destinations, sources, transformers } from '../core/registry.js';
@@ -40,7 +40,10 @@ export async function buildChannel(
       ).create(def.transformer.config, ctx)
     : undefined;
   // The channel's filter runs first: what it drops never reaches a mapping.
-  const transformer = def.filter ? withChannelFilter(def.filter, def.id, mapper) : mapper;
+  const filters = channelFilters();
+  if (def.filter && filters === undefined)
+    throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: filters need the mapping stage`);
+  const transformer = def.filter && filters ? filters.wrap(def.filter, def.id, mapper) : mapper;
   const dests = [];
   for (const d of def.destinations) {
     dests.push({

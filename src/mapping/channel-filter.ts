@@ -1,22 +1,19 @@
-import type { ChannelFilter } from '../config/channel-schema.js';
+import {
+  provideChannelFilters,
+  type ChannelFilterProblem,
+  type ChannelFilterSpec,
+} from '../core/channel-filter.js';
 import type { TransformResult, Transformer } from '../core/plugins.js';
 import { compileCondition, type Condition } from './conditions.js';
 import { compiledFilter, filterVerdict, type CompiledFilter } from './filter.js';
 import { CONTENT_TYPES, parseInput, PathError } from './inputs.js';
 
-export interface FilterProblem {
-  readonly key: 'drop' | 'keep';
-  readonly message: string;
-  /** 1-based, inside the condition text. */
-  readonly column: number;
-}
-
 /** Compiles a channel's filter; the problems (bad syntax, bad paths) refuse the channel file. */
 export function compileChannelFilter(
-  filter: ChannelFilter,
+  filter: ChannelFilterSpec,
   channelId: string,
-): { filter?: CompiledFilter; problems: FilterProblem[] } {
-  const problems: FilterProblem[] = [];
+): { filter?: CompiledFilter; problems: ChannelFilterProblem[] } {
+  const problems: ChannelFilterProblem[] = [];
   const one = (key: 'drop' | 'keep'): Condition | undefined => {
     const text = filter[key];
     if (text === undefined) return undefined;
@@ -54,7 +51,7 @@ const FORWARD: TransformResult = {
  * mapping runs. A message of another content type than the filter reads passes untouched.
  */
 export function withChannelFilter(
-  filter: ChannelFilter,
+  filter: ChannelFilterSpec,
   channelId: string,
   inner: Transformer | undefined,
 ): Transformer {
@@ -77,3 +74,8 @@ export function withChannelFilter(
     },
   };
 }
+
+provideChannelFilters({
+  check: (filter, channelId) => compileChannelFilter(filter, channelId).problems,
+  wrap: withChannelFilter,
+});

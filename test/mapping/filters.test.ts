@@ -6,6 +6,8 @@ import type { RunningEngine } from '../../src/main/run.js';
 import { messagesProcessed } from '../../src/core/metrics.js';
 import { channelOverviews } from '../../src/admin/service/channel-overview.js';
 import { loadChannelFile } from '../../src/config/load-channels.js';
+// The mapping stage provides the channel filter's compiler, as in the running program.
+import '../../src/mapping/index.js';
 import { compileMappingText } from '../../src/mapping/compile.js';
 import { ackValue } from '../sources/mllp/support.js';
 import { copyMappings, REPO, RC, sample, sandboxSettings, send } from './e2e-support.js';
