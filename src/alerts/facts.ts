@@ -6,6 +6,8 @@ export interface ChannelFacts {
   /** `mllp`, `file`, `http`, `cron`; null when the channel is not running. */
   readonly sourceType: string | null;
   readonly state: string;
+  /** Why the channel failed to start (state FAILED), or its latest processing problem. */
+  readonly lastError: string | null;
   readonly counts: Partial<Record<MessageStatus, number>>;
   /** ERROR and DEAD messages received within the errors rule's window. */
   readonly recentErrors: number;

@@ -120,6 +120,7 @@ async function channelFacts(
     id: channel,
     sourceType: info.source?.type ?? null,
     state: info.state,
+    lastError: info.lastError,
     counts,
     recentErrors,
     waitingTooLong,

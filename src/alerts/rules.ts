@@ -55,6 +55,13 @@ function channelFindings(snapshot: Snapshot, rules: AlertRules): Finding[] {
         severity: 'warning',
         summary: `channel ${c.id}: ${plural(c.waitingTooLong, 'message')} received over ${queueAge.minutes} min ago still waiting`,
       });
+    if (rules.channelFailed && c.state === 'FAILED')
+      out.push({
+        rule: 'channelFailed',
+        subject: c.id,
+        severity: 'critical',
+        summary: `channel ${c.id} is not running: ${(c.lastError ?? 'failed to start').slice(0, 300)}`,
+      });
     const silenceWatched =
       silence !== false &&
       (silence.channels === undefined ? c.sourceType === 'mllp' : silence.channels.includes(c.id));

@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../core/atomic-write.js';
 import type { ErsStreak } from './ers-streak.js';
 import type { Incident } from './types.js';
 
@@ -31,9 +32,7 @@ export async function readState(file: string): Promise<AlertState> {
   }
 }
 
-/** Written beside and renamed, so a crash never leaves half a file. */
+/** Written atomically, so a crash never leaves half a file. */
 export async function writeState(file: string, state: AlertState): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(state));
-  await rename(temp, file);
+  await writeFileAtomically(file, JSON.stringify(state));
 }

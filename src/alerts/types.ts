@@ -6,6 +6,7 @@ export const AlertRule = {
   queueAge: 'queueAge',
   silence: 'silence',
   reloadRefused: 'reloadRefused',
+  channelFailed: 'channelFailed',
   fileStuck: 'fileStuck',
   fileRejected: 'fileRejected',
   ersAuth: 'ersAuth',

@@ -99,6 +99,8 @@ export const AlertRulesSchema = z
     queueAge: rule(QueueAgeRule).default(QueueAgeRule.parse({})),
     silence: rule(SilenceRule).default(SilenceRule.parse({})),
     reloadRefused: z.boolean().default(true),
+    /** A channel that could not start (port in use, drop folder held by another engine). */
+    channelFailed: z.boolean().default(true),
     files: rule(FilesRule).default(FilesRule.parse({})),
     ersAuth: rule(ErsAuthRule).default(ErsAuthRule.parse({})),
     expiry: rule(ExpiryRule).default(ExpiryRule.parse({})),

@@ -68,8 +68,9 @@ export class Engine implements EngineControl {
       try {
         await this.addChannel(def);
       } catch (error) {
+        // A channel that failed to start (port in use, folder locked) is FAILED with its own
+        // lastError; its file was not refused, so it is no config problem.
         problems.push(`${def.file}: ${(error as Error).message}`);
-        this.noteRefused(def.file, [`${def.file}: ${(error as Error).message}`]);
         this.logger.error(
           { channel: def.id, err: (error as Error).message },
           'channel failed to start',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import type { RunningEngine } from '../../src/main/run.js';
@@ -107,6 +108,22 @@ describe('alerts through a real engine, webhook receiver and SMTP server', () =>
       'reloadRefused',
     ]);
     expect(notices(webhook)).to.have.length(1);
+  });
+
+  it('alerts on a channel that cannot start because its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      h.writeChannel('feed.yaml', channel().replace('port: 0', `port: ${port}`));
+      const running = await h.start(alertSettings(webhook, smtp, ''));
+      expect(running.engine.channels()[0]?.state).to.equal('FAILED');
+      const opened = await eventually(() => find(webhook, 'opened', 'channelFailed'));
+      expect(opened.incident.subject).to.equal('feed');
+      expect(opened.incident.summary).to.match(/^channel feed is not running: .*in use/);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 
   it('sends one alert for a burst of errors, with no patient data in it', async () => {

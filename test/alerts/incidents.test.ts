@@ -88,6 +88,7 @@ describe('alert rules', () => {
     id: 'pas-inbound',
     sourceType: 'mllp',
     state: 'STARTED',
+    lastError: null,
     counts: {},
     recentErrors: 0,
     waitingTooLong: 0,
@@ -126,6 +127,13 @@ describe('alert rules', () => {
       'queueAge pas-inbound',
     ]);
     expect(found[1]?.severity).to.equal('critical');
+  });
+
+  it('finds a channel that could not start, naming why', () => {
+    const failed = channel({ state: 'FAILED', lastError: 'port 2575 is in use' });
+    expect(findings(snapshot({ channels: [failed] }), rules).map((f) => f.summary)).to.deep.equal([
+      'channel pas-inbound is not running: port 2575 is in use',
+    ]);
   });
 
   it('finds a silent MLLP channel in working hours only, an hour into the working day', () => {
