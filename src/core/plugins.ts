@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { EngineError } from './errors.js';
-import type { AppendResult, MessageStore, NewMessage, StoredMessage } from './store-types.js';
+import type {
+  AppendResult,
+  MappingVersion,
+  MessageStore,
+  NewMessage,
+  StoredMessage,
+} from './store-types.js';
 import type { EngineServices } from './services.js';
 
 /**
@@ -81,6 +87,11 @@ export type MappedMessage = Extract<TransformResult, { kind: 'mapped' }>;
 
 export interface Transformer {
   transform(message: StoredMessage, context: TransformContext): Promise<TransformResult>;
+  /**
+   * What the transformer compiled (mapping texts and tables by hash): the engine keeps each in
+   * the store when it builds the channel, so every hash a message records can be read back.
+   */
+  readonly versions?: readonly Omit<MappingVersion, 'firstSeenAt'>[];
 }
 
 export interface DestinationContext {

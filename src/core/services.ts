@@ -22,6 +22,8 @@ export interface EngineServices {
 
 export interface ServiceProvider {
   readonly name: string;
+  /** Providers that must start first when registered (e.g. the e-RS client after the sandbox). */
+  readonly after?: readonly string[];
   /** Adds the service to `services` (mutable during start-up only). */
   start(services: EngineServices): Promise<void> | void;
   stop?(services: EngineServices): Promise<void> | void;
@@ -36,6 +38,21 @@ export function registerServiceProvider(provider: ServiceProvider): void {
   providers.push(provider);
 }
 
+/**
+ * In registration order, except that a provider comes after those it names in `after`
+ * (registration order follows module import order, which a test importing one stage can change).
+ */
 export function serviceProviders(): readonly ServiceProvider[] {
-  return providers;
+  const out: ServiceProvider[] = [];
+  const place = (p: ServiceProvider, seen: Set<string>): void => {
+    if (out.includes(p) || seen.has(p.name)) return;
+    seen.add(p.name);
+    for (const name of p.after ?? []) {
+      const first = providers.find((q) => q.name === name);
+      if (first) place(first, seen);
+    }
+    out.push(p);
+  };
+  for (const p of providers) place(p, new Set());
+  return out;
 }

@@ -44,6 +44,10 @@ export async function buildChannel(
   if (def.filter && filters === undefined)
     throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: filters need the mapping stage`);
   const transformer = def.filter && filters ? filters.wrap(def.filter, def.id, mapper) : mapper;
+  // Kept before the channel runs, so a message never records a hash whose text is not stored.
+  const now = deps.services.clock();
+  for (const version of transformer?.versions ?? [])
+    await deps.services.store.recordMappingVersion({ ...version, firstSeenAt: now });
   const dests = [];
   for (const d of def.destinations) {
     dests.push({

@@ -57,6 +57,8 @@ export function createErsClient(services: EngineServices): ErsClient | string {
 
 registerServiceProvider({
   name: 'ers',
+  // The client may use the embedded sandbox: it starts after it, whatever the import order.
+  after: ['sandbox'],
   start(services) {
     // A mutable slot during start-up only (services.ts): the client is shared by every channel,
     // so one quota governs the whole application.

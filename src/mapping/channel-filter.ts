@@ -60,6 +60,8 @@ export function withChannelFilter(
     throw new Error(`channel ${channelId}: its filter was not checked at load`);
   const contentType = CONTENT_TYPES[filter.input];
   return {
+    // The mapping versions behind the filter are still the channel's (kept by hash).
+    ...(inner?.versions === undefined ? {} : { versions: inner.versions }),
     async transform(message, context): Promise<TransformResult> {
       if (message.contentType === contentType) {
         const input = await parseInput(

@@ -32,11 +32,18 @@ export function hl7ToFhirDate(ts: string): string | undefined {
   return p?.dt.toISODate() ?? undefined;
 }
 
-/** `20261125091500` → `2026-11-25T09:15:00+00:00` (offset of Europe/London on that day). */
-export function hl7ToFhirDateTime(ts: string): string | undefined {
+/**
+ * `20261125091500` → `2026-11-25T09:15:00+00:00` (offset of Europe/London on that day).
+ * `asSent` keeps the offset the timestamp carries (`…+0000` stays `+00:00` in summer too), for
+ * peers that compare the text, as NHS's e-RS sandbox does; without one it is Europe/London's.
+ */
+export function hl7ToFhirDateTime(ts: string, asSent = false): string | undefined {
   const p = parseTs(ts);
   if (p === undefined) return undefined;
-  return p.dt.setZone(ZONE).toISO({ suppressMilliseconds: true, includeOffset: true }) ?? undefined;
+  const dt = asSent ? p.dt : p.dt.setZone(ZONE);
+  // `ZZ` writes +00:00 where toISO would write Z for a UTC offset.
+  const local = dt.toISO({ suppressMilliseconds: true, includeOffset: false });
+  return local === null ? undefined : `${local}${dt.toFormat('ZZ')}`;
 }
 
 /** FHIR date or dateTime → HL7 TS in Europe/London local time (`20261125` / `20261125091500`). */

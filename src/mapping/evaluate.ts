@@ -11,7 +11,7 @@ import type { EvalScope } from './conditions.js';
 import { filterVerdict } from './filter.js';
 import { parseInput, unreadFields, type ParsedInput } from './inputs.js';
 import { shapeValue } from './operations.js';
-import { resolveInputs, standInAnswers, type ErsAnswers } from './resolve.js';
+import { resolvedLineage, resolveInputs, standInAnswers, type ErsAnswers } from './resolve.js';
 
 export type MappingRun =
   | {
@@ -153,10 +153,7 @@ export function checkStep(
             .filter(([k]) => !resolvedNames.includes(k) || k in sent)
             .map(([k, v]) => [k, resolvedNames.includes(k) ? sent[k] : v]),
         );
-  for (const name of resolvedNames) {
-    const resolved = opts.resolve?.lineage[name] ?? 'ers';
-    lineage[name] = name in sent ? `${lineage[name] ?? 'input'} → ${resolved}` : resolved;
-  }
+  if (opts.resolve) Object.assign(lineage, resolvedLineage(opts.resolve, sent, lineage));
   // Values the operation's schema filled in itself (zod defaults) are traced to it too.
   for (const k of Object.keys(input)) lineage[k] ??= `default:${operation}`;
   return { input, request };

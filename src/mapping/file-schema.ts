@@ -38,8 +38,10 @@ export const RuleSchema = z.strictObject({
 });
 
 /**
- * Inputs e-RS itself supplies just before the call (read by the ers destination): `version: A005`
- * reads the referral's current version; `slot` picks a free slot of `serviceId` from A015.
+ * Inputs e-RS itself supplies just before the call (read by the ers destination), unless the
+ * message already carries them: `version: A005` reads the referral's current version when the
+ * input `version` is absent; `slot` picks a free slot of `serviceId` from A015 when the input
+ * `slotId` is absent.
  */
 export const ResolveSchema = z.strictObject({
   version: z.literal('A005').optional(),
@@ -53,6 +55,10 @@ export const ResolveSchema = z.strictObject({
       from: z.literal('A015'),
       /** `same-start`: the free slot starting when the PAS booked; `earliest`: the first free one. */
       rule: z.enum(['same-start', 'earliest']),
+      /** Slots a page (A015 `_count`, 1–100): NHS's sandbox answers 20 (and 5 for its paging examples). */
+      pageSize: z.number().int().min(1).max(100).default(20),
+      /** Pages read at most before giving up (each is one A015 call). */
+      maxPages: z.number().int().min(1).max(20).default(5),
     })
     .optional(),
 });

@@ -27,9 +27,12 @@ export { renderOutbound, renderReply, type AckReply, type ReplyScope } from './r
 export { worklistItems, type WorklistItem } from './worklist.js';
 export { evaluateThen } from './evaluate.js';
 export {
+  isVersionConflict,
   lettersAlreadyLinked,
-  needsReferral,
+  mergePages,
+  readsFor,
   resolveInputs,
+  wantsNextPage,
   type CompiledResolve,
   type ErsAnswers,
 } from './resolve.js';

@@ -6,16 +6,19 @@ import type { InputField } from './operations.js';
 import type { IssueList } from './positions.js';
 
 /**
- * Inputs only e-RS knows at send time: the referral's current version (A005) and a free slot
- * (A015). The mapping declares the rule; the ers destination reads e-RS just before the call (so
- * a retry reads again) and `resolveInputs` applies the rule to the answers — pure, so the golden
- * runner can apply it to recorded answers (`samples/<id>/ers-answers.json`).
+ * Inputs e-RS knows at send time: the referral's current version (A005) and a free slot (A015).
+ * Where the message already carries them (the PAS had the e-RS slot id and the version it last
+ * saw), those are sent and e-RS is not asked; otherwise the ers destination reads e-RS just before
+ * the call (so a retry reads again) and `resolveInputs` applies the rule to the answers — pure, so
+ * the golden runner can apply it to recorded answers (`samples/<id>/ers-answers.json`).
  */
 export interface CompiledResolve {
   readonly version: boolean;
   /** A012: `keep` sends the referral's current letters (A005) with the new files. */
   readonly letters?: 'keep' | 'replace';
   readonly slotRule?: 'same-start' | 'earliest';
+  /** A015 paging: slots a page (`_count`) and the most pages read. */
+  readonly slotPages?: { readonly pageSize: number; readonly maxPages: number };
   /** The logical inputs the resolution fills. */
   readonly names: readonly string[];
   /** Lineage of each filled input, e.g. `ers:A005 → meta.versionId`. */
@@ -65,7 +68,12 @@ export function compileResolve(
   return {
     version: spec.version !== undefined,
     ...(spec.letters ? { letters: spec.letters } : {}),
-    ...(spec.slot ? { slotRule: spec.slot.rule } : {}),
+    ...(spec.slot
+      ? {
+          slotRule: spec.slot.rule,
+          slotPages: { pageSize: spec.slot.pageSize, maxPages: spec.slot.maxPages },
+        }
+      : {}),
     names,
     lineage,
   };
@@ -113,14 +121,93 @@ export function chooseSlot(
   }
 }
 
-/** Pure: the inputs with what e-RS told filled in; throws MAP_RESOLVE_FAILED when it cannot. */
+/**
+ * Pure: e-RS refused the call because the version sent is not the referral's current one — 409
+ * Conflict in the spec (412 Precondition Failed means mandatory data such as If-Match is
+ * missing: reading again would not help).
+ */
+export const isVersionConflict = (error: unknown): boolean =>
+  error instanceof EngineError && error.code === 'ERS_CONFLICT' && error.context['status'] === 409;
+
+/** Pure: the message carries the referral version (digits), so A005 need not be asked for it. */
+export const suppliedVersion = (input: Readonly<Record<string, unknown>>): boolean =>
+  typeof input['version'] === 'string' && /^\d+$/.test(input['version']);
+
+/** Pure: the message carries the e-RS slot id, so A015 need not be searched. */
+export const suppliedSlot = (input: Readonly<Record<string, unknown>>): boolean =>
+  typeof input['slotId'] === 'string' && input['slotId'] !== '';
+
+/**
+ * Pure: the lineage of the inputs resolving fills — the rule's own where the message carried
+ * the value (a PAS-supplied version or slot), else e-RS's (after the rule's, for a wish such as
+ * the booked start that the slot rule matches).
+ */
+export function resolvedLineage(
+  resolve: CompiledResolve,
+  sent: Readonly<Record<string, unknown>>,
+  lineage: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const fromMessage = new Set([
+    ...(suppliedVersion(sent) ? ['version'] : []),
+    ...(resolve.slotRule !== undefined && suppliedSlot(sent) ? ['slotId', 'start', 'end'] : []),
+  ]);
+  const out: Record<string, string> = { ...lineage };
+  for (const name of resolve.names) {
+    if (fromMessage.has(name) && lineage[name] !== undefined) continue;
+    const resolved = resolve.lineage[name] ?? 'ers';
+    out[name] = name in sent ? `${lineage[name] ?? 'input'} → ${resolved}` : resolved;
+  }
+  return out;
+}
+
+/** Pure: which e-RS reads resolving these inputs needs (A005 referral, A015 slot search). */
+export function readsFor(
+  resolve: CompiledResolve,
+  input: Readonly<Record<string, unknown>>,
+): { readonly referral: boolean; readonly slots: boolean } {
+  const slots = resolve.slotRule !== undefined && !suppliedSlot(input);
+  // A015 needs the referral's priority and Commissioning-Rule-Org, so a slot search reads A005.
+  const referral =
+    (resolve.version && !suppliedVersion(input)) || resolve.letters === 'keep' || slots;
+  return { referral, slots };
+}
+
+/**
+ * Pure: whether another A015 page must be read — the rule has not found its slot yet in the
+ * pages read so far, e-RS says there is a next page, and the page limit is not reached.
+ */
+export function wantsNextPage(
+  resolve: CompiledResolve,
+  pages: readonly unknown[],
+  wantedStart: unknown,
+): boolean {
+  const last = pages.at(-1) as { link?: { relation?: string }[] } | undefined;
+  if (pages.length >= (resolve.slotPages?.maxPages ?? 1)) return false;
+  if (!(last?.link ?? []).some((l) => l.relation === 'next')) return false;
+  if (resolve.slotRule === 'same-start')
+    return typeof chooseSlot('same-start', freeSlots(mergePages(pages)), wantedStart) === 'string';
+  return true;
+}
+
+/** Pure: the A015 pages read as one Bundle (their entries in page order). */
+export function mergePages(pages: readonly unknown[]): unknown {
+  const entry = pages.flatMap(
+    (p) => (p as { entry?: unknown[] } | undefined)?.entry ?? ([] as unknown[]),
+  );
+  return { resourceType: 'Bundle', type: 'searchset', entry };
+}
+
+/**
+ * Pure: the inputs with what e-RS told filled in, keeping a version or slot the message already
+ * carries; throws MAP_RESOLVE_FAILED when it cannot.
+ */
 export function resolveInputs(
   resolve: CompiledResolve,
   input: Readonly<Record<string, unknown>>,
   answers: ErsAnswers,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...input };
-  if (resolve.version) {
+  if (resolve.version && !suppliedVersion(input)) {
     const version = (answers.A005 as { meta?: { versionId?: unknown } } | undefined)?.meta
       ?.versionId;
     if (typeof version !== 'string' || !/^\d+$/.test(version))
@@ -130,7 +217,7 @@ export function resolveInputs(
     out['version'] = version;
   }
   if (resolve.letters === 'keep') out['files'] = keptLetters(answers.A005, input['files']);
-  if (resolve.slotRule !== undefined) {
+  if (resolve.slotRule !== undefined && !suppliedSlot(input)) {
     const slot = chooseSlot(resolve.slotRule, freeSlots(answers.A015), input['start']);
     if (typeof slot === 'string')
       throw new EngineError('MAP_RESOLVE_FAILED', slot, { at: 'slotId' });
@@ -140,10 +227,6 @@ export function resolveInputs(
   }
   return out;
 }
-
-/** Whether resolving needs the referral (A005): its version, or its current letters. */
-export const needsReferral = (resolve: CompiledResolve): boolean =>
-  resolve.version || resolve.letters === 'keep';
 
 interface LetterFile {
   readonly url: string;

@@ -5,6 +5,7 @@ import type { PluginFactoryContext, TransformResult, Transformer } from '../core
 import { compileMappingFile, type CompiledMapping } from './compile.js';
 import { noteMappingChannel } from './channel-check.js';
 import { evaluateParsed } from './evaluate.js';
+import { mappingVersionOf } from './versions.js';
 import { CONTENT_TYPES, parseInput, type InputKind, type ParsedInput } from './inputs.js';
 
 export const MappingTransformerSchema = z.strictObject({
@@ -52,6 +53,7 @@ export function createMappingTransformer(
     });
   compiled.forEach(rememberMapping);
   return {
+    versions: compiled.map((m) => mappingVersionOf(m, ctx.configDir, 0)),
     async transform(message): Promise<TransformResult> {
       const parsed = new Map<InputKind, ParsedInput>();
       for (const m of compiled) {

@@ -110,12 +110,23 @@ export function compileTransform(node: Node, env: TransformEnv): CompiledTransfo
           eachString((x) => hl7ToFhirDate(x) ?? invalid(at, 'an HL7 date'))(v, s, at),
       };
     case 'dateTime':
-    case 'hl7DateTimeToFhir':
+    case 'hl7DateTimeToFhir': {
+      // `dateTime: as-sent` keeps the timestamp's own offset instead of Europe/London's.
+      if (argText !== undefined && argText !== 'as-sent') {
+        need(env, node, 'dateTime takes no option or as-sent', 'dateTime: as-sent');
+        return;
+      }
+      const asSent = argText === 'as-sent';
       return {
         type: 'dateTime',
         fn: (v, s, at) =>
-          eachString((x) => hl7ToFhirDateTime(x) ?? invalid(at, 'an HL7 timestamp'))(v, s, at),
+          eachString((x) => hl7ToFhirDateTime(x, asSent) ?? invalid(at, 'an HL7 timestamp'))(
+            v,
+            s,
+            at,
+          ),
       };
+    }
     case 'hl7Timestamp':
     case 'fhirToHl7':
       return {

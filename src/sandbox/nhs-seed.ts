@@ -304,6 +304,9 @@ export const NHS_SEED: Seed = {
   services: NHS_SERVICES,
   firstUbrn: 70_013,
   slotsFrom: '2021-05-22T08:00:00.000Z',
+  // NHS's examples are set in June 2021 (000000070001's booked appointment is on 13 June, pending
+  // review; NHS's A013 accepts a booked referral): its world's date rules compare with that day.
+  today: '2021-06-12T00:00:00.000Z',
   generateSlots: false,
   slots: NHS_SLOTS,
   referrals: REFERRALS,

@@ -18,6 +18,9 @@ const SPECIALTIES: readonly [string, string, string?, string?][] = [
   ['OPHTHALMOLOGY', 'Ophthalmology', '130'],
   ['GENERAL_MEDICINE', 'General Medicine', '300'],
   ['GASTROENTEROLOGY', 'Gastroenterology', '301'],
+  // e-RS specialties the shipped specialty table sends (mappings/tables/specialty.csv).
+  ['GI_AND_LIVER_MEDICINE_AND_SURGERY', 'GI and Liver (Medicine and Surgery)'],
+  ['RESPIRATORY_MEDICINE', 'Respiratory Medicine', '340'],
   ['CARDIOLOGY', 'Cardiology', '320'],
   ['DERMATOLOGY', 'Dermatology', '330'],
   ['NEUROLOGY', 'Neurology', '400'],
@@ -35,6 +38,13 @@ const CLINIC_TYPES: readonly [string, string, string][] = [
   ['2WW_BRAIN', '2WW Brain', '2WW'],
   ['HEART_FAILURE', 'Heart Failure', 'CARDIOLOGY'],
   ['CHEST_PAIN', 'Chest Pain', 'CARDIOLOGY'],
+  // Cardiology clinic types the shipped clinic-type table sends (mappings/tables/clinic-type.yaml).
+  [
+    'RAPID_ACCESS_CHEST_PAIN_INC_EXERCISE_ECG',
+    'Rapid Access Chest Pain (inc. Exercise ECG)',
+    'CARDIOLOGY',
+  ],
+  ['ISCHAEMIC_HEART_DISEASE', 'Ischaemic Heart Disease', 'CARDIOLOGY'],
   ['INSOMNIA', 'Insomnia', 'SLEEP_MEDICINE'],
   ['SLEEP_APNOEA', 'Sleep Apnoea', 'SLEEP_MEDICINE'],
   ['DIABETES_2', 'Diabetes', 'DIETETICS'],

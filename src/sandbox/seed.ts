@@ -211,6 +211,11 @@ export const SeedSchema = z
     firstUbrn: z.number().int().min(1).max(999_999_999_999),
     /** First generated slot time (UTC); each directly bookable service gets 40 slots from it. */
     slotsFrom: instant,
+    /**
+     * The world's today, for its date rules (A013/A014 and Referrals for Review need an
+     * appointment from today on); absent: the real today. NHS's test world is set in 2021.
+     */
+    today: instant.optional(),
     /** false: only the listed slots exist (the NHS world's exact slots). */
     generateSlots: z.boolean().default(true),
     slots: z.array(slotSchema).default([]),

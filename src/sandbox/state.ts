@@ -208,6 +208,11 @@ export class SandboxState {
     this.reset();
   }
 
+  /** The world's today (ms): the seed's, or the real one — what its date rules compare with. */
+  today(): number {
+    return this.seed.today === undefined ? Date.now() : Date.parse(this.seed.today);
+  }
+
   reset(): void {
     for (const m of [this.patients, this.services, this.referrals, this.adviceRequests]) m.clear();
     for (const m of [this.binaries, this.sessions, this.slots, this.locked]) m.clear();

@@ -80,20 +80,25 @@ const FLOWS: readonly Flow[] = [
       why: "NHS's A012 examples link Binary/e1015896-… and 50f0c0d5-…, which its A020 never answers (always 19eb7224-…) and its A005 does not list (719f6045-…)",
     },
   },
+  // The PAS sends e-RS's slot id (SCH-1, namespace ERS) and the referral version it holds
+  // (ZRF-7): A016 goes out as NHS's MinimalBooking with nothing read first.
+  { name: 'SIU^S12 → A016 book', file: 'siu-s12-a016-book.hl7', answeredBy: ['A016'] },
   {
-    name: 'SIU^S12 → A016 book',
-    file: 'siu-s12-a016-book.hl7',
+    name: 'SIU^S12 without e-RS ids → A005, A015, A016 book',
+    file: 'siu-s12-a016-book-fallback.hl7',
     answeredBy: ['A005'],
     nhsConflict: {
       refused:
-        'GET /FHIR/STU3/Slot?schedule.actor%3AHealthcareService=11000&appointmentType=ROUTINE&status=free&_count=100&page=1',
+        'GET /FHIR/STU3/Slot?schedule.actor%3AHealthcareService=11000&appointmentType=ROUTINE&status=free&_count=20&page=1',
       differences: null,
-      why: 'NHS answers A015 for 11000 only with _count=5 (slots 11000001-11000010), and its booking example books slot 11000021 at _history/6 while its A005 says version 5',
+      why: 'NHS answers A015 for 11000 only with _count=5 (slots 11000001-11000010, never its booked 11000021), and its booking example wants _history/6 while its A005 says version 5',
     },
   },
+  // ZRF-7 carries version 6, as NHS's deferral example wants.
+  { name: 'SIU^S14 → A016 defer', file: 'siu-s14-a016-defer.hl7', answeredBy: ['A016'] },
   {
-    name: 'SIU^S14 → A016 defer',
-    file: 'siu-s14-a016-defer.hl7',
+    name: 'SIU^S14 without a version → A005, A016 defer',
+    file: 'siu-s14-a016-defer-fallback.hl7',
     answeredBy: ['A005'],
     nhsConflict: {
       refused: 'POST /FHIR/STU3/Appointment',

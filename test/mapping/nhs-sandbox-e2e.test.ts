@@ -26,13 +26,17 @@ const settings = (url: string): string =>
 
 /** Samples NHS's sandbox cannot accept, with the call it refuses and why (its own examples disagree). */
 const NHS_REFUSES: Readonly<Record<string, RegExp>> = {
-  // NHS answers A015 only for _count 5 or 20 (we read 100), and books slot 11000021 at _history/6.
+  // These SIU^S12 carry no e-RS slot id or version (the fallback path; samples/siu-s12-a016 has
+  // them): NHS answers no A015 for 11002 at all (its slot examples: 10000, 11000 with _count 5,
+  // 12000–14000).
   'hl7/siu-s12.hl7': /ERS_REJECTED: A015 answered 400/,
-  'siu-s12-a016/input.hl7': /ERS_REJECTED: A015 answered 400/,
   'hl7/batch.hl7': /ERS_REJECTED: A015 answered 400/,
-  // NHS's deferral examples say _history/6 while its A005 answers version 5.
+  // No ZRF-7 version: A005 answers 5, NHS's deferral examples want _history/6 (and service 11000).
   'hl7/siu-s14-defer.hl7': /ERS_REJECTED: A016 answered 422/,
-  'siu-s14-a016-defer/input.hl7': /ERS_REJECTED: A016 answered 422/,
+  // The samples accept 000000070001 (booked, NHS's BookedDBS): NHS's A013 answers only
+  // 000000070000, which its own A005 shows NOT_BOOKED (the spec: A013 only for booked referrals).
+  'hl7/rri-i12-accept.hl7': /ERS_REJECTED: A013 answered 422/,
+  'rri-i12-a013/input.hl7': /ERS_REJECTED: A013 answered 422/,
   // NHS has no A011 example with a single triage service.
   'ref-i12-a011-triage/input.hl7': /ERS_REJECTED: A011 answered 422/,
 };

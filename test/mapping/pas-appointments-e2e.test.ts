@@ -30,6 +30,8 @@ const channel = readFileSync(join(REPO, 'channels', 'pas-inbound.yaml'), 'utf8')
 const PATIENT = '9912003888'; // the SIU samples' patient (NHS's test patient)
 const TRIAGE_SERVICE = '11004'; // NHS's cardiology triage service
 const SAMPLE_UBRN = '000000070000';
+// The RRI samples act on NHS's booked referral pending review (BookedDBS, decision 131).
+const RRI_UBRN = '000000070001';
 const BOOKABLE = '11002'; // NHS's test world: directly bookable, slots 11002001–11002003
 // Slot 11002002 of service 11002: 12:30Z on 20 June 2021 (BST, so London 13:30).
 const SLOT = { id: '11002002', hl7: '20210620133000', start: '2021-06-20T12:30:00.000Z' };
@@ -113,8 +115,8 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     await start(SPC);
     const accepted = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
     const rejected = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
-    const a = await send(running, sample('rri-i12-accept.hl7', { [SAMPLE_UBRN]: accepted }));
-    const r = await send(running, sample('rri-i12-reject.hl7', { [SAMPLE_UBRN]: rejected }));
+    const a = await send(running, sample('rri-i12-accept.hl7', { [RRI_UBRN]: accepted }));
+    const r = await send(running, sample('rri-i12-reject.hl7', { [RRI_UBRN]: rejected }));
     expect([ackValue(a, 'MSA-1'), ackValue(r, 'MSA-1')], `${a}\n${r}`).to.deep.equal(['AA', 'AA']);
     expect((await sandbox.referral(accepted)).state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
     expect((await sandbox.referral(rejected)).state).to.equal('REJECTED');
@@ -128,7 +130,7 @@ describe('PAS appointments and triage answers to e-RS (shipped SIU, RRI, MDM map
     const created = await send(running, sample('ref-i12.hl7'));
     expect(ackValue(created, 'MSA-1'), created).to.equal('AA');
     const triage = await sandbox.createReferral('9912003888', TRIAGE_SERVICE, true);
-    const accepted = await send(running, sample('rri-i12-accept.hl7', { [SAMPLE_UBRN]: triage }));
+    const accepted = await send(running, sample('rri-i12-accept.hl7', { [RRI_UBRN]: triage }));
     expect(ackValue(accepted, 'MSA-1'), accepted).to.equal('AA');
     expect((await sandbox.referral(triage)).state).to.equal('TRIAGED_PROVIDER_TO_ACTION');
     const roles = (await running.store.listErsAudit({})).map(

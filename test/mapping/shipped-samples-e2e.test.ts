@@ -27,13 +27,7 @@ import {
  * request (see docs/mapping.md). The test fails when the answer changes: then move the sample to
  * SENT by deleting its entry.
  */
-const SANDBOX_REFUSES: Readonly<Record<string, RegExp>> = {
-  // NHS accepts and rejects 000000070000 (its A013 example); our world holds it NOT_BOOKED.
-  'hl7/rri-i12-accept.hl7': /A013 answered 422 INVALID_REQUEST_STATE: referral is NOT_BOOKED/,
-  'rri-i12-a013/input.hl7': /A013 answered 422 INVALID_REQUEST_STATE: referral is NOT_BOOKED/,
-  'hl7/rri-i12-reject.hl7': /A014 answered 422 INVALID_REQUEST_STATE: referral is NOT_BOOKED/,
-  'rri-i12-a014/input.hl7': /A014 answered 422 INVALID_REQUEST_STATE: referral is NOT_BOOKED/,
-};
+const SANDBOX_REFUSES: Readonly<Record<string, RegExp>> = {};
 
 describe('every shipped sample reaches SENT through the shipped channels (embedded sandbox, default seed)', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Request } from 'express';
-import { EngineError, isEngineError } from '../../core/errors.js';
+import { isEngineError } from '../../core/errors.js';
 import { deployedMapping } from '../../mapping/versions.js';
 import { requirePermission } from '../auth/middleware.js';
 import { actorOf, audit, principalOf, type AdminContext } from '../context.js';
@@ -9,29 +9,17 @@ import { listMappingFiles } from '../service/mapping-tester.js';
 import {
   diffVersions,
   listVersions,
+  mappingIdFrom,
   replayCandidate,
+  replayRequestFrom,
   rollbackMapping,
+  rollbackVersionFrom,
 } from '../service/mapping-versions.js';
 import { page } from '../views/layout.js';
 import { mappingBody, mappingsBody, type MappingPage } from '../views/mappings.js';
 import { flashFrom } from './flash.js';
 
 const ID_LINE = /^id:\s*([a-z0-9][a-z0-9-]*)\s*(#.*)?$/m;
-
-function mappingId(req: Request): string {
-  const id = String(req.params.id);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id))
-    throw new EngineError(
-      'ADMIN_BAD_REQUEST',
-      'A mapping id is lower-case letters, digits and dashes.',
-    );
-  return id;
-}
-
-const field = (body: unknown, name: string): string | undefined => {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
 
 /** Dashboard pages for mapping versions and replay (the API has the same under /api/mappings). */
 export function mappingPages(ctx: AdminContext): Router {
@@ -84,13 +72,13 @@ export function mappingPages(ctx: AdminContext): Router {
     );
   });
   r.get('/mappings/:id', requirePermission('mapping.history'), async (req, res) => {
-    res.type('html').send(await render(req, mappingId(req), { principal: principalOf(res) }));
+    res
+      .type('html')
+      .send(await render(req, mappingIdFrom(req.params.id), { principal: principalOf(res) }));
   });
   r.post('/mappings/:id/rollback', requirePermission('mapping.rollback'), async (req, res) => {
-    const id = mappingId(req);
-    const version = field(req.body, 'version');
-    if (version === undefined) throw new EngineError('ADMIN_BAD_REQUEST', 'Which version?');
-    const result = await rollbackMapping(ctx, id, version);
+    const id = mappingIdFrom(req.params.id);
+    const result = await rollbackMapping(ctx, id, rollbackVersionFrom(req.body));
     await audit(ctx, {
       actor: actorOf(principalOf(res)),
       action: 'mapping.rollback',
@@ -100,35 +88,12 @@ export function mappingPages(ctx: AdminContext): Router {
     res.redirect(303, `/mappings/${id}?flash=rolled-back`);
   });
   r.post('/mappings/:id/replay', requirePermission('mapping.replay'), async (req, res) => {
-    const id = mappingId(req);
+    const id = mappingIdFrom(req.params.id);
     const principal = principalOf(res);
-    const candidate =
-      typeof (req.body as Record<string, unknown>).candidate === 'string'
-        ? String((req.body as Record<string, unknown>).candidate)
-        : '';
-    const date = (name: string): number | undefined => {
-      const v = field(req.body, name);
-      return v === undefined || Number.isNaN(Date.parse(v)) ? undefined : Date.parse(v);
-    };
-    const limit = Number(field(req.body, 'limit') ?? 1000);
-    const since = date('since');
-    const until = date('until');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const candidate = typeof body.candidate === 'string' ? body.candidate : '';
     try {
-      const result = await replayCandidate(ctx, {
-        candidate,
-        limit: Number.isSafeInteger(limit) && limit > 0 ? limit : 1000,
-        ...(field(req.body, 'channel') ? { channel: field(req.body, 'channel') } : {}),
-        ...(field(req.body, 'type') ? { type: field(req.body, 'type') } : {}),
-        ...(field(req.body, 'status')
-          ? {
-              status: (field(req.body, 'status') ?? '')
-                .split(',')
-                .map((s) => s.trim().toUpperCase()),
-            }
-          : {}),
-        ...(since === undefined ? {} : { since }),
-        ...(until === undefined ? {} : { until }),
-      });
+      const result = await replayCandidate(ctx, replayRequestFrom(body));
       await audit(ctx, {
         actor: actorOf(principal),
         action: 'mapping.replay',
@@ -137,16 +102,15 @@ export function mappingPages(ctx: AdminContext): Router {
       });
       res.type('html').send(await render(req, id, { principal, candidate, replay: result }));
     } catch (error) {
+      // A candidate that does not compile (or a bad field) comes back on the page, text kept.
       if (!isEngineError(error)) throw error;
-      res
-        .type('html')
-        .send(
-          await render(req, id, {
-            principal,
-            candidate,
-            replayError: `${error.code}: ${error.message}`,
-          }),
-        );
+      res.type('html').send(
+        await render(req, id, {
+          principal,
+          candidate,
+          replayError: `${error.code}: ${error.message}`,
+        }),
+      );
     }
   });
   return r;

@@ -159,3 +159,66 @@ export async function replayCandidate(
   });
   return { summary, items, mappingId: compiled.mapping.id };
 }
+
+const textOf = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+
+function timeOf(name: string, v: unknown): number | undefined {
+  const t = textOf(v);
+  if (t === undefined) return undefined;
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms))
+    throw new EngineError(
+      'ADMIN_BAD_REQUEST',
+      `${name} is not a date (2026-12-05 or an ISO date-time).`,
+      { at: name },
+    );
+  return ms;
+}
+
+/** A replay request from a JSON body or a dashboard form, or ADMIN_BAD_REQUEST naming the field. */
+export function replayRequestFrom(body: unknown): ReplayRequest {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const candidate = typeof b.candidate === 'string' ? b.candidate : '';
+  if (candidate.trim() === '')
+    throw new EngineError('ADMIN_BAD_REQUEST', 'candidate (the mapping text) is required.', {
+      at: 'candidate',
+    });
+  const limit = Number(b.limit ?? 1000);
+  const since = timeOf('since', b.since);
+  const until = timeOf('until', b.until);
+  const channel = textOf(b.channel);
+  const type = textOf(b.type);
+  const status = textOf(b.status)
+    ?.split(',')
+    .map((s) => s.trim().toUpperCase());
+  return {
+    candidate,
+    limit: Number.isSafeInteger(limit) && limit > 0 ? Math.min(limit, API_REPLAY_LIMIT) : 1000,
+    ...(channel ? { channel } : {}),
+    ...(type ? { type } : {}),
+    ...(status ? { status } : {}),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+  };
+}
+
+/** The version named in a rollback request body, or ADMIN_BAD_REQUEST. */
+export function rollbackVersionFrom(body: unknown): string {
+  const version = textOf((body as Record<string, unknown> | undefined)?.version);
+  if (version === undefined)
+    throw new EngineError('ADMIN_BAD_REQUEST', 'version (a hash) is required.', { at: 'version' });
+  return version;
+}
+
+/** A mapping id from a route parameter, or ADMIN_BAD_REQUEST. */
+export function mappingIdFrom(param: unknown): string {
+  const id = String(param);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id))
+    throw new EngineError(
+      'ADMIN_BAD_REQUEST',
+      'A mapping id is lower-case letters, digits and dashes.',
+      { at: 'id' },
+    );
+  return id;
+}

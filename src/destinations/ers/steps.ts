@@ -5,10 +5,13 @@ import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {
   compiledMappingByHash,
   evaluateThen,
+  isVersionConflict,
   lettersAlreadyLinked,
-  needsReferral,
+  mergePages,
   parseInput,
+  readsFor,
   resolveInputs,
+  wantsNextPage,
   type CompiledMapping,
   type CompiledResolve,
   type ErsAnswers,
@@ -16,8 +19,8 @@ import {
 import { callErs } from './settle.js';
 
 /**
- * Reads what the mapping's `resolve` asks e-RS for (A005 referral, A015 slots) just before the
- * call — so a retry after VERSION_CONFLICT or SLOT_NOT_AVAILABLE reads again.
+ * Reads what the mapping's `resolve` asks e-RS for (A005 referral, A015 slots, page by page) just
+ * before the call — so a retry reads again — unless the message already carries it.
  */
 export async function readAnswers(
   client: ErsClient,
@@ -29,19 +32,24 @@ export async function readAnswers(
 ): Promise<ErsAnswers> {
   if (resolve === undefined) return {};
   const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
-  const read = { signal, roleOf: forOperation };
-  if (needsReferral(resolve) || resolve.slotRule !== undefined)
-    answers.A005 = (await client.execute('A005', { ubrn: input['ubrn'] }, read)).resource;
-  if (resolve.slotRule !== undefined) {
-    // A015 needs the referral's priority and Commissioning-Rule-Org (the spec requires both).
-    const facts = slotSearchFacts(answers.A005);
-    answers.A015 = (
-      await client.execute(
-        'A015',
-        { serviceId: input['serviceId'], count: 100, ...facts },
-        { signal },
-      )
+  const reads = readsFor(resolve, input);
+  if (reads.referral)
+    answers.A005 = (
+      await client.execute('A005', { ubrn: input['ubrn'] }, { signal, roleOf: forOperation })
     ).resource;
+  if (reads.slots) {
+    // A015 needs the referral's priority and Commissioning-Rule-Org (the spec requires both).
+    const query = {
+      serviceId: input['serviceId'],
+      count: resolve.slotPages?.pageSize ?? 20,
+      ...slotSearchFacts(answers.A005),
+    };
+    const pages: unknown[] = [];
+    do {
+      const page = pages.length + 1;
+      pages.push((await client.execute('A015', { ...query, page }, { signal })).resource);
+    } while (wantsNextPage(resolve, pages, input['start']));
+    answers.A015 = mergePages(pages);
   }
   return answers;
 }
@@ -49,6 +57,8 @@ export async function readAnswers(
 /**
  * Calls the operation with what e-RS told filled in. An A012 whose new letters are already on
  * the referral is not sent again: it would change nothing (an earlier attempt linked them).
+ * A version conflict (409: the version sent is not the referral's current one, e.g. the PAS's is
+ * stale) re-reads the referral (A005) once and sends again with its current version.
  */
 export async function executeResolved(
   client: ErsClient,
@@ -57,12 +67,21 @@ export async function executeResolved(
   input: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<DestinationResult> {
-  const answers = await readAnswers(client, resolve, input, signal, operation);
-  if (lettersAlreadyLinked(resolve, input, answers))
-    return { output: { skipped: 'the new letters are already on the referral' } };
-  const resolved = resolve === undefined ? input : resolveInputs(resolve, input, answers);
-  // callErs: a failure carries what was sent, so an unknown outcome can be settled (issue 16).
-  return resultOf(await callErs(client, operation, resolved, signal));
+  const attempt = async (given: Record<string, unknown>): Promise<DestinationResult> => {
+    const answers = await readAnswers(client, resolve, given, signal, operation);
+    if (lettersAlreadyLinked(resolve, given, answers))
+      return { output: { skipped: 'the new letters are already on the referral' } };
+    const resolved = resolve === undefined ? given : resolveInputs(resolve, given, answers);
+    // callErs: a failure carries what was sent, so an unknown outcome can be settled (issue 16).
+    return resultOf(await callErs(client, operation, resolved, signal));
+  };
+  try {
+    return await attempt(input);
+  } catch (error) {
+    if (!(resolve?.version === true && isVersionConflict(error))) throw error;
+    const { version: _stale, ...rest } = input;
+    return attempt(rest);
+  }
 }
 
 /** The mapping that produced the message, when it came through a mapping transformer. */

@@ -36,7 +36,7 @@ const participant = (a: AppointmentBody, system: string): string | undefined =>
   a.participant?.map((p) => p.actor?.identifier).find((i) => i?.system === system)?.value ??
   undefined;
 
-/** A016 book (status booked, a free slot of a shortlisted DBS) or defer (status proposed + reason). */
+/** A016 book (status booked, a free slot of a DBS) or defer (status proposed + reason). */
 function bookOrDefer(
   state: SandboxState,
   a: AppointmentBody,
@@ -66,12 +66,14 @@ function bookOrDefer(
       'INVALID_REQUEST_STATE',
       `referral is ${referral.state}; only an unbooked referral can be booked or deferred`,
     );
+  // Any service of the world, not only the shortlist's: the spec sets no shortlist rule for A016,
+  // and NHS's MinimalBooking books 11000 on 000000070000, whose shortlist (its A005) is 11002.
   const serviceId = participant(a, SYSTEM.ersService);
-  if (serviceId === undefined || !referral.serviceIds.includes(serviceId))
+  if (serviceId === undefined || !state.services.has(serviceId))
     throw new SandboxError(
       422,
-      'INAPPROPRIATE_VALUE',
-      `service ${serviceId ?? '(none)'} is not on the referral's shortlist`,
+      'REFERENCE_NOT_FOUND',
+      `service ${serviceId ?? '(none)'} is not an e-RS service`,
     );
   const nhs = participant(a, SYSTEM.nhsNumber);
   if (nhs !== undefined && nhs !== referral.nhsNumber)

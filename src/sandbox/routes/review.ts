@@ -8,6 +8,7 @@ import type { Referral, SandboxState } from '../state.js';
 import { advicePriority, assertAwaitingProvider } from './advice.js';
 import { attachedFiles, linkFiles } from './files.js';
 import { checkVersion, param, parametersOf, stringValue, type Parameter } from './parameters.js';
+import { referralResource } from '../referral-resource.js';
 import { assertUnlocked, findReferral, sendReferral } from './respond.js';
 
 const PROVIDER = [ROLE.SPC, ROLE.SPCA];
@@ -213,6 +214,11 @@ export function reviewRoutes(state: SandboxState): Router {
       a.category = 'ADVICE_CONVERTED';
       a.status = 'completed';
       a.version += 1;
+      const conversationFiles = [
+        ...new Set(
+          state.communications.filter((c) => c.ubrn === a.ubrn).flatMap((c) => c.attachments),
+        ),
+      ].filter((id) => state.binaries.has(id));
       const referral: Referral = {
         ubrn: a.ubrn,
         version: a.version,
@@ -224,7 +230,13 @@ export function reviewRoutes(state: SandboxState): Router {
         requestId: state.newRequestId(),
         createdAt: now.toISOString(),
         letters: [pdfId],
-        otherFiles: [...guidanceFiles, ...reviewFiles],
+        // The A&G conversation's own attachments come with it (ENDPOINTS.md §4: supportingInfo).
+        otherFiles: [...conversationFiles, ...guidanceFiles, ...reviewFiles],
+        // Files attached on converting update the clinical information (NHS's WithAttachments
+        // answer has ClinicalInfoLastUpdated, its NoAttachments answer not).
+        ...(guidanceFiles.length + reviewFiles.length > 0
+          ? { lettersUpdatedAt: now.toISOString() }
+          : {}),
         fromAdvice: true,
         appointment: {
           id: state.newAppointmentId(),
@@ -235,7 +247,16 @@ export function reviewRoutes(state: SandboxState): Router {
         },
       };
       state.referrals.set(referral.ubrn, referral);
-      sendReferral(state, res, referral, 201);
+      const attached = guidanceFiles.length + reviewFiles.length > 0;
+      res
+        .status(201)
+        .set('ETag', `W/"${referral.version}"`)
+        .type('application/fhir+json')
+        .json(
+          attached
+            ? withNestedCriteria(referralResource(state, referral))
+            : referralResource(state, referral),
+        );
     },
   );
 
@@ -329,4 +350,22 @@ export function reviewRoutes(state: SandboxState): Router {
       });
   });
   return r;
+}
+
+/**
+ * The platform's A027 answer for a conversion with attachments (NHS's WithAttachments.json) also
+ * nests the search criteria Parameters inside the contained shortlist List, besides keeping them
+ * at the top; its answer without attachments does not. Clients must read both, so ours answers as
+ * the platform does (FHIR itself forbids contained resources inside contained ones).
+ */
+function withNestedCriteria(resource: Record<string, unknown>): Record<string, unknown> {
+  const contained = (resource['contained'] ?? []) as Record<string, unknown>[];
+  const criteria = contained.find((c) => c['id'] === 'serviceSearchCriteria');
+  if (criteria === undefined) return resource;
+  return {
+    ...resource,
+    contained: contained.map((c) =>
+      c['id'] === 'shortlist' ? { ...c, contained: [criteria] } : c,
+    ),
+  };
 }

@@ -12,9 +12,10 @@ const PROVIDER = [ROLE.SPC, ROLE.SPCA];
 /**
  * On the provider's Referrals for Review list: a triage referral awaiting triage, or a booked
  * appointment not yet reviewed (ENDPOINTS.md §4). The sandbox keeps accepting triage referrals
- * with A013/A014, as the engine's channels do; booked ones need a future appointment.
+ * with A013/A014, as the engine's channels do; booked ones need an appointment from the world's
+ * today on (`now`, SandboxState.today(): NHS's test world is set in 2021).
  */
-export function pendingReview(ref: Referral, now = Date.now()): boolean {
+export function pendingReview(ref: Referral, now: number): boolean {
   if (ref.state === 'AWAITING_TRIAGE') return true;
   return (
     ref.state === 'BOOKED' &&
@@ -23,8 +24,8 @@ export function pendingReview(ref: Referral, now = Date.now()): boolean {
   );
 }
 
-function assertPendingReview(ref: Referral): void {
-  if (!pendingReview(ref))
+function assertPendingReview(ref: Referral, now: number): void {
+  if (!pendingReview(ref, now))
     throw new SandboxError(
       422,
       'INVALID_REQUEST_STATE',
@@ -42,7 +43,7 @@ export function triageRoutes(state: SandboxState): Router {
       const ref = findReferral(state, String(req.params['ubrn']));
       assertUnlocked(state, ref.ubrn);
       checkVersion(req.get('if-match'), ref.version);
-      assertPendingReview(ref);
+      assertPendingReview(ref, state.today());
       if (ref.state === 'AWAITING_TRIAGE') ref.state = 'TRIAGED_PROVIDER_TO_ACTION';
       ref.reviewed = true;
       ref.version += 1;
@@ -84,7 +85,7 @@ export function triageRoutes(state: SandboxState): Router {
         'INVALID_VALUE',
         'rejectionComments is longer than 2000 characters',
       );
-    assertPendingReview(ref);
+    assertPendingReview(ref, state.today());
     if (ref.appointment) {
       const slot = ref.appointment.slotId ? state.slots.get(ref.appointment.slotId) : undefined;
       if (slot) slot.status = 'free';

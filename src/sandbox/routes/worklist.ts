@@ -295,7 +295,7 @@ export function worklistRoutes(state: SandboxState): Router {
       }
       const items = [...state.referrals.values()].filter(
         (x) =>
-          LISTS[listType].on(x) &&
+          LISTS[listType].on(x, state.today()) &&
           (clinician === undefined || x.allocatedClinician === clinician) &&
           (service === undefined || x.serviceIds.includes(service)) &&
           (specialty === undefined ||

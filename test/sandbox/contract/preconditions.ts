@@ -26,6 +26,9 @@ import { CONTRACT_DIR, type Scenario } from './scenarios.js';
 
 export type { Precondition };
 
+/** A referrer letter of A&G 000000070000 attached by an admin on behalf of a clinician (A027). */
+const OBO_LETTER = 'a0270002-0000-4000-8000-000000070002';
+
 /** Keyed by `${operation} ${scenario}` (unique in index.json once the path is added for reads). */
 const TABLE: Record<string, Precondition> = {
   'A013 Accept referral': on(UBRN, 'booked at 11002, pending review (A013 ExampleResponse)', {
@@ -220,8 +223,34 @@ const TABLE: Record<string, Precondition> = {
     overlay: { adviceRequests: [advice('000000070000', { version: 3 })] },
   },
   'A027 With attachments': {
-    why: 'as above; its attachments are uploads for 000000070000',
-    overlay: { adviceRequests: [advice('000000070000', { version: 3 })] },
+    why: "as above; its attachments are uploads for 000000070000, and the A&G request holds a referrer letter attached on behalf of a clinician (NHS's answer: DocumentReference-70002, AttachedOnBehalfOf 103264994989)",
+    overlay: {
+      adviceRequests: [
+        advice('000000070000', {
+          version: 3,
+          messages: [
+            {
+              sentBy: 'REQUESTER',
+              at: '2021-10-01T14:05:46.862Z',
+              note: 'Request',
+              attachments: [OBO_LETTER],
+            },
+          ],
+        }),
+      ],
+      binaries: [
+        {
+          id: OBO_LETTER,
+          fileName: 'referral-letter.txt',
+          contentType: 'text/plain',
+          text: 'Referral letter',
+          linkedTo: UBRN,
+          type: 'REFERRER',
+          attachedBy: '103264994345',
+          attachedOnBehalfOf: '103264994989',
+        },
+      ],
+    },
   },
 };
 
