@@ -112,7 +112,10 @@ describe('filters: a mapping-level filter', () => {
     writeFileSync(file, text);
     h.writeChannel('pas-inbound.yaml', shipped);
     const running = await h.start(sandboxSettings(RC));
-    const cancelled = await send(running, sample('ref-i12.hl7').replace('RF1|P^', 'RF1|C^'));
+    const cancelled = await send(
+      running,
+      sample('ref-i12.hl7').replace('RF1|P^', 'RF1|C^').replace('PAS0000123', 'PAS0000901'),
+    );
     // The sample asks for enhanced-mode acknowledgements (MSH-15/16 AL): a filtered one gets CA.
     expect(ackValue(cancelled, 'MSA-1'), cancelled).to.equal('CA');
     const pending = await send(running, sample('ref-i12.hl7'));
