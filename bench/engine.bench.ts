@@ -9,11 +9,17 @@
  * BENCH_CONNECTIONS (32), BENCH_WARMUP_SECONDS (1), BENCH_ENGINE_WORKERS (4), BENCH_ORDERING
  * (`message`: MSH-10 orders, as for many patients; `patient`: the source's default key, one patient
  * so one lane), BENCH_DRAIN_SECONDS (3: how long the engine runs on with no load, to see how fast
- * it drains), BENCH_TARGETS (e.g. `echo,medplum,file,ers`), BENCH_KEEP=1 keeps the temp folder.
- * docs/decisions/110-whole-engine-bench.md says why it is built this way.
+ * it drains), BENCH_TARGETS (e.g. `echo,medplum,file,ers`), BENCH_KEEP=1 keeps the temp folder,
+ * BENCH_BASE_REPO (another checkout, e.g. of main: adds `file-base` and `ers-base`, the same
+ * engine targets run from there, so a change gets its before/after ratio from one run),
+ * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
+ * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
+ * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
+ * process of its own instead of embedded). While the engine ingests, page 1 of the dashboard's
+ * messages (API and HTML) is timed. Decisions 110 (why it is built this way) and 140 (batches).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark } from './run.js';
 import {
@@ -24,6 +30,7 @@ import {
 import { runLoad, type LoadResult } from './support/mllp-load.js';
 import { bareEcho, medplumServer, type Listening } from './support/peer-servers.js';
 import { readProgress } from './support/store-progress.js';
+import { probeDashboard, type DashboardTimes } from './support/dashboard-probe.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -31,13 +38,27 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number((process.env['BENCH_CONNECTIONS'] ?? '32').split(',').at(-1));
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 1);
 const WORKERS = Number(process.env['BENCH_ENGINE_WORKERS'] ?? 4);
+// The channel's `batch` (messages a worker takes at once); unset: the engine's default. The base
+// checkout may not know the field: it gets it only with BENCH_BASE_BATCH.
+const BATCH = process.env['BENCH_ENGINE_BATCH'];
+const BASE_BATCH = process.env['BENCH_BASE_BATCH'];
+const asBatch = (v: string | undefined): number | undefined =>
+  v === undefined ? undefined : Number(v);
 const ORDERING = process.env['BENCH_ORDERING'] === 'patient' ? 'patient' : 'message';
 const DRAIN_SECONDS = Number(process.env['BENCH_DRAIN_SECONDS'] ?? 3);
 const KEEP = process.env['BENCH_KEEP'] === '1';
+// `apart`: the e-RS sandbox runs as its own process (as e-RS is not in the engine); default
+// `embedded` (settings.sandbox.enabled, in the engine's process and event loop).
+const SANDBOX_APART = process.env['BENCH_SANDBOX'] === 'apart';
+const BASE_REPO = process.env['BENCH_BASE_REPO'];
 
-const TARGETS = ['echo', 'medplum', 'file', 'ers'] as const;
+const TARGETS = ['echo', 'medplum', 'file', 'ers', 'file-base', 'ers-base'] as const;
 type Target = (typeof TARGETS)[number];
-const chosen = (process.env['BENCH_TARGETS'] ?? TARGETS.join(','))
+const DEFAULT_TARGETS = ['echo', 'medplum', 'file', 'ers'];
+const chosen = (
+  process.env['BENCH_TARGETS'] ??
+  [...DEFAULT_TARGETS, ...(BASE_REPO === undefined ? [] : ['file-base', 'ers-base'])].join(',')
+)
   .split(',')
   .filter((t): t is Target => (TARGETS as readonly string[]).includes(t));
 
@@ -46,6 +67,8 @@ const LABELS: Record<Target, string> = {
   medplum: 'Medplum Hl7Server, AA at once, no store',
   file: 'ers-bridge start, commit ACK → file',
   ers: 'ers-bridge start, commit ACK → e-RS sandbox',
+  'file-base': 'the same → file, from BENCH_BASE_REPO',
+  'ers-base': 'the same → e-RS, from BENCH_BASE_REPO',
 };
 
 const templatePath = new URL('../samples/hl7/ref-i12.hl7', import.meta.url);
@@ -63,6 +86,8 @@ interface Measured {
     idleRate: number;
     waitingAfterDrain: number;
   };
+  /** Engine targets only: page 1 of the messages while the engine ingested. */
+  readonly dashboard?: DashboardTimes;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -94,6 +119,8 @@ async function measureEngine(
   destination: EngineDestination,
   dir: string,
   tag: string,
+  repo: string | undefined,
+  batch: number | undefined,
 ): Promise<Measured> {
   mkdirSync(dir, { recursive: true });
   const engine = await startEngineChild({
@@ -102,9 +129,12 @@ async function measureEngine(
     orderingKey: ORDERING === 'message' ? ['MSH-10'] : undefined,
     workers: WORKERS,
     startTimeoutMs: 120_000,
+    repo,
+    batch,
+    sandboxApart: SANDBOX_APART,
   });
   try {
-    if (destination === 'ers') {
+    if (destination === 'ers' && !SANDBOX_APART) {
       // "Unlimited": far more requests per minute than this machine can send.
       const answer = await fetch(`${engine.sandboxUrl}/_sandbox/faults`, {
         method: 'POST',
@@ -113,7 +143,14 @@ async function measureEngine(
       });
       if (!answer.ok) throw new Error(`sandbox faults: HTTP ${answer.status}`);
     }
+    // The probe starts with the warm-up, so the measured window has the store it would have.
+    const probe = probeDashboard({
+      adminUrl: engine.adminUrl,
+      token: engine.adminToken,
+      pauseMs: 200,
+    });
     const load = await warmThenLoad(engine.mllpPort, tag);
+    const dashboard = await probe.stop();
     const p = readProgress(engine.storeFile, { from: load.startedAt, to: load.endedAt });
     const seconds = (load.endedAt - load.startedAt) / 1000;
     // Then no load: is processing starved by the listener, or slow on its own?
@@ -121,6 +158,7 @@ async function measureEngine(
     const drained = readProgress(engine.storeFile, { from: load.endedAt, to: Date.now() + 1 });
     return {
       load,
+      dashboard,
       processing: {
         rate: p.sentInWindow / seconds,
         waiting: p.waiting,
@@ -145,7 +183,11 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
       return medplumServer().then((s) => measureServer(s, tag));
     case 'file':
     case 'ers':
-      return measureEngine(target, join(dir, tag), tag);
+      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
+    case 'file-base':
+      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
+    case 'ers-base':
+      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
   }
 }
 
@@ -161,7 +203,12 @@ function roundLine(target: Target, m: Measured): string {
       ? ''
       : `  processed ${int(p.rate)}/s  backlog ${int(p.waiting)}  then idle ${int(p.idleRate)}/s, ${int(p.waitingAfterDrain)} left${p.notSent > 0 ? `  NOT SENT ${p.notSent}` : ''}`;
   const naks = m.load.naks > 0 ? `  NAKs ${m.load.naks}` : '';
-  return `  ${target.padEnd(8)} ${int(m.load.rate).padStart(7)} msg/s  p50 ${ms(m.load.p50)}  p99 ${ms(m.load.p99)}${engine}${naks}`;
+  const d = m.dashboard;
+  const dash =
+    d === undefined
+      ? ''
+      : `  dashboard API ${ms(median(d.api))} (max ${ms(Math.max(...d.api))}), HTML ${ms(median(d.html))} (max ${ms(Math.max(...d.html))})${d.failures > 0 ? `, ${d.failures} failed` : ''}`;
+  return `  ${target.padEnd(9)} ${int(m.load.rate).padStart(7)} msg/s  p50 ${ms(m.load.p50)}  p99 ${ms(m.load.p99)}${engine}${naks}${dash}`;
 }
 
 function printTable(results: Map<Target, Measured[]>): void {
@@ -175,11 +222,14 @@ function printTable(results: Map<Target, Measured[]>): void {
       processed: procs.length ? median(procs.map((p) => p.rate)) : NaN,
       backlog: procs.length ? median(procs.map((p) => p.waiting)) : NaN,
       idle: procs.length ? median(procs.map((p) => p.idleRate)) : NaN,
+      // Every request of every round: the median, and the slowest one seen.
+      api: ms_.flatMap((m) => m.dashboard?.api ?? []),
+      html: ms_.flatMap((m) => m.dashboard?.html ?? []),
     };
   });
   console.log(`\nmedians of ${ROUNDS} round(s):`);
   console.log(
-    `| target | msg/s | p99 ACK | processed (SENT)/s | backlog at end | behind (backlog ÷ SENT/s) | SENT/s, no load (${DRAIN_SECONDS} s) |\n|---|---|---|---|---|---|---|`,
+    `| target | msg/s | p99 ACK | processed (SENT)/s | backlog at end | behind (backlog ÷ SENT/s) | SENT/s, no load (${DRAIN_SECONDS} s) | dashboard page 1 under load: API / HTML, median (max) |\n|---|---|---|---|---|---|---|---|`,
   );
   for (const r of rows) {
     const behind = Number.isFinite(r.backlog)
@@ -189,22 +239,39 @@ function printTable(results: Map<Target, Measured[]>): void {
           ? 'never drains'
           : '0 s'
       : '–';
+    const dash =
+      r.api.length === 0
+        ? '–'
+        : `${ms(median(r.api))} (${ms(Math.max(...r.api))}) / ${ms(median(r.html))} (${ms(Math.max(...r.html))})`;
     console.log(
-      `| ${LABELS[r.t]} | ${int(r.rate)} | ${ms(r.p99)} | ${int(r.processed)} | ${int(r.backlog)} | ${behind} | ${int(r.idle)} |`,
+      `| ${LABELS[r.t]} | ${int(r.rate)} | ${ms(r.p99)} | ${int(r.processed)} | ${int(r.backlog)} | ${behind} | ${int(r.idle)} | ${dash} |`,
     );
   }
   const perRound = (f: (round: number) => number): number =>
     median(Array.from({ length: ROUNDS }, (_, i) => f(i)).filter(Number.isFinite));
   const rate = (t: Target, i: number): number => results.get(t)?.[i]?.load.rate ?? NaN;
   const processed = (t: Target, i: number): number => results.get(t)?.[i]?.processing?.rate ?? NaN;
+  const p99 = (t: Target, i: number): number => results.get(t)?.[i]?.load.p99 ?? NaN;
   console.log('\nratios (within each round, then the median; goals from issue 20):');
-  for (const d of ['file', 'ers'] as const) {
+  for (const d of ['file', 'ers', 'file-base', 'ers-base'] as const) {
     if (!chosen.includes(d)) continue;
     console.log(
-      `  ${d.padEnd(4)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,
+      `  ${d.padEnd(9)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,
+    );
+  }
+  for (const d of ['file', 'ers'] as const) {
+    const base = `${d}-base` as const;
+    if (!chosen.includes(d) || !chosen.includes(base)) continue;
+    console.log(
+      `  ${d.padEnd(4)} this / base: ingest ${pct(perRound((i) => rate(d, i) / rate(base, i))).padStart(5)}   processing ${pct(perRound((i) => processed(d, i) / processed(base, i))).padStart(6)}   p99 ACK ${pct(perRound((i) => p99(d, i) / p99(base, i))).padStart(5)}`,
     );
   }
 }
+
+const load = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 const benchmark: Benchmark = {
   name: 'whole engine: ers-bridge start vs Medplum Hl7Server vs a bare echo',
@@ -220,8 +287,10 @@ const benchmark: Benchmark = {
       `message: ${Buffer.byteLength(template)} bytes REF^I12 (MSH-10 unique per message), ${CONNECTIONS} connections, one outstanding each, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
     );
     console.log(
-      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
+      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
     );
+    console.log(`load average at start (1, 5, 15 min; 2 cores shared): ${load()}`);
+    if (BASE_REPO !== undefined) console.log(`base: ${BASE_REPO}`);
     try {
       for (let round = 0; round < ROUNDS; round++) {
         console.log(`round ${round + 1}`);
@@ -234,6 +303,7 @@ const benchmark: Benchmark = {
         }
       }
       printTable(results);
+      console.log(`load average at end: ${load()}`);
     } finally {
       process.off('exit', cleanUp);
       if (KEEP) console.log(`kept: ${dir}`);

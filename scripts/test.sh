@@ -22,13 +22,21 @@ stamp=node_modules/.ers-bridge-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "installing npm packages (npm ci)"
+  started=$SECONDS
   npm ci --no-audit --no-fund
   echo "$want" >"$stamp"
+  echo "npm ci took $((SECONDS - started)) s"
+else
+  echo "npm packages already installed from this package-lock.json (skipping npm ci)"
 fi
 
 echo "type-checking (tsc --noEmit), linting (eslint), checking formatting (prettier)"
+started=$SECONDS
 npx tsc --noEmit
 npx eslint .
 npx prettier --check . >/dev/null
+echo "checks took $((SECONDS - started)) s"
 echo "running tests"
+started=$SECONDS
 npx mocha "$@"
+echo "tests took $((SECONDS - started)) s"

@@ -18,6 +18,8 @@ import {
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addToken, addUser } from '../../src/admin/auth/user-admin.js';
+import { UserDirectory, usersFilePath } from '../../src/admin/auth/user-file.js';
 
 export const ENGINE_DESTINATIONS = ['file', 'ers'] as const;
 export type EngineDestination = (typeof ENGINE_DESTINATIONS)[number];
@@ -29,7 +31,15 @@ export interface EngineChildOptions {
   /** HL7 paths of the channel's ordering key; undefined keeps the MLLP source's default. */
   readonly orderingKey: readonly string[] | undefined;
   readonly workers: number;
+  /** The channel's `batch`; undefined leaves the engine's default. */
+  readonly batch?: number | undefined;
   readonly startTimeoutMs: number;
+  /** Another checkout to run the engine from (a before/after comparison in one run); default
+   * this one. */
+  readonly repo?: string | undefined;
+  /** The e-RS sandbox in a process of its own (`ers-bridge sandbox`), as the real e-RS is not in
+   * the engine's process; false: embedded, sharing the engine's event loop. */
+  readonly sandboxApart?: boolean;
 }
 
 export interface EngineChild {
@@ -37,6 +47,9 @@ export interface EngineChild {
   readonly sandboxUrl: string;
   readonly storeFile: string;
   readonly logFile: string;
+  /** The dashboard's address and a bearer token of an admin user made for the bench. */
+  readonly adminUrl: string;
+  readonly adminToken: string;
   stop(): Promise<void>;
 }
 
@@ -77,7 +90,7 @@ export function channelYaml(options: EngineChildOptions): string {
     '  port: 0',
     '  ack: { mode: commit }',
   ].join('\n');
-  const tail = `retry: { maxAttempts: 3, initialDelayMs: 1000 }\nworkers: ${options.workers}\n`;
+  const tail = `retry: { maxAttempts: 3, initialDelayMs: 1000 }\nworkers: ${options.workers}\n${options.batch === undefined ? '' : `batch: ${options.batch}\n`}`;
   switch (options.destination) {
     case 'file':
       return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    fileName: '{channel}-{id}.hl7'\n    content: raw\n${tail}`;
@@ -87,16 +100,21 @@ export function channelYaml(options: EngineChildOptions): string {
 }
 
 /** Pure: settings.yaml. The shipped one's choices, on 127.0.0.1, and no client-side e-RS quota. */
-export function settingsYaml(dataDir: string, sandboxPort: number): string {
+export function settingsYaml(dataDir: string, sandboxPort: number, apart = false): string {
+  // A sandbox apart is called as any e-RS is: a base URL and the auth the embedded one implies
+  // (src/ers/provider.ts SANDBOX_DEFAULT_AUTH), with its code-system placeholder.
+  const ersApart = apart
+    ? `, baseUrl: 'http://127.0.0.1:${sandboxPort}', codeSystemBase: '_baseUrl_', auth: { mode: platform, accessToken: sandbox-access-token, businessFunction: REFERRING_CLINICIAN, odsCode: R69 }`
+    : '';
   return [
     `dataDir: ${JSON.stringify(dataDir)}`,
     'store: sqlite',
     'sqliteWriterThread: true',
     'http: { host: 127.0.0.1, port: 0 }',
-    `sandbox: { enabled: true, host: 127.0.0.1, port: ${sandboxPort} }`,
+    `sandbox: { enabled: ${apart ? 'false' : 'true'}, host: 127.0.0.1, port: ${sandboxPort} }`,
     // The client's limiter would hold the rate at the platform default (600/min): lifted so the
     // bench measures the engine, with the sandbox's quota lifted to match.
-    'ers: { requestsPerMinute: 100000000 }',
+    `ers: { requestsPerMinute: 100000000${ersApart} }`,
     'logging: { level: info }',
     '',
   ].join('\n');
@@ -111,7 +129,10 @@ function writeConfig(
   mkdirSync(join(config, 'channels'), { recursive: true });
   mkdirSync(join(config, 'mappings', 'tables'), { recursive: true });
   mkdirSync(data, { recursive: true });
-  writeFileSync(join(config, 'settings.yaml'), settingsYaml(data, sandboxPort));
+  writeFileSync(
+    join(config, 'settings.yaml'),
+    settingsYaml(data, sandboxPort, options.sandboxApart === true),
+  );
   writeFileSync(join(config, 'channels', `${CHANNEL_ID}.yaml`), channelYaml(options));
   copyFileSync(
     join(repo, 'mappings/ref-i12-a021.yaml'),
@@ -121,7 +142,18 @@ function writeConfig(
   return { config, data };
 }
 
-function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<number> {
+/** An admin user with an API token in the data folder's users.json, before the engine starts. */
+async function benchAdmin(data: string): Promise<string> {
+  const directory = new UserDirectory(usersFilePath(data, {}));
+  const options = { directory, now: Date.now(), log2Cost: 10 };
+  await addUser(options, { name: 'bench', role: 'admin', password: 'bench password 1' });
+  return addToken(options, 'bench', 'engine bench');
+}
+
+function waitForBanner(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ mllpPort: number; adminUrl: string }> {
   return new Promise((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => {
@@ -135,9 +167,10 @@ function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<number> 
         return;
       }
       const port = /channel\s+\S+\s+\S+\s+mllp:\/\/[^\s]*:(\d+)/.exec(text)?.[1];
-      if (port !== undefined && text.includes('Press Ctrl+C')) {
+      const adminUrl = /dashboard\s+(http:\/\/\S+)/.exec(text)?.[1];
+      if (port !== undefined && adminUrl !== undefined && text.includes('Press Ctrl+C')) {
         clearTimeout(timer);
-        resolve(Number(port));
+        resolve({ mllpPort: Number(port), adminUrl: adminUrl.replace(/\/$/, '') });
       }
     });
     child.once('exit', (code) => {
@@ -155,16 +188,71 @@ function engineEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** `ers-bridge sandbox` in its own process; resolves once it listens. */
+async function startSandboxChild(
+  repo: string,
+  port: number,
+): Promise<{ child: ChildProcess; exited: Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repo, 'src/cli/main.ts'),
+      'sandbox',
+      '--port',
+      String(port),
+      // "Unlimited": far more requests per minute than this machine can send.
+      '--faults',
+      JSON.stringify({ quotaPerMinute: 1_000_000_000 }),
+    ],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], env: engineEnv() },
+  );
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => {
+      r();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString('utf8');
+      if (text.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`sandbox exited (${String(code)}): ${text}`));
+    });
+  });
+  child.stdout.resume();
+  return { child, exited };
+}
+
 export async function startEngineChild(options: EngineChildOptions): Promise<EngineChild> {
   const sandboxPort = await freePort();
+  const sandbox =
+    options.sandboxApart === true && options.destination === 'ers'
+      ? await startSandboxChild(options.repo ?? repo, sandboxPort)
+      : undefined;
   const { config, data } = writeConfig(options, sandboxPort);
+  const adminToken = await benchAdmin(data);
+  const engineRepo = options.repo ?? repo;
   const logFile = join(data, 'engine.log');
   const log = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'start', '--config', config],
+    [
+      // BENCH_ENGINE_NODE_ARGS: flags for the engine's node only, e.g. `--cpu-prof --cpu-prof-dir=…`
+      // (not allowed in NODE_OPTIONS); the profile is written when the engine stops.
+      ...(process.env['BENCH_ENGINE_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      join(engineRepo, 'src/cli/main.ts'),
+      'start',
+      '--config',
+      config,
+    ],
     {
-      cwd: repo, // where `npm start` runs; every path in the config is absolute
+      cwd: engineRepo, // where `npm start` runs; every path in the config is absolute
       stdio: ['ignore', log, 'pipe'],
       env: engineEnv(),
     },
@@ -173,6 +261,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
   // If the bench itself ends early (an error, Ctrl+C, `timeout`), the engine must not outlive it.
   const orphanGuard = (): void => {
     child.kill('SIGKILL');
+    sandbox?.child.kill('SIGKILL');
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     orphanGuard();
@@ -191,11 +280,12 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
       r();
     });
   });
-  let mllpPort: number;
+  let ready: { mllpPort: number; adminUrl: string };
   try {
-    mllpPort = await waitForBanner(child, options.startTimeoutMs);
+    ready = await waitForBanner(child, options.startTimeoutMs);
   } catch (error) {
     child.kill('SIGKILL');
+    sandbox?.child.kill('SIGKILL');
     await exited;
     guard(false);
     throw error;
@@ -203,12 +293,17 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
   // The banner's text is all it needs; stop reading so the pipe never fills.
   child.stderr?.resume();
   return {
-    mllpPort,
+    ...ready,
+    adminToken,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     storeFile: join(data, 'ers-bridge.db'),
     logFile,
     async stop() {
       guard(false);
+      if (sandbox !== undefined) {
+        sandbox.child.kill('SIGKILL');
+        await sandbox.exited;
+      }
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);

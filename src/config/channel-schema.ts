@@ -59,6 +59,13 @@ export const ChannelFileSchema = z
       jitterRatio: 0.2,
     }),
     workers: z.number().int().min(1).max(64).default(4),
+    /**
+     * Messages each worker claims and processes together, so their store writes share commits
+     * (decision 140). Destinations see up to workers × batch calls at once. Default: 16 when
+     * every destination is safe to repeat (local writes: file, letter) and there is more than
+     * one worker; otherwise 1 (network calls gain little from it and slow the ACKs down).
+     */
+    batch: z.number().int().min(1).max(256).optional(),
     /** A sender's control id seen before with other content: `process` it as a new message with
      * a CONTROL_ID_REUSED warning (default), or `refuse` it (kept as ERROR, NAKed). */
     controlIdReuse: z.enum(['process', 'refuse']).default('process'),
@@ -84,5 +91,8 @@ export interface ChannelDefinition {
   readonly destinations: readonly (PluginConfig & { readonly name: string })[];
   readonly retry: RetryPolicy;
   readonly workers: number;
+  /** Messages a worker claims and processes together; undefined: the default (see the schema),
+   * resolved by the channel runtime, which knows the destinations. */
+  readonly batch: number | undefined;
   readonly controlIdReuse: 'process' | 'refuse';
 }

@@ -134,6 +134,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
       destinations: dests,
       retry: c.retry,
       workers: c.workers,
+      batch: c.batch,
       controlIdReuse: c.controlIdReuse,
     },
   };

@@ -22,7 +22,11 @@ export interface EngineServices {
 
 export interface ServiceProvider {
   readonly name: string;
-  /** Providers that must start first when registered (e.g. the e-RS client after the sandbox). */
+  /**
+   * Providers whose services this one uses while starting (the e-RS client uses the sandbox's
+   * address): they start first, whatever order the modules were imported in. A name no provider
+   * has is ignored (that service is optional).
+   */
   readonly after?: readonly string[];
   /** Adds the service to `services` (mutable during start-up only). */
   start(services: EngineServices): Promise<void> | void;
@@ -38,21 +42,33 @@ export function registerServiceProvider(provider: ServiceProvider): void {
   providers.push(provider);
 }
 
-/**
- * In registration order, except that a provider comes after those it names in `after`
- * (registration order follows module import order, which a test importing one stage can change).
- */
+/** The registered providers in start order (see `startOrder`); stop them in reverse. */
 export function serviceProviders(): readonly ServiceProvider[] {
-  const out: ServiceProvider[] = [];
-  const place = (p: ServiceProvider, seen: Set<string>): void => {
-    if (out.includes(p) || seen.has(p.name)) return;
-    seen.add(p.name);
+  return startOrder(providers);
+}
+
+/**
+ * Pure: registration order, except that each provider comes after the ones it names in `after`
+ * (a depth-first topological sort, stable for providers that name none). A cycle is a
+ * programming error and throws.
+ */
+export function startOrder(list: readonly ServiceProvider[]): ServiceProvider[] {
+  const byName = new Map(list.map((p) => [p.name, p]));
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const order: ServiceProvider[] = [];
+  const place = (p: ServiceProvider): void => {
+    if (placed.has(p.name)) return;
+    if (visiting.has(p.name)) throw new Error(`service providers wait for each other: ${p.name}`);
+    visiting.add(p.name);
     for (const name of p.after ?? []) {
-      const first = providers.find((q) => q.name === name);
-      if (first) place(first, seen);
+      const first = byName.get(name);
+      if (first !== undefined) place(first);
     }
-    out.push(p);
+    visiting.delete(p.name);
+    placed.add(p.name);
+    order.push(p);
   };
-  for (const p of providers) place(p, new Set());
-  return out;
+  for (const p of list) place(p);
+  return order;
 }

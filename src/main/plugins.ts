@@ -1,5 +1,5 @@
 // plugins: importing this module registers every stage's sources, transformers, destinations and services.
-// Order matters for service providers: the sandbox starts before the e-RS client that may use it.
+// Order does not matter: service providers start in the order their `after` lists give (core/services.ts).
 import '../sources/http/index.js';
 import '../sources/mllp/index.js';
 import '../sources/cron/index.js';

@@ -5,7 +5,7 @@ import { startSandbox, type RunningSandbox } from './index.js';
 // Keyed by the engine's services, so two engines in one process (tests) each have their own.
 const running = new WeakMap<object, RunningSandbox>();
 
-/** Starts the embedded sandbox when settings.sandbox.enabled, before the e-RS client needs it. */
+/** Starts the embedded sandbox when settings.sandbox.enabled (the e-RS client starts `after` it). */
 registerServiceProvider({
   name: 'sandbox',
   async start(services) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   crossFolderImports,
@@ -42,6 +42,17 @@ describe('architecture: the folders of src/ import only downwards (docs/decision
     expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).to.deep.equal([]);
     const unknown = entries.filter((e) => !Object.hasOwn(LAYERS, e.name)).map((e) => e.name);
     expect(unknown, 'add the folder to LAYERS in scripts/structure-map.ts').to.deep.equal([]);
+  });
+
+  it('has a README in every top folder saying what it may import', () => {
+    const folders = readdirSync(srcDir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    const missing = folders
+      .map((e) => e.name)
+      .filter((name) => {
+        const readme = join(srcDir, name, 'README.md');
+        return !existsSync(readme) || !readFileSync(readme, 'utf8').includes('May import');
+      });
+    expect(missing).to.deep.equal([]);
   });
 
   it('parses XML only through formats/xml (its DOCTYPE/entity guard)', () => {

@@ -180,3 +180,18 @@ export function recoverAckTarget(
   const target = { header: new Hl7Segment('MSH', line, 1, d.field), delimiters: d };
   return { ...target, controlId: headerValue(target, 10) };
 }
+
+/**
+ * Sets MSH-15 AL / MSH-16 NE on an ACK sent on the outbound link, so the PAS answers it (a CA).
+ * The copy kept for resends has no such request: a sender does not answer its own ACKs.
+ */
+export function withCommitRequest(ack: string): string {
+  const [msh, ...rest] = ack.split('\r');
+  const head = msh ?? '';
+  const fs = head.charAt(3);
+  const fields = head.split(fs);
+  while (fields.length < 17) fields.push('');
+  fields[14] = 'AL';
+  fields[15] = 'NE';
+  return [fields.join(fs), ...rest].join('\r');
+}

@@ -38,6 +38,7 @@ export {
   buildAck,
   hl7Timestamp,
   recoverAckTarget,
+  withCommitRequest,
   type AckOptions,
   type AckTarget,
 } from './ack.js';

@@ -1,7 +1,7 @@
 import type { MessageOutcome, SourceContext } from '../../core/plugins.js';
-import { parseHl7, type AckTarget } from '../../formats/hl7v2/index.js';
+import { parseHl7, withCommitRequest, type AckTarget } from '../../formats/hl7v2/index.js';
 import { CLAIMABLE_STATUSES, type StoredMessage } from '../../core/store-types.js';
-import { lateReply, withCommitRequest } from './app-ack.js';
+import { lateReply } from './app-ack.js';
 import type { LateReplySender } from './late-replies.js';
 import type { MllpSourceConfig } from './schema.js';
 

@@ -37,7 +37,13 @@ import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, threadWriter, type WriteExecutor } from './writer.js';
-import { asBuffer, type AppendRowResult, type CommitResult, type StoreWrite } from './writes.js';
+import {
+  asBuffer,
+  type AppendRowResult,
+  type ClaimRowsResult,
+  type CommitResult,
+  type StoreWrite,
+} from './writes.js';
 
 /** The embedded default store: one SQLite file in WAL mode with FULL synchronous commits. */
 export interface SqliteStoreOptions {
@@ -227,10 +233,10 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async claim(request: ClaimRequest): Promise<StoredMessage[]> {
-    const { rows, leaseUntil } = (await this.write({ op: 'claim', request })) as {
-      rows: MessageRow[];
-      leaseUntil: number;
-    };
+    const { rows, leaseUntil } = (await this.committer.submit({
+      kind: 'claim',
+      request,
+    })) as ClaimRowsResult;
     return rows.map((r) => ({ ...fromThread(r), leaseOwner: request.owner, leaseUntil }));
   }
 
@@ -254,7 +260,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.write({ op: 'audit', entry });
+    await this.committer.submit({ kind: 'audit', entry });
   }
 
   listAudit(filter: { from?: number; to?: number; limit?: number }): Promise<AuditEntry[]> {
@@ -268,7 +274,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async appendErsAudit(entry: Omit<ErsAuditEntry, 'id'>): Promise<void> {
-    await this.write({ op: 'ersAudit', entry });
+    await this.committer.submit({ kind: 'ersAudit', entry });
   }
 
   listErsAudit(filter: { from?: number; to?: number }): Promise<ErsAuditEntry[]> {

@@ -23,12 +23,18 @@ import type { SqliteDatabase } from './open.js';
  */
 export type StoreWrite =
   | { readonly kind: 'append'; readonly message: NewMessage }
-  | { readonly kind: 'transition'; readonly id: number; readonly t: Transition };
+  | { readonly kind: 'transition'; readonly id: number; readonly t: Transition }
+  /** A claim rides the group commit too: its lease updates share the appends' and transitions'
+   * transaction (and fsync) instead of a commit of their own. */
+  | { readonly kind: 'claim'; readonly request: ClaimRequest }
+  /** Audit rows too: an e-RS call writes one, and 64 calls under way each committing its own
+   * row queued every append (every ACK) behind 64 fsyncs (decision 140). */
+  | { readonly kind: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
+  | { readonly kind: 'ersAudit'; readonly entry: Omit<ErsAuditEntry, 'id'> };
 
 export type WriteOp =
   | { readonly op: 'commit'; readonly items: readonly StoreWrite[]; readonly now: number }
   | { readonly op: 'appendMany'; readonly items: readonly NewMessage[]; readonly now: number }
-  | { readonly op: 'claim'; readonly request: ClaimRequest }
   | { readonly op: 'releaseLeases'; readonly owner: string }
   | {
       readonly op: 'reprocess';
@@ -38,8 +44,6 @@ export type WriteOp =
       readonly force: boolean;
       readonly now: number;
     }
-  | { readonly op: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
-  | { readonly op: 'ersAudit'; readonly entry: Omit<ErsAuditEntry, 'id'> }
   | {
       readonly op: 'setCheckpoint';
       readonly key: string;
@@ -58,7 +62,12 @@ export interface AppendRowResult {
   readonly controlIdReused?: { readonly firstId: number; readonly refused: boolean };
 }
 
-export type CommitResult = AppendRowResult | boolean;
+export interface ClaimRowsResult {
+  readonly rows: MessageRow[];
+  readonly leaseUntil: number;
+}
+
+export type CommitResult = AppendRowResult | boolean | ClaimRowsResult | undefined;
 
 const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
 const ACTIVE = inList(CLAIMABLE_STATUSES);
@@ -75,6 +84,9 @@ export const asBuffer = (bytes: Uint8Array): Buffer =>
  */
 export class SqliteWrites {
   private readonly stmt;
+  /** Prepared once per distinct SQL text: a transition's UPDATE depends on which patch fields it
+   * sets (a handful of shapes), and preparing it every time was 8% of the writer thread. */
+  private readonly prepared = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<
     (items: readonly StoreWrite[], now: number) => CommitResult[]
   >;
@@ -113,15 +125,47 @@ export class SqliteWrites {
         'INSERT OR IGNORE INTO message_search (name, value, message_id) VALUES (?, ?, ?)',
       ),
       lease: db.prepare('UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?'),
+      audit: db.prepare(
+        'INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)',
+      ),
+      ersAudit: db.prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)'),
     };
     this.commitTx = db.transaction((items: readonly StoreWrite[], now: number) =>
-      items.map((w) =>
-        w.kind === 'append' ? this.insertOne(w.message, now) : this.applyTransition(w.id, w.t, now),
-      ),
+      items.map((w): CommitResult => {
+        switch (w.kind) {
+          case 'append':
+            return this.insertOne(w.message, now);
+          case 'transition':
+            return this.applyTransition(w.id, w.t, now);
+          case 'claim':
+            return this.claimRows(w.request);
+          case 'audit':
+            this.stmt.audit.run(
+              w.entry.at,
+              w.entry.actor,
+              w.entry.action,
+              w.entry.target,
+              JSON.stringify(w.entry.detail),
+            );
+            return undefined;
+          case 'ersAudit':
+            this.stmt.ersAudit.run(w.entry.at, w.entry.endpoint, JSON.stringify(w.entry.detail));
+            return undefined;
+        }
+      }),
     );
     this.appendManyTx = db.transaction((items: readonly NewMessage[], now: number) =>
       items.map((m) => this.insertOne(m, now)),
     );
+  }
+
+  private statement(sql: string): Database.Statement {
+    let found = this.prepared.get(sql);
+    if (found === undefined) {
+      found = this.db.prepare(sql);
+      this.prepared.set(sql, found);
+    }
+    return found;
   }
 
   execute(op: WriteOp): unknown {
@@ -130,8 +174,6 @@ export class SqliteWrites {
         return this.commitTx.immediate(op.items, op.now);
       case 'appendMany':
         return this.appendManyTx.immediate(op.items, op.now);
-      case 'claim':
-        return this.claim(op.request);
       case 'releaseLeases':
         return this.db
           .prepare(
@@ -140,22 +182,6 @@ export class SqliteWrites {
           .run(op.owner).changes;
       case 'reprocess':
         return this.reprocess(op);
-      case 'audit':
-        this.db
-          .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
-          .run(
-            op.entry.at,
-            op.entry.actor,
-            op.entry.action,
-            op.entry.target,
-            JSON.stringify(op.entry.detail),
-          );
-        return undefined;
-      case 'ersAudit':
-        this.db
-          .prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)')
-          .run(op.entry.at, op.entry.endpoint, JSON.stringify(op.entry.detail));
-        return undefined;
       case 'setCheckpoint':
         this.db
           .prepare(
@@ -257,9 +283,9 @@ export class SqliteWrites {
     params.push(id);
     if (t.leaseOwner !== undefined) params.push(t.leaseOwner);
     const where = t.leaseOwner === undefined ? 'id = ?' : 'id = ? AND lease_owner = ?';
-    const changed = this.db
-      .prepare(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`)
-      .run(...params).changes;
+    const changed = this.statement(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`).run(
+      ...params,
+    ).changes;
     if (changed === 0) return false;
     this.stmt.event.run(id, now, t.to, t.stage, t.actor, JSON.stringify(t.detail ?? {}));
     this.recordAttempts(id, t.patch?.attemptRecords ?? [], now);
@@ -269,12 +295,13 @@ export class SqliteWrites {
     return true;
   }
 
-  private claim(request: ClaimRequest): { rows: MessageRow[]; leaseUntil: number } {
+  /** Leases claimable messages inside the current write transaction (the group commit's). */
+  private claimRows(request: ClaimRequest): ClaimRowsResult {
     const leaseUntil = request.now + request.leaseMs;
     if (request.channels.length === 0 || request.limit <= 0) return { rows: [], leaseUntil };
     const channels = request.channels.map(() => '?').join(',');
     // A message waits while an earlier message of its ordering key is unfinished (invariant 3).
-    const select = this.db.prepare(
+    const select = this.statement(
       `SELECT * FROM messages m
        WHERE m.status IN (${ACTIVE}) AND m.channel IN (${channels})
          AND m.next_attempt_at <= ? AND (m.lease_until IS NULL OR m.lease_until < ?)
@@ -283,18 +310,13 @@ export class SqliteWrites {
              AND p.status IN (${ACTIVE})))
        ORDER BY m.id LIMIT ?`,
     );
-    const rows = this.db
-      .transaction(() => {
-        const found = select.all(
-          ...request.channels,
-          request.now,
-          request.now,
-          request.limit,
-        ) as MessageRow[];
-        for (const r of found) this.stmt.lease.run(request.owner, leaseUntil, r.id);
-        return found;
-      })
-      .immediate();
+    const rows = select.all(
+      ...request.channels,
+      request.now,
+      request.now,
+      request.limit,
+    ) as MessageRow[];
+    for (const r of rows) this.stmt.lease.run(request.owner, leaseUntil, r.id);
     return { rows, leaseUntil };
   }
 

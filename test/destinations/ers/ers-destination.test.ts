@@ -50,9 +50,11 @@ describe('destinations/ers: JSON logical inputs to the embedded sandbox through 
       '/ReferralRequest/$ers.createReferralAndSendForTriage',
     );
     expect((await running.store.listErsAudit({})).map((a) => a.endpoint)).to.deep.equal(['A021']);
-    const processed = await registry.getSingleMetricAsString('ers_bridge_messages_processed_total');
-    expect(processed).to.match(
-      /ers_bridge_messages_processed_total\{channel="json-to-ers",status="SENT"\} [1-9]/,
+    // The engine counts a message just after its SENT commit, so the count may trail the store.
+    const sentCount =
+      /ers_bridge_messages_processed_total\{channel="json-to-ers",status="SENT"\} [1-9]/;
+    await eventually(async () =>
+      sentCount.test(await registry.getSingleMetricAsString('ers_bridge_messages_processed_total')),
     );
     const calls = await registry.getSingleMetricAsString('ers_bridge_ers_call_duration_seconds');
     expect(calls).to.match(
