@@ -26,6 +26,8 @@ export const LAYERS = {
   ers: 3,
   mapping: 4,
   sandbox: 4,
+  // alert rules over the store, the engine's control interface, folders and certificates
+  alerts: 4,
   sources: 5,
   destinations: 5,
   admin: 6,

@@ -15,6 +15,8 @@ import { errorHandler, requireLogin } from './http-errors.js';
 import { apiRoutes } from './api/routes.js';
 import { pageRoutes } from './pages/routes.js';
 import { metricsRoute } from './api/metrics-route.js';
+import { alertsApi } from './api/alerts-routes.js';
+import { alertsPage } from './pages/alerts-page.js';
 
 export interface AdminApp {
   readonly app: Express;
@@ -133,8 +135,10 @@ export async function createAdminApp(
       res.status(503).json({ status: 'not ready', reason: health.reason ?? 'store unavailable' });
   });
   app.use(metricsRoute(ctx));
+  app.use('/api', alertsApi(ctx));
   app.use('/api', apiRoutes(ctx));
   app.use(pageRoutes(ctx));
+  app.use(alertsPage(ctx));
   app.use(errorHandler(ctx.logger));
   const sweep = setInterval(() => {
     ctx.sessions.sweep(ctx.clock());

@@ -13,6 +13,24 @@ export const RetryPolicySchema = z
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
+/**
+ * Messages the channel accepts but leaves out, before any mapping: FILTERED, answered AA/CA,
+ * counted. Conditions are the mapping language's, compiled at load (see src/mapping/filter.ts);
+ * `input` says how to read the message (the channel's sources carry one kind).
+ */
+export const ChannelFilterSchema = z
+  .object({
+    input: z.enum(['hl7v2', 'csv', 'json', 'xml']).default('hl7v2'),
+    drop: z.string().min(1).optional(),
+    keep: z.string().min(1).optional(),
+    reason: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((f) => f.drop !== undefined || f.keep !== undefined, {
+    message: 'a filter needs drop: <condition> or keep: <condition>',
+  });
+export type ChannelFilter = z.infer<typeof ChannelFilterSchema>;
+
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const pluginRef = z.looseObject({ type: z.string().min(1) });
 
@@ -24,6 +42,7 @@ export const ChannelFileSchema = z
     description: z.string().optional(),
     enabled: z.boolean().default(true),
     source: pluginRef,
+    filter: ChannelFilterSchema.optional(),
     transformer: pluginRef.optional(),
     destinations: z
       .array(
@@ -67,6 +86,7 @@ export interface ChannelDefinition {
   readonly hash: string;
   readonly enabled: boolean;
   readonly source: PluginConfig;
+  readonly filter?: ChannelFilter | undefined;
   readonly transformer: PluginConfig | undefined;
   readonly destinations: readonly (PluginConfig & {
     readonly name: string;

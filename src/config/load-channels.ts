@@ -7,6 +7,7 @@ import { destinations, sources, transformers } from '../core/registry.js';
 import { ChannelFileSchema, type ChannelDefinition, type PluginConfig } from './channel-schema.js';
 import { formatIssue, readYamlSource, type ConfigIssue, type YamlSource } from './yaml-source.js';
 import { zodIssues } from './zod-issues.js';
+import { channelFilters } from '../core/channel-filter.js';
 
 export type ChannelLoad =
   | { readonly ok: true; readonly channel: ChannelDefinition }
@@ -92,6 +93,21 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
     line: source.lineOf(['destinations', i, 'type']),
     ...check('destination', destinations, d, ['destinations', i]),
   }));
+  const filterSupport = channelFilters();
+  if (c.filter && filterSupport === undefined)
+    issues.push({
+      file: source.displayPath,
+      line: source.lineOf(['filter']),
+      path: 'filter',
+      message: 'filters need the mapping stage, which this program did not load',
+    });
+  for (const p of c.filter && filterSupport ? filterSupport.check(c.filter, c.id) : [])
+    issues.push({
+      file: source.displayPath,
+      line: source.lineOf(['filter', p.key]),
+      path: `filter.${p.key}`,
+      message: `bad condition at column ${p.column}: ${p.message}`,
+    });
   const names = new Set<string>();
   c.destinations.forEach((d, i) => {
     if (names.has(d.name)) {
@@ -115,6 +131,7 @@ export function loadChannelFile(file: string, env: NodeJS.ProcessEnv = process.e
       hash: createHash('sha256').update(source.text).digest('hex').slice(0, 16),
       enabled: c.enabled,
       source: src,
+      filter: c.filter,
       transformer: tr,
       destinations: dests,
       retry: c.retry,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertSettingsSchema } from './alert-settings.js';
 
 /**
  * Engine settings (`settings.yaml` in the config folder, then `settings.<env>.yaml` over it,
@@ -131,6 +132,8 @@ export const SettingsSchema = z
       .default({ level: 'info', includePatientData: false, format: 'auto' }),
     /** Watch channels/ and mappings/ and reload changed channels without a restart. */
     hotReload: z.boolean().default(true),
+    /** Alert rules and receivers (webhook, email); docs/alerts.md. */
+    alerts: AlertSettingsSchema.default(AlertSettingsSchema.parse({})),
   })
   .strict();
 

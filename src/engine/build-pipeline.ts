@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
 import { EngineError } from '../core/errors.js';
+import { channelFilters } from '../core/channel-filter.js';
 import type { ChannelPipeline } from './process-message.js';
 import type { PluginFactoryContext, Source } from '../core/plugins.js';
 import { destinations, sources, transformers } from '../core/registry.js';
@@ -31,13 +32,18 @@ export async function buildChannel(
       throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: unknown ${kind} type "${type}"`);
     return plugin;
   };
-  const transformer = def.transformer
+  const mapper = def.transformer
     ? await need(
         transformers.get(def.transformer.type),
         'transformer',
         def.transformer.type,
       ).create(def.transformer.config, ctx)
     : undefined;
+  // The channel's filter runs first: what it drops never reaches a mapping.
+  const filters = channelFilters();
+  if (def.filter && filters === undefined)
+    throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: filters need the mapping stage`);
+  const transformer = def.filter && filters ? filters.wrap(def.filter, def.id, mapper) : mapper;
   // Kept before the channel runs, so a message never records a hash whose text is not stored.
   const now = deps.services.clock();
   for (const version of transformer?.versions ?? [])

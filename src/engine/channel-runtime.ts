@@ -101,6 +101,16 @@ export class ChannelRuntime {
     for (const d of old.pipeline.destinations) await d.destination.close?.();
   }
 
+  /** A reload of this channel was refused: the old version runs, and operators must see why. */
+  noteRefusedReload(errors: readonly string[]): void {
+    this.lastError = `reload refused, previous version kept: ${errors.join('; ')}`;
+  }
+
+  /** The channel file loaded again: a refusal recorded before no longer stands. */
+  clearRefusedReload(): void {
+    if (this.lastError?.startsWith('reload refused') === true) this.lastError = null;
+  }
+
   async close(): Promise<void> {
     for (const d of this.built.pipeline.destinations) await d.destination.close?.();
   }

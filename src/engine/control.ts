@@ -23,6 +23,16 @@ export interface ChannelInfo {
   readonly inFlight: number;
 }
 
+/** A channel file refused at start or on its latest reload (the previous version, if any, runs). */
+export interface ConfigProblem {
+  readonly file: string;
+  /** The channel it belongs to, when one with that file is loaded. */
+  readonly channel: string | null;
+  readonly at: number;
+  /** `file:line: reason`, one each. */
+  readonly errors: readonly string[];
+}
+
 export interface ReloadOutcome {
   readonly ok: boolean;
   /** One line each, `file:line: reason`, when the reload was refused (old version kept). */
@@ -44,6 +54,8 @@ export interface EngineControl {
   /** Re-reads the channel (and its mappings); refuses an invalid one, keeping the old. */
   reloadChannel(id: string, actor: string): Promise<ReloadOutcome>;
   reloadAll(actor: string): Promise<ReloadOutcome>;
+  /** Channel files refused and not loaded since (alerts, dashboard); optional for embedders. */
+  configProblems?(): readonly ConfigProblem[];
   /** Puts the message back in the queue and wakes the workers; refusals change nothing. */
   reprocess(messageId: number, request: ReprocessRequest): Promise<ReprocessResult>;
 }

@@ -13,7 +13,7 @@ import type { EngineSettings } from '../core/settings.js';
 import type { MessageStore, ReprocessRequest, ReprocessResult } from '../core/store-types.js';
 import { buildChannel } from './build-pipeline.js';
 import { ChannelRuntime } from './channel-runtime.js';
-import type { ChannelInfo, EngineControl, ReloadOutcome } from './control.js';
+import type { ChannelInfo, ConfigProblem, EngineControl, ReloadOutcome } from './control.js';
 import { EngineError, problemLines, type Issue } from '../core/errors.js';
 import { OutcomeWaiters } from './outcomes.js';
 import { serviceProviders, type EngineServices, type ServiceProvider } from '../core/services.js';
@@ -34,6 +34,8 @@ export class Engine implements EngineControl {
   readonly store: MessageStore;
   readonly owner: string;
   private readonly runtimes = new Map<string, ChannelRuntime>();
+  /** Refused channel files by path, until the file loads (or vanishes). */
+  private readonly refused = new Map<string, ConfigProblem>();
   private readonly outcomes = new OutcomeWaiters();
   private readonly logger: Logger;
   private readonly clock: () => number;
@@ -62,10 +64,13 @@ export class Engine implements EngineControl {
     const { channels, failures } = loadChannels(this.options.configDir, this.options.env);
     const problems = formatFailures(failures);
     for (const line of problems) this.logger.error({ stage: 'config' }, `channel refused: ${line}`);
+    for (const f of failures) this.noteRefused(f.file, formatFailures([f]));
     for (const def of channels) {
       try {
         await this.addChannel(def);
       } catch (error) {
+        // A channel that failed to start (port in use, folder locked) is FAILED with its own
+        // lastError; its file was not refused, so it is no config problem.
         problems.push(`${def.file}: ${(error as Error).message}`);
         this.logger.error(
           { channel: def.id, err: (error as Error).message },
@@ -119,7 +124,32 @@ export class Engine implements EngineControl {
     return this.reloadFile(current.definition.file, actor);
   }
 
+  configProblems(): readonly ConfigProblem[] {
+    return [...this.refused.values()];
+  }
+
+  private noteRefused(file: string, errors: readonly string[]): void {
+    const runtime = [...this.runtimes.values()].find((r) => r.definition.file === file);
+    runtime?.noteRefusedReload(errors);
+    this.refused.set(file, {
+      file,
+      channel: runtime?.definition.id ?? null,
+      at: this.clock(),
+      errors,
+    });
+  }
+
   private async reloadFile(file: string, actor: string): Promise<ReloadOutcome> {
+    const outcome = await this.tryReloadFile(file, actor);
+    if (outcome.ok) {
+      this.refused.delete(file);
+      for (const r of this.runtimes.values())
+        if (r.definition.file === file) r.clearRefusedReload();
+    } else this.noteRefused(file, outcome.errors);
+    return outcome;
+  }
+
+  private async tryReloadFile(file: string, actor: string): Promise<ReloadOutcome> {
     const loaded = loadChannelFile(file, this.options.env);
     if (!loaded.ok) return this.refuse(formatFailures([loaded]), actor, failureIssues([loaded]));
     const def = loaded.channel;
@@ -153,6 +183,7 @@ export class Engine implements EngineControl {
   /** Reloads every channel file; files that vanished stop their channel. */
   async reloadAll(actor: string): Promise<ReloadOutcome> {
     const files = channelFiles(this.options.configDir);
+    for (const file of this.refused.keys()) if (!files.includes(file)) this.refused.delete(file);
     const errors: string[] = [];
     const issues: Issue[] = [];
     for (const file of files) {

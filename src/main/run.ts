@@ -10,6 +10,7 @@ import { watchConfig } from '../engine/hot-reload.js';
 import './plugins.js';
 import { startAdminServer, type AdminServer } from '../admin/index.js';
 import { createLogger } from '../core/logger.js';
+import { AlertMonitor } from '../alerts/index.js';
 
 export interface RunOptions {
   readonly configDir: string;
@@ -55,8 +56,20 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
   let admin: AdminServer | undefined;
   let stopWatching: (() => Promise<void>) | undefined;
   let retention: ScheduledTask | undefined;
+  let alerts: AlertMonitor | undefined;
   try {
     const { failures } = await engine.start();
+    if (settings.alerts.enabled) {
+      alerts = await AlertMonitor.start({
+        control: engine,
+        settings,
+        configDir,
+        dataDir,
+        logger,
+        env,
+      });
+      engine.services.alerts = alerts;
+    }
     admin = await startAdminServer({ control: engine, settings, logger, dataDir });
     if (settings.hotReload)
       stopWatching = await watchConfig({ configDir, control: engine, logger });
@@ -87,6 +100,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
       adminUrl: admin.url,
       failures,
       async stop() {
+        await alerts?.stop();
         await retention?.destroy();
         await stopWatching?.();
         await admin?.close();
@@ -95,6 +109,7 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
       },
     };
   } catch (error) {
+    await alerts?.stop();
     await retention?.destroy();
     await stopWatching?.();
     await admin?.close();

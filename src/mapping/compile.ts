@@ -12,6 +12,7 @@ import {
   type MappingTop,
 } from './file-schema.js';
 import type { Condition } from './conditions.js';
+import { compiledFilter, type CompiledFilter } from './filter.js';
 import type { InputKind } from './inputs.js';
 import { operationFields, type InputField } from './operations.js';
 import { formatIssue, IssueList, mapNode, valueNode, type CompileIssue } from './positions.js';
@@ -35,6 +36,8 @@ export interface CompiledMapping {
   readonly kind: InputKind;
   readonly operation: string;
   readonly when: readonly Condition[];
+  /** Messages `when` selects but that are left out (FILTERED, not ERROR). */
+  readonly filter?: CompiledFilter;
   readonly rules: readonly CompiledRule[];
   readonly ignore: readonly string[];
   /** Inputs e-RS supplies just before the call (version, slot). */
@@ -155,6 +158,7 @@ function build(
   const when = whenSpecs.map((c, i) =>
     condition(kind, c, whenNodes[i] ?? whenNode, new Set(), issues),
   );
+  const filter = compileMappingFilter(m, doc, issues);
   const main = compileInputs(
     {
       inputs: m.inputs,
@@ -214,12 +218,34 @@ function build(
     kind,
     operation: m.operation,
     when,
+    ...(filter ? { filter } : {}),
     rules: main.rules,
     ignore: m.ignore ?? [],
     ...(main.resolve ? { resolve: main.resolve } : {}),
     ...(then ? { then } : {}),
     ...(reply ? { reply } : {}),
   };
+}
+
+/** The filter's conditions read the message only (they run before any rule). */
+function compileMappingFilter(
+  m: MappingTop,
+  doc: Document,
+  issues: IssueList,
+): CompiledFilter | undefined {
+  if (m.filter === undefined) return undefined;
+  const at = (key: 'drop' | 'keep'): Condition | undefined => {
+    const text = m.filter?.[key];
+    if (text === undefined) return undefined;
+    return condition(m.input, text, doc.getIn(['filter', key], true) as Node, new Set(), issues);
+  };
+  const drop = at('drop');
+  const keep = at('keep');
+  return compiledFilter(
+    m.filter,
+    { ...(drop ? { drop } : {}), ...(keep ? { keep } : {}) },
+    `mapping ${m.id}`,
+  );
 }
 
 function unknownOperation(

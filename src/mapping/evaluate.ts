@@ -9,13 +9,20 @@ import { traceErsInput } from '../ers/operations/trace.js';
 import type { CompiledMapping, CompiledRule } from './compile.js';
 import type { CompiledResolve } from './resolve.js';
 import type { EvalScope } from './conditions.js';
+import { filterVerdict } from './filter.js';
 import { parseInput, unreadFields, type ParsedInput } from './inputs.js';
 import { shapeValue } from './operations.js';
 import { resolvedLineage, resolveInputs, standInAnswers, type ErsAnswers } from './resolve.js';
 import { withRuleLocation } from './rule-errors.js';
 
 export type MappingRun =
-  | { readonly kind: 'filtered'; readonly reason: string }
+  | {
+      readonly kind: 'filtered';
+      readonly reason: string;
+      /** `when`: the mapping does not apply (the next one is tried); `filter`: it applies and
+       * leaves the message out on purpose (FILTERED). */
+      readonly by: 'when' | 'filter';
+    }
   | {
       readonly kind: 'mapped';
       readonly mappingId: string;
@@ -57,7 +64,9 @@ export async function evaluateParsed(
   const values: Record<string, unknown> = {};
   const scope: EvalScope = { input: parsed, values };
   if (!compiled.when.every((c) => c(scope)))
-    return { kind: 'filtered', reason: `mapping ${compiled.id}: when does not hold` };
+    return { kind: 'filtered', by: 'when', reason: `mapping ${compiled.id}: when does not hold` };
+  const dropped = compiled.filter && filterVerdict(compiled.filter, scope);
+  if (dropped !== undefined) return { kind: 'filtered', by: 'filter', reason: dropped };
   const lineage = await runRules(compiled.rules, scope);
   const step = checkStep(compiled.operation, compiled.rules, values, lineage, {
     resolve: compiled.resolve,

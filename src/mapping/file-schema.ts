@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Document } from 'yaml';
 import { isNode, type Node } from 'yaml';
 import type { IssueList } from './positions.js';
+import { FilterSchema } from './filter.js';
 
 /** `{ path: MSH-9.1, equals: REF }`, `{ path: $priority, in: [URGENT] }`, or a condition string. */
 export const ConditionSchema = z.union([
@@ -76,6 +77,8 @@ export const MappingFileSchema = z.strictObject({
   description: z.string().optional(),
   input: z.enum(['hl7v2', 'csv', 'json', 'xml']),
   when: z.union([ConditionSchema, z.array(ConditionSchema)]).optional(),
+  /** Messages this mapping applies to (`when`) but that are left out: FILTERED, answered AA. */
+  filter: FilterSchema.optional(),
   operation: z.string(),
   /** Segments or fields deliberately not read (kept out of the unread-field warnings). */
   ignore: z.array(z.string()).optional(),
@@ -133,11 +136,13 @@ export function reportSchemaIssues(
 
 function hintFor(path: readonly (string | number)[]): string {
   if (path.length === 0)
-    return 'top-level keys: id, description, input, when, operation, ignore, inputs, resolve, then, reply';
+    return 'top-level keys: id, description, input, when, filter, operation, ignore, inputs, resolve, then, reply';
   if ((path[0] === 'inputs' && path.length >= 2) || (path[0] === 'then' && path[1] === 'inputs'))
     return 'a rule has from, const, transforms, table, required, default, when, expr';
   if (path[0] === 'resolve' || (path[0] === 'then' && path[1] === 'resolve'))
     return 'resolve has version: A005, letters: keep | replace and slot: { from: A015, rule: same-start | earliest }';
+  if (path[0] === 'filter')
+    return 'filter has drop: <condition> and/or keep: <condition>, and reason';
   if (path[0] === 'then') return 'then has operation, resolve and inputs';
   if (path[0] === 'reply') return 'reply has fields (e.g. MSA-3: "{{ers.ubrn}}") and segments';
   return 'see docs/mapping.md';

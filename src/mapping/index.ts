@@ -1,6 +1,8 @@
 // mapping: declarative YAML mapping files (compile up front, evaluate per message) and the `mapping` transformer.
 import { transformers } from '../core/registry.js';
 import { MappingTransformerSchema, createMappingTransformer } from './transformer.js';
+// Provides the channel-level filter's compiler to config and engine (src/core/channel-filter.ts).
+import './channel-filter.js';
 
 transformers.register({
   type: 'mapping',

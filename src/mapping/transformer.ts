@@ -71,7 +71,11 @@ export function createMappingTransformer(
         const run = await evaluateParsed(m, input).catch((error: unknown) => {
           throw withMapping(error, m);
         });
-        if (run.kind === 'filtered') continue;
+        if (run.kind === 'filtered') {
+          // The first mapping whose `when` holds owns the message: its filter ends it FILTERED.
+          if (run.by === 'filter') return { kind: 'filtered', reason: run.reason };
+          continue;
+        }
         traceMapping({ step: 'resolve', mappingId: m.id });
         return {
           kind: 'mapped',

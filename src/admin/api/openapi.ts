@@ -164,6 +164,21 @@ export const OPENAPI_DOCUMENT = {
         responses: { ...ok('Channels'), ...errors },
       },
     },
+    '/api/alerts': {
+      get: {
+        summary:
+          'Alert incidents (open, recently recovered) and receivers (queued, last delivery, last error)',
+        ...role('viewer'),
+        responses: { ...ok('Alerts'), ...errors },
+      },
+    },
+    '/api/alerts/check': {
+      post: {
+        summary: 'Check the alert rules now (audited); answers as GET /api/alerts',
+        ...role('operator'),
+        responses: { ...ok('Alerts'), ...errors },
+      },
+    },
     '/api/channels/{id}/{command}': {
       post: {
         summary: 'Start, stop or reload a channel (audited)',

@@ -6,7 +6,7 @@ export interface PageOptions {
   readonly title: string;
   readonly principal?: Principal | undefined;
   /** Which top-bar entry is current. */
-  readonly section?: 'channels' | 'messages' | 'tester' | 'mappings' | 'audit';
+  readonly section?: 'channels' | 'messages' | 'alerts' | 'tester' | 'mappings' | 'audit';
   readonly flash?: { kind: 'ok' | 'error'; text: string } | undefined;
   readonly body: Part;
   /** Fragment URL the page's live parts are refreshed from (views/live.ts). */
@@ -22,6 +22,7 @@ function nav(principal: Principal, section: PageOptions['section']): Html {
   return html`<nav class="top">
     <span class="brand">ers-bridge</span>
     ${item('channels', '/', 'Channels')} ${item('messages', '/messages', 'Messages')}
+    ${item('alerts', '/alerts', 'Alerts')}
     ${can(principal.role, 'mapping.test') ? item('tester', '/tester', 'Mapping tester') : ''}
     ${can(principal.role, 'mapping.history') ? item('mappings', '/mappings', 'Mappings') : ''}
     ${can(principal.role, 'audit.view') ? item('audit', '/audit', 'Audit log') : ''}

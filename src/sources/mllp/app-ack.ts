@@ -45,6 +45,12 @@ export function decidedReply(
   id: number,
   now: number,
 ): string | undefined {
+  // A filtered message was accepted and left out on purpose: no application acts on it, so an
+  // enhanced-mode sender gets the accept (CA) it asked for at either level, never an AA.
+  if (outcome.status === 'FILTERED' && ackModeOf(msg) === 'enhanced') {
+    if (!ackWanted(msg, 'commit', true) && !ackWanted(msg, 'application', true)) return undefined;
+    return commitReply(msg, { controlId: ackControlId(id), now });
+  }
   if (!ackWanted(msg, 'application', outcomeError(outcome) === undefined)) return undefined;
   return applicationReply(msg, outcome, { controlId: ackControlId(id), now });
 }
