@@ -146,6 +146,7 @@ describe('dashboard reads well at every width (Chromium, real engine, embedded s
       '/tester',
       '/mappings',
       '/mappings/ref-i12-a021',
+      '/alerts',
     ];
     const wide: string[] = [];
     for (const width of WIDTHS) {
