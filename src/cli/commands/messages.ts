@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
   type MessageFilter,
@@ -6,7 +5,14 @@ import {
   type MessageSummary,
   type ReprocessResult,
 } from '../../core/store-types.js';
-import { cliActor, localTime, renderTable, terminalWidth, type Column } from '../output.js';
+import {
+  cliActor,
+  localTime,
+  progressBar,
+  renderTable,
+  terminalWidth,
+  type Column,
+} from '../output.js';
 import { messageId } from '../options.js';
 import { registerFilters } from './messages-filters.js';
 import {
@@ -69,27 +75,6 @@ export async function matchingIds(store: MessageStore, filter: MessageFilter): P
   return ids;
 }
 
-/** A bar on a terminal (stderr, so stdout stays the summary); nothing when stderr is a pipe. */
-function progressBar(total: number): { tick(): void; end(): void } {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: 'reprocessing [{bar}] {value}/{total} {percentage}% | ETA {eta}s',
-      hideCursor: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return {
-    tick: () => {
-      bar.increment();
-    },
-    end: () => {
-      bar.stop();
-    },
-  };
-}
-
 export function register(program: Command): void {
   const messages = program.command('messages').description('browse and reprocess stored messages');
 
@@ -135,7 +120,7 @@ export function register(program: Command): void {
             ? wanted
             : await matchingIds(store, (await filterOf(store, flags)).filter);
         const actor = cliActor();
-        const progress = progressBar(targets.length);
+        const progress = progressBar('reprocessing', targets.length);
         const skipped: { id: number; result: Extract<ReprocessResult, { ok: false }> }[] = [];
         try {
           for (const id of targets) {
