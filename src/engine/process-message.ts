@@ -12,6 +12,12 @@ import type {
 import { decideOnFailure } from './retry-policy.js';
 import { settleAmbiguous } from './settle-step.js';
 import { messagesProcessed } from '../core/metrics.js';
+import {
+  foldsTransformed,
+  transformRecord,
+  type TransformRecord,
+  type Transformed,
+} from './transform-record.js';
 import type { EngineServices } from '../core/services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
@@ -67,9 +73,9 @@ export async function processMessage(
     );
     return;
   }
-  const mapped = await transformStep(message, pipeline, deps, log);
-  if (mapped === undefined) return;
-  await sendStep(message, mapped, pipeline, deps, log);
+  const transformed = await transformStep(message, pipeline, deps, log);
+  if (transformed === undefined) return;
+  await sendStep(message, transformed, pipeline, deps, log);
 }
 
 /**
@@ -101,7 +107,7 @@ async function transformStep(
   pipeline: ChannelPipeline,
   deps: ProcessDeps,
   log: Logger,
-): Promise<MappedMessage | undefined> {
+): Promise<Transformed | undefined> {
   let mapped: MappedMessage;
   try {
     const result = pipeline.transformer
@@ -132,6 +138,8 @@ async function transformStep(
     );
     return undefined;
   }
+  const record = transformRecord(mapped);
+  if (foldsTransformed(pipeline.destinations)) return { mapped, carried: record };
   // This write also marks the first destination in flight, before it is called.
   const kept = await deps.store.transition(message.id, {
     to: 'TRANSFORMED',
@@ -139,38 +147,29 @@ async function transformStep(
     actor: deps.owner,
     keepLease: true,
     leaseOwner: deps.owner,
-    detail: {
-      operation: mapped.operation,
-      mappingId: mapped.mappingId,
-      mappingHash: mapped.mappingHash,
-      warnings: mapped.warnings?.length ?? 0,
-    },
+    detail: record.detail,
     patch: {
-      mappedInput: {
-        operation: mapped.operation,
-        input: mapped.input,
-        warnings: mapped.warnings ?? [],
-        lineage: mapped.lineage ?? {},
-      },
-      mappingHash: mapped.mappingHash,
+      ...record.patch,
       inFlightDestination: nextPending(pipeline, message.destinationResults),
-      ...(mapped.searchKeys ? { searchKeys: mapped.searchKeys } : {}),
     },
   });
   if (!kept) {
     lostLease(log);
     return undefined;
   }
-  return mapped;
+  return { mapped, carried: undefined };
 }
 
 async function sendStep(
   message: StoredMessage,
-  mapped: MappedMessage,
+  transformed: Transformed,
   pipeline: ChannelPipeline,
   deps: ProcessDeps,
   log: Logger,
 ): Promise<void> {
+  const { mapped } = transformed;
+  // The TRANSFORMED facts not yet written go into the first write that follows (whatever it is).
+  let carried = transformed.carried;
   const results: Record<string, DestinationResult> = {
     ...(message.destinationResults as Record<string, DestinationResult>),
   };
@@ -194,7 +193,9 @@ async function sendStep(
       const error = toEngineError(caught, 'ambiguous');
       const settled = await settleAmbiguous(destination, { ...context, error }, log);
       if (settled.kind === 'failed') {
-        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, name);
+        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, name, {
+          carried,
+        });
         return;
       }
       results[name] = settled.result;
@@ -208,13 +209,16 @@ async function sendStep(
       actor: deps.owner,
       keepLease: true,
       leaseOwner: deps.owner,
+      ...(carried === undefined ? {} : { detail: carried.detail }),
       patch: {
+        ...carried?.patch,
         destinationResults: results,
         inFlightDestination: next,
         attemptRecords: [lastRecord],
       },
     });
     lastRecord = undefined;
+    carried = undefined;
     if (!kept) {
       lostLease(log);
       return;
@@ -226,8 +230,9 @@ async function sendStep(
   await finish(message, deps, {
     to: 'SENT',
     stage: 'send',
-    detail: { destinations: Object.keys(results) },
+    detail: { ...carried?.detail, destinations: Object.keys(results) },
     patch: {
+      ...carried?.patch,
       destinationResults: results,
       inFlightDestination: null,
       attempts: attempt,
@@ -266,6 +271,7 @@ async function fail(
   results: Record<string, unknown>,
   /** The destination whose call failed: its attempt goes into the history. */
   destination?: string,
+  options: { readonly carried?: TransformRecord | undefined } = {},
 ): Promise<void> {
   const attempts = message.attempts + 1;
   const decision = decideOnFailure({
@@ -294,6 +300,7 @@ async function fail(
     stage,
     detail: { code: error.code, retry: error.retry, attempt: attempts },
     patch: {
+      ...options.carried?.patch,
       error: error.toJSON(),
       inFlightDestination: null,
       attempts,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
@@ -22,7 +22,9 @@ describe('engine: crash safety (SIGKILL mid-stream)', () => {
     );
     writeFileSync(
       join(h.configDir, 'settings.yaml'),
-      `dataDir: ${h.dataDir}\nhttp: { port: 0 }\nsandbox: { enabled: false }\nhotReload: false\nlogging: { level: silent }\n`,
+      `dataDir: ${h.dataDir}\nhttp: { port: 0 }\nsandbox: { enabled: false }\nhotReload: false\nlogging: { level: silent }\n` +
+        // Short leases, so the restarted engine below takes over the killed one's messages soon.
+        'workers: { leaseMs: 5000 }\n',
     );
     const child = await startEngineProcess(h.configDir, {});
     const acked = new Map<string, string>();
@@ -76,5 +78,39 @@ describe('engine: crash safety (SIGKILL mid-stream)', () => {
     } finally {
       await store.close();
     }
+
+    // Restarted, the engine finishes what the kill interrupted: a message cut off between its
+    // file's write and its SENT write is simply written again (the file destination is safe to
+    // repeat), so every acknowledged message ends SENT with its file holding its body.
+    const again = await startEngineProcess(h.configDir, {});
+    const reopened = new SqliteMessageStore({ file });
+    try {
+      await waitFor(async () => {
+        const left = await reopened.list({
+          channel: 'crash',
+          status: ['RECEIVED', 'TRANSFORMED', 'QUEUED'],
+          limit: 1,
+        });
+        return left.length === 0;
+      });
+      for (const r of await reopened.list({ channel: 'crash', limit: 1000 })) {
+        const m = await reopened.get(r.id);
+        expect(m?.status, `message ${r.id}`).to.equal('SENT');
+        const out = m?.destinationResults['out'] as { output: { file: string } };
+        expect(readFileSync(out.output.file, 'utf8')).to.equal(m?.raw?.toString());
+      }
+    } finally {
+      again.kill('SIGTERM');
+      await new Promise((r) => again.once('exit', r));
+      await reopened.close();
+    }
   });
 });
+
+async function waitFor(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting for the restarted engine');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
