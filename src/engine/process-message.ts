@@ -12,12 +12,6 @@ import type {
 import { decideOnFailure } from './retry-policy.js';
 import { settleAmbiguous } from './settle-step.js';
 import { messagesProcessed } from '../core/metrics.js';
-import {
-  foldsTransformed,
-  transformRecord,
-  type TransformRecord,
-  type Transformed,
-} from './transform-record.js';
 import type { EngineServices } from '../core/services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
@@ -73,9 +67,9 @@ export async function processMessage(
     );
     return;
   }
-  const transformed = await transformStep(message, pipeline, deps, log);
-  if (transformed === undefined) return;
-  await sendStep(message, transformed, pipeline, deps, log);
+  const mapped = await transformStep(message, pipeline, deps, log);
+  if (mapped === undefined) return;
+  await sendStep(message, mapped, pipeline, deps, log);
 }
 
 /**
@@ -107,7 +101,7 @@ async function transformStep(
   pipeline: ChannelPipeline,
   deps: ProcessDeps,
   log: Logger,
-): Promise<Transformed | undefined> {
+): Promise<MappedMessage | undefined> {
   let mapped: MappedMessage;
   try {
     const result = pipeline.transformer
@@ -138,8 +132,6 @@ async function transformStep(
     );
     return undefined;
   }
-  const record = transformRecord(mapped);
-  if (foldsTransformed(pipeline.destinations)) return { mapped, carried: record };
   // This write also marks the first destination in flight, before it is called.
   const kept = await deps.store.transition(message.id, {
     to: 'TRANSFORMED',
@@ -147,29 +139,38 @@ async function transformStep(
     actor: deps.owner,
     keepLease: true,
     leaseOwner: deps.owner,
-    detail: record.detail,
+    detail: {
+      operation: mapped.operation,
+      mappingId: mapped.mappingId,
+      mappingHash: mapped.mappingHash,
+      warnings: mapped.warnings?.length ?? 0,
+    },
     patch: {
-      ...record.patch,
+      mappedInput: {
+        operation: mapped.operation,
+        input: mapped.input,
+        warnings: mapped.warnings ?? [],
+        lineage: mapped.lineage ?? {},
+      },
+      mappingHash: mapped.mappingHash,
       inFlightDestination: nextPending(pipeline, message.destinationResults),
+      ...(mapped.searchKeys ? { searchKeys: mapped.searchKeys } : {}),
     },
   });
   if (!kept) {
     lostLease(log);
     return undefined;
   }
-  return { mapped, carried: undefined };
+  return mapped;
 }
 
 async function sendStep(
   message: StoredMessage,
-  transformed: Transformed,
+  mapped: MappedMessage,
   pipeline: ChannelPipeline,
   deps: ProcessDeps,
   log: Logger,
 ): Promise<void> {
-  const { mapped } = transformed;
-  // The TRANSFORMED facts not yet written go into the first write that follows (whatever it is).
-  let carried = transformed.carried;
   const results: Record<string, DestinationResult> = {
     ...(message.destinationResults as Record<string, DestinationResult>),
   };
@@ -193,9 +194,7 @@ async function sendStep(
       const error = toEngineError(caught, 'ambiguous');
       const settled = await settleAmbiguous(destination, { ...context, error }, log);
       if (settled.kind === 'failed') {
-        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, name, {
-          carried,
-        });
+        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, name);
         return;
       }
       results[name] = settled.result;
@@ -209,16 +208,13 @@ async function sendStep(
       actor: deps.owner,
       keepLease: true,
       leaseOwner: deps.owner,
-      ...(carried === undefined ? {} : { detail: carried.detail }),
       patch: {
-        ...carried?.patch,
         destinationResults: results,
         inFlightDestination: next,
         attemptRecords: [lastRecord],
       },
     });
     lastRecord = undefined;
-    carried = undefined;
     if (!kept) {
       lostLease(log);
       return;
@@ -230,9 +226,8 @@ async function sendStep(
   await finish(message, deps, {
     to: 'SENT',
     stage: 'send',
-    detail: { ...carried?.detail, destinations: Object.keys(results) },
+    detail: { destinations: Object.keys(results) },
     patch: {
-      ...carried?.patch,
       destinationResults: results,
       inFlightDestination: null,
       attempts: attempt,
@@ -271,7 +266,6 @@ async function fail(
   results: Record<string, unknown>,
   /** The destination whose call failed: its attempt goes into the history. */
   destination?: string,
-  options: { readonly carried?: TransformRecord | undefined } = {},
 ): Promise<void> {
   const attempts = message.attempts + 1;
   const decision = decideOnFailure({
@@ -300,7 +294,6 @@ async function fail(
     stage,
     detail: { code: error.code, retry: error.retry, attempt: attempts },
     patch: {
-      ...options.carried?.patch,
       error: error.toJSON(),
       inFlightDestination: null,
       attempts,
