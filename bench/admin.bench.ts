@@ -7,14 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark } from './run.js';
-import { SettingsSchema } from '../src/core/settings.js';
-import { Engine } from '../src/engine/engine.js';
+import { startBenchAdmin } from './support/admin-server.js';
 import { createLogger } from '../src/core/logger.js';
 import { openStore } from '../src/store/index.js';
 import type { MessageFilter, MessageStatus, NewMessage } from '../src/core/store-types.js';
-import { startAdminServer } from '../src/admin/index.js';
-import { UserDirectory, usersFilePath } from '../src/admin/auth/user-file.js';
-import { addToken } from '../src/admin/auth/user-admin.js';
 
 const TOTAL = Number(process.env.ERS_BENCH_ADMIN_MESSAGES ?? 1_000_000);
 const BATCH = 5_000;
@@ -86,30 +82,7 @@ const benchmark: Benchmark = {
         `filled ${TOTAL.toLocaleString('en-GB')} messages in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
       );
 
-      const settings = SettingsSchema.parse({
-        dataDir: dir,
-        http: { host: '127.0.0.1', port: 0 },
-        sandbox: { enabled: false },
-        hotReload: false,
-      });
-      const engine = new Engine({ configDir, dataDir: dir, settings, store, logger, env: {} });
-      await engine.start();
-      const server = await startAdminServer({
-        control: engine,
-        settings,
-        logger,
-        dataDir: dir,
-        tuning: {
-          env: { ERS_BRIDGE_ADMIN_PASSWORD: 'bench password 1' },
-          scryptCost: 10,
-          announce: () => undefined,
-        },
-      });
-      const token = addToken(
-        { directory: new UserDirectory(usersFilePath(dir, {})), now: Date.now() },
-        'admin',
-        'bench',
-      );
+      const { engine, server, token } = await startBenchAdmin({ dir, configDir, store, logger });
       const cases: { label: string; query: string; filter: MessageFilter }[] = [
         {
           label: 'channel + status ERROR',

@@ -8,14 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark } from './run.js';
-import { SettingsSchema } from '../src/core/settings.js';
-import { Engine } from '../src/engine/engine.js';
+import { startBenchAdmin } from './support/admin-server.js';
 import { createLogger } from '../src/core/logger.js';
 import { openStore } from '../src/store/index.js';
 import type { MessageStatus, MessageStore, NewMessage } from '../src/core/store-types.js';
-import { startAdminServer } from '../src/admin/index.js';
-import { UserDirectory, usersFilePath } from '../src/admin/auth/user-file.js';
-import { addToken } from '../src/admin/auth/user-admin.js';
 import {
   THROUGHPUT_SAMPLE,
   THROUGHPUT_WINDOW_MS,
@@ -92,30 +88,7 @@ const benchmark: Benchmark = {
           if (status) await store.transition(r.id, { to: status, stage: 'bench', actor: 'bench' });
         }
       }
-      const settings = SettingsSchema.parse({
-        dataDir: dir,
-        http: { host: '127.0.0.1', port: 0 },
-        sandbox: { enabled: false },
-        hotReload: false,
-      });
-      const engine = new Engine({ configDir, dataDir: dir, settings, store, logger, env: {} });
-      await engine.start();
-      const server = await startAdminServer({
-        control: engine,
-        settings,
-        logger,
-        dataDir: dir,
-        tuning: {
-          env: { ERS_BRIDGE_ADMIN_PASSWORD: 'bench password 1' },
-          scryptCost: 10,
-          announce: () => undefined,
-        },
-      });
-      const token = addToken(
-        { directory: new UserDirectory(usersFilePath(dir, {})), now: Date.now() },
-        'admin',
-        'bench',
-      );
+      const { engine, server, token } = await startBenchAdmin({ dir, configDir, store, logger });
       const get = (path: string) => async () => {
         const res = await fetch(`${server.url}${path}`, {
           headers: { authorization: `Bearer ${token}` },

@@ -60,8 +60,14 @@ export const ERS_OUTPUT_NAMES = ['ubrn', 'version', 'attachmentUrl', 'fileName']
 export type CompileResult =
   { ok: true; mapping: CompiledMapping } | { ok: false; issues: CompileIssue[] };
 
-/** Reads and compiles one mapping file; tables come from `tables/` beside it. */
-export function compileMappingFile(file: string): CompiledMapping {
+/**
+ * Reads and compiles one mapping file; tables come from `tables/` beside it unless `tablesDir`
+ * says where (a candidate copy kept outside mappings/ uses the deployed tables).
+ */
+export function compileMappingFile(
+  file: string,
+  opts: { tablesDir?: string } = {},
+): CompiledMapping {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -73,7 +79,8 @@ export function compileMappingFile(file: string): CompiledMapping {
       ],
     });
   }
-  const result = compileMappingText(text, { file, tablesDir: join(dirname(file), 'tables') });
+  const tablesDir = opts.tablesDir ?? join(dirname(file), 'tables');
+  const result = compileMappingText(text, { file, tablesDir });
   if (result.ok) return result.mapping;
   throw new EngineError('MAP_COMPILE_ERROR', result.issues.map(formatIssue).join('\n'), {
     context: { file, issues: result.issues.length },

@@ -1,24 +1,15 @@
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, chromiumMissing, launchChromium } from '../support/chromium.js';
 import './support/test-plugins.js';
 import { REFERRAL_CHANNEL } from './support/test-plugins.js';
 import { startAdminHarness, PASSWORD, type AdminHarness } from './support/admin-harness.js';
 import { seedMessage } from './support/fixtures.js';
 import { eventually, endpointPort } from '../support/engine-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 const ROOT = join(import.meta.dirname, '..', '..');
 /**
  * `ERS_BRIDGE_SCREENSHOTS=1` refreshes the committed screenshots in samples/dashboard/; otherwise
@@ -41,14 +32,13 @@ async function send(port: number, body: Record<string, unknown>): Promise<number
 describe('dashboard in a real headless Chromium', function () {
   this.timeout(120_000);
   let h: AdminHarness;
-  let profile: string;
   let browser: BrowserContext;
   /** Undone in reverse order; only what was started is listed, so a skipped run cleans nothing. */
   const cleanups: (() => Promise<void> | void)[] = [];
   let failedId: number;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
+    if (chromiumMissing()) {
       console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
       this.skip();
     }
@@ -68,23 +58,15 @@ describe('dashboard in a real headless Chromium', function () {
       ubrn: '000000070099',
     });
     await eventually(async () => (await h.store.get(failedId))?.status === 'ERROR');
-    profile = mkdtempSync(join(tmpdir(), 'ers-chromium-'));
-    cleanups.push(() => {
-      rmSync(profile, { recursive: true, force: true });
-    });
     mkdirSync(SHOTS, { recursive: true });
     if (!process.env.ERS_BRIDGE_SCREENSHOTS) {
       cleanups.push(() => {
         rmSync(SHOTS, { recursive: true, force: true });
       });
     }
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1360, height: 900 },
-    });
-    cleanups.push(() => browser.close());
+    const chromium = await launchChromium({ width: 1360, height: 900 });
+    browser = chromium.browser;
+    cleanups.push(() => chromium.close());
   });
 
   after(async () => {

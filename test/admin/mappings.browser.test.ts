@@ -14,6 +14,8 @@ describe('dashboard mappings page in a real headless Chromium: versions, diff, r
   this.timeout(120_000);
   let d: SandboxDashboard;
   let shots: ReturnType<typeof screenshotDir>;
+  /** Undone in reverse order; only what was started is listed, so a skipped run cleans nothing. */
+  const cleanups: (() => Promise<void> | void)[] = [];
 
   before(async function () {
     if (chromiumMissing()) {
@@ -21,7 +23,11 @@ describe('dashboard mappings page in a real headless Chromium: versions, diff, r
       this.skip();
     }
     shots = screenshotDir();
+    cleanups.push(() => {
+      shots.cleanup();
+    });
     d = await startSandboxDashboard();
+    cleanups.push(() => d.close());
     // Two referrals through the shipped pas-inbound channel and the embedded sandbox.
     for (const id of ['PAS0000001', 'PAS0000002']) expect(await d.sendHl7(id)).to.include('MSA|AA');
     // A second version: the service table learns a code, and the channel reloads.
@@ -29,8 +35,7 @@ describe('dashboard mappings page in a real headless Chromium: versions, diff, r
     expect((await d.h.engine.reloadChannel('pas-inbound', 'test')).ok).to.equal(true);
   });
   after(async () => {
-    await d?.close();
-    shots?.cleanup();
+    for (const undo of cleanups.reverse()) await undo();
   });
 
   it('shows the kept versions and what changed between the older one and the deployed one', async () => {

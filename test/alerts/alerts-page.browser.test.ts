@@ -1,23 +1,12 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, chromiumMissing, launchChromium, type Chromium } from '../support/chromium.js';
 import type { RunningEngine } from '../../src/main/run.js';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
 import '../support/recorder-destination.js';
 import { startWebhookPeer, type WebhookPeer } from './peers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 const channel = (extra = ''): string =>
   [
@@ -34,12 +23,11 @@ describe('the dashboard Alerts page in a real headless Chromium', function () {
   let h: Harness | undefined;
   let running: RunningEngine;
   let webhook: WebhookPeer | undefined;
-  let profile: string | undefined;
+  let chromium: Chromium | undefined;
   let browser: BrowserContext;
-  let started = false;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
+    if (chromiumMissing()) {
       console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
       this.skip();
     }
@@ -49,19 +37,12 @@ describe('the dashboard Alerts page in a real headless Chromium', function () {
     running = await h.start(
       `alerts: { intervalMs: 600000, clearAfterChecks: 1, rules: { silence: false }, receivers: [ { type: webhook, name: ops-hook, url: "${webhook.url}" } ], delivery: { minIntervalMs: 0 } }`,
     );
-    profile = mkdtempSync(join(tmpdir(), 'ers-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1360, height: 900 },
-    });
-    started = true;
+    chromium = await launchChromium({ width: 1360, height: 900 });
+    browser = chromium.browser;
   });
 
   after(async () => {
-    if (started) await browser.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chromium?.close();
     await webhook?.close();
     await h?.cleanup();
   });

@@ -1,9 +1,12 @@
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { configFolder } from '../../src/cli/options.js';
-import { runCli } from './support.js';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { repoRoot } from '../support/engine-process.js';
+import { childEnv, runCli } from './support.js';
 
 describe('cli config folder', () => {
   let dir: string;
@@ -36,4 +39,48 @@ describe('cli config folder', () => {
       expect(readdirSync(dir)).to.deep.equal([]);
       expect(existsSync(join(dir, 'data'))).to.equal(false);
     });
+
+  it('starts the engine from a config folder outside the repository (its store thread included)', async function () {
+    this.timeout(60_000);
+    mkdirSync(join(dir, 'channels'));
+    writeFileSync(
+      join(dir, 'settings.yaml'),
+      'http: { port: 0 }\nsandbox: { enabled: false }\nlogging: { level: warn }\n',
+    );
+    writeFileSync(
+      join(dir, 'channels/demo.yaml'),
+      [
+        'id: demo',
+        'source: { type: http, port: 0 }',
+        // Building a mapping channel writes its mapping version: the store thread must work.
+        'transformer: { type: mapping, mappings: [mappings/ref-i12-a021.yaml] }',
+        'destinations: [{ name: out, type: file, folder: out }]',
+        '',
+      ].join('\n'),
+    );
+    cpSync(join(repoRoot, 'mappings'), join(dir, 'mappings'), { recursive: true });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/ers-bridge.js'), 'start'], {
+      cwd: dir,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const started = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('Press Ctrl+C to stop.')) resolve();
+      });
+      child.once('exit', (code) => {
+        reject(new Error(`exited ${String(code)}: ${stderr}`));
+      });
+    });
+    try {
+      await started;
+      expect(stderr).to.match(/channel\s+demo\s+STARTED/);
+      expect(stderr).not.to.include('REFUSED');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+    }
+  });
 });

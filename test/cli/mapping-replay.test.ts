@@ -95,6 +95,15 @@ describe('cli: ers-bridge mapping replay', () => {
     }
   });
 
+  it('compiles a candidate kept outside mappings/ with the deployed tables', async () => {
+    const deployed = readFileSync(join(cli.configDir, 'mappings/ref-i12-a021.yaml'), 'utf8');
+    const file = join(cli.dir, 'ref-i12-a021.trust-b.yaml');
+    writeFileSync(file, deployed.replace('const: false', 'const: true'));
+    const result = await runCli(['mapping', 'replay', file, ...cli.flags]);
+    expect(result.stderr).to.equal('');
+    expect(result.stdout).to.include('3 replayed: 2 changed, 1 not applicable');
+  });
+
   it('names the channel to use when no channel deploys the candidate mapping id', async () => {
     const file = candidate(cli, (t) => t.replace('id: ref-i12-a021', 'id: ref-i12-trust-b'));
     const result = await runCli(['mapping', 'replay', file, ...cli.flags]);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import '../../main/plugins.js';
 import { formatFailures, loadChannels } from '../../config/load-channels.js';
@@ -108,7 +109,12 @@ export function registerReplay(mapping: Command): void {
       const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
       const maxChanges = positiveInt('--changes', flags.changes ?? '20');
       const configDir = configFolder(flags.config);
-      const candidate = compileMappingFile(resolve(candidateFile));
+      const file = resolve(candidateFile);
+      // A copy kept outside mappings/ (e.g. /tmp/x.yaml) uses the deployed tables.
+      const beside = join(dirname(file), 'tables');
+      const candidate = compileMappingFile(file, {
+        tablesDir: existsSync(beside) ? beside : join(configDir, 'mappings', 'tables'),
+      });
       const { channels, failures } = loadChannels(configDir);
       // A channel that does not load cannot be replayed; say so rather than replay fewer.
       for (const line of formatFailures(failures)) process.stderr.write(`skipped: ${line}\n`);

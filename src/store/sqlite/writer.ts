@@ -54,7 +54,13 @@ function startWriterThread(file: string): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
   if (!fromSource) return new Worker(entry, { workerData: { file } });
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  // Resolved from here, not from the working directory: an eval'd thread resolves bare names
+  // against the cwd, and `ers-bridge` may run from any config folder.
+  // (`import.meta.resolve` exists where this file runs as ESM; tests under mocha load it as
+  // CommonJS from the repository, where the bare name resolves anyway.)
+  const meta = import.meta as { resolve?: (specifier: string) => string };
+  const tsxApi = meta.resolve ? meta.resolve('tsx/esm/api') : 'tsx/esm/api';
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true, workerData: { file } });
 }
 

@@ -3,18 +3,13 @@
  * pas-inbound (MLLP) and csv-referrals (file drop) channels call the embedded e-RS sandbox:
  * the set-up shared by the dashboard browser tests.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.js';
+
+export { CHROMIUM, chromiumMissing } from '../../support/chromium.js';
 import { frameMllp } from '../../../src/sources/mllp/index.js';
 import type { MessageStatus } from '../../../src/core/store-types.js';
 import { endpointPort, eventually } from '../../support/engine-harness.js';
@@ -22,16 +17,6 @@ import { csvReferrals, pasInbound } from '../../mapping/shipped-samples.js';
 import { exchange } from '../../sources/mllp/support.js';
 import { PASSWORD, startAdminHarness, type AdminHarness } from './admin-harness.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** Window widths the layout must fit (issue 19): a common laptop and a full-HD monitor. */
 export const WIDTHS = [1366, 1920] as const;
@@ -90,17 +75,9 @@ export async function startSandboxDashboard(): Promise<SandboxDashboard> {
       settings: { sandbox: { enabled: true, port: 0 } },
     });
     undo.push(() => h.close());
-    const profile = mkdtempSync(join(tmpdir(), 'ers-chromium-'));
-    undo.push(() => {
-      rmSync(profile, { recursive: true, force: true });
-    });
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: WIDTHS[0], height: 900 },
-    });
-    undo.push(() => browser.close());
+    const chromium = await launchChromium({ width: WIDTHS[0], height: 900 });
+    undo.push(() => chromium.close());
+    const browser = chromium.browser;
     const mllpPort = (): number =>
       endpointPort(h.engine.channels().find((c) => c.id === 'pas-inbound')?.source?.endpoint);
     return {
@@ -136,10 +113,6 @@ export async function startSandboxDashboard(): Promise<SandboxDashboard> {
     for (const step of undo.reverse()) await step();
     throw error;
   }
-}
-
-export function chromiumMissing(): boolean {
-  return !existsSync(CHROMIUM);
 }
 
 /** The page's width beyond the window (0 when it fits), as a person would scroll sideways. */
