@@ -9,8 +9,7 @@ import {
   readVersion,
   replayCandidate,
   replayRequestFrom,
-  rollbackMapping,
-  rollbackVersionFrom,
+  rollbackAudited,
 } from '../service/mapping-versions.js';
 
 /** Mapping history (versions, diff, rollback) and replay under /api/mappings. */
@@ -37,14 +36,7 @@ export function mappingRoutes(ctx: AdminContext): Router {
   });
   router.post('/mappings/:id/rollback', requirePermission('mapping.rollback'), async (req, res) => {
     const id = mappingIdFrom(req.params.id);
-    const result = await rollbackMapping(ctx, id, rollbackVersionFrom(req.body));
-    await audit(ctx, {
-      actor: actorOf(principalOf(res)),
-      action: 'mapping.rollback',
-      target: id,
-      detail: result,
-    });
-    res.json(result);
+    res.json(await rollbackAudited(ctx, principalOf(res), id, req.body));
   });
   router.post('/mappings/replay', requirePermission('mapping.replay'), async (req, res) => {
     const result = await replayCandidate(ctx, replayRequestFrom(req.body));

@@ -12,8 +12,7 @@ import {
   mappingIdFrom,
   replayCandidate,
   replayRequestFrom,
-  rollbackMapping,
-  rollbackVersionFrom,
+  rollbackAudited,
 } from '../service/mapping-versions.js';
 import { page } from '../views/layout.js';
 import { mappingBody, mappingsBody, type MappingPage } from '../views/mappings.js';
@@ -78,13 +77,7 @@ export function mappingPages(ctx: AdminContext): Router {
   });
   r.post('/mappings/:id/rollback', requirePermission('mapping.rollback'), async (req, res) => {
     const id = mappingIdFrom(req.params.id);
-    const result = await rollbackMapping(ctx, id, rollbackVersionFrom(req.body));
-    await audit(ctx, {
-      actor: actorOf(principalOf(res)),
-      action: 'mapping.rollback',
-      target: id,
-      detail: result,
-    });
+    await rollbackAudited(ctx, principalOf(res), id, req.body);
     res.redirect(303, `/mappings/${id}?flash=rolled-back`);
   });
   r.post('/mappings/:id/replay', requirePermission('mapping.replay'), async (req, res) => {

@@ -15,7 +15,7 @@ import {
 } from '../../mapping/versions.js';
 import { join } from 'node:path';
 import { MessageStatus } from '../../core/store-types.js';
-import type { AdminContext } from '../context.js';
+import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 /** Mapping history and replay for the admin API and dashboard (the CLI has the same commands). */
 
@@ -221,4 +221,21 @@ export function mappingIdFrom(param: unknown): string {
       { at: 'id' },
     );
   return id;
+}
+
+/** A rollback asked for by a person (API or dashboard): written, then audited with both hashes. */
+export async function rollbackAudited(
+  ctx: AdminContext,
+  principal: Principal,
+  mappingId: string,
+  body: unknown,
+): Promise<{ from: string; to: string; files: string[] }> {
+  const result = await rollbackMapping(ctx, mappingId, rollbackVersionFrom(body));
+  await audit(ctx, {
+    actor: actorOf(principal),
+    action: 'mapping.rollback',
+    target: mappingId,
+    detail: result,
+  });
+  return result;
 }
