@@ -213,7 +213,8 @@ finished_all() {
   [ "$(printf '%s\n' "$all" | grep -c '"id"')" -eq $expected ] && [ "$(printf '%s\n' "$all" | unfinished)" -eq 0 ]
 }
 wait_until 120 "all $expected messages stored and finished after the restart" finished_all
-processed second.csv || die "second.csv is not in processed/ or error/ after the restart"
+# The file moves once its report is final, just after its last record finishes.
+wait_until 60 "second.csv moved to processed/ or error/ after the restart" processed second.csv
 all=$(messages "$C2")
 [ "$(printf '%s\n' "$all" | grep -oE '"controlId":"[^"]*"' | sort -u | wc -l)" -eq $expected ] ||
   die "duplicate control ids in the store"
