@@ -15,7 +15,8 @@
  * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
- * process of its own instead of embedded). While the engine ingests, page 1 of the dashboard's
+ * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers` targets
+ * process on a thread; `file-thread`/`ers-thread` always do, decision 170). While the engine ingests, page 1 of the dashboard's
  * messages (API and HTML) is timed. Decisions 110 (why it is built this way) and 140 (batches).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -51,8 +52,20 @@ const KEEP = process.env['BENCH_KEEP'] === '1';
 // `embedded` (settings.sandbox.enabled, in the engine's process and event loop).
 const SANDBOX_APART = process.env['BENCH_SANDBOX'] === 'apart';
 const BASE_REPO = process.env['BENCH_BASE_REPO'];
+// Where the `file` and `ers` targets process (settings workers.processIn); `file-thread` and
+// `ers-thread` always process on the thread, so one run compares the two (decision 170).
+const PROCESS_IN = process.env['BENCH_ENGINE_PROCESS_IN'] === 'thread' ? 'thread' : 'main';
 
-const TARGETS = ['echo', 'medplum', 'file', 'ers', 'file-base', 'ers-base'] as const;
+const TARGETS = [
+  'echo',
+  'medplum',
+  'file',
+  'ers',
+  'file-thread',
+  'ers-thread',
+  'file-base',
+  'ers-base',
+] as const;
 type Target = (typeof TARGETS)[number];
 const DEFAULT_TARGETS = ['echo', 'medplum', 'file', 'ers'];
 const chosen = (
@@ -67,6 +80,8 @@ const LABELS: Record<Target, string> = {
   medplum: 'Medplum Hl7Server, AA at once, no store',
   file: 'ers-bridge start, commit ACK → file',
   ers: 'ers-bridge start, commit ACK → e-RS sandbox',
+  'file-thread': 'the same → file, processing on its own thread (workers.processIn: thread)',
+  'ers-thread': 'the same → e-RS, processing on its own thread (workers.processIn: thread)',
   'file-base': 'the same → file, from BENCH_BASE_REPO',
   'ers-base': 'the same → e-RS, from BENCH_BASE_REPO',
 };
@@ -121,6 +136,7 @@ async function measureEngine(
   tag: string,
   repo: string | undefined,
   batch: number | undefined,
+  processIn: 'main' | 'thread' = PROCESS_IN,
 ): Promise<Measured> {
   mkdirSync(dir, { recursive: true });
   const engine = await startEngineChild({
@@ -132,6 +148,7 @@ async function measureEngine(
     repo,
     batch,
     sandboxApart: SANDBOX_APART,
+    processIn,
   });
   try {
     if (destination === 'ers' && !SANDBOX_APART) {
@@ -184,10 +201,14 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'file':
     case 'ers':
       return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
+    case 'file-thread':
+      return measureEngine('file', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
+    case 'ers-thread':
+      return measureEngine('ers', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'file-base':
-      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
+      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH), 'main');
     case 'ers-base':
-      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
+      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH), 'main');
   }
 }
 
@@ -208,7 +229,7 @@ function roundLine(target: Target, m: Measured): string {
     d === undefined
       ? ''
       : `  dashboard API ${ms(median(d.api))} (max ${ms(Math.max(...d.api))}), HTML ${ms(median(d.html))} (max ${ms(Math.max(...d.html))})${d.failures > 0 ? `, ${d.failures} failed` : ''}`;
-  return `  ${target.padEnd(9)} ${int(m.load.rate).padStart(7)} msg/s  p50 ${ms(m.load.p50)}  p99 ${ms(m.load.p99)}${engine}${naks}${dash}`;
+  return `  ${target.padEnd(11)} ${int(m.load.rate).padStart(7)} msg/s  p50 ${ms(m.load.p50)}  p99 ${ms(m.load.p99)}${engine}${naks}${dash}`;
 }
 
 function printTable(results: Map<Target, Measured[]>): void {
@@ -253,17 +274,21 @@ function printTable(results: Map<Target, Measured[]>): void {
   const processed = (t: Target, i: number): number => results.get(t)?.[i]?.processing?.rate ?? NaN;
   const p99 = (t: Target, i: number): number => results.get(t)?.[i]?.load.p99 ?? NaN;
   console.log('\nratios (within each round, then the median; goals from issue 20):');
-  for (const d of ['file', 'ers', 'file-base', 'ers-base'] as const) {
+  for (const d of ['file', 'ers', 'file-thread', 'ers-thread', 'file-base', 'ers-base'] as const) {
     if (!chosen.includes(d)) continue;
     console.log(
       `  ${d.padEnd(9)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,
     );
   }
-  for (const d of ['file', 'ers'] as const) {
-    const base = `${d}-base` as const;
+  for (const [d, base] of [
+    ['file-thread', 'file'],
+    ['ers-thread', 'ers'],
+    ['file', 'file-base'],
+    ['ers', 'ers-base'],
+  ] as const) {
     if (!chosen.includes(d) || !chosen.includes(base)) continue;
     console.log(
-      `  ${d.padEnd(4)} this / base: ingest ${pct(perRound((i) => rate(d, i) / rate(base, i))).padStart(5)}   processing ${pct(perRound((i) => processed(d, i) / processed(base, i))).padStart(6)}   p99 ACK ${pct(perRound((i) => p99(d, i) / p99(base, i))).padStart(5)}`,
+      `  ${d.padEnd(11)} / ${base.padEnd(9)}: ingest ${pct(perRound((i) => rate(d, i) / rate(base, i))).padStart(5)}   processing ${pct(perRound((i) => processed(d, i) / processed(base, i))).padStart(6)}   p99 ACK ${pct(perRound((i) => p99(d, i) / p99(base, i))).padStart(5)}`,
     );
   }
 }

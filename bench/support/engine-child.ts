@@ -40,6 +40,8 @@ export interface EngineChildOptions {
   /** The e-RS sandbox in a process of its own (`ers-bridge sandbox`), as the real e-RS is not in
    * the engine's process; false: embedded, sharing the engine's event loop. */
   readonly sandboxApart?: boolean;
+  /** settings `workers.processIn` (decision 170); unset: not written (the engine's default). */
+  readonly processIn?: 'main' | 'thread' | undefined;
 }
 
 export interface EngineChild {
@@ -100,7 +102,12 @@ export function channelYaml(options: EngineChildOptions): string {
 }
 
 /** Pure: settings.yaml. The shipped one's choices, on 127.0.0.1, and no client-side e-RS quota. */
-export function settingsYaml(dataDir: string, sandboxPort: number, apart = false): string {
+export function settingsYaml(
+  dataDir: string,
+  sandboxPort: number,
+  apart = false,
+  processIn?: 'main' | 'thread',
+): string {
   // A sandbox apart is called as any e-RS is: a base URL and the auth the embedded one implies
   // (src/ers/provider.ts SANDBOX_DEFAULT_AUTH), with its code-system placeholder.
   const ersApart = apart
@@ -116,6 +123,8 @@ export function settingsYaml(dataDir: string, sandboxPort: number, apart = false
     // bench measures the engine, with the sandbox's quota lifted to match.
     `ers: { requestsPerMinute: 100000000${ersApart} }`,
     'logging: { level: info }',
+    // A base checkout may not know the setting: written only when it is not the default.
+    ...(processIn === 'thread' ? ['workers: { processIn: thread }'] : []),
     '',
   ].join('\n');
 }
@@ -131,7 +140,7 @@ function writeConfig(
   mkdirSync(data, { recursive: true });
   writeFileSync(
     join(config, 'settings.yaml'),
-    settingsYaml(data, sandboxPort, options.sandboxApart === true),
+    settingsYaml(data, sandboxPort, options.sandboxApart === true, options.processIn),
   );
   writeFileSync(join(config, 'channels', `${CHANNEL_ID}.yaml`), channelYaml(options));
   copyFileSync(

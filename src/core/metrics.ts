@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 
 /**
  * The one prom-client registry of ers-bridge, scraped at `/metrics`. Other stages import the
@@ -78,3 +87,36 @@ export const storeHealthy = new Gauge({
   help: 'Whether the message store can take durable writes (1) or not (0), as /readyz reports it',
   registers: [registry],
 });
+
+/** Metrics as another thread's registry reports them (`registry.getMetricsAsJSON()`). */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+const otherThreads = new Set<() => Promise<MetricsSnapshot>>();
+
+/**
+ * A processing thread's metrics (decision 170): prom-client registries are per thread, so its
+ * counters and histograms are asked for at scrape time and added to this thread's. Returns the
+ * function that removes the source again.
+ */
+export function addMetricsSource(source: () => Promise<MetricsSnapshot>): () => void {
+  otherThreads.add(source);
+  return () => {
+    otherThreads.delete(source);
+  };
+}
+
+/** The `/metrics` text: this thread's registry, plus the processing thread's when it runs. */
+export async function scrapeMetrics(): Promise<string> {
+  if (otherThreads.size === 0) return registry.metrics();
+  const mine = await registry.getMetricsAsJSON();
+  const theirs = await Promise.all([...otherThreads].map((f) => f().catch(() => [])));
+  return AggregatorRegistry.aggregate([mine, ...theirs]).metrics();
+}
+
+/** Pure: a thread's own metrics, without the process-wide defaults (CPU, memory, heap) that the
+ * main thread already reports for the whole process. */
+export function threadOwnMetrics(all: MetricsSnapshot): MetricsSnapshot {
+  return all.filter(
+    (m) => !m.name.startsWith('ers_bridge_process_') && !m.name.startsWith('ers_bridge_nodejs_'),
+  );
+}

@@ -106,9 +106,20 @@ export const SettingsSchema = z
         pollIntervalMs: z.number().int().min(10).default(250),
         leaseMs: z.number().int().min(1000).default(60_000),
         shutdownGraceMs: z.number().int().min(0).default(10_000),
+        /**
+         * Where messages are processed (transform, destinations): `main`, on the event loop the
+         * sources, admin server and sandbox share; or `thread`, on a worker thread of its own, so
+         * an acknowledgement waits only for its parse, append and commit (decision 170).
+         */
+        processIn: z.enum(['main', 'thread']).default('main'),
       })
       .strict()
-      .default({ pollIntervalMs: 250, leaseMs: 60_000, shutdownGraceMs: 10_000 }),
+      .default({
+        pollIntervalMs: 250,
+        leaseMs: 60_000,
+        shutdownGraceMs: 10_000,
+        processIn: 'main',
+      }),
     retention: z
       .object({
         bodyDays: z.number().int().min(1).default(30),

@@ -12,29 +12,53 @@ export interface BuiltChannel {
   readonly pipeline: ChannelPipeline;
 }
 
+export interface BuildDeps {
+  readonly configDir: string;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly services: EngineServices;
+}
+
 /**
  * Creates a channel's plugin instances. Anything that fails here (a mapping that does not
  * compile, a template with an error) fails the whole build, so a reload never half-applies.
  */
-export async function buildChannel(
-  def: ChannelDefinition,
-  deps: { configDir: string; dataDir: string; logger: Logger; services: EngineServices },
-): Promise<BuiltChannel> {
-  const ctx: PluginFactoryContext = {
+export async function buildChannel(def: ChannelDefinition, deps: BuildDeps): Promise<BuiltChannel> {
+  const pipeline = await buildPipeline(def, deps);
+  const source = await need(sources.get(def.source.type), def, 'source', def.source.type).create(
+    def.source.config,
+    factoryContext(def, deps),
+  );
+  return { source, pipeline };
+}
+
+function factoryContext(def: ChannelDefinition, deps: BuildDeps): PluginFactoryContext {
+  return {
     channelId: def.id,
     configDir: deps.configDir,
     dataDir: deps.dataDir,
     logger: deps.logger.child({ channel: def.id }),
     services: deps.services,
   };
-  const need = <T>(plugin: T | undefined, kind: string, type: string): T => {
-    if (plugin === undefined)
-      throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: unknown ${kind} type "${type}"`);
-    return plugin;
-  };
+}
+
+function need<T>(plugin: T | undefined, def: ChannelDefinition, kind: string, type: string): T {
+  if (plugin === undefined)
+    throw new EngineError('CONFIG_UNKNOWN_PLUGIN', `${def.file}: unknown ${kind} type "${type}"`);
+  return plugin;
+}
+
+/** The processing side only (transformer, destinations), without the source: what a
+ * processing thread runs (decision 170). */
+export async function buildPipeline(
+  def: ChannelDefinition,
+  deps: BuildDeps,
+): Promise<ChannelPipeline> {
+  const ctx = factoryContext(def, deps);
   const mapper = def.transformer
     ? await need(
         transformers.get(def.transformer.type),
+        def,
         'transformer',
         def.transformer.type,
       ).create(def.transformer.config, ctx)
@@ -52,19 +76,15 @@ export async function buildChannel(
   for (const d of def.destinations) {
     dests.push({
       name: d.name,
-      destination: await need(destinations.get(d.type), 'destination', d.type).create(d.config, {
-        ...ctx,
-        channel: def,
-        destinationName: d.name,
-      }),
+      destination: await need(destinations.get(d.type), def, 'destination', d.type).create(
+        d.config,
+        {
+          ...ctx,
+          channel: def,
+          destinationName: d.name,
+        },
+      ),
     });
   }
-  const source = await need(sources.get(def.source.type), 'source', def.source.type).create(
-    def.source.config,
-    ctx,
-  );
-  return {
-    source,
-    pipeline: { channelId: def.id, transformer, destinations: dests, retry: def.retry },
-  };
+  return { channelId: def.id, transformer, destinations: dests, retry: def.retry };
 }

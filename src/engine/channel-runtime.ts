@@ -1,47 +1,51 @@
 import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import type { AppendResult, MessageStore, NewMessage } from '../core/store-types.js';
+import type { AppendResult, NewMessage } from '../core/store-types.js';
 import type { BuiltChannel } from './build-pipeline.js';
 import type { ChannelInfo, ChannelState } from './control.js';
 import type { OutcomeWaiters } from './outcomes.js';
 import type { SourceContext } from '../core/plugins.js';
-import { processMessage } from './process-message.js';
+import { Dispatcher, type DispatchDeps } from './dispatcher.js';
+import type { ProcessingHost } from './processing-host.js';
 import { controlIdReused, storeWriteFailures } from '../core/metrics.js';
-import type { EngineServices } from '../core/services.js';
 
-export interface RuntimeDeps {
-  readonly store: MessageStore;
-  readonly services: EngineServices;
-  readonly logger: Logger;
-  readonly owner: string;
+export interface RuntimeDeps extends DispatchDeps {
   readonly outcomes: OutcomeWaiters;
-  readonly clock: () => number;
-  readonly pollIntervalMs: number;
-  readonly leaseMs: number;
+  /** Set when processing runs apart from the sources (`workers.processIn: thread`): this
+   * runtime then runs only the source and tells the host what to process. */
+  readonly processing?: ProcessingHost | undefined;
 }
 
 /**
- * One running channel: its source feeding the store, and a dispatcher that keeps up to
- * `workers × batch` messages in hand, claiming a worker's batch (or more) in one claim and
- * processing its messages together, so their transitions meet in the store's group commits
- * (decision 140). Per-key order comes from the store's claim rule (never two of one key, never
- * one behind an unfinished earlier one), so workers need no coordination of their own.
+ * One running channel: its source feeding the store, and its processing side — a `Dispatcher`
+ * here, or the processing thread told through a `ProcessingHost` (decision 170).
  */
 export class ChannelRuntime {
   private state: ChannelState = 'STOPPED';
   private lastError: string | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
-  private wakeUp: (() => void) | null = null;
-  private pendingWake = false;
-  private loop: Promise<void> | null = null;
-  private running = false;
-  private readonly abort = new AbortController();
+  private readonly dispatcher: Dispatcher | undefined;
 
   constructor(
     public definition: ChannelDefinition,
     private built: BuiltChannel,
     private readonly deps: RuntimeDeps,
-  ) {}
+  ) {
+    this.dispatcher =
+      deps.processing === undefined
+        ? new Dispatcher(
+            () => ({
+              definition: this.definition,
+              pipeline: this.built.pipeline,
+              batch: batchOf(this.definition, this.built.pipeline.destinations),
+            }),
+            deps,
+            (error) => {
+              this.lastError = error;
+            },
+            () => this.lastError,
+          )
+        : undefined;
+  }
 
   async start(): Promise<void> {
     if (this.state === 'STARTED') return;
@@ -54,8 +58,23 @@ export class ChannelRuntime {
     }
     this.state = 'STARTED';
     this.lastError = null;
-    this.running = true;
-    this.loop = this.dispatch();
+    await this.startProcessing();
+  }
+
+  private async startProcessing(): Promise<void> {
+    if (this.deps.processing === undefined) {
+      this.dispatcher?.start();
+      return;
+    }
+    // Stored messages wait in the store while the processing side cannot take the channel: the
+    // source keeps acknowledging, and the operator sees why nothing is processed.
+    await this.deps.processing.run(this.definition).catch((error: unknown) => {
+      this.lastError = `processing thread: ${(error as Error).message}`;
+      this.deps.logger.error(
+        { channel: this.definition.id, err: (error as Error).message },
+        'processing thread refused the channel',
+      );
+    });
   }
 
   /** Stops the source, lets in-flight work finish for up to graceMs, then aborts it. */
@@ -68,12 +87,8 @@ export class ChannelRuntime {
         'source stop failed',
       );
     });
-    this.running = false;
-    this.wake();
-    await this.loop;
-    const grace = new Promise((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([Promise.all(this.inFlight), grace]);
-    if (this.inFlight.size > 0) this.abort.abort();
+    if (this.deps.processing === undefined) await this.dispatcher?.stop(graceMs);
+    else await this.deps.processing.halt(this.definition.id, graceMs);
   }
 
   /**
@@ -91,6 +106,7 @@ export class ChannelRuntime {
     if (sameSource && this.state === 'STARTED' && definition.enabled) {
       this.definition = definition;
       this.built = { source: old.source, pipeline: built.pipeline };
+      if (this.deps.processing !== undefined) await this.startProcessing();
     } else {
       const wasStarted = this.state === 'STARTED';
       if (wasStarted) await this.stop(graceMs);
@@ -116,6 +132,7 @@ export class ChannelRuntime {
   }
 
   info(): ChannelInfo {
+    const remote = this.deps.processing?.status(this.definition.id);
     return {
       id: this.definition.id,
       name: this.definition.name,
@@ -123,16 +140,14 @@ export class ChannelRuntime {
       state: this.state,
       source: this.state === 'STARTED' ? this.built.source.status() : null,
       versionHash: this.definition.hash,
-      lastError: this.lastError,
-      inFlight: this.inFlight.size,
+      lastError: this.lastError ?? remote?.lastError ?? null,
+      inFlight: remote?.inFlight ?? this.dispatcher?.inFlight ?? 0,
     };
   }
 
   wake(): void {
-    // A wake-up while the dispatcher is busy claiming must not be lost, or new work would wait a
-    // whole poll interval.
-    this.pendingWake = true;
-    this.wakeUp?.();
+    if (this.deps.processing === undefined) this.dispatcher?.wake();
+    else this.deps.processing.wake(this.definition.id);
   }
 
   private sourceContext(): SourceContext {
@@ -187,74 +202,6 @@ export class ChannelRuntime {
         }
       },
     };
-  }
-
-  private async dispatch(): Promise<void> {
-    while (this.running) {
-      const { workers } = this.definition;
-      const batch = batchOf(this.definition, this.built.pipeline.destinations);
-      const capacity = workers * batch;
-      const free = capacity - this.inFlight.size;
-      let claimed = 0;
-      // A whole batch at a time, not a claim per finished message: claims are store writes too.
-      if (free >= batch) {
-        try {
-          const claimedBatch = await this.deps.store.claim({
-            owner: this.deps.owner,
-            channels: [this.definition.id],
-            limit: free,
-            leaseMs: this.deps.leaseMs,
-            now: this.deps.clock(),
-          });
-          claimed = claimedBatch.length;
-          for (const message of claimedBatch) this.track(message);
-        } catch (error) {
-          // Once per distinct failure, not every poll: a vanished store would repeat it 4×/s.
-          const message = (error as Error).message;
-          if (message !== this.lastError)
-            this.deps.logger.error({ channel: this.definition.id, err: message }, 'claim failed');
-          this.lastError = message;
-        }
-      }
-      if (claimed === 0 || capacity - this.inFlight.size < batch) await this.sleep();
-    }
-  }
-
-  private track(message: Parameters<typeof processMessage>[0]): void {
-    const work = processMessage(message, this.built.pipeline, {
-      ...this.deps,
-      signal: this.abort.signal,
-    })
-      .catch((error: unknown) => {
-        // The store itself failed mid-processing: the lease will expire and the message be retried.
-        this.lastError = (error as Error).message;
-        this.deps.logger.error(
-          { channel: this.definition.id, messageId: message.id, err: this.lastError },
-          'processing failed',
-        );
-      })
-      .finally(() => {
-        this.inFlight.delete(work);
-        this.wake();
-      });
-    this.inFlight.add(work);
-  }
-
-  private sleep(): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        this.pendingWake = false;
-        resolve();
-      };
-      const timer = setTimeout(done, this.deps.pollIntervalMs);
-      this.wakeUp = done;
-    });
   }
 }
 

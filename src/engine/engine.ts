@@ -15,7 +15,8 @@ import { buildChannel } from './build-pipeline.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import type { ChannelInfo, ConfigProblem, EngineControl, ReloadOutcome } from './control.js';
 import { EngineError, problemLines, type Issue } from '../core/errors.js';
-import { OutcomeWaiters } from './outcomes.js';
+import { OutcomeWaiters, type OutcomeSink } from './outcomes.js';
+import type { ProcessingHost } from './processing-host.js';
 import { serviceProviders, type EngineServices, type ServiceProvider } from '../core/services.js';
 
 export interface EngineOptions {
@@ -26,6 +27,21 @@ export interface EngineOptions {
   readonly logger: Logger;
   readonly clock?: () => number;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Starts processing apart from the sources (`workers.processIn: thread`, decision 170), once
+   * the services run and before any channel starts; without it each channel's workers run here,
+   * beside its source.
+   */
+  readonly startProcessing?: (context: ProcessingContext) => Promise<ProcessingHost>;
+}
+
+/** What a processing host is started with. */
+export interface ProcessingContext {
+  readonly services: EngineServices;
+  /** The engine's lease owner: the processing side claims as this engine. */
+  readonly owner: string;
+  /** Where finished messages' outcomes go (the sources' waits). */
+  readonly outcomes: OutcomeSink;
 }
 
 /** The channel runtime host: services, channels, reload and shutdown. */
@@ -36,17 +52,21 @@ export class Engine implements EngineControl {
   private readonly runtimes = new Map<string, ChannelRuntime>();
   /** Refused channel files by path, until the file loads (or vanishes). */
   private readonly refused = new Map<string, ConfigProblem>();
-  private readonly outcomes = new OutcomeWaiters();
+  private readonly outcomes: OutcomeWaiters;
   private readonly logger: Logger;
   private readonly clock: () => number;
   private startedProviders: ServiceProvider[] = [];
+  private processing: ProcessingHost | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
-    this.owner =
-      options.settings.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = engineOwner(options.settings);
+    this.outcomes = new OutcomeWaiters({
+      watch: (id) => this.processing?.watch(id),
+      unwatch: (id) => this.processing?.unwatch(id),
+    });
     this.services = {
       store: options.store,
       settings: options.settings,
@@ -61,6 +81,11 @@ export class Engine implements EngineControl {
       await provider.start(this.services);
       this.startedProviders.push(provider);
     }
+    this.processing = await this.options.startProcessing?.({
+      services: this.services,
+      owner: this.owner,
+      outcomes: this.outcomes,
+    });
     const { channels, failures } = loadChannels(this.options.configDir, this.options.env);
     const problems = formatFailures(failures);
     for (const line of problems) this.logger.error({ stage: 'config' }, `channel refused: ${line}`);
@@ -92,6 +117,7 @@ export class Engine implements EngineControl {
       clock: this.clock,
       pollIntervalMs: this.options.settings.workers.pollIntervalMs,
       leaseMs: this.options.settings.workers.leaseMs,
+      processing: this.processing,
     });
     this.runtimes.set(def.id, runtime);
     if (def.enabled) await runtime.start();
@@ -212,10 +238,17 @@ export class Engine implements EngineControl {
   async stop(): Promise<void> {
     const grace = this.options.settings.workers.shutdownGraceMs;
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(grace)));
+    await this.processing?.stop(grace);
+    this.processing = undefined;
     const released = await this.store.releaseLeases(this.owner);
     for (const r of this.runtimes.values()) await r.close();
     for (const p of this.startedProviders.reverse()) await p.stop?.(this.services);
     this.startedProviders = [];
     this.logger.info({ stage: 'engine', released }, 'engine stopped');
   }
+}
+
+/** The lease owner of an engine: settings.instanceId, or host, pid and a random part. */
+export function engineOwner(settings: EngineSettings): string {
+  return settings.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }

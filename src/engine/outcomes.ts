@@ -1,8 +1,24 @@
 import type { MessageOutcome } from '../core/plugins.js';
 
+/** Told when the first wait for a message begins and when its last wait ends (a processing
+ * thread reads outcomes back only for watched ids, decision 170). */
+export interface OutcomeWatch {
+  watch(id: number): void;
+  unwatch(id: number): void;
+}
+
+/** Where finished messages report their outcome: the OutcomeWaiters of the sources' thread, or
+ * (on a processing thread) a forwarder to them. */
+export interface OutcomeSink {
+  isWaitedFor(id: number): boolean;
+  settle(outcome: MessageOutcome): void;
+}
+
 /** Callers waiting for a message's final outcome (application ACKs), resolved by the workers. */
-export class OutcomeWaiters {
+export class OutcomeWaiters implements OutcomeSink {
   private readonly waiting = new Map<number, Set<(o: MessageOutcome) => void>>();
+
+  constructor(private readonly watcher?: OutcomeWatch) {}
 
   /**
    * Resolves with the final outcome, or undefined after timeoutMs. With `untilQueued` a QUEUED
@@ -15,13 +31,21 @@ export class OutcomeWaiters {
     options: { untilQueued?: boolean } = {},
   ): Promise<MessageOutcome | undefined> {
     return new Promise((resolve) => {
-      const set = this.waiting.get(id) ?? new Set();
-      this.waiting.set(id, set);
+      let set = this.waiting.get(id);
+      if (set === undefined) {
+        set = new Set();
+        this.waiting.set(id, set);
+        this.watcher?.watch(id);
+      }
+      const waiters = set;
       const done = (o: MessageOutcome | undefined): void => {
         if (o?.status === 'QUEUED' && options.untilQueued !== true) return;
         clearTimeout(timer);
-        set.delete(done);
-        if (set.size === 0) this.waiting.delete(id);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.waiting.get(id) === waiters) {
+          this.waiting.delete(id);
+          this.watcher?.unwatch(id);
+        }
         resolve(o);
       };
       const timer = setTimeout(() => {
@@ -29,7 +53,7 @@ export class OutcomeWaiters {
       }, timeoutMs);
       // A wait (an MLLP late reply may follow for a day) never keeps a stopping process alive.
       timer.unref();
-      set.add(done);
+      waiters.add(done);
     });
   }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RetryPolicy } from '../config/channel-schema.js';
 import type { MessageStore, NewAttemptRecord, StoredMessage } from '../core/store-types.js';
 import { EngineError, toEngineError } from '../core/errors.js';
-import type { OutcomeWaiters } from './outcomes.js';
+import type { OutcomeSink } from './outcomes.js';
 import type {
   Destination,
   DestinationResult,
@@ -27,7 +27,7 @@ export interface ProcessDeps {
   readonly services: EngineServices;
   readonly logger: Logger;
   readonly owner: string;
-  readonly outcomes: OutcomeWaiters;
+  readonly outcomes: OutcomeSink;
   readonly signal: AbortSignal;
   readonly clock: () => number;
 }

@@ -6,6 +6,7 @@ import type { EngineSettings } from '../core/settings.js';
 import { describeStore, openStore } from '../store/index.js';
 import type { MessageStore } from '../core/store-types.js';
 import { Engine } from '../engine/engine.js';
+import { processingIn } from './processing.js';
 import { watchConfig } from '../engine/hot-reload.js';
 import './plugins.js';
 import { startAdminServer, type AdminServer } from '../admin/index.js';
@@ -52,7 +53,15 @@ export async function runEngine(options: RunOptions): Promise<RunningEngine> {
     engine: true,
   });
   logger.info({ stage: 'store', store: describeStore(settings.store, dataDir) }, 'store open');
-  const engine = new Engine({ configDir, dataDir, settings, store, logger, env });
+  const engine = new Engine({
+    configDir,
+    dataDir,
+    settings,
+    store,
+    logger,
+    env,
+    ...processingIn({ configDir, dataDir, settings, store, logger }),
+  });
   let admin: AdminServer | undefined;
   let stopWatching: (() => Promise<void>) | undefined;
   let retention: ScheduledTask | undefined;

@@ -1,7 +1,15 @@
 // store: durable message store — the MessageStore contract, SQLite (default) and PostgreSQL.
 import { isAbsolute, join, resolve } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
 import type { MessageStore } from '../core/store-types.js';
 import { SqliteMessageStore } from './sqlite/index.js';
+
+/** A port to the writer thread of an SQLite store opened by `openStore`, for a processing
+ * thread's own store handle (decision 170); undefined for PostgreSQL (each thread opens its own
+ * pool) and for SQLite writing inline. */
+export function attachStoreWriter(store: MessageStore): MessagePort | undefined {
+  return store instanceof SqliteMessageStore ? store.attachWriter() : undefined;
+}
 import { openPostgresStore } from './postgres/index.js';
 
 export * from '../core/store-types.js';
@@ -18,6 +26,8 @@ export interface OpenStoreOptions {
   readonly engine?: boolean;
   /** SQLite: create a missing store (default true); false for commands that only read it. */
   readonly create?: boolean;
+  /** SQLite: write through the engine's writer thread (a processing thread's store, decision 170). */
+  readonly sqliteWriterPort?: MessagePort;
 }
 
 /** The store file or server a settings value points at, for messages and `--help` output. */
@@ -44,6 +54,7 @@ export async function openStore(options: OpenStoreOptions): Promise<MessageStore
       writerThread: options.sqliteWriterThread ?? true,
       engineLock: options.engine === true,
       create: options.create ?? true,
+      ...(options.sqliteWriterPort ? { writerPort: options.sqliteWriterPort } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }

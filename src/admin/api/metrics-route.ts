@@ -1,7 +1,13 @@
 import { Router } from 'express';
 import { requirePermission } from '../auth/middleware.js';
 import type { AdminContext } from '../context.js';
-import { messagesByStatus, queueDepth, registry, storeHealthy } from '../../core/metrics.js';
+import {
+  messagesByStatus,
+  queueDepth,
+  registry,
+  scrapeMetrics,
+  storeHealthy,
+} from '../../core/metrics.js';
 import { queueDepthOf } from '../service/channel-overview.js';
 
 /** Prometheus scrape: the shared registry, with store gauges refreshed at scrape time. */
@@ -18,7 +24,7 @@ export function metricsRoute(ctx: AdminContext): Router {
         messagesByStatus.set({ channel, status }, n);
       queueDepth.set({ channel }, queueDepthOf(byStatus));
     }
-    res.type(registry.contentType).send(await registry.metrics());
+    res.type(registry.contentType).send(await scrapeMetrics());
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import type { MessagePort } from 'node:worker_threads';
 import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
 import { messageListSql } from '../filter-sql.js';
@@ -38,7 +39,7 @@ import type {
 import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
-import { inlineWriter, threadWriter, type WriteExecutor } from './writer.js';
+import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
 import {
   asBuffer,
   type AppendRowResult,
@@ -58,6 +59,8 @@ export interface SqliteStoreOptions {
   readonly engineLock?: boolean;
   /** Create the file (and folder) when missing (default); false: a missing store is an error. */
   readonly create?: boolean;
+  /** Write through another store's writer thread (`attachWriter`): a processing thread's store. */
+  readonly writerPort?: MessagePort;
 }
 
 /**
@@ -100,8 +103,15 @@ export class SqliteMessageStore implements MessageStore {
       );
     }
     this.identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
-    this.writesOnThread = options.file !== ':memory:' && options.writerThread !== false;
-    this.writer = this.writesOnThread ? threadWriter(options.file) : inlineWriter(this.db);
+    this.writesOnThread =
+      options.writerPort !== undefined ||
+      (options.file !== ':memory:' && options.writerThread !== false);
+    this.writer =
+      options.writerPort !== undefined
+        ? portWriter(options.writerPort)
+        : this.writesOnThread
+          ? threadWriter(options.file)
+          : inlineWriter(this.db);
     this.stmt = {
       byControlId: this.db.prepare(
         'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ? ORDER BY id LIMIT 1',
@@ -345,6 +355,12 @@ export class SqliteMessageStore implements MessageStore {
   /** The synchronous mode of the writing connection, for the durability test (2 = FULL). */
   synchronousMode(): Promise<number> {
     return this.writer.run({ op: 'synchronousMode' }) as Promise<number>;
+  }
+
+  /** A port to this store's writer thread, for a store opened on another thread (`writerPort`),
+   * or undefined when writes run inline (`:memory:`, `sqliteWriterThread: false`). */
+  attachWriter(): MessagePort | undefined {
+    return this.writer.attach?.();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { startModuleThread } from '../../core/thread-boot.js';
 import type { ErrorCode } from '../../core/error-codes.js';
 import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
@@ -8,6 +9,9 @@ import { SqliteWrites, type WriteOp } from './writes.js';
 export interface WriteExecutor {
   run(op: WriteOp): Promise<unknown>;
   close(): Promise<void>;
+  /** A port to the same writer thread for a processing thread's store (decision 170): its
+   * writes are serialised with this store's, with no second writing connection. */
+  attach?(): MessagePort;
 }
 
 /** What crosses back from the writer thread: a value, or an error as plain data. */
@@ -49,65 +53,24 @@ export function inlineWriter(db: SqliteDatabase): WriteExecutor {
   };
 }
 
-/** Under tsx (tests, `npm start`) the thread needs the TypeScript loader; built code does not. */
-function startWriterThread(file: string): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: { file } });
-  // Resolved from here, not from the working directory: an eval'd thread resolves bare names
-  // against the cwd, and `ers-bridge` may run from any config folder.
-  // (`import.meta.resolve` exists where this file runs as ESM; tests under mocha load it as
-  // CommonJS from the repository, where the bare name resolves anyway.)
-  const meta = import.meta as { resolve?: (specifier: string) => string };
-  const tsxApi = meta.resolve ? meta.resolve('tsx/esm/api') : 'tsx/esm/api';
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: { file } });
-}
-
 /**
  * Commits and their fsyncs run on a thread of their own, so the event loop keeps reading frames
  * and writing ACKs while SQLite waits for the disk (bench/mllp: the synchronous commit was half of
  * the listener's time). Requests are answered in the order sent; each answer means committed.
  */
 export function threadWriter(file: string): WriteExecutor {
-  const worker = startWriterThread(file);
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
-  let seq = 0;
-  let failure: EngineError | undefined;
-  // Keep the process alive only while a write is waiting for its commit.
-  worker.unref();
-  const settleAll = (error: EngineError): void => {
-    failure ??= error;
-    for (const p of pending.values()) p.reject(failure);
-    pending.clear();
-  };
-  worker.on('message', (reply: WriteReply) => {
-    const p = pending.get(reply.seq);
-    if (p === undefined) return;
-    pending.delete(reply.seq);
-    if (pending.size === 0) worker.unref();
-    if (reply.ok) p.resolve(reply.value);
-    else p.reject(storeWriteError(reply));
-  });
+  const worker = startModuleThread(import.meta.url, 'writer-thread', { workerData: { file } });
+  const remote = remoteWriter(worker);
   worker.on('error', (error) => {
-    settleAll(storeWriteError({ message: `writer thread failed: ${error.message}` }));
+    remote.fail(storeWriteError({ message: `writer thread failed: ${error.message}` }));
   });
   worker.on('exit', (code) => {
-    settleAll(storeWriteError({ message: `writer thread exited (${code})` }));
+    remote.fail(storeWriteError({ message: `writer thread exited (${code})` }));
   });
   return {
-    run(op) {
-      if (failure !== undefined) return Promise.reject(failure);
-      return new Promise((resolve, reject) => {
-        const id = ++seq;
-        pending.set(id, { resolve, reject });
-        if (pending.size === 1) worker.ref();
-        const packed = packBodies(op);
-        worker.postMessage({ seq: id, op: packed.op }, packed.transfer);
-      });
-    },
+    run: remote.run,
     async close() {
-      if (failure !== undefined) return;
+      if (remote.failed()) return;
       const exited = new Promise<void>((resolve) =>
         worker.once('exit', () => {
           resolve();
@@ -117,6 +80,72 @@ export function threadWriter(file: string): WriteExecutor {
       worker.postMessage({ seq: 0, op: { op: 'close' } });
       await exited;
     },
+    attach() {
+      const { port1, port2 } = new MessageChannel();
+      worker.postMessage({ seq: 0, op: { op: 'attach' }, port: port2 }, [port2]);
+      return port1;
+    },
+  };
+}
+
+/** Writes through a port another thread's store attached to its writer thread (`attach`). */
+export function portWriter(port: MessagePort): WriteExecutor {
+  const remote = remoteWriter(port);
+  port.once('close', () => {
+    remote.fail(storeWriteError({ message: 'the writer thread closed this store' }));
+  });
+  return {
+    run: remote.run,
+    close() {
+      if (!remote.failed()) port.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+interface WriterEndpoint {
+  postMessage(value: unknown, transfer?: readonly ArrayBuffer[]): void;
+  on(event: 'message', listener: (reply: WriteReply) => void): unknown;
+  ref(): void;
+  unref(): void;
+}
+
+/** Requests over a worker or a port, answered in the order sent; each answer means committed. */
+function remoteWriter(endpoint: WriterEndpoint): {
+  run: WriteExecutor['run'];
+  fail(error: EngineError): void;
+  failed(): boolean;
+} {
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  let seq = 0;
+  let failure: EngineError | undefined;
+  // Keep the process alive only while a write is waiting for its commit.
+  endpoint.unref();
+  endpoint.on('message', (reply: WriteReply) => {
+    const p = pending.get(reply.seq);
+    if (p === undefined) return;
+    pending.delete(reply.seq);
+    if (pending.size === 0) endpoint.unref();
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(storeWriteError(reply));
+  });
+  return {
+    run(op) {
+      if (failure !== undefined) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        const id = ++seq;
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) endpoint.ref();
+        const packed = packBodies(op);
+        endpoint.postMessage({ seq: id, op: packed.op }, packed.transfer);
+      });
+    },
+    fail(error) {
+      failure ??= error;
+      for (const p of pending.values()) p.reject(failure);
+      pending.clear();
+    },
+    failed: () => failure !== undefined,
   };
 }
 
