@@ -34,6 +34,7 @@ export function processingIn(options: {
         settings,
         owner,
         outcomes,
+        store,
         sandboxUrl: (services as { sandbox?: { url: string } }).sandbox?.url,
         writerPort: () => attachStoreWriter(store),
         // The engine's logger decides; a thread cannot share it, so it writes JSON lines unless
