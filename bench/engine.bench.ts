@@ -15,7 +15,7 @@
  * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
- * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers` targets
+ * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers` and base targets
  * process on a thread; `file-thread`/`ers-thread` always do, decision 170). While the engine ingests, page 1 of the dashboard's
  * messages (API and HTML) is timed. Decisions 110 (why it is built this way) and 140 (batches).
  */
@@ -206,9 +206,9 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'ers-thread':
       return measureEngine('ers', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'file-base':
-      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH), 'main');
+      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
     case 'ers-base':
-      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH), 'main');
+      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
   }
 }
 
