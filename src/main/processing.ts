@@ -7,8 +7,9 @@ import { startProcessingThread } from './thread-host.js';
 
 /**
  * Where the engine processes messages (`workers.processIn`): beside the sources (nothing to
- * add), or on a processing thread (decision 170). A SQLite store held only in memory cannot be
- * opened by a second thread, so such an engine processes beside its sources, and says so.
+ * add), or on a processing thread (decision 170) that writes through the engine's SQLite writer
+ * thread, or opens its own connection when SQLite writes inline (`sqliteWriterThread: false`),
+ * or its own pool (PostgreSQL).
  */
 export function processingIn(options: {
   readonly configDir: string;
@@ -19,13 +20,6 @@ export function processingIn(options: {
 }): Pick<EngineOptions, 'startProcessing'> {
   const { settings, store, logger } = options;
   if (settings.workers.processIn === 'main') return {};
-  if (store.kind === 'sqlite' && /(^|:)\s*:memory:$/.test(settings.store)) {
-    logger.warn(
-      { stage: 'engine' },
-      'workers.processIn: thread needs a store file or PostgreSQL; processing beside the sources',
-    );
-    return {};
-  }
   return {
     startProcessing: ({ services, owner, outcomes }) =>
       startProcessingThread({
