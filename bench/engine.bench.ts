@@ -15,9 +15,11 @@
  * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
- * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers` and base targets
- * process on a thread; `file-thread`/`ers-thread` always do, decision 170). While the engine ingests, page 1 of the dashboard's
- * messages (API and HTML) is timed. Decisions 110 (why it is built this way) and 140 (batches).
+ * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers`
+ * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170),
+ * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN). While the
+ * engine ingests, page 1 of the dashboard's messages (API and HTML) is timed. Decisions 110 (why
+ * it is built this way), 140 (batches) and 170 (the processing thread).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -55,6 +57,8 @@ const BASE_REPO = process.env['BENCH_BASE_REPO'];
 // Where the `file` and `ers` targets process (settings workers.processIn); `file-thread` and
 // `ers-thread` always process on the thread, so one run compares the two (decision 170).
 const PROCESS_IN = process.env['BENCH_ENGINE_PROCESS_IN'] === 'thread' ? 'thread' : 'main';
+const BASE_PROCESS_IN =
+  (process.env['BENCH_BASE_PROCESS_IN'] ?? PROCESS_IN) === 'thread' ? 'thread' : 'main';
 
 const TARGETS = [
   'echo',
@@ -206,9 +210,23 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'ers-thread':
       return measureEngine('ers', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'file-base':
-      return measureEngine('file', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
+      return measureEngine(
+        'file',
+        join(dir, tag),
+        tag,
+        BASE_REPO,
+        asBatch(BASE_BATCH),
+        BASE_PROCESS_IN,
+      );
     case 'ers-base':
-      return measureEngine('ers', join(dir, tag), tag, BASE_REPO, asBatch(BASE_BATCH));
+      return measureEngine(
+        'ers',
+        join(dir, tag),
+        tag,
+        BASE_REPO,
+        asBatch(BASE_BATCH),
+        BASE_PROCESS_IN,
+      );
   }
 }
 
