@@ -72,8 +72,6 @@ export interface ClaimRowsResult {
   readonly leaseUntil: number;
 }
 
-export type CommitOp = Extract<WriteOp, { op: 'commit' }>;
-
 export type CommitResult = AppendRowResult | boolean | ClaimRowsResult | undefined;
 
 const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
@@ -96,11 +94,6 @@ export class SqliteWrites {
   private readonly prepared = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<
     (items: readonly StoreWrite[], now: number) => CommitResult[]
-  >;
-  /** Several stores' group commits in one transaction (the engine's and its processing
-   * thread's, decision 170): one fsync for both when they arrive together. */
-  private readonly commitManyTx: Database.Transaction<
-    (ops: readonly CommitOp[]) => CommitResult[][]
   >;
   private readonly appendManyTx: Database.Transaction<
     (items: readonly NewMessage[], now: number) => AppendRowResult[]
@@ -142,7 +135,7 @@ export class SqliteWrites {
       ),
       ersAudit: db.prepare('INSERT INTO ers_audit (at, endpoint, detail) VALUES (?, ?, ?)'),
     };
-    const commitItems = (items: readonly StoreWrite[], now: number): CommitResult[] =>
+    this.commitTx = db.transaction((items: readonly StoreWrite[], now: number) =>
       items.map((w): CommitResult => {
         switch (w.kind) {
           case 'append':
@@ -164,10 +157,7 @@ export class SqliteWrites {
             this.stmt.ersAudit.run(w.entry.at, w.entry.endpoint, JSON.stringify(w.entry.detail));
             return undefined;
         }
-      });
-    this.commitTx = db.transaction(commitItems);
-    this.commitManyTx = db.transaction((ops: readonly CommitOp[]) =>
-      ops.map((op) => commitItems(op.items, op.now)),
+      }),
     );
     this.appendManyTx = db.transaction((items: readonly NewMessage[], now: number) =>
       items.map((m) => this.insertOne(m, now)),
@@ -181,11 +171,6 @@ export class SqliteWrites {
       this.prepared.set(sql, found);
     }
     return found;
-  }
-
-  /** Commit ops of several stores as one transaction; each op's results, in order. */
-  executeCommits(ops: readonly CommitOp[]): CommitResult[][] {
-    return this.commitManyTx.immediate(ops);
   }
 
   execute(op: WriteOp): unknown {
