@@ -138,7 +138,17 @@ describe('dashboard keeps up (Chromium, real engine, embedded sandbox)', functio
     await page.route('**/live/channels', async (route) => {
       asked();
       await held;
-      await route.continue().catch(() => undefined);
+      try {
+        // The server's own answer once it carries the news (the cards' computation is shared,
+        // and may be reused for up to 1.5 s).
+        const response = await eventually(async () => {
+          const answer = await route.fetch();
+          return (await answer.text()).includes('st-stopped') ? answer : undefined;
+        }, 20_000);
+        await route.fulfill({ response });
+      } catch {
+        // The page was closed meanwhile.
+      }
     });
     try {
       await refreshAsked;
