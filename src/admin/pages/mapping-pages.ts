@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Request } from 'express';
 import { isEngineError } from '../../core/errors.js';
+import { mappingFiles, readMappingId } from '../../mapping/files.js';
 import { deployedMapping } from '../../mapping/versions.js';
 import { requirePermission } from '../auth/middleware.js';
 import { actorOf, audit, principalOf, type AdminContext } from '../context.js';
-import { listMappingFiles } from '../service/mapping-tester.js';
 import {
   diffVersions,
   listVersions,
@@ -17,8 +16,6 @@ import {
 import { page } from '../views/layout.js';
 import { mappingBody, mappingsBody, type MappingPage } from '../views/mappings.js';
 import { flashFrom } from './flash.js';
-
-const ID_LINE = /^id:\s*([a-z0-9][a-z0-9-]*)\s*(#.*)?$/m;
 
 /** Dashboard pages for mapping versions and replay (the API has the same under /api/mappings). */
 export function mappingPages(ctx: AdminContext): Router {
@@ -55,8 +52,8 @@ export function mappingPages(ctx: AdminContext): Router {
   r.get('/mappings', requirePermission('mapping.history'), async (_req, res) => {
     const configDir = ctx.configDir();
     const rows = [];
-    for (const file of listMappingFiles(configDir)) {
-      const id = ID_LINE.exec(readFileSync(join(configDir, file), 'utf8'))?.[1];
+    for (const file of mappingFiles(configDir)) {
+      const id = readMappingId(join(configDir, file));
       // Letter templates live under mappings/letters but are not mappings.
       if (id === undefined || file.includes('/letters/')) continue;
       rows.push({ id, file, versions: (await ctx.control.store.mappingVersions(id)).length });

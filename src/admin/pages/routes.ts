@@ -18,7 +18,8 @@ import {
   toMessageFilter,
   withoutPaging,
 } from '../service/message-query.js';
-import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
+import { mappingFiles } from '../../mapping/files.js';
+import { runMappingTest } from '../service/mapping-tester.js';
 import { searchMessages } from '../service/message-search.js';
 import { withSavedFilter } from '../service/saved-filters.js';
 import { actorOf, audit } from '../context.js';
@@ -197,7 +198,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         title: 'Mapping tester',
         principal,
         section: 'tester',
-        body: testerBody({ principal, mappings: listMappingFiles(ctx.configDir()) }),
+        body: testerBody({ principal, mappings: mappingFiles(ctx.configDir()) }),
       }),
     );
   });
@@ -214,7 +215,7 @@ export function pageRoutes(ctx: AdminContext): Router {
         section: 'tester',
         body: testerBody({
           principal,
-          mappings: listMappingFiles(ctx.configDir()),
+          mappings: mappingFiles(ctx.configDir()),
           mapping,
           message,
           result,
