@@ -1,24 +1,17 @@
 import { expect } from 'chai';
-import { appendFileSync, cpSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
-import { endpointPort, eventually } from '../support/engine-harness.js';
+import { eventually } from '../support/engine-harness.js';
+import {
+  UNKNOWN_SERVICE_HL7,
+  addUnknownService,
+  copyShippedMappings,
+  postHl7,
+  referralsChannel,
+  sourcePort,
+} from '../support/mapping-fixtures.js';
 
-const root = join(import.meta.dirname, '..', '..');
-// The sample referral, naming a PAS service code the service table does not know yet.
-const MESSAGE = readFileSync(join(root, 'samples/ref-i12-a021/input.hl7'), 'utf8').replace(
-  'SVC-00123',
-  'SVC-00999',
-);
-
-const CHANNEL = `id: pas-referrals
-name: Referrals from the PAS
-source: { type: http, port: 0 }
-transformer: { type: mapping, mappings: [mappings/ref-i12-a021.yaml] }
-destinations:
-  - { name: out, type: file, folder: out }
-`;
+const CHANNEL = referralsChannel({ name: 'Referrals from the PAS' });
 
 interface Detail {
   message: {
@@ -34,9 +27,7 @@ describe('admin API with the real mapping stage: fix a mapping table, reload, re
   before(async () => {
     h = await startAdminHarness({
       channels: { 'pas.yaml': CHANNEL },
-      prepare: (configDir) => {
-        cpSync(join(root, 'mappings'), join(configDir, 'mappings'), { recursive: true });
-      },
+      prepare: copyShippedMappings,
     });
   });
   after(async () => {
@@ -44,13 +35,8 @@ describe('admin API with the real mapping stage: fix a mapping table, reload, re
   });
 
   it('shows the unmapped code in plain words, then sends the message once the table has it', async () => {
-    const port = endpointPort(
-      h.engine.channels().find((c) => c.id === 'pas-referrals')?.source?.endpoint,
-    );
-    await fetch(`http://127.0.0.1:${port}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/hl7-v2', 'x-message-id': 'PAS0000999' },
-      body: MESSAGE,
+    await postHl7(sourcePort(h.engine, 'pas-referrals'), UNKNOWN_SERVICE_HL7, {
+      'x-message-id': 'PAS0000999',
     });
     const api = new Client(h.url, h.tokens.operator);
     const id = await eventually(async () => {
@@ -63,7 +49,7 @@ describe('admin API with the real mapping stage: fix a mapping table, reload, re
     expect(failed.message.error?.code).to.equal('MAP_UNMAPPED_CODE');
     expect(failed.message.error?.message).to.include('SVC-00999');
 
-    appendFileSync(join(h.configDir, 'mappings/tables/service.yaml'), '  SVC-00999: "90638"\n');
+    addUnknownService(h.configDir);
     expect(
       (await api.post('/api/channels/pas-referrals/reload')).json<{ ok: boolean }>().ok,
     ).to.equal(true);
