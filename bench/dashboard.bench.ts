@@ -4,13 +4,8 @@
  * last failure, received/sent/failed per bucket) vs before issue 19 (counts and received per
  * bucket only), measured in the same run. See docs/decisions/155.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Benchmark } from './run.js';
-import { startBenchAdmin } from './support/admin-server.js';
-import { createLogger } from '../src/core/logger.js';
-import { openStore } from '../src/store/index.js';
+import { authedGet, percentile, timeRounds, withFilledAdmin } from './support/request-loop.js';
 import type { MessageStatus, MessageStore, NewMessage } from '../src/core/store-types.js';
 import {
   THROUGHPUT_SAMPLE,
@@ -19,7 +14,6 @@ import {
 } from '../src/admin/service/channel-overview.js';
 
 const TOTAL = Number(process.env.ERS_BENCH_DASHBOARD_MESSAGES ?? 200_000);
-const BATCH = 5_000;
 const CHANNELS = ['pas-inbound', 'mdm-letters', 'csv-drop', 'appointments'];
 const ROUNDS = 20;
 
@@ -44,19 +38,9 @@ function messageAt(i: number): NewMessage {
   };
 }
 
-function median(ms: number[]): number {
-  return [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? 0;
-}
-
+/** The median of ROUNDS timed rounds, in ms. */
 async function time(fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return median(out);
+  return percentile(await timeRounds(fn, ROUNDS), 0.5);
 }
 
 /** What the cards read before issue 19: counts, and arrivals of the last hour per channel. */
@@ -73,29 +57,10 @@ async function cardsBefore(store: MessageStore, now: number): Promise<void> {
 const benchmark: Benchmark = {
   name: `Dashboard live refresh on ${TOTAL.toLocaleString('en-GB')} messages (4 channels)`,
   async run() {
-    const dir = mkdtempSync(join(tmpdir(), 'ers-bench-dashboard-'));
-    const configDir = join(dir, 'config');
-    mkdirSync(join(configDir, 'channels'), { recursive: true });
-    const logger = createLogger({ level: 'silent' });
-    const store = await openStore({ url: 'sqlite', dataDir: dir });
-    try {
-      for (let from = 0; from < TOTAL; from += BATCH) {
-        const batch = Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_, k) =>
-          messageAt(from + k),
-        );
-        for (const [k, r] of (await store.appendMany(batch)).entries()) {
-          const status = statusOf(from + k);
-          if (status) await store.transition(r.id, { to: status, stage: 'bench', actor: 'bench' });
-        }
-      }
-      const { engine, server, token } = await startBenchAdmin({ dir, configDir, store, logger });
-      const get = (path: string) => async () => {
-        const res = await fetch(`${server.url}${path}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
-        await res.text();
-      };
+    const fill = { prefix: 'ers-bench-dashboard-', total: TOTAL, messageAt, statusOf };
+    await withFilledAdmin(fill, async ({ store, url, token }) => {
+      const get = (path: string) =>
+        authedGet({ url: `${url}${path}`, token, read: 'text', label: path });
       const infos = CHANNELS.map((id) => ({
         id,
         name: id,
@@ -118,12 +83,7 @@ const benchmark: Benchmark = {
       );
       for (const path of ['/live/messages', '/live/messages?status=ERROR', '/live/messages/1'])
         console.log(`GET ${path.padEnd(44)} | ${(await time(get(path))).toFixed(1).padStart(6)}`);
-      await server.close();
-      await engine.stop();
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };
 
