@@ -1,17 +1,13 @@
 import { expect } from 'chai';
-import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
+import type { AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
 import { eventually } from '../support/engine-harness.js';
 import {
-  UNKNOWN_SERVICE_HL7,
   addUnknownService,
-  copyShippedMappings,
-  postHl7,
-  referralsChannel,
-  sourcePort,
-} from '../support/mapping-fixtures.js';
-
-const CHANNEL = referralsChannel({ name: 'Referrals from the PAS' });
+  erroredUnknownService,
+  postUnknownService,
+  startReferralsHarness,
+} from './support/referrals.js';
 
 interface Detail {
   message: {
@@ -25,26 +21,16 @@ describe('admin API with the real mapping stage: fix a mapping table, reload, re
   this.timeout(60_000);
   let h: AdminHarness;
   before(async () => {
-    h = await startAdminHarness({
-      channels: { 'pas.yaml': CHANNEL },
-      prepare: copyShippedMappings,
-    });
+    h = await startReferralsHarness({ name: 'Referrals from the PAS' });
   });
   after(async () => {
     await h.close();
   });
 
   it('shows the unmapped code in plain words, then sends the message once the table has it', async () => {
-    await postHl7(sourcePort(h.engine, 'pas-referrals'), UNKNOWN_SERVICE_HL7, {
-      'x-message-id': 'PAS0000999',
-    });
+    await postUnknownService(h);
     const api = new Client(h.url, h.tokens.operator);
-    const id = await eventually(async () => {
-      const page = (await api.get('/api/messages?controlId=PAS0000999&status=ERROR')).json<{
-        messages: { id: number }[];
-      }>();
-      return page.messages[0]?.id;
-    });
+    const id = await erroredUnknownService(api);
     const failed = (await api.get(`/api/messages/${id}`)).json<Detail>();
     expect(failed.message.error?.code).to.equal('MAP_UNMAPPED_CODE');
     expect(failed.message.error?.message).to.include('SVC-00999');

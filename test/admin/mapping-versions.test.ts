@@ -1,19 +1,14 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
+import type { AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
-import { eventually } from '../support/engine-harness.js';
 import {
-  UNKNOWN_SERVICE_HL7,
   addUnknownService,
-  copyShippedMappings,
-  postHl7,
-  referralsChannel,
-  sourcePort,
-} from '../support/mapping-fixtures.js';
-
-const CHANNEL = referralsChannel();
+  erroredUnknownService,
+  postUnknownService,
+  startReferralsHarness,
+} from './support/referrals.js';
 
 interface Version {
   hash: string;
@@ -34,10 +29,7 @@ describe('admin API: mapping versions, diff, rollback and replay on a real engin
       .versions;
 
   before(async () => {
-    h = await startAdminHarness({
-      channels: { 'pas.yaml': CHANNEL },
-      prepare: copyShippedMappings,
-    });
+    h = await startReferralsHarness();
     viewer = new Client(h.url, h.tokens.viewer);
     operator = new Client(h.url, h.tokens.operator);
     admin = new Client(h.url, h.tokens.admin);
@@ -50,20 +42,11 @@ describe('admin API: mapping versions, diff, rollback and replay on a real engin
     const [loaded, ...older] = await versions();
     expect(older).to.deep.equal([]);
     expect(loaded).to.include({ file: 'mappings/ref-i12-a021.yaml', deployed: true });
-    await postHl7(sourcePort(h.engine, 'pas-referrals'), UNKNOWN_SERVICE_HL7, {
-      'x-message-id': 'PAS0000999',
-    });
-    const failed = await eventually(async () => {
-      const page = (await operator.get('/api/messages?controlId=PAS0000999&status=ERROR')).json<{
-        messages: { id: number }[];
-      }>();
-      const id = page.messages[0]?.id;
-      return id === undefined
-        ? undefined
-        : (await operator.get(`/api/messages/${id}`)).json<{
-            message: { mappingHash: string | null };
-          }>();
-    });
+    await postUnknownService(h);
+    const id = await erroredUnknownService(operator);
+    const failed = (await operator.get(`/api/messages/${id}`)).json<{
+      message: { mappingHash: string | null };
+    }>();
     expect(failed.message.mappingHash).to.equal(loaded?.hash);
     const kept = (
       await viewer.get(`/api/mappings/ref-i12-a021/versions/${String(loaded?.hash).slice(0, 8)}`)

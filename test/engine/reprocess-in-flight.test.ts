@@ -1,14 +1,7 @@
 import { expect } from 'chai';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
-import {
-  PAS_TO_ERS_CHANNEL,
-  WITH_SANDBOX,
-  sendSampleRef,
-  setSandboxFaults,
-  writeServiceTable,
-} from '../support/sandbox-engine.js';
+import { sendSampleRef, setSandboxFaults, startPasToErs } from '../support/sandbox-engine.js';
 import { ackValue } from '../sources/mllp/support.js';
-import { copyMappings } from '../mapping/e2e-support.js';
 
 interface SandboxRequest {
   readonly method: string;
@@ -20,15 +13,12 @@ describe('engine: reprocess while the e-RS call is in flight (issue 16)', () => 
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    copyMappings(h);
-    writeServiceTable(h.configDir, { code: 'SVC-00123', serviceId: '11004' });
   });
   afterEach(() => h.cleanup());
 
   it('refuses, so exactly one referral is created; a SENT create is refused unless forced', async function () {
     this.timeout(60_000);
-    h.writeChannel('pas-inbound.yaml', PAS_TO_ERS_CHANNEL);
-    const running = await h.start(WITH_SANDBOX);
+    const running = await startPasToErs(h, { code: 'SVC-00123', serviceId: '11004' });
     const sandbox = running.engine.services.sandbox?.url ?? '';
     await setSandboxFaults(running, { latencyMs: 2500 });
     const replies = await sendSampleRef(running);

@@ -1,21 +1,12 @@
 import { expect } from 'chai';
 import type { StoredMessage } from '../../src/core/store-types.js';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
-import {
-  PAS_TO_ERS_CHANNEL,
-  WITH_SANDBOX,
-  sendSampleRef,
-  setSandboxFaults,
-  writeServiceTable,
-} from '../support/sandbox-engine.js';
-import { copyMappings } from '../mapping/e2e-support.js';
+import { sendSampleRef, setSandboxFaults, startPasToErs } from '../support/sandbox-engine.js';
 
 describe('engine: what an operator needs to review a message (issue 16, item 10)', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    copyMappings(h);
-    h.writeChannel('pas-inbound.yaml', PAS_TO_ERS_CHANNEL);
   });
   afterEach(() => h.cleanup());
 
@@ -31,8 +22,7 @@ describe('engine: what an operator needs to review a message (issue 16, item 10)
   };
 
   it('keeps the request sent on a NEEDS_REVIEW message, with the settlement evidence', async () => {
-    writeServiceTable(h.configDir, { code: 'SVC-00123', serviceId: '90596' });
-    const running = await h.start(WITH_SANDBOX);
+    const running = await startPasToErs(h, { code: 'SVC-00123', serviceId: '90596' });
     await setSandboxFaults(running, { failNext: [{ drop: 'after' }] });
     const m: StoredMessage = await sendRef(running);
     expect(m.status).to.equal('NEEDS_REVIEW');
@@ -47,8 +37,7 @@ describe('engine: what an operator needs to review a message (issue 16, item 10)
   });
 
   it('records the hash of the mapping that failed', async () => {
-    writeServiceTable(h.configDir, { code: 'SVC-OTHER', serviceId: '90596' });
-    const running = await h.start(WITH_SANDBOX);
+    const running = await startPasToErs(h, { code: 'SVC-OTHER', serviceId: '90596' });
     const m = await sendRef(running);
     expect(m.status).to.equal('ERROR');
     expect(m.mappingHash).to.match(/^[0-9a-f]{16,}$/);

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import type { RunningEngine } from '../../src/main/run.js';
 import { frameMllp } from '../../src/sources/mllp/index.js';
 import { exchange } from '../sources/mllp/support.js';
-import { endpointPort } from './engine-harness.js';
+import { endpointPort, type Harness } from './engine-harness.js';
+import { copyShippedMappings } from './mapping-fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Channel `pas-inbound`: MLLP on port 0, the shipped REF^I12 → A021 mapping, the ers destination. */
-export const PAS_TO_ERS_CHANNEL = `id: pas-inbound
+const PAS_TO_ERS_CHANNEL = `id: pas-inbound
 source: { type: mllp, host: 127.0.0.1, port: 0 }
 transformer:
   type: mapping
@@ -22,11 +23,22 @@ destinations:
   - { name: ers, type: ers }
 `;
 
-/** Settings for `Harness.start`: the embedded e-RS sandbox on port 0. */
-export const WITH_SANDBOX = 'sandbox: { enabled: true, port: 0 }\n';
+/**
+ * Puts the shipped mappings (with a service table of one entry: any other code is an error) and
+ * the `pas-inbound` channel in the harness's config, then starts its engine with the embedded
+ * e-RS sandbox on port 0.
+ */
+export function startPasToErs(
+  h: Harness,
+  serviceEntry: { readonly code: string; readonly serviceId: string },
+): Promise<RunningEngine> {
+  copyShippedMappings(h.configDir);
+  writeServiceTable(h.configDir, serviceEntry);
+  h.writeChannel('pas-inbound.yaml', PAS_TO_ERS_CHANNEL);
+  return h.start('sandbox: { enabled: true, port: 0 }\n');
+}
 
-/** Replaces the copied service table with one entry (any other code is an error). */
-export function writeServiceTable(
+function writeServiceTable(
   configDir: string,
   entry: { readonly code: string; readonly serviceId: string },
 ): void {
