@@ -4,11 +4,16 @@
  * same filter, measured in the same run. Target: < 200 ms a request (issue 9).
  */
 import type { Benchmark } from './run.js';
-import { authedGet, percentile, timeRounds, withFilledAdmin } from './support/request-loop.js';
+import {
+  authedGet,
+  benchMessage,
+  percentile,
+  timeRounds,
+  withFilledAdmin,
+} from './support/request-loop.js';
 import type { MessageFilter, MessageStatus, NewMessage } from '../src/core/store-types.js';
 
 const TOTAL = Number(process.env.ERS_BENCH_ADMIN_MESSAGES ?? 1_000_000);
-const CHANNELS = ['pas-inbound', 'mdm-letters', 'csv-drop', 'appointments'];
 const ROUNDS = 30;
 
 /**
@@ -26,11 +31,7 @@ function statusOf(i: number): MessageStatus | undefined {
 
 function messageAt(i: number): NewMessage {
   return {
-    channel: CHANNELS[i % CHANNELS.length] ?? 'pas-inbound',
-    sender: 'PAS',
-    controlId: `C${i}`,
-    contentType: 'application/hl7-v2',
-    raw: Buffer.from(`MSH|^~\\&|PAS|RX1|ERS|NHS|20261125||REF^I12|C${i}|P|2.4\rPID|1||X${i}`),
+    ...benchMessage(i),
     messageType: i % 3 === 0 ? 'MDM^T02' : 'REF^I12',
     searchKeys: { ubrn: String(100_000_000_000 + i) },
   };

@@ -5,8 +5,15 @@
  * bucket only), measured in the same run. See docs/decisions/155.
  */
 import type { Benchmark } from './run.js';
-import { authedGet, percentile, timeRounds, withFilledAdmin } from './support/request-loop.js';
-import type { MessageStatus, MessageStore, NewMessage } from '../src/core/store-types.js';
+import {
+  BENCH_CHANNELS,
+  authedGet,
+  benchMessage,
+  percentile,
+  timeRounds,
+  withFilledAdmin,
+} from './support/request-loop.js';
+import type { MessageStatus, MessageStore } from '../src/core/store-types.js';
 import {
   THROUGHPUT_SAMPLE,
   THROUGHPUT_WINDOW_MS,
@@ -14,7 +21,7 @@ import {
 } from '../src/admin/service/channel-overview.js';
 
 const TOTAL = Number(process.env.ERS_BENCH_DASHBOARD_MESSAGES ?? 200_000);
-const CHANNELS = ['pas-inbound', 'mdm-letters', 'csv-drop', 'appointments'];
+const CHANNELS = BENCH_CHANNELS;
 const ROUNDS = 20;
 
 /** 10 % moved on: half SENT, the rest failed; the others stay RECEIVED. */
@@ -25,17 +32,6 @@ function statusOf(i: number): MessageStatus | undefined {
   if (r < 9) return 'DEAD';
   if (r < 10) return 'NEEDS_REVIEW';
   return undefined;
-}
-
-function messageAt(i: number): NewMessage {
-  return {
-    channel: CHANNELS[i % CHANNELS.length] ?? 'pas-inbound',
-    sender: 'PAS',
-    controlId: `C${i}`,
-    contentType: 'application/hl7-v2',
-    raw: Buffer.from(`MSH|^~\\&|PAS|RX1|ERS|NHS|20261125||REF^I12|C${i}|P|2.4\rPID|1||X${i}`),
-    messageType: 'REF^I12',
-  };
 }
 
 /** The median of ROUNDS timed rounds, in ms. */
@@ -57,7 +53,12 @@ async function cardsBefore(store: MessageStore, now: number): Promise<void> {
 const benchmark: Benchmark = {
   name: `Dashboard live refresh on ${TOTAL.toLocaleString('en-GB')} messages (4 channels)`,
   async run() {
-    const fill = { prefix: 'ers-bench-dashboard-', total: TOTAL, messageAt, statusOf };
+    const fill = {
+      prefix: 'ers-bench-dashboard-',
+      total: TOTAL,
+      messageAt: benchMessage,
+      statusOf,
+    };
     await withFilledAdmin(fill, async ({ store, url, token }) => {
       const get = (path: string) =>
         authedGet({ url: `${url}${path}`, token, read: 'text', label: path });

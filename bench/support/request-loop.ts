@@ -13,6 +13,21 @@ import { startBenchAdmin } from './admin-server.js';
 const BATCH = 5_000;
 const WARM_UP = 3;
 
+/** The channels a filled store's messages are spread over, in turn. */
+export const BENCH_CHANNELS = ['pas-inbound', 'mdm-letters', 'csv-drop', 'appointments'] as const;
+
+/** Message `i` of a filled store: a small REF^I12, control id `C<i>`, on the next channel. */
+export function benchMessage(i: number): NewMessage {
+  return {
+    channel: BENCH_CHANNELS[i % BENCH_CHANNELS.length] ?? 'pas-inbound',
+    sender: 'PAS',
+    controlId: `C${i}`,
+    contentType: 'application/hl7-v2',
+    raw: Buffer.from(`MSH|^~\\&|PAS|RX1|ERS|NHS|20261125||REF^I12|C${i}|P|2.4\rPID|1||X${i}`),
+    messageType: 'REF^I12',
+  };
+}
+
 /** Runs `fn` a few times unmeasured, then `rounds` times: each timed round, in ms. */
 export async function timeRounds(fn: () => Promise<unknown>, rounds: number): Promise<number[]> {
   for (let i = 0; i < WARM_UP; i++) await fn();
