@@ -4,13 +4,7 @@
  * same filter, measured in the same run. Target: < 200 ms a request (issue 9).
  */
 import type { Benchmark } from './run.js';
-import {
-  authedGet,
-  benchMessage,
-  percentile,
-  timeRounds,
-  withFilledAdmin,
-} from './support/request-loop.js';
+import { authedGet, benchMessage, roundStats, withFilledAdmin } from './support/request-loop.js';
 import type { MessageFilter, MessageStatus, NewMessage } from '../src/core/store-types.js';
 
 const TOTAL = Number(process.env.ERS_BENCH_ADMIN_MESSAGES ?? 1_000_000);
@@ -36,12 +30,6 @@ function messageAt(i: number): NewMessage {
     searchKeys: { ubrn: String(100_000_000_000 + i) },
   };
 }
-
-function stats(ms: number[]): { median: number; p95: number } {
-  return { median: percentile(ms, 0.5), p95: percentile(ms, 0.95) };
-}
-
-const time = (fn: () => Promise<unknown>): Promise<number[]> => timeRounds(fn, ROUNDS);
 
 const benchmark: Benchmark = {
   name: `Admin message browser: page 1 of ${TOTAL.toLocaleString('en-GB')} messages with a filter`,
@@ -81,17 +69,16 @@ const benchmark: Benchmark = {
           'filter                       | API median  p95 (ms) | store.list median  p95 (ms) | ratio',
         );
         for (const c of cases) {
-          const api = stats(
-            await time(
-              authedGet({
-                url: `${url}/api/messages?${c.query}`,
-                token,
-                read: 'json',
-                label: c.label,
-              }),
-            ),
+          const api = await roundStats(
+            authedGet({
+              url: `${url}/api/messages?${c.query}`,
+              token,
+              read: 'json',
+              label: c.label,
+            }),
+            ROUNDS,
           );
-          const bare = stats(await time(() => store.list(c.filter)));
+          const bare = await roundStats(() => store.list(c.filter), ROUNDS);
           console.log(
             `${c.label.padEnd(28)} | ${api.median.toFixed(1).padStart(10)} ${api.p95.toFixed(1).padStart(5)} | ${bare.median.toFixed(1).padStart(17)} ${bare.p95.toFixed(1).padStart(5)} | ${(api.median / Math.max(bare.median, 0.001)).toFixed(2)}x`,
           );

@@ -9,8 +9,7 @@ import {
   BENCH_CHANNELS,
   authedGet,
   benchMessage,
-  percentile,
-  timeRounds,
+  roundStats,
   withFilledAdmin,
 } from './support/request-loop.js';
 import type { MessageStatus, MessageStore } from '../src/core/store-types.js';
@@ -36,7 +35,7 @@ function statusOf(i: number): MessageStatus | undefined {
 
 /** The median of ROUNDS timed rounds, in ms. */
 async function time(fn: () => Promise<unknown>): Promise<number> {
-  return percentile(await timeRounds(fn, ROUNDS), 0.5);
+  return (await roundStats(fn, ROUNDS)).median;
 }
 
 /** What the cards read before issue 19: counts, and arrivals of the last hour per channel. */

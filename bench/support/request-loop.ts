@@ -28,21 +28,20 @@ export function benchMessage(i: number): NewMessage {
   };
 }
 
-/** Runs `fn` a few times unmeasured, then `rounds` times: each timed round, in ms. */
-export async function timeRounds(fn: () => Promise<unknown>, rounds: number): Promise<number[]> {
+/** Runs `fn` a few times unmeasured, then `rounds` times: the median and 95th percentile, in ms. */
+export async function roundStats(
+  fn: () => Promise<unknown>,
+  rounds: number,
+): Promise<{ median: number; p95: number }> {
   for (let i = 0; i < WARM_UP; i++) await fn();
-  const out: number[] = [];
+  const ms: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const t = performance.now();
     await fn();
-    out.push(performance.now() - t);
+    ms.push(performance.now() - t);
   }
-  return out;
-}
-
-/** The value at `fraction` of the sorted times (0.5: the median). */
-export function percentile(ms: readonly number[], fraction: number): number {
-  return [...ms].sort((a, b) => a - b)[Math.floor(ms.length * fraction)] ?? 0;
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(rounds / 2)] ?? 0, p95: ms[Math.floor(rounds * 0.95)] ?? 0 };
 }
 
 /** A GET of `url` with the admin token that must answer 200; the body is read as `read`. */
