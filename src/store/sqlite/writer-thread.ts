@@ -3,14 +3,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open.js';
 import { errorReply, type WriteReply } from './writer.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
+import { idleTextIndexing } from './text-index.js';
 
 const port = parentPort;
 if (port === null) throw new Error('writer-thread runs only as a worker thread');
-const db = openDatabase((workerData as { file: string }).file);
+const data = workerData as { file: string; indexTextWhenIdle: boolean };
+const db = openDatabase(data.file);
 const writes = new SqliteWrites(db);
+const idle = data.indexTextWhenIdle ? idleTextIndexing(writes.text) : undefined;
 
 port.on('message', ({ seq, op }: { seq: number; op: WriteOp | { op: 'close' } }) => {
   if (op.op === 'close') {
+    idle?.stop();
     db.close();
     port.close();
     return;
@@ -22,4 +26,6 @@ port.on('message', ({ seq, op }: { seq: number; op: WriteOp | { op: 'close' } })
     reply = errorReply(seq, error);
   }
   port.postMessage(reply);
+  // After the answer: the free-text index is filled when nothing else waits (decision 175).
+  idle?.kick();
 });

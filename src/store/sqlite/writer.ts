@@ -3,6 +3,13 @@ import type { ErrorCode } from '../../core/error-codes.js';
 import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
+import { idleTextIndexing } from './text-index.js';
+
+/** How the writer fills the free-text index (decision 175). */
+export interface WriterOptions {
+  /** Index new rows when the writer is idle (default); false: only when a free-text query asks. */
+  readonly indexTextWhenIdle?: boolean;
+}
 
 /** Runs the store's writes: on a writer thread for a file store, inline for `:memory:`. */
 export interface WriteExecutor {
@@ -30,12 +37,15 @@ export function errorReply(seq: number, error: unknown): WriteReply {
   return { seq, ok: false, message: error instanceof Error ? error.message : String(error) };
 }
 
-export function inlineWriter(db: SqliteDatabase): WriteExecutor {
+export function inlineWriter(db: SqliteDatabase, options: WriterOptions = {}): WriteExecutor {
   const writes = new SqliteWrites(db);
+  const idle = options.indexTextWhenIdle === false ? undefined : idleTextIndexing(writes.text);
   return {
     run(op) {
       try {
-        return Promise.resolve(writes.execute(op));
+        const value = writes.execute(op);
+        idle?.kick();
+        return Promise.resolve(value);
       } catch (error) {
         // In the same thread an EngineError is passed on as it is, details and all.
         return Promise.reject(
@@ -45,15 +55,19 @@ export function inlineWriter(db: SqliteDatabase): WriteExecutor {
         );
       }
     },
-    close: () => Promise.resolve(),
+    close: () => {
+      idle?.stop();
+      return Promise.resolve();
+    },
   };
 }
 
 /** Under tsx (tests, `npm start`) the thread needs the TypeScript loader; built code does not. */
-function startWriterThread(file: string): Worker {
+function startWriterThread(file: string, options: WriterOptions): Worker {
+  const workerData = { file, indexTextWhenIdle: options.indexTextWhenIdle !== false };
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: { file } });
+  if (!fromSource) return new Worker(entry, { workerData });
   // Resolved from here, not from the working directory: an eval'd thread resolves bare names
   // against the cwd, and `ers-bridge` may run from any config folder.
   // (`import.meta.resolve` exists where this file runs as ESM; tests under mocha load it as
@@ -61,7 +75,7 @@ function startWriterThread(file: string): Worker {
   const meta = import.meta as { resolve?: (specifier: string) => string };
   const tsxApi = meta.resolve ? meta.resolve('tsx/esm/api') : 'tsx/esm/api';
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: { file } });
+  return new Worker(boot, { eval: true, workerData });
 }
 
 /**
@@ -69,8 +83,8 @@ function startWriterThread(file: string): Worker {
  * and writing ACKs while SQLite waits for the disk (bench/mllp: the synchronous commit was half of
  * the listener's time). Requests are answered in the order sent; each answer means committed.
  */
-export function threadWriter(file: string): WriteExecutor {
-  const worker = startWriterThread(file);
+export function threadWriter(file: string, options: WriterOptions = {}): WriteExecutor {
+  const worker = startWriterThread(file, options);
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   let seq = 0;
   let failure: EngineError | undefined;
