@@ -8,6 +8,8 @@ import type { SqliteDatabase } from './open.js';
  * for at most one chunk (~4 ms).
  */
 export const TEXT_CHUNK_ROWS = 1024;
+/** Chunks while the writer is busy (the index lags): smaller, so a waiting ACK waits ~1 ms. */
+export const TEXT_BUSY_CHUNK_ROWS = 256;
 
 /**
  * Fills the free-text index (`message_text`, FTS5) after the append has committed, so the
@@ -117,13 +119,14 @@ export function idleTextIndexing(
     next = undefined;
     if (stopped) return;
     const quiet = clock() - lastRequest;
-    if (quiet < TEXT_IDLE_MS && !lagging()) {
+    const idle = quiet >= TEXT_IDLE_MS;
+    if (!idle && !lagging()) {
       arm(TEXT_IDLE_MS - quiet);
       return;
     }
     let done = true;
     try {
-      done = indexer.lag() === 0 || indexer.step();
+      done = indexer.lag() === 0 || indexer.step(idle ? TEXT_CHUNK_ROWS : TEXT_BUSY_CHUNK_ROWS);
     } catch {
       // Busy (another process writing past busy_timeout) or the store closing: the rows stay
       // behind the watermark; the next request or a free-text query's catch-up indexes them.
