@@ -4,14 +4,15 @@
  * last failure, received/sent/failed per bucket) vs before issue 19 (counts and received per
  * bucket only), measured in the same run. See docs/decisions/155.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Benchmark } from './run.js';
-import { startBenchAdmin } from './support/admin-server.js';
-import { createLogger } from '../src/core/logger.js';
-import { openStore } from '../src/store/index.js';
-import type { MessageStatus, MessageStore, NewMessage } from '../src/core/store-types.js';
+import {
+  BENCH_CHANNELS,
+  authedGet,
+  benchMessage,
+  roundStats,
+  withFilledAdmin,
+} from './support/request-loop.js';
+import type { MessageStatus, MessageStore } from '../src/core/store-types.js';
 import {
   THROUGHPUT_SAMPLE,
   THROUGHPUT_WINDOW_MS,
@@ -19,8 +20,7 @@ import {
 } from '../src/admin/service/channel-overview.js';
 
 const TOTAL = Number(process.env.ERS_BENCH_DASHBOARD_MESSAGES ?? 200_000);
-const BATCH = 5_000;
-const CHANNELS = ['pas-inbound', 'mdm-letters', 'csv-drop', 'appointments'];
+const CHANNELS = BENCH_CHANNELS;
 const ROUNDS = 20;
 
 /** 10 % moved on: half SENT, the rest failed; the others stay RECEIVED. */
@@ -33,30 +33,9 @@ function statusOf(i: number): MessageStatus | undefined {
   return undefined;
 }
 
-function messageAt(i: number): NewMessage {
-  return {
-    channel: CHANNELS[i % CHANNELS.length] ?? 'pas-inbound',
-    sender: 'PAS',
-    controlId: `C${i}`,
-    contentType: 'application/hl7-v2',
-    raw: Buffer.from(`MSH|^~\\&|PAS|RX1|ERS|NHS|20261125||REF^I12|C${i}|P|2.4\rPID|1||X${i}`),
-    messageType: 'REF^I12',
-  };
-}
-
-function median(ms: number[]): number {
-  return [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? 0;
-}
-
+/** The median of ROUNDS timed rounds, in ms. */
 async function time(fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return median(out);
+  return (await roundStats(fn, ROUNDS)).median;
 }
 
 /** What the cards read before issue 19: counts, and arrivals of the last hour per channel. */
@@ -73,29 +52,15 @@ async function cardsBefore(store: MessageStore, now: number): Promise<void> {
 const benchmark: Benchmark = {
   name: `Dashboard live refresh on ${TOTAL.toLocaleString('en-GB')} messages (4 channels)`,
   async run() {
-    const dir = mkdtempSync(join(tmpdir(), 'ers-bench-dashboard-'));
-    const configDir = join(dir, 'config');
-    mkdirSync(join(configDir, 'channels'), { recursive: true });
-    const logger = createLogger({ level: 'silent' });
-    const store = await openStore({ url: 'sqlite', dataDir: dir });
-    try {
-      for (let from = 0; from < TOTAL; from += BATCH) {
-        const batch = Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_, k) =>
-          messageAt(from + k),
-        );
-        for (const [k, r] of (await store.appendMany(batch)).entries()) {
-          const status = statusOf(from + k);
-          if (status) await store.transition(r.id, { to: status, stage: 'bench', actor: 'bench' });
-        }
-      }
-      const { engine, server, token } = await startBenchAdmin({ dir, configDir, store, logger });
-      const get = (path: string) => async () => {
-        const res = await fetch(`${server.url}${path}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
-        await res.text();
-      };
+    const fill = {
+      prefix: 'ers-bench-dashboard-',
+      total: TOTAL,
+      messageAt: benchMessage,
+      statusOf,
+    };
+    await withFilledAdmin(fill, async ({ store, url, token }) => {
+      const get = (path: string) =>
+        authedGet({ url: `${url}${path}`, token, read: 'text', label: path });
       const infos = CHANNELS.map((id) => ({
         id,
         name: id,
@@ -118,12 +83,7 @@ const benchmark: Benchmark = {
       );
       for (const path of ['/live/messages', '/live/messages?status=ERROR', '/live/messages/1'])
         console.log(`GET ${path.padEnd(44)} | ${(await time(get(path))).toFixed(1).padStart(6)}`);
-      await server.close();
-      await engine.stop();
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };
 

@@ -61,9 +61,10 @@ export const ChannelFileSchema = z
     workers: z.number().int().min(1).max(64).default(4),
     /**
      * Messages each worker claims and processes together, so their store writes share commits
-     * (decision 140). Destinations see up to workers × batch calls at once. Default: 16 when
-     * every destination is safe to repeat (local writes: file, letter) and there is more than
-     * one worker; otherwise 1 (network calls gain little from it and slow the ACKs down).
+     * (decision 140). Destinations see up to workers × batch calls at once. Default with more
+     * than one worker: 16 when every destination is safe to repeat (local writes: file, letter),
+     * otherwise 2 (network calls: enough to hide their latency without slowing the ACKs much,
+     * decision 180); with one worker, 1.
      */
     batch: z.number().int().min(1).max(256).optional(),
     /** A sender's control id seen before with other content: `process` it as a new message with

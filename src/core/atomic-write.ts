@@ -1,5 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+import { FOLDERS_SYNC, FolderSyncs } from './folder-sync.js';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -12,10 +13,15 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
+/** One per process: renames into a folder share its fsyncs (see folder-sync.ts). */
+const folders = new FolderSyncs();
+
 /**
  * Writes `data` to `path` so that nobody ever sees a partial file: a temp file beside it, fsync,
- * then rename over the target. A failed write removes its temp file and throws the file-system
- * error; callers give it their own catalogued code.
+ * then rename over the target, then fsync of the folder, without which the rename itself (a change
+ * to the folder, not the file) may not survive a power cut on file systems that do not journal it
+ * with the file. A failed write removes its temp file and throws the file-system error; callers
+ * give it their own catalogued code.
  */
 export async function writeFileAtomically(
   path: string,
@@ -37,6 +43,7 @@ export async function writeFileAtomically(
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
+  await folders.sync(dirname(path));
 }
 
 /** `writeFileAtomically` for synchronous callers (the users file, edited under a sync lock). */
@@ -59,5 +66,16 @@ export function writeFileAtomicallySync(
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  fsyncFolderSync(dirname(path));
+}
+
+function fsyncFolderSync(folder: string): void {
+  if (!FOLDERS_SYNC) return;
+  const fd = openSync(folder, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EngineError } from './errors.js';
 import type {
   AppendResult,
+  ErsAuditEntry,
   MappingVersion,
   MessageStore,
   NewMessage,
@@ -116,6 +117,12 @@ export interface DestinationContext {
   readonly previous: Readonly<Record<string, DestinationResult>>;
   readonly now: number;
   readonly signal: AbortSignal;
+  /**
+   * Takes the e-RS audit row of each call this send makes; the engine commits the rows in the
+   * same transaction as the message's next transition instead of one commit each (decision 180).
+   * Absent (a caller outside the engine): the e-RS client writes each row itself.
+   */
+  readonly ersAuditTo?: (row: Omit<ErsAuditEntry, 'id'>) => void;
 }
 
 export interface DestinationResult {

@@ -193,6 +193,12 @@ export interface Transition {
   readonly keepLease?: boolean;
   /** When given, the transition applies only while this owner still holds the lease. */
   readonly leaseOwner?: string;
+  /**
+   * e-RS audit rows of calls made for this message since its last write, committed in the same
+   * transaction as the transition, so a SENT never commits without them, and without a commit of
+   * their own (decision 180). Written even when the lease was lost: the calls were made.
+   */
+  readonly ersAudit?: readonly Omit<ErsAuditEntry, 'id'>[];
 }
 
 export interface ClaimRequest {

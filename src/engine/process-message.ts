@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import type { RetryPolicy } from '../config/channel-schema.js';
-import type { MessageStore, NewAttemptRecord, StoredMessage } from '../core/store-types.js';
+import type {
+  ErsAuditEntry,
+  MessageStore,
+  NewAttemptRecord,
+  StoredMessage,
+} from '../core/store-types.js';
 import { EngineError, toEngineError } from '../core/errors.js';
 import type { OutcomeWaiters } from './outcomes.js';
 import type {
@@ -176,6 +181,9 @@ async function sendStep(
   };
   const attempt = message.attempts + 1;
   let lastRecord: NewAttemptRecord | undefined;
+  // The e-RS audit rows of the calls made since the last write: they commit with the next
+  // transition (the SENT above all), not each in a commit of its own (decision 180).
+  const audits: Omit<ErsAuditEntry, 'id'>[] = [];
   for (const { name, destination } of pipeline.destinations) {
     if (name in results) continue;
     const context = {
@@ -187,6 +195,9 @@ async function sendStep(
       previous: { ...results },
       now: deps.clock(),
       signal: deps.signal,
+      ersAuditTo: (row: Omit<ErsAuditEntry, 'id'>) => {
+        audits.push(row);
+      },
     };
     try {
       results[name] = await destination.send(context);
@@ -194,7 +205,10 @@ async function sendStep(
       const error = toEngineError(caught, 'ambiguous');
       const settled = await settleAmbiguous(destination, { ...context, error }, log);
       if (settled.kind === 'failed') {
-        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, name);
+        await fail(message, pipeline, deps, settled.error, `destination:${name}`, results, {
+          destination: name,
+          ersAudit: audits.splice(0),
+        });
         return;
       }
       results[name] = settled.result;
@@ -213,6 +227,7 @@ async function sendStep(
         inFlightDestination: next,
         attemptRecords: [lastRecord],
       },
+      ersAudit: audits.splice(0),
     });
     lastRecord = undefined;
     if (!kept) {
@@ -227,6 +242,8 @@ async function sendStep(
     to: 'SENT',
     stage: 'send',
     detail: { destinations: Object.keys(results) },
+    // The SENT commits with the audit rows of its calls, never without them.
+    ersAudit: audits.splice(0),
     patch: {
       destinationResults: results,
       inFlightDestination: null,
@@ -264,9 +281,14 @@ async function fail(
   error: EngineError,
   stage: string,
   results: Record<string, unknown>,
-  /** The destination whose call failed: its attempt goes into the history. */
-  destination?: string,
+  call: {
+    /** The destination whose call failed: its attempt goes into the history. */
+    readonly destination?: string;
+    /** e-RS audit rows of the calls not yet written: they commit with this failure. */
+    readonly ersAudit?: readonly Omit<ErsAuditEntry, 'id'>[];
+  } = {},
 ): Promise<void> {
+  const { destination } = call;
   const attempts = message.attempts + 1;
   const decision = decideOnFailure({
     retry: error.retry,
@@ -293,6 +315,7 @@ async function fail(
     to: decision.status,
     stage,
     detail: { code: error.code, retry: error.retry, attempt: attempts },
+    ...(call.ersAudit === undefined ? {} : { ersAudit: call.ersAudit }),
     patch: {
       error: error.toJSON(),
       inFlightDestination: null,
@@ -330,6 +353,7 @@ async function finish(
     stage: string;
     detail?: Record<string, unknown>;
     patch?: Parameters<MessageStore['transition']>[1]['patch'];
+    ersAudit?: readonly Omit<ErsAuditEntry, 'id'>[];
   },
 ): Promise<void> {
   const ok = await deps.store.transition(message.id, {

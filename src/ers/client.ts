@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { MessageStore } from '../core/store-types.js';
+import type { ErsAuditEntry, MessageStore } from '../core/store-types.js';
 import { EngineError } from '../core/errors.js';
 import type { ErsAuth } from './auth.js';
 import { ErsError, classifyStatus, outcomeFacts, retryAfterAt } from './ers-error.js';
@@ -45,7 +45,16 @@ export interface ExecuteOptions {
    * for this message): build the request from it without checking it a second time (issue 17).
    */
   readonly validated?: boolean;
+  /**
+   * Where this call's audit row goes instead of its own store write: the engine hands it to the
+   * message's next transition, which commits it in the same transaction (decision 180). The
+   * caller then owns writing it.
+   */
+  readonly auditTo?: ErsAuditSink | undefined;
 }
+
+/** Takes the audit row of one call, to be committed with a later store write. */
+export type ErsAuditSink = (row: Omit<ErsAuditEntry, 'id'>) => void;
 
 export interface ErsResult {
   readonly operation: string;
@@ -167,6 +176,7 @@ export class ErsClient {
         ms: this.clock() - started,
         sentHeaders: headers,
         role,
+        auditTo: options.auditTo,
       });
       throw transportError(id, request.method, error);
     }
@@ -189,6 +199,7 @@ export class ErsClient {
         sentHeaders: headers,
         transactionId,
         role,
+        auditTo: options.auditTo,
       });
       throw transportError(id, request.method, error);
     }
@@ -203,6 +214,7 @@ export class ErsClient {
       location,
       fileName,
       role,
+      auditTo: options.auditTo,
     });
     if (response.status === 401 && mayReauth) {
       this.options.auth.invalidate(headers);
@@ -266,21 +278,27 @@ export class ErsClient {
   }
 
   private async audit(
-    facts: Omit<CallFacts, 'auth' | 'authMode' | 'host'> & { role?: string },
+    facts: Omit<CallFacts, 'auth' | 'authMode' | 'host'> & {
+      role?: string;
+      auditTo?: ErsAuditSink | undefined;
+    },
   ): Promise<void> {
     const outcome =
       facts.status === 0 ? 'no-answer' : facts.status < 400 ? 'ok' : String(facts.status);
     ersCallDuration.observe({ endpoint: facts.id, outcome }, facts.ms / 1000);
-    await this.options.store?.appendErsAudit({
+    const { auditTo, ...call } = facts;
+    const row = {
       at: this.clock(),
-      endpoint: facts.id,
+      endpoint: call.id,
       detail: auditDetail({
-        ...facts,
-        auth: this.options.auth.context(facts.role ?? facts.id),
+        ...call,
+        auth: this.options.auth.context(call.role ?? call.id),
         authMode: this.options.auth.mode,
         host: this.host,
       }),
-    });
+    };
+    if (auditTo !== undefined) auditTo(row);
+    else await this.options.store?.appendErsAudit(row);
   }
 
   /**

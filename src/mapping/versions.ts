@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { MappingVersion } from '../core/store-types.js';
 import { compileMappingFile, type CompiledMapping } from './compile.js';
+import { mappingFiles, readMappingId } from './files.js';
 
 /**
  * Mapping history: every compiled mapping is kept by its hash (text and tables), so the mapping
@@ -85,17 +85,9 @@ export function rollbackFiles(
   ];
 }
 
-/** The mapping file in `<configDir>/mappings/` whose id is `mappingId`, compiled; undefined if none. */
+/** The mapping file under `<configDir>/mappings/` whose id is `mappingId`, compiled; undefined if none. */
 export function deployedMapping(configDir: string, mappingId: string): CompiledMapping | undefined {
-  const dir = join(configDir, 'mappings');
-  if (!existsSync(dir)) return undefined;
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.ya?ml$/.test(name)) continue;
-    const file = join(dir, name);
-    // A cheap look at the id first: compiling every file would report other files' mistakes.
-    if (!new RegExp(`^id:\\s*${mappingId}\\s*(#.*)?$`, 'm').test(readFileSync(file, 'utf8')))
-      continue;
-    return compileMappingFile(file);
-  }
-  return undefined;
+  // A cheap look at the id first: compiling every file would report other files' mistakes.
+  const file = mappingFiles(configDir).find((f) => readMappingId(join(configDir, f)) === mappingId);
+  return file === undefined ? undefined : compileMappingFile(join(configDir, file));
 }

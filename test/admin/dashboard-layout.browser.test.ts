@@ -7,14 +7,13 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { eventually } from '../support/engine-harness.js';
 import {
   BAD_ROW,
   GOOD_ROW,
   WIDTHS,
-  chromiumMissing,
   overflowOf,
   screenshotDir,
+  skipWithoutChromium,
   startSandboxDashboard,
   type SandboxDashboard,
 } from './support/browser.js';
@@ -28,10 +27,7 @@ describe('dashboard reads well at every width (Chromium, real engine, embedded s
   let badId: number;
 
   before(async function () {
-    if (chromiumMissing()) {
-      console.log('    skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)');
-      this.skip();
-    }
+    skipWithoutChromium(this);
     d = await startSandboxDashboard();
     cleanups.push(() => d.close());
     shots = screenshotDir();
@@ -41,12 +37,7 @@ describe('dashboard reads well at every width (Chromium, real engine, embedded s
     await d.sendHl7('LAYOUT-0001');
     hl7Id = (await d.h.store.list({ channel: 'pas-inbound' }))[0]!.id;
     await d.waitFor(hl7Id, 'SENT');
-    d.dropCsv('referrals-2026-12-06.csv', [GOOD_ROW, BAD_ROW]);
-    const rows = await eventually(async () => {
-      const list = await d.h.store.list({ channel: 'csv-referrals' });
-      const settled = list.filter((m) => m.status === 'SENT' || m.status === 'ERROR');
-      return settled.length === 2 ? settled : undefined;
-    }, 30_000);
+    const rows = await d.settleCsv('referrals-2026-12-06.csv', [GOOD_ROW, BAD_ROW]);
     csvId = rows.find((m) => m.status === 'SENT')!.id;
     badId = rows.find((m) => m.status === 'ERROR')!.id;
   });
@@ -57,12 +48,7 @@ describe('dashboard reads well at every width (Chromium, real engine, embedded s
     for (const undo of cleanups.reverse()) await undo();
   });
 
-  async function as(user: string): Promise<Page> {
-    const page = await d.browser.newPage();
-    await d.browser.clearCookies();
-    await d.login(page, user);
-    return page;
-  }
+  const as = (user: string): Promise<Page> => d.pageAs(user);
 
   it('shows the UBRN e-RS created and the patient masked on an HL7 message, under MSH-10', async () => {
     const stored = await d.h.store.get(hl7Id);

@@ -1,23 +1,22 @@
 import { expect } from 'chai';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, chromiumMissing, launchChromium } from '../support/chromium.js';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 import './support/test-plugins.js';
 import { REFERRAL_CHANNEL } from './support/test-plugins.js';
 import { startAdminHarness, PASSWORD, type AdminHarness } from './support/admin-harness.js';
 import { seedMessage } from './support/fixtures.js';
 import { eventually, endpointPort } from '../support/engine-harness.js';
+import { copyShippedMappings } from '../support/mapping-fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /**
- * `ERS_BRIDGE_SCREENSHOTS=1` refreshes the committed screenshots in samples/dashboard/; otherwise
- * they go to a temp folder, so a test run does not change tracked files.
+ * This walk-through's screenshots go to a temp folder, so a test run does not change tracked
+ * files; the README's screenshots (docs/images/) come from dashboard-layout.browser.test.ts.
  */
-const SHOTS = process.env.ERS_BRIDGE_SCREENSHOTS
-  ? join(ROOT, 'samples', 'dashboard')
-  : join(tmpdir(), `ers-dashboard-shots-${process.pid}`);
+const SHOTS = join(tmpdir(), `ers-dashboard-shots-${process.pid}`);
 const UBRN = '000000070001';
 
 async function send(port: number, body: Record<string, unknown>): Promise<number> {
@@ -38,17 +37,14 @@ describe('dashboard in a real headless Chromium', function () {
   let failedId: number;
 
   before(async function () {
-    if (chromiumMissing()) {
-      console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     h = await startAdminHarness({
       channels: { 'referrals.yaml': REFERRAL_CHANNEL },
       // The mapping reads the priority from the wrong field: e-RS will refuse the referral.
       files: { 'mappings/referral.json': '{ "priorityField": "urgency" }\n' },
     });
     cleanups.push(() => h.close());
-    cpSync(join(ROOT, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    copyShippedMappings(h.configDir);
     const port = endpointPort(h.engine.channels()[0]?.source?.endpoint);
     for (let i = 2; i <= 6; i++) await send(port, { ubrn: `00000007000${i}`, urgency: 'routine' });
     failedId = await send(port, { ubrn: UBRN, priority: 'urgent' });
@@ -59,11 +55,9 @@ describe('dashboard in a real headless Chromium', function () {
     });
     await eventually(async () => (await h.store.get(failedId))?.status === 'ERROR');
     mkdirSync(SHOTS, { recursive: true });
-    if (!process.env.ERS_BRIDGE_SCREENSHOTS) {
-      cleanups.push(() => {
-        rmSync(SHOTS, { recursive: true, force: true });
-      });
-    }
+    cleanups.push(() => {
+      rmSync(SHOTS, { recursive: true, force: true });
+    });
     const chromium = await launchChromium({ width: 1360, height: 900 });
     browser = chromium.browser;
     cleanups.push(() => chromium.close());

@@ -1,24 +1,13 @@
 import { expect } from 'chai';
-import { appendFileSync, cpSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
+import type { AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
-import { endpointPort, eventually } from '../support/engine-harness.js';
-
-const root = join(import.meta.dirname, '..', '..');
-// The sample referral, naming a PAS service code the service table does not know yet.
-const MESSAGE = readFileSync(join(root, 'samples/ref-i12-a021/input.hl7'), 'utf8').replace(
-  'SVC-00123',
-  'SVC-00999',
-);
-
-const CHANNEL = `id: pas-referrals
-name: Referrals from the PAS
-source: { type: http, port: 0 }
-transformer: { type: mapping, mappings: [mappings/ref-i12-a021.yaml] }
-destinations:
-  - { name: out, type: file, folder: out }
-`;
+import { eventually } from '../support/engine-harness.js';
+import {
+  addUnknownService,
+  erroredUnknownService,
+  postUnknownService,
+  startReferralsHarness,
+} from './support/referrals.js';
 
 interface Detail {
   message: {
@@ -32,38 +21,21 @@ describe('admin API with the real mapping stage: fix a mapping table, reload, re
   this.timeout(60_000);
   let h: AdminHarness;
   before(async () => {
-    h = await startAdminHarness({
-      channels: { 'pas.yaml': CHANNEL },
-      prepare: (configDir) => {
-        cpSync(join(root, 'mappings'), join(configDir, 'mappings'), { recursive: true });
-      },
-    });
+    h = await startReferralsHarness({ name: 'Referrals from the PAS' });
   });
   after(async () => {
     await h.close();
   });
 
   it('shows the unmapped code in plain words, then sends the message once the table has it', async () => {
-    const port = endpointPort(
-      h.engine.channels().find((c) => c.id === 'pas-referrals')?.source?.endpoint,
-    );
-    await fetch(`http://127.0.0.1:${port}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/hl7-v2', 'x-message-id': 'PAS0000999' },
-      body: MESSAGE,
-    });
+    await postUnknownService(h);
     const api = new Client(h.url, h.tokens.operator);
-    const id = await eventually(async () => {
-      const page = (await api.get('/api/messages?controlId=PAS0000999&status=ERROR')).json<{
-        messages: { id: number }[];
-      }>();
-      return page.messages[0]?.id;
-    });
+    const id = await erroredUnknownService(api);
     const failed = (await api.get(`/api/messages/${id}`)).json<Detail>();
     expect(failed.message.error?.code).to.equal('MAP_UNMAPPED_CODE');
     expect(failed.message.error?.message).to.include('SVC-00999');
 
-    appendFileSync(join(h.configDir, 'mappings/tables/service.yaml'), '  SVC-00999: "90638"\n');
+    addUnknownService(h.configDir);
     expect(
       (await api.post('/api/channels/pas-referrals/reload')).json<{ ok: boolean }>().ok,
     ).to.equal(true);

@@ -1,23 +1,14 @@
 import { expect } from 'chai';
-import { appendFileSync, cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
+import type { AdminHarness } from './support/admin-harness.js';
 import { Client } from './support/http-client.js';
-import { endpointPort, eventually } from '../support/engine-harness.js';
-
-const root = join(import.meta.dirname, '..', '..');
-// The sample referral, naming a PAS service code the service table does not know yet.
-const MESSAGE = readFileSync(join(root, 'samples/ref-i12-a021/input.hl7'), 'utf8').replace(
-  'SVC-00123',
-  'SVC-00999',
-);
-
-const CHANNEL = `id: pas-referrals
-source: { type: http, port: 0 }
-transformer: { type: mapping, mappings: [mappings/ref-i12-a021.yaml] }
-destinations:
-  - { name: out, type: file, folder: out }
-`;
+import {
+  addUnknownService,
+  erroredUnknownService,
+  postUnknownService,
+  startReferralsHarness,
+} from './support/referrals.js';
 
 interface Version {
   hash: string;
@@ -38,12 +29,7 @@ describe('admin API: mapping versions, diff, rollback and replay on a real engin
       .versions;
 
   before(async () => {
-    h = await startAdminHarness({
-      channels: { 'pas.yaml': CHANNEL },
-      prepare: (configDir) => {
-        cpSync(join(root, 'mappings'), join(configDir, 'mappings'), { recursive: true });
-      },
-    });
+    h = await startReferralsHarness();
     viewer = new Client(h.url, h.tokens.viewer);
     operator = new Client(h.url, h.tokens.operator);
     admin = new Client(h.url, h.tokens.admin);
@@ -56,25 +42,11 @@ describe('admin API: mapping versions, diff, rollback and replay on a real engin
     const [loaded, ...older] = await versions();
     expect(older).to.deep.equal([]);
     expect(loaded).to.include({ file: 'mappings/ref-i12-a021.yaml', deployed: true });
-    const port = endpointPort(
-      h.engine.channels().find((c) => c.id === 'pas-referrals')?.source?.endpoint,
-    );
-    await fetch(`http://127.0.0.1:${port}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/hl7-v2', 'x-message-id': 'PAS0000999' },
-      body: MESSAGE,
-    });
-    const failed = await eventually(async () => {
-      const page = (await operator.get('/api/messages?controlId=PAS0000999&status=ERROR')).json<{
-        messages: { id: number }[];
-      }>();
-      const id = page.messages[0]?.id;
-      return id === undefined
-        ? undefined
-        : (await operator.get(`/api/messages/${id}`)).json<{
-            message: { mappingHash: string | null };
-          }>();
-    });
+    await postUnknownService(h);
+    const id = await erroredUnknownService(operator);
+    const failed = (await operator.get(`/api/messages/${id}`)).json<{
+      message: { mappingHash: string | null };
+    }>();
     expect(failed.message.mappingHash).to.equal(loaded?.hash);
     const kept = (
       await viewer.get(`/api/mappings/ref-i12-a021/versions/${String(loaded?.hash).slice(0, 8)}`)
@@ -87,7 +59,7 @@ describe('admin API: mapping versions, diff, rollback and replay on a real engin
 
   it('keeps a second version after an edit and reload, and diffs the two', async () => {
     const [first] = await versions();
-    appendFileSync(join(h.configDir, 'mappings/tables/service.yaml'), '  SVC-00999: "90638"\n');
+    addUnknownService(h.configDir);
     expect(
       (await operator.post('/api/channels/pas-referrals/reload')).json<{ ok: boolean }>().ok,
     ).to.equal(true);

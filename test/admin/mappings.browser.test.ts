@@ -1,14 +1,13 @@
 import { expect } from 'chai';
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  chromiumMissing,
-  CHROMIUM,
   overflowOf,
   screenshotDir,
+  skipWithoutChromium,
   startSandboxDashboard,
   type SandboxDashboard,
 } from './support/browser.js';
+import { addUnknownService } from '../support/mapping-fixtures.js';
 
 describe('dashboard mappings page in a real headless Chromium: versions, diff, replay', function () {
   this.timeout(120_000);
@@ -18,10 +17,7 @@ describe('dashboard mappings page in a real headless Chromium: versions, diff, r
   const cleanups: (() => Promise<void> | void)[] = [];
 
   before(async function () {
-    if (chromiumMissing()) {
-      console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     shots = screenshotDir();
     cleanups.push(() => {
       shots.cleanup();
@@ -31,7 +27,7 @@ describe('dashboard mappings page in a real headless Chromium: versions, diff, r
     // Two referrals through the shipped pas-inbound channel and the embedded sandbox.
     for (const id of ['PAS0000001', 'PAS0000002']) expect(await d.sendHl7(id)).to.include('MSA|AA');
     // A second version: the service table learns a code, and the channel reloads.
-    appendFileSync(join(d.h.configDir, 'mappings/tables/service.yaml'), '  SVC-00999: "90638"\n');
+    addUnknownService(d.h.configDir);
     expect((await d.h.engine.reloadChannel('pas-inbound', 'test')).ok).to.equal(true);
   });
   after(async () => {

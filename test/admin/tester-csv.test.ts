@@ -1,39 +1,28 @@
 import { expect } from 'chai';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
-import { Client } from './support/http-client.js';
-import type { TesterRun } from '../../src/admin/service/mapping-tester.js';
+import type { AdminHarness } from './support/admin-harness.js';
+import type { Client } from './support/http-client.js';
+import { startTesterHarness, tryMapping } from './support/tester.js';
 import { testerBody } from '../../src/admin/views/tester.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const CSV = readFileSync(join(root, 'samples/files/referrals.csv'), 'utf8');
-
-interface Row {
-  row: number | null;
-  ok: boolean;
-  errors: { code: string; at?: string; rule?: string }[];
-}
-interface TesterReply {
-  ok: boolean;
-  operation: string | null;
-  input: Record<string, unknown> | null;
-  errors: { code: string; message: string; at?: string; rule?: string }[];
-  rows?: Row[];
-}
+/** The sample extract and a third row whose service code the table does not know. */
+const WITH_UNKNOWN_SERVICE = `${CSV.trimEnd()}\n9912003888,R,SVC-99999,300,CLINIC-TYPE-2,LOCREF-000999,20261125,\n`;
 
 describe('admin mapping tester: CSV extracts and the mapping list', function () {
   this.timeout(30_000);
   let h: AdminHarness;
   let api: Client;
   before(async () => {
-    h = await startAdminHarness();
-    cpSync(join(root, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
-    api = new Client(h.url, h.tokens.operator);
+    ({ h, api } = await startTesterHarness());
   });
   after(async () => {
     await h.close();
   });
+  const tryCsv = (message: string) =>
+    tryMapping(api, { mapping: 'mappings/csv-referral-a021.yaml', message });
 
   it('offers mappings only: no letter templates, no tables', async () => {
     const { mappings } = (await api.get('/api/mappings')).json<{ mappings: string[] }>();
@@ -48,12 +37,7 @@ describe('admin mapping tester: CSV extracts and the mapping list', function () 
   });
 
   it('maps every row of a pasted CSV file (header and rows, CRLF as a browser sends it)', async () => {
-    const r = (
-      await api.post('/api/mapping-test', {
-        mapping: 'mappings/csv-referral-a021.yaml',
-        message: CSV.replace(/\n/g, '\r\n'),
-      })
-    ).json<TesterReply>();
+    const r = await tryCsv(CSV.replace(/\n/g, '\r\n'));
     expect(r.errors).to.deep.equal([]);
     expect(r.ok).to.equal(true);
     expect(r.operation).to.equal('A021');
@@ -65,13 +49,7 @@ describe('admin mapping tester: CSV extracts and the mapping list', function () 
   });
 
   it('shows the row that fails, with the field and the mapping rule', async () => {
-    const bad = `${CSV.trimEnd()}\n9912003888,R,SVC-99999,300,CLINIC-TYPE-2,LOCREF-000999,20261125,\n`;
-    const r = (
-      await api.post('/api/mapping-test', {
-        mapping: 'mappings/csv-referral-a021.yaml',
-        message: bad,
-      })
-    ).json<TesterReply>();
+    const r = await tryCsv(WITH_UNKNOWN_SERVICE);
     expect(r.ok).to.equal(false);
     expect(r.rows?.map((x) => x.ok)).to.deep.equal([true, true, false]);
     expect(r.errors[0]).to.deep.include({
@@ -86,13 +64,7 @@ describe('admin mapping tester: CSV extracts and the mapping list', function () 
   });
 
   it("renders each row's verdict and the failing rule on the tester page", async () => {
-    const bad = `${CSV.trimEnd()}\n9912003888,R,SVC-99999,300,CLINIC-TYPE-2,LOCREF-000999,20261125,\n`;
-    const result = (
-      await api.post('/api/mapping-test', {
-        mapping: 'mappings/csv-referral-a021.yaml',
-        message: bad,
-      })
-    ).json<TesterRun>();
+    const result = await tryCsv(WITH_UNKNOWN_SERVICE);
     const principal = { user: 'operator', role: 'operator', via: 'token' } as const;
     const page = testerBody({ principal, mappings: [], result }).toString();
     expect(page).to.include('Rows: 2 mapped, 1 with problems.');
@@ -102,12 +74,7 @@ describe('admin mapping tester: CSV extracts and the mapping list', function () 
 
   it('still takes one stored row as JSON', async () => {
     const row = readFileSync(join(root, 'samples/csv-referral-a021/input.json'), 'utf8');
-    const r = (
-      await api.post('/api/mapping-test', {
-        mapping: 'mappings/csv-referral-a021.yaml',
-        message: row,
-      })
-    ).json<TesterReply>();
+    const r = await tryCsv(row);
     expect(r.ok).to.equal(true);
     expect(r.rows).to.equal(undefined);
   });

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAdminHarness, type AdminHarness } from './support/admin-harness.js';
-import { Client } from './support/http-client.js';
+import type { AdminHarness } from './support/admin-harness.js';
+import type { Client } from './support/http-client.js';
+import { startTesterHarness, tryMapping } from './support/tester.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const SAMPLE = readFileSync(join(root, 'samples/ref-i12-a021/input.hl7'), 'utf8');
@@ -10,33 +11,17 @@ const EXPECTED_FHIR = JSON.parse(
   readFileSync(join(root, 'samples/ref-i12-a021/expected-fhir.json'), 'utf8'),
 ) as { path: string; body: unknown };
 
-interface TesterReply {
-  ok: boolean;
-  operation: string | null;
-  input: Record<string, unknown> | null;
-  lineage: Record<string, string> | null;
-  request: { method: string; path: string; body: unknown } | null;
-  errors: {
-    code: string;
-    message: string;
-    at?: string;
-    location?: { file: string; line?: number; col?: number };
-  }[];
-}
-
 describe('admin mapping tester (real mapping compiler and evaluator)', function () {
   this.timeout(30_000);
   let h: AdminHarness;
   let api: Client;
   before(async () => {
-    h = await startAdminHarness();
-    cpSync(join(root, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+    ({ h, api } = await startTesterHarness());
     h.writeFile('mappings/broken.yaml', 'id: broken\ninput: hl7v2\noperation: A999\ninputs: {}\n');
     h.writeFile(
       'mappings/twice.yaml',
       'id: twice\ninput: hl7v2\noperation: A999\ninputs: {}\nbogus: 1\n',
     );
-    api = new Client(h.url, h.tokens.operator);
   });
   after(async () => {
     await h.close();
@@ -49,12 +34,10 @@ describe('admin mapping tester (real mapping compiler and evaluator)', function 
   });
 
   it('shows the logical inputs with where each came from, and the FHIR request it would send', async () => {
-    const r = (
-      await api.post('/api/mapping-test', {
-        mapping: 'mappings/ref-i12-a021.yaml',
-        message: SAMPLE.replace(/\r/g, '\r\n'),
-      })
-    ).json<TesterReply>();
+    const r = await tryMapping(api, {
+      mapping: 'mappings/ref-i12-a021.yaml',
+      message: SAMPLE.replace(/\r/g, '\r\n'),
+    });
     expect(r.errors).to.deep.equal([]);
     expect(r.operation).to.equal('A021');
     expect(r.input?.priority).to.equal('ROUTINE');
@@ -67,29 +50,23 @@ describe('admin mapping tester (real mapping compiler and evaluator)', function 
     const withoutPriority = SAMPLE.replace(/^RF1\|[^|]*\|[^|]*/m, (seg) =>
       seg.replace(/\|[^|]*$/, '|'),
     );
-    const r = (
-      await api.post('/api/mapping-test', {
-        mapping: 'mappings/ref-i12-a021.yaml',
-        message: withoutPriority,
-      })
-    ).json<TesterReply>();
+    const r = await tryMapping(api, {
+      mapping: 'mappings/ref-i12-a021.yaml',
+      message: withoutPriority,
+    });
     expect(r.ok).to.equal(false);
     expect(r.errors[0]).to.deep.include({ code: 'MAP_REQUIRED_FIELD_MISSING', at: 'RF1-2.1' });
   });
 
   it('reports a mapping that does not compile with its file and line', async () => {
-    const r = (
-      await api.post('/api/mapping-test', { mapping: 'mappings/broken.yaml', message: SAMPLE })
-    ).json<TesterReply>();
+    const r = await tryMapping(api, { mapping: 'mappings/broken.yaml', message: SAMPLE });
     expect(r.ok).to.equal(false);
     expect(r.errors[0]?.code).to.equal('MAP_COMPILE_ERROR');
     expect(r.errors[0]?.message).to.match(/broken\.yaml:\d+/);
   });
 
   it('lists each compile problem on its own, with the line and column it is at', async () => {
-    const r = (
-      await api.post('/api/mapping-test', { mapping: 'mappings/twice.yaml', message: SAMPLE })
-    ).json<TesterReply>();
+    const r = await tryMapping(api, { mapping: 'mappings/twice.yaml', message: SAMPLE });
     expect(r.ok).to.equal(false);
     expect(r.errors.map((e) => e.code)).to.deep.equal(['MAP_COMPILE_ERROR', 'MAP_COMPILE_ERROR']);
     expect(r.errors.map((e) => e.location?.line)).to.deep.equal([3, 5]);

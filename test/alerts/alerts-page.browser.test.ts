@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { CHROMIUM, chromiumMissing, launchChromium, type Chromium } from '../support/chromium.js';
+import { launchChromium, skipWithoutChromium, type Chromium } from '../support/chromium.js';
 import type { RunningEngine } from '../../src/main/run.js';
 import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
 import '../support/recorder-destination.js';
@@ -27,10 +27,7 @@ describe('the dashboard Alerts page in a real headless Chromium', function () {
   let browser: BrowserContext;
 
   before(async function () {
-    if (chromiumMissing()) {
-      console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     h = createHarness();
     webhook = await startWebhookPeer();
     h.writeChannel('feed.yaml', channel());

@@ -1,40 +1,17 @@
 import { expect } from 'chai';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { frameMllp } from '../../src/sources/mllp/index.js';
 import type { StoredMessage } from '../../src/core/store-types.js';
-import {
-  createHarness,
-  endpointPort,
-  eventually,
-  type Harness,
-} from '../support/engine-harness.js';
-import { exchange } from '../sources/mllp/support.js';
-import { copyMappings } from '../mapping/e2e-support.js';
-
-const REPO = process.cwd();
-const channel = `id: pas-inbound
-source: { type: mllp, host: 127.0.0.1, port: 0 }
-transformer:
-  type: mapping
-  mappings: [mappings/ref-i12-a021.yaml]
-destinations:
-  - { name: ers, type: ers }
-`;
+import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
+import { sendSampleRef, setSandboxFaults, startPasToErs } from '../support/sandbox-engine.js';
 
 describe('engine: what an operator needs to review a message (issue 16, item 10)', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    copyMappings(h);
-    h.writeChannel('pas-inbound.yaml', channel);
   });
   afterEach(() => h.cleanup());
 
   const sendRef = async (running: Awaited<ReturnType<Harness['start']>>) => {
-    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
-    const ref = readFileSync(join(REPO, 'samples', 'ref-i12-a021', 'input.hl7'), 'utf8');
-    await exchange(port, [frameMllp(ref)], { expect: 1 });
+    await sendSampleRef(running);
     const [summary] = await running.store.list({});
     return eventually(async () => {
       const m = await running.store.get(summary?.id ?? 0);
@@ -45,16 +22,8 @@ describe('engine: what an operator needs to review a message (issue 16, item 10)
   };
 
   it('keeps the request sent on a NEEDS_REVIEW message, with the settlement evidence', async () => {
-    writeFileSync(
-      join(h.configDir, 'mappings', 'tables', 'service.yaml'),
-      'unmapped: error\nentries:\n  SVC-00123: "90596"\n',
-    );
-    const running = await h.start('sandbox: { enabled: true, port: 0 }\n');
-    await fetch(`${running.engine.services.sandbox?.url ?? ''}/_sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ failNext: [{ drop: 'after' }] }),
-    });
+    const running = await startPasToErs(h, { code: 'SVC-00123', serviceId: '90596' });
+    await setSandboxFaults(running, { failNext: [{ drop: 'after' }] });
     const m: StoredMessage = await sendRef(running);
     expect(m.status).to.equal('NEEDS_REVIEW');
     expect(m.outboundRequest).to.deep.include({ method: 'POST' });
@@ -68,11 +37,7 @@ describe('engine: what an operator needs to review a message (issue 16, item 10)
   });
 
   it('records the hash of the mapping that failed', async () => {
-    writeFileSync(
-      join(h.configDir, 'mappings', 'tables', 'service.yaml'),
-      'unmapped: error\nentries:\n  SVC-OTHER: "90596"\n',
-    );
-    const running = await h.start('sandbox: { enabled: true, port: 0 }\n');
+    const running = await startPasToErs(h, { code: 'SVC-OTHER', serviceId: '90596' });
     const m = await sendRef(running);
     expect(m.status).to.equal('ERROR');
     expect(m.mappingHash).to.match(/^[0-9a-f]{16,}$/);

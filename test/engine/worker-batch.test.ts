@@ -84,7 +84,18 @@ describe('engine: workers take batches (channel `batch`)', () => {
     expect(maxConcurrent).to.equal(1);
   });
 
-  it('takes the batch the file says, else 16 for local writes with workers, else 1', () => {
+  it('keeps two messages per worker in hand for a network destination when the file says no batch', async () => {
+    // The recorder stands for a network call (not safe to repeat): decision 180's default.
+    h.writeChannel('batch.yaml', channel('workers: 2\n'));
+    const running = await h.start();
+    await postAll(endpointPort(running.engine.channels()[0]?.source?.endpoint), 40);
+    await eventually(() => recorded.length === 40 || undefined, 30_000);
+    expect(new Set(recorded.map((r) => r.id)).size).to.equal(40);
+    expect(maxConcurrent).to.be.greaterThan(2);
+    expect(maxConcurrent).to.be.at.most(4);
+  });
+
+  it('takes the batch the file says, else 16 for local writes with workers, 2 for network calls with workers, else 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ers-batch-'));
     try {
       const load = (extra: string) => {
@@ -99,7 +110,8 @@ describe('engine: workers take batches (channel `batch`)', () => {
       expect(load('workers: 4\n').batch).to.equal(undefined);
       expect(batchOf(load('workers: 4\n'), file)).to.equal(16);
       expect(batchOf(load(''), file)).to.equal(16);
-      expect(batchOf(load('workers: 4\n'), ers)).to.equal(1);
+      expect(batchOf(load('workers: 4\n'), ers)).to.equal(2);
+      expect(batchOf(load('workers: 1\n'), ers)).to.equal(1);
       expect(batchOf(load('workers: 1\n'), file)).to.equal(1);
       expect(batchOf(load('workers: 1\nbatch: 4\n'), file)).to.equal(4);
       expect(batchOf(load('workers: 4\nbatch: 8\n'), ers)).to.equal(8);

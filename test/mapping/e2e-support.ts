@@ -3,7 +3,7 @@
  * headers, any business function) to put referrals in the state a PAS message expects, and reads
  * their state back. Requests are built by the real operation builders.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { OPERATIONS, type OperationId } from '../../src/ers/operations/index.js';
@@ -11,6 +11,7 @@ import { buildAck, parseHl7 } from '../../src/formats/hl7v2/index.js';
 import { frameMllp, MllpDecoder } from '../../src/sources/mllp/index.js';
 import type { RunningEngine } from '../../src/main/run.js';
 import { endpointPort, type Harness } from '../support/engine-harness.js';
+import { copyShippedMappings } from '../support/mapping-fixtures.js';
 import { exchange } from '../sources/mllp/support.js';
 
 export const REPO = process.cwd();
@@ -25,7 +26,7 @@ export const sandboxSettings = (businessFunction: string): string =>
   ].join('\n');
 
 export function copyMappings(h: Harness): void {
-  cpSync(join(REPO, 'mappings'), join(h.configDir, 'mappings'), { recursive: true });
+  copyShippedMappings(h.configDir);
 }
 
 export interface Sandbox {

@@ -1,25 +1,14 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import '../support/recorder-destination.js';
 import { resetRecorder } from '../support/recorder-destination.js';
+import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
 import {
-  createHarness,
-  endpointPort,
-  eventually,
-  type Harness,
-} from '../support/engine-harness.js';
-
-const channel = `
-id: pas
-source: { type: http, port: 0 }
-transformer:
-  type: mapping
-  mappings: [mappings/ref-i12-a021.yaml]
-destinations:
-  - { name: rec, type: test-recorder }
-retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }
-`;
+  copyShippedMappings,
+  postHl7,
+  recorderChannel,
+  sourcePort,
+} from '../support/mapping-fixtures.js';
 
 /** 1-based line of the rule `name:` in the shipped mapping (the test follows edits of the file). */
 function ruleLine(name: string): number {
@@ -32,19 +21,14 @@ describe('runtime mapping errors name the rule that failed (file:line:col)', () 
   beforeEach(() => {
     h = createHarness();
     resetRecorder();
-    cpSync('mappings', join(h.configDir, 'mappings'), { recursive: true });
-    h.writeChannel('pas.yaml', channel);
+    copyShippedMappings(h.configDir);
+    h.writeChannel('pas.yaml', recorderChannel());
   });
   afterEach(() => h.cleanup());
 
   async function stored(body: string) {
     const running = await h.start();
-    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
-    const res = await fetch(`http://127.0.0.1:${port}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/hl7-v2' },
-      body,
-    });
+    const res = await postHl7(sourcePort(running.engine), body);
     const { id } = (await res.json()) as { id: number };
     return eventually(async () => {
       const got = await running.store.get(id);

@@ -1,35 +1,23 @@
 import { expect } from 'chai';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../support/recorder-destination.js';
 import { resetRecorder } from '../support/recorder-destination.js';
+import { createHarness, eventually, type Harness } from '../support/engine-harness.js';
 import {
-  createHarness,
-  endpointPort,
-  eventually,
-  type Harness,
-} from '../support/engine-harness.js';
+  copyShippedMappings,
+  postHl7,
+  recorderChannel,
+  sourcePort,
+} from '../support/mapping-fixtures.js';
 import { EngineError } from '../../src/core/errors.js';
 import { compileMappingFile, createMappingTransformer } from '../../src/mapping/index.js';
 
-const channel = `
-id: pas
-source: { type: http, port: 0 }
-transformer:
-  type: mapping
-  mappings: [mappings/ref-i12-a021.yaml]
-destinations:
-  - { name: rec, type: test-recorder }
-retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }
-workers: 2
-`;
+const channel = recorderChannel({ workers: 2 });
 
-async function postHl7(port: number, body: string): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/hl7-v2' },
-    body,
-  });
+/** Posts to the channel's source, which takes the message (202): its stored id. */
+async function postedId(port: number, body: string): Promise<number> {
+  const res = await postHl7(port, body);
   expect(res.status).to.equal(202);
   return ((await res.json()) as { id: number }).id;
 }
@@ -39,15 +27,15 @@ describe('mapping transformer in a running engine', () => {
   beforeEach(() => {
     h = createHarness();
     resetRecorder();
-    cpSync('mappings', join(h.configDir, 'mappings'), { recursive: true });
+    copyShippedMappings(h.configDir);
   });
   afterEach(() => h.cleanup());
 
   it('stores the logical inputs, lineage, unread-field warnings and the mapping hash of a mapped REF^I12', async () => {
     h.writeChannel('pas.yaml', channel);
     const running = await h.start();
-    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
-    const id = await postHl7(port, readFileSync('samples/ref-i12-a021/input.hl7', 'utf8'));
+    const port = sourcePort(running.engine);
+    const id = await postedId(port, readFileSync('samples/ref-i12-a021/input.hl7', 'utf8'));
     const m = await eventually(async () => {
       const got = await running.store.get(id);
       return got?.status === 'SENT' ? got : undefined;
@@ -73,9 +61,9 @@ describe('mapping transformer in a running engine', () => {
   it('puts a message no mapping applies to in ERROR with MAP_NO_MATCHING_MAPPING', async () => {
     h.writeChannel('pas.yaml', channel);
     const running = await h.start();
-    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const port = sourcePort(running.engine);
     const adt = readFileSync('samples/hl7/adt-a04.hl7', 'utf8');
-    const id = await postHl7(port, adt);
+    const id = await postedId(port, adt);
     const m = await eventually(async () => {
       const got = await running.store.get(id);
       return got?.status === 'ERROR' ? got : undefined;
@@ -88,7 +76,7 @@ describe('mapping transformer creation', () => {
   let h: Harness;
   beforeEach(() => {
     h = createHarness();
-    cpSync('mappings', join(h.configDir, 'mappings'), { recursive: true });
+    copyShippedMappings(h.configDir);
   });
   afterEach(() => h.cleanup());
 

@@ -253,6 +253,41 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect((await store.listErsAudit({ from: 15 }))[0]?.endpoint).to.equal('A021');
     });
 
+    it('commits the e-RS audit rows a transition carries with it, also when the lease was lost', async () => {
+      const kept = await store.append(msg({ controlId: 'ers-1' }));
+      const lost = await store.append(msg({ controlId: 'ers-2' }));
+      const now = Date.now();
+      await store.claim({ owner: 'w1', channels: ['ch'], limit: 2, leaseMs: 60_000, now });
+      const row = (at: number, ubrn: string) => ({ at, endpoint: 'A021', detail: { ubrn } });
+      expect(
+        await store.transition(kept.id, {
+          to: 'SENT',
+          stage: 'send',
+          actor: 'w1',
+          leaseOwner: 'w1',
+          ersAudit: [row(now, '1'), row(now + 1, '2')],
+        }),
+      ).to.equal(true);
+      // Another owner's write is refused, but the calls it made happened: their rows stay.
+      expect(
+        await store.transition(lost.id, {
+          to: 'SENT',
+          stage: 'send',
+          actor: 'w2',
+          leaseOwner: 'w2',
+          ersAudit: [row(now + 2, '3')],
+        }),
+      ).to.equal(false);
+      const rows = await store.listErsAudit({});
+      expect(rows.map((r) => [r.at - now, r.endpoint, r.detail['ubrn']])).to.deep.equal([
+        [0, 'A021', '1'],
+        [1, 'A021', '2'],
+        [2, 'A021', '3'],
+      ]);
+      expect((await store.get(kept.id))?.status).to.equal('SENT');
+      expect((await store.get(lost.id))?.status).to.equal('RECEIVED');
+    });
+
     it('claims only from the channels asked for, from one or several', async () => {
       await store.append(msg({ channel: 'a', controlId: '1' }));
       await store.append(msg({ channel: 'b', controlId: '2' }));

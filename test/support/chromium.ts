@@ -22,6 +22,13 @@ export function chromiumMissing(): boolean {
   return !existsSync(CHROMIUM);
 }
 
+/** In a suite's `before` hook: skips the suite, saying why, when Chromium is not installed. */
+export function skipWithoutChromium(hook: Mocha.Context): void {
+  if (!chromiumMissing()) return;
+  console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+  hook.skip();
+}
+
 export interface Chromium {
   readonly browser: BrowserContext;
   /** Closes the browser and removes its profile. */

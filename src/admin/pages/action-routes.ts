@@ -8,9 +8,8 @@ import { editAndResend } from '../service/edit-resend.js';
 import { readMessageDetail } from '../service/message-detail.js';
 import { EngineError } from '../../core/errors.js';
 import { summaryParams } from '../views/bulk-summary.js';
-import { page } from '../views/layout.js';
-import { confirmBody } from '../views/live.js';
 import { messageEditBody } from '../views/message-edit.js';
+import { renderConfirm, renderPage } from './render.js';
 
 /** The messages list's search, carried through the bulk form as `back_<key>` fields. */
 function backQuery(body: Record<string, unknown>): Record<string, string> {
@@ -47,24 +46,20 @@ export function actionRoutes(ctx: AdminContext): Router {
         ...(force ? [['force', 'true'] as [string, string]] : []),
         ...Object.entries(backQuery(body)).map(([k, v]): [string, string] => [`back_${k}`, v]),
       ];
-      res.type('html').send(
-        page({
-          title: 'Confirm',
-          principal,
-          section: 'messages',
-          body: confirmBody({
-            principal,
-            title: `${action === 'resolve' ? 'Mark resolved' : 'Reprocess'} ${ids.length} message(s)?`,
-            text: force
-              ? 'SENT messages among them are sent again.'
-              : 'SENT, leased and in-flight messages are skipped.',
-            action: '/messages/bulk',
-            label: action === 'resolve' ? 'Mark resolved' : 'Reprocess',
-            fields,
-            cancel: '/messages',
-          }),
-        }),
-      );
+      renderConfirm(res, {
+        title: 'Confirm',
+        section: 'messages',
+        confirm: {
+          title: `${action === 'resolve' ? 'Mark resolved' : 'Reprocess'} ${ids.length} message(s)?`,
+          text: force
+            ? 'SENT messages among them are sent again.'
+            : 'SENT, leased and in-flight messages are skipped.',
+          action: '/messages/bulk',
+          label: action === 'resolve' ? 'Mark resolved' : 'Reprocess',
+          fields,
+          cancel: '/messages',
+        },
+      });
       return;
     }
     const summary = await applyBulk(ctx, principal, {
@@ -84,14 +79,11 @@ export function actionRoutes(ctx: AdminContext): Router {
         'STORE_NOT_FOUND',
         `The body of message ${detail.message.id} was removed by retention.`,
       );
-    res.type('html').send(
-      page({
-        title: `Edit message ${detail.message.id}`,
-        principal,
-        section: 'messages',
-        body: messageEditBody(detail, principal),
-      }),
-    );
+    renderPage(res, {
+      title: `Edit message ${detail.message.id}`,
+      section: 'messages',
+      body: messageEditBody(detail, principal),
+    });
   });
   r.post('/messages/:id/resend', requirePermission('messages.resend'), async (req, res) => {
     const body = formOf(req);

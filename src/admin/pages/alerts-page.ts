@@ -3,21 +3,18 @@ import { requirePermission } from '../auth/middleware.js';
 import { actorOf, audit, principalOf, type AdminContext } from '../context.js';
 import { alertsView } from '../api/alerts-routes.js';
 import { alertsBody } from '../views/alerts.js';
-import { page } from '../views/layout.js';
+import { renderPage } from './render.js';
 
 /** The dashboard's Alerts page. */
 export function alertsPage(ctx: AdminContext): Router {
   const r = Router();
   r.get('/alerts', requirePermission('channels.view'), (_req, res) => {
     const principal = principalOf(res);
-    res.type('html').send(
-      page({
-        title: 'Alerts',
-        principal,
-        section: 'alerts',
-        body: alertsBody(alertsView(ctx), principal),
-      }),
-    );
+    renderPage(res, {
+      title: 'Alerts',
+      section: 'alerts',
+      body: alertsBody(alertsView(ctx), principal),
+    });
   });
   r.post('/alerts/check', requirePermission('channels.control'), async (_req, res) => {
     await ctx.control.services.alerts?.checkNow();

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { isEngineError } from '../../core/errors.js';
+import { mappingFiles, readMappingId } from '../../mapping/files.js';
 import { deployedMapping } from '../../mapping/versions.js';
 import { requirePermission } from '../auth/middleware.js';
 import { actorOf, audit, principalOf, type AdminContext } from '../context.js';
-import { listMappingFiles } from '../service/mapping-tester.js';
 import {
   diffVersions,
   listVersions,
@@ -14,11 +13,9 @@ import {
   replayRequestFrom,
   rollbackAudited,
 } from '../service/mapping-versions.js';
-import { page } from '../views/layout.js';
 import { mappingBody, mappingsBody, type MappingPage } from '../views/mappings.js';
 import { flashFrom } from './flash.js';
-
-const ID_LINE = /^id:\s*([a-z0-9][a-z0-9-]*)\s*(#.*)?$/m;
+import { renderPage } from './render.js';
 
 /** Dashboard pages for mapping versions and replay (the API has the same under /api/mappings). */
 export function mappingPages(ctx: AdminContext): Router {
@@ -26,23 +23,21 @@ export function mappingPages(ctx: AdminContext): Router {
 
   async function render(
     req: Request,
+    res: Response,
     id: string,
-    extra: Partial<Pick<MappingPage, 'candidate' | 'replay' | 'replayError'>> & {
-      principal: MappingPage['principal'];
-    },
-  ): Promise<string> {
+    extra: Partial<Pick<MappingPage, 'candidate' | 'replay' | 'replayError'>> = {},
+  ): Promise<void> {
     const deployed = deployedMapping(ctx.configDir(), id);
     const from = typeof req.query.from === 'string' ? req.query.from : undefined;
     const diff =
       from === undefined ? undefined : { from, text: await diffVersions(ctx, id, from, undefined) };
-    return page({
+    renderPage(res, {
       title: `Mapping ${id}`,
-      principal: extra.principal,
       section: 'mappings',
       flash: flashFrom(req.query),
       body: mappingBody({
         id,
-        principal: extra.principal,
+        principal: principalOf(res),
         versions: await listVersions(ctx, id),
         diff,
         candidate: extra.candidate ?? deployed?.source.text ?? '',
@@ -55,25 +50,16 @@ export function mappingPages(ctx: AdminContext): Router {
   r.get('/mappings', requirePermission('mapping.history'), async (_req, res) => {
     const configDir = ctx.configDir();
     const rows = [];
-    for (const file of listMappingFiles(configDir)) {
-      const id = ID_LINE.exec(readFileSync(join(configDir, file), 'utf8'))?.[1];
+    for (const file of mappingFiles(configDir)) {
+      const id = readMappingId(join(configDir, file));
       // Letter templates live under mappings/letters but are not mappings.
       if (id === undefined || file.includes('/letters/')) continue;
       rows.push({ id, file, versions: (await ctx.control.store.mappingVersions(id)).length });
     }
-    res.type('html').send(
-      page({
-        title: 'Mappings',
-        principal: principalOf(res),
-        section: 'mappings',
-        body: mappingsBody(rows),
-      }),
-    );
+    renderPage(res, { title: 'Mappings', section: 'mappings', body: mappingsBody(rows) });
   });
   r.get('/mappings/:id', requirePermission('mapping.history'), async (req, res) => {
-    res
-      .type('html')
-      .send(await render(req, mappingIdFrom(req.params.id), { principal: principalOf(res) }));
+    await render(req, res, mappingIdFrom(req.params.id));
   });
   r.post('/mappings/:id/rollback', requirePermission('mapping.rollback'), async (req, res) => {
     const id = mappingIdFrom(req.params.id);
@@ -93,17 +79,11 @@ export function mappingPages(ctx: AdminContext): Router {
         target: result.mappingId,
         detail: { ...result.summary },
       });
-      res.type('html').send(await render(req, id, { principal, candidate, replay: result }));
+      await render(req, res, id, { candidate, replay: result });
     } catch (error) {
       // A candidate that does not compile (or a bad field) comes back on the page, text kept.
       if (!isEngineError(error)) throw error;
-      res.type('html').send(
-        await render(req, id, {
-          principal,
-          candidate,
-          replayError: `${error.code}: ${error.message}`,
-        }),
-      );
+      await render(req, res, id, { candidate, replayError: `${error.code}: ${error.message}` });
     }
   });
   return r;

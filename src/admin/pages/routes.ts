@@ -18,16 +18,15 @@ import {
   toMessageFilter,
   withoutPaging,
 } from '../service/message-query.js';
-import { listMappingFiles, runMappingTest } from '../service/mapping-tester.js';
+import { mappingFiles } from '../../mapping/files.js';
+import { runMappingTest } from '../service/mapping-tester.js';
 import { searchMessages } from '../service/message-search.js';
 import { withSavedFilter } from '../service/saved-filters.js';
 import { actorOf, audit } from '../context.js';
 import { readAuditPage, readAuditQuery } from '../service/audit-query.js';
 import { auditBody } from '../views/audit.js';
 import { summaryFromQuery } from '../views/bulk-summary.js';
-import { confirmBody } from '../views/live.js';
 import { channelsBody } from '../views/channels.js';
-import { page } from '../views/layout.js';
 import { messageDetailBody } from '../views/message-detail.js';
 import { messagesBody } from '../views/messages.js';
 import { testerBody } from '../views/tester.js';
@@ -35,6 +34,7 @@ import { flashFrom } from './flash.js';
 import { actionRoutes } from './action-routes.js';
 import { liveRoutes } from './live-routes.js';
 import { mappingPages } from './mapping-pages.js';
+import { renderConfirm, renderPage } from './render.js';
 
 /** A form posted from the confirmation (dialog or page) says `confirmed=yes`. */
 export function confirmedOf(body: unknown): boolean {
@@ -53,16 +53,13 @@ export function pageRoutes(ctx: AdminContext): Router {
       store: ctx.control.store,
       now: ctx.clock(),
     });
-    res.type('html').send(
-      page({
-        title: 'Channels',
-        principal,
-        section: 'channels',
-        flash: flashFrom(req.query),
-        live: '/live/channels',
-        body: channelsBody(channels, principal),
-      }),
-    );
+    renderPage(res, {
+      title: 'Channels',
+      section: 'channels',
+      flash: flashFrom(req.query),
+      live: '/live/channels',
+      body: channelsBody(channels, principal),
+    });
   });
   r.post('/channels/:id/:command', requirePermission('channels.control'), async (req, res) => {
     const { id, command } = req.params as { id: string; command: string };
@@ -70,23 +67,18 @@ export function pageRoutes(ctx: AdminContext): Router {
       throw new EngineError('ADMIN_BAD_REQUEST', 'Use start, stop or reload.');
     if (command === 'stop' && !confirmedOf(req.body)) {
       // Without the script's dialog (no JavaScript), the confirmation is a page.
-      const principal = principalOf(res);
-      res.type('html').send(
-        page({
-          title: `Stop ${id}?`,
-          principal,
-          section: 'channels',
-          body: confirmBody({
-            principal,
-            title: `Stop channel ${id}?`,
-            text: 'Its source stops taking messages until someone starts it again; stored messages stay.',
-            action: `/channels/${encodeURIComponent(id)}/stop`,
-            label: `Stop ${id}`,
-            fields: [],
-            cancel: '/',
-          }),
-        }),
-      );
+      renderConfirm(res, {
+        title: `Stop ${id}?`,
+        section: 'channels',
+        confirm: {
+          title: `Stop channel ${id}?`,
+          text: 'Its source stops taking messages until someone starts it again; stored messages stay.',
+          action: `/channels/${encodeURIComponent(id)}/stop`,
+          label: `Stop ${id}`,
+          fields: [],
+          cancel: '/',
+        },
+      });
       return;
     }
     const outcome = await controlChannel(ctx, principalOf(res), { channel: id, command });
@@ -98,30 +90,27 @@ export function pageRoutes(ctx: AdminContext): Router {
     const { messages, nextBefore } = await searchMessages(ctx, principal, query);
     const channels = ctx.control.channels().map((c) => c.id);
     const savedFilters = (await ctx.control.store.listFilters()).map((f) => f.name);
-    res.type('html').send(
-      page({
-        title: 'Messages',
+    renderPage(res, {
+      title: 'Messages',
+      section: 'messages',
+      flash: flashFrom(req.query),
+      // A free-text search reads bodies and is audited per run: it is not re-run live.
+      live:
+        query.text === undefined
+          ? `/live/messages?${new URLSearchParams({ ...query }).toString()}`
+          : undefined,
+      body: messagesBody(
+        {
+          query,
+          messages,
+          nextBefore,
+          channels,
+          savedFilters,
+          summary: summaryFromQuery(req.query),
+        },
         principal,
-        section: 'messages',
-        flash: flashFrom(req.query),
-        // A free-text search reads bodies and is audited per run: it is not re-run live.
-        live:
-          query.text === undefined
-            ? `/live/messages?${new URLSearchParams({ ...query }).toString()}`
-            : undefined,
-        body: messagesBody(
-          {
-            query,
-            messages,
-            nextBefore,
-            channels,
-            savedFilters,
-            summary: summaryFromQuery(req.query),
-          },
-          principal,
-        ),
-      }),
-    );
+      ),
+    });
   });
   r.post('/messages/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
     const query = withoutPaging(readMessageQuery(req.body));
@@ -131,23 +120,18 @@ export function pageRoutes(ctx: AdminContext): Router {
         'Search first: reprocessing every message at once is not allowed.',
       );
     if (!confirmedOf(req.body)) {
-      const principal = principalOf(res);
-      res.type('html').send(
-        page({
-          title: 'Reprocess all matching?',
-          principal,
-          section: 'messages',
-          body: confirmBody({
-            principal,
-            title: 'Reprocess every message matching this search?',
-            text: 'Up to 1,000 messages; SENT, leased and in-flight ones are skipped.',
-            action: '/messages/reprocess',
-            label: 'Reprocess all matching',
-            fields: [...Object.entries(query), ['note', noteOf(req.body) ?? '']],
-            cancel: `/messages?${new URLSearchParams({ ...query }).toString()}`,
-          }),
-        }),
-      );
+      renderConfirm(res, {
+        title: 'Reprocess all matching?',
+        section: 'messages',
+        confirm: {
+          title: 'Reprocess every message matching this search?',
+          text: 'Up to 1,000 messages; SENT, leased and in-flight ones are skipped.',
+          action: '/messages/reprocess',
+          label: 'Reprocess all matching',
+          fields: [...Object.entries(query), ['note', noteOf(req.body) ?? '']],
+          cancel: `/messages?${new URLSearchParams({ ...query }).toString()}`,
+        },
+      });
       return;
     }
     const report = await reprocessMatching(ctx, principalOf(res), {
@@ -165,16 +149,13 @@ export function pageRoutes(ctx: AdminContext): Router {
   r.get('/messages/:id', requirePermission('messages.body'), async (req, res) => {
     const principal = principalOf(res);
     const detail = await readMessageDetail(ctx, principal, idParam(req));
-    res.type('html').send(
-      page({
-        title: `Message ${detail.message.id}`,
-        principal,
-        section: 'messages',
-        flash: flashFrom(req.query),
-        live: `/live/messages/${detail.message.id}`,
-        body: messageDetailBody(detail, principal),
-      }),
-    );
+    renderPage(res, {
+      title: `Message ${detail.message.id}`,
+      section: 'messages',
+      flash: flashFrom(req.query),
+      live: `/live/messages/${detail.message.id}`,
+      body: messageDetailBody(detail, principal),
+    });
   });
   r.post('/messages/:id/reprocess', requirePermission('messages.reprocess'), async (req, res) => {
     const id = idParam(req);
@@ -191,15 +172,11 @@ export function pageRoutes(ctx: AdminContext): Router {
     res.redirect(303, `/messages/${id}?flash=resolved`);
   });
   r.get('/tester', requirePermission('mapping.test'), (_req, res) => {
-    const principal = principalOf(res);
-    res.type('html').send(
-      page({
-        title: 'Mapping tester',
-        principal,
-        section: 'tester',
-        body: testerBody({ principal, mappings: listMappingFiles(ctx.configDir()) }),
-      }),
-    );
+    renderPage(res, {
+      title: 'Mapping tester',
+      section: 'tester',
+      body: testerBody({ principal: principalOf(res), mappings: mappingFiles(ctx.configDir()) }),
+    });
   });
   r.post('/tester', requirePermission('mapping.test'), async (req, res) => {
     const principal = principalOf(res);
@@ -207,20 +184,17 @@ export function pageRoutes(ctx: AdminContext): Router {
     const mapping = typeof body.mapping === 'string' ? body.mapping : '';
     const message = typeof body.message === 'string' ? body.message : '';
     const result = await runMappingTest(ctx, principal, { mapping, message });
-    res.type('html').send(
-      page({
-        title: 'Mapping tester',
+    renderPage(res, {
+      title: 'Mapping tester',
+      section: 'tester',
+      body: testerBody({
         principal,
-        section: 'tester',
-        body: testerBody({
-          principal,
-          mappings: listMappingFiles(ctx.configDir()),
-          mapping,
-          message,
-          result,
-        }),
+        mappings: mappingFiles(ctx.configDir()),
+        mapping,
+        message,
+        result,
       }),
-    );
+    });
   });
   r.use(mappingPages(ctx));
   r.get('/audit', requirePermission('audit.view'), async (req, res) => {
@@ -228,14 +202,11 @@ export function pageRoutes(ctx: AdminContext): Router {
     const query = readAuditQuery(req.query);
     const { entries, next } = await readAuditPage(ctx.control.store, query);
     await audit(ctx, { actor: actorOf(principal), action: 'audit.view' });
-    res.type('html').send(
-      page({
-        title: 'Audit log',
-        principal,
-        section: 'audit',
-        body: auditBody({ entries, query, next }),
-      }),
-    );
+    renderPage(res, {
+      title: 'Audit log',
+      section: 'audit',
+      body: auditBody({ entries, query, next }),
+    });
   });
   r.use(liveRoutes(ctx));
   r.use(actionRoutes(ctx));

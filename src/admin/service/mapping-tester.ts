@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { EngineError, formatIssue, isEngineError, type IssueLocation } from '../../core/errors.js';
 import { compileMappingFile, type CompiledMapping } from '../../mapping/compile.js';
 import { evaluateMapping } from '../../mapping/evaluate.js';
+import { mappingFiles } from '../../mapping/files.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
 import { trialMessages } from '../../mapping/trial.js';
-import { parseDocument } from 'yaml';
 import { actorOf, audit, type AdminContext, type Principal } from '../context.js';
 
 export interface TesterIssue {
@@ -47,32 +46,6 @@ export interface TesterRun {
   readonly rows?: readonly TesterRow[];
 }
 
-/**
- * Mapping files under `<configDir>/mappings`, as paths relative to the config folder: YAML files
- * that say which input they read and which e-RS operation they feed. Lookup tables and letter
- * templates (`mappings/letters/`, rendered by the letter destination) are not mappings.
- */
-export function listMappingFiles(configDir: string): string[] {
-  const root = join(configDir, 'mappings');
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('tables') && isMappingFile(join(root, f)))
-    .map((f) => relative(configDir, join(root, f)))
-    .sort();
-}
-
-/** A mapping file has top-level `input` and `operation`; a file that does not parse may be one. */
-function isMappingFile(file: string): boolean {
-  try {
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    if (doc.errors.length > 0) return true;
-    const top = doc.toJS() as unknown;
-    return top !== null && typeof top === 'object' && 'input' in top && 'operation' in top;
-  } catch {
-    return false;
-  }
-}
-
 function issuesOf(error: unknown): TesterIssue[] {
   if (!isEngineError(error))
     return [
@@ -111,7 +84,7 @@ export async function runMappingTest(
   request: { mapping: string; message: string },
 ): Promise<TesterRun> {
   const configDir = ctx.configDir();
-  if (!listMappingFiles(configDir).includes(request.mapping)) {
+  if (!mappingFiles(configDir).includes(request.mapping)) {
     throw new EngineError('ADMIN_BAD_REQUEST', 'Pick one of the mapping files listed.', {
       at: 'mapping',
     });

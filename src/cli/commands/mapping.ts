@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isEngineError, type EngineError } from '../../core/errors.js';
+import { mappingFiles } from '../../mapping/files.js';
 import { CONTENT_TYPES } from '../../mapping/inputs.js';
 import { describeRuntimeError } from '../../mapping/rule-errors.js';
 import { trialMessages } from '../../mapping/trial.js';
@@ -14,14 +14,6 @@ import {
 } from '../../mapping/index.js';
 import { registerReplay } from './mapping-replay.js';
 import { registerVersions } from './mapping-versions.js';
-
-/** Every `*.yaml` directly in `dir` (the shipped and site mappings). */
-export function listMappingFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-    .sort()
-    .map((f) => join(dir, f));
-}
 
 export function formatTestResults(results: readonly MappingTestResult[]): string {
   const lines = results.map((r) => {
@@ -105,13 +97,13 @@ export function register(program: Command): void {
   mapping
     .command('test')
     .description('run mappings against their samples in samples/<mapping-id>/ and show diffs')
-    .argument('[files...]', 'mapping files (default: every mappings/*.yaml)')
+    .argument('[files...]', 'mapping files (default: every mapping under mappings/)')
     .option(
       '--update',
       'rewrite the expected-*.json files from the current output (review the diff first)',
     )
     .action(async (files: string[], opts: { update?: boolean }) => {
-      const list = files.length > 0 ? files : listMappingFiles('mappings');
+      const list = files.length > 0 ? files : mappingFiles('.');
       const results = await runMappingTests(list, { update: opts.update ?? false });
       console.log(formatTestResults(results));
       if (results.some((r) => !r.passed)) process.exitCode = 1;

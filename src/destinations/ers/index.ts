@@ -69,10 +69,11 @@ destinations.register({
           // The transformer checked the mapped inputs; a JSON body (`forward`) is checked here.
           validated: ctx.mapped.operation !== 'forward' && handoff?.validated === true,
           signal: ctx.signal,
+          auditTo: ctx.ersAuditTo,
         });
       },
       // Issue 16: an unknown outcome on a known referral is settled by reading it back (A005).
-      settle: (ctx) => settleErs(ctx.services.ers, ctx.error, ctx.signal),
+      settle: (ctx) => settleErs(ctx.services.ers, ctx.error, ctx.signal, ctx.ersAuditTo),
     };
   },
 });

@@ -7,7 +7,7 @@
  */
 import { EngineError } from '../../core/errors.js';
 import type { DestinationResult, Settlement } from '../../core/plugins.js';
-import type { ErsClient, ErsResult } from '../../ers/client.js';
+import type { ErsAuditSink, ErsClient, ErsResult } from '../../ers/client.js';
 
 /** Updates of a known UBRN whose effect A005 shows: the state each leaves the referral in. */
 const EXPECTED: Record<string, (r: ReferralFacts, sent: unknown) => boolean> = {
@@ -97,7 +97,11 @@ export async function callErs(
   client: ErsClient,
   operation: string,
   input: Record<string, unknown>,
-  options: { readonly signal: AbortSignal; readonly validated: boolean },
+  options: {
+    readonly signal: AbortSignal;
+    readonly validated: boolean;
+    readonly auditTo?: ErsAuditSink | undefined;
+  },
 ): Promise<ErsResult> {
   try {
     return await client.execute(operation, input, options);
@@ -130,6 +134,8 @@ export async function settleErs(
   client: ErsClient | undefined,
   error: EngineError,
   signal: AbortSignal,
+  /** Where the read-back's audit row goes, beside the failed call's (decision 180). */
+  auditTo?: ErsAuditSink,
 ): Promise<Settlement> {
   const facts = error.attempted?.facts ?? {};
   const { operation = '', ubrn, version } = facts;
@@ -145,7 +151,7 @@ export async function settleErs(
     };
   let read: ErsResult;
   try {
-    read = await client.execute('A005', { ubrn }, { signal });
+    read = await client.execute('A005', { ubrn }, { signal, auditTo });
   } catch (readError) {
     const code = readError instanceof EngineError ? readError.code : 'ENGINE_UNEXPECTED';
     return {

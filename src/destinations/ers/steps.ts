@@ -1,6 +1,6 @@
 import { EngineError } from '../../core/errors.js';
 import type { DestinationContext, DestinationResult } from '../../core/plugins.js';
-import type { ErsClient, ErsResult } from '../../ers/client.js';
+import type { ErsAuditSink, ErsClient, ErsResult } from '../../ers/client.js';
 import { operationInputSchema } from '../../ers/operations/index.js';
 import { slotSearchFacts } from '../../ers/readers/referral.js';
 import {
@@ -27,13 +27,19 @@ export async function readAnswers(
   signal: AbortSignal,
   /** The operation these inputs are for: the A005 pre-read goes out under its role. */
   forOperation?: string,
+  /** Where the reads' audit rows go (decision 180); absent: the client writes them. */
+  auditTo?: ErsAuditSink,
 ): Promise<ErsAnswers> {
   if (resolve === undefined) return {};
   const answers: { -readonly [K in keyof ErsAnswers]: ErsAnswers[K] } = {};
   const reads = readsFor(resolve, input);
   if (reads.referral)
     answers.A005 = (
-      await client.execute('A005', { ubrn: input['ubrn'] }, { signal, roleOf: forOperation })
+      await client.execute(
+        'A005',
+        { ubrn: input['ubrn'] },
+        { signal, roleOf: forOperation, auditTo },
+      )
     ).resource;
   if (reads.slots) {
     // A015 needs the referral's priority and Commissioning-Rule-Org (the spec requires both).
@@ -45,7 +51,7 @@ export async function readAnswers(
     const pages: unknown[] = [];
     do {
       const page = pages.length + 1;
-      pages.push((await client.execute('A015', { ...query, page }, { signal })).resource);
+      pages.push((await client.execute('A015', { ...query, page }, { signal, auditTo })).resource);
     } while (wantsNextPage(resolve, pages, input['start']));
     answers.A015 = mergePages(pages);
   }
@@ -60,6 +66,8 @@ export interface ResolvedCall {
   /** True when `input` already passed the operation's schema (the transformer checked it). */
   readonly validated: boolean;
   readonly signal: AbortSignal;
+  /** Where the calls' audit rows go (decision 180); absent: the client writes them. */
+  readonly auditTo?: ErsAuditSink | undefined;
 }
 
 /**
@@ -72,9 +80,9 @@ export async function executeResolved(
   client: ErsClient,
   call: ResolvedCall,
 ): Promise<DestinationResult> {
-  const { operation, resolve, input, signal } = call;
+  const { operation, resolve, input, signal, auditTo } = call;
   const attempt = async (given: Record<string, unknown>): Promise<DestinationResult> => {
-    const answers = await readAnswers(client, resolve, given, signal, operation);
+    const answers = await readAnswers(client, resolve, given, signal, operation, auditTo);
     if (lettersAlreadyLinked(resolve, given, answers))
       return { output: { skipped: 'the new letters are already on the referral' } };
     const resolved = resolve === undefined ? given : resolveInputs(resolve, given, answers);
@@ -84,6 +92,7 @@ export async function executeResolved(
       await callErs(client, operation, resolved, {
         signal,
         validated: call.validated && resolve === undefined,
+        auditTo,
       }),
     );
   };
@@ -136,6 +145,7 @@ export async function sendThen(
     // evaluateThen checked the step's inputs against the operation's schema.
     validated: operationInputSchema(step.operation) !== undefined,
     signal: ctx.signal,
+    auditTo: ctx.ersAuditTo,
   });
   return { ...result, output: { ...result.output, operation: step.operation } };
 }

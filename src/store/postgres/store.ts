@@ -42,7 +42,7 @@ import {
 import { LOCK_NAMESPACE, lockKey } from './lock-key.js';
 import { currentVersion } from './migrate.js';
 import { inTransaction } from './transaction.js';
-import { applyTransitions, insertMessages } from './writes.js';
+import { applyTransitions, insertErsAudit, insertMessages } from './writes.js';
 
 const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
 const ACTIVE = inList(CLAIMABLE_STATUSES);
@@ -106,9 +106,13 @@ export class PostgresMessageStore implements MessageStore {
   private writeBatch(items: readonly StoreWrite[]): Promise<(AppendResult | boolean)[]> {
     const appends = items.flatMap((w) => (w.kind === 'append' ? [w.message] : []));
     const changes = items.flatMap((w) => (w.kind === 'transition' ? [w] : []));
+    // e-RS audit rows riding a transition (decision 180) commit with it: one more statement.
+    const audits = changes.flatMap((c) => c.t.ersAudit ?? []);
     const oneStatement =
       changes.length === 0 ||
-      (appends.length === 0 && new Set(changes.map((c) => c.id)).size === changes.length);
+      (appends.length === 0 &&
+        audits.length === 0 &&
+        new Set(changes.map((c) => c.id)).size === changes.length);
     return this.tracked(
       inTransaction(
         this.pool,
@@ -116,6 +120,7 @@ export class PostgresMessageStore implements MessageStore {
           const now = this.clock();
           const appended = await insertMessages(client, appends, now);
           const changed = changes.length > 0 ? await applyTransitions(client, changes, now) : [];
+          await insertErsAudit(client, audits);
           let [a, c] = [0, 0];
           return items.map((w) =>
             w.kind === 'append' ? (appended[a++] as AppendResult) : (changed[c++] as boolean),

@@ -8,7 +8,12 @@ import type pg from 'pg';
 import { contentHashOf, reuseError, reuseRefused } from '../dedup.js';
 import { PATCH_COLUMNS, patchAssignments, rowToMessage, toJson, type MessageRow } from '../rows.js';
 import { learnedSearchKeys } from '../search-keys.js';
-import type { AppendResult, NewMessage, Transition } from '../../core/store-types.js';
+import type {
+  AppendResult,
+  ErsAuditEntry,
+  NewMessage,
+  Transition,
+} from '../../core/store-types.js';
 
 type Db = Pick<pg.ClientBase, 'query'>;
 
@@ -244,4 +249,17 @@ export async function applyTransitions(
     for (const p of round) results[p.i] = changed.has(p.id);
   }
   return results;
+}
+
+/** e-RS audit rows that ride a transition (decision 180): one statement for the whole batch. */
+export async function insertErsAudit(
+  db: Db,
+  rows: readonly Omit<ErsAuditEntry, 'id'>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO ers_audit (at, endpoint, detail)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
+    [rows.map((r) => r.at), rows.map((r) => r.endpoint), rows.map((r) => JSON.stringify(r.detail))],
+  );
 }

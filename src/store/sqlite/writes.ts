@@ -295,6 +295,9 @@ export class SqliteWrites {
 
   /** One status change inside the current write transaction; false if the lease was lost. */
   private applyTransition(id: number, t: Transition, now: number): boolean {
+    // The calls were made whether or not the lease still holds: their audit rows go in regardless.
+    for (const row of t.ersAudit ?? [])
+      this.stmt.ersAudit.run(row.at, row.endpoint, JSON.stringify(row.detail));
     const assignments = patchAssignments({ ...t.patch });
     const sets = ['status = ?', 'updated_at = ?', ...assignments.map((a) => `${a.column} = ?`)];
     const params: unknown[] = [t.to, now, ...assignments.map((a) => a.value)];

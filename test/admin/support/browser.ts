@@ -3,16 +3,17 @@
  * pas-inbound (MLLP) and csv-referrals (file drop) channels call the embedded e-RS sandbox:
  * the set-up shared by the dashboard browser tests.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/chromium.js';
 
-export { CHROMIUM, chromiumMissing } from '../../support/chromium.js';
+export { CHROMIUM, chromiumMissing, skipWithoutChromium } from '../../support/chromium.js';
 import { frameMllp } from '../../../src/sources/mllp/index.js';
-import type { MessageStatus } from '../../../src/core/store-types.js';
+import type { MessageStatus, MessageSummary } from '../../../src/core/store-types.js';
 import { endpointPort, eventually } from '../../support/engine-harness.js';
+import { copyShippedMappings } from '../../support/mapping-fixtures.js';
 import { csvReferrals, pasInbound } from '../../mapping/shipped-samples.js';
 import { exchange } from '../../sources/mllp/support.js';
 import { PASSWORD, startAdminHarness, type AdminHarness } from './admin-harness.js';
@@ -54,8 +55,12 @@ export interface SandboxDashboard {
   sendHl7(controlId: string): Promise<string>;
   /** Drops a CSV extract on the csv-referrals share. */
   dropCsv(name: string, rows: readonly string[]): void;
+  /** Drops a CSV extract and waits until the channel holds that many SENT or ERROR messages. */
+  settleCsv(name: string, rows: readonly string[]): Promise<MessageSummary[]>;
   waitFor(id: number, status: MessageStatus): Promise<void>;
   login(page: Page, user: string): Promise<void>;
+  /** A new page, logged in as `user` afresh (the cookies of an earlier login cleared first). */
+  pageAs(user: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -69,9 +74,7 @@ export async function startSandboxDashboard(): Promise<SandboxDashboard> {
     });
     const h = await startAdminHarness({
       channels: { 'pas-inbound.yaml': pasInbound, 'csv-referrals.yaml': csvReferrals(drop) },
-      prepare: (configDir) => {
-        cpSync(join(ROOT, 'mappings'), join(configDir, 'mappings'), { recursive: true });
-      },
+      prepare: copyShippedMappings,
       settings: { sandbox: { enabled: true, port: 0 } },
     });
     undo.push(() => h.close());
@@ -80,6 +83,16 @@ export async function startSandboxDashboard(): Promise<SandboxDashboard> {
     const browser = chromium.browser;
     const mllpPort = (): number =>
       endpointPort(h.engine.channels().find((c) => c.id === 'pas-inbound')?.source?.endpoint);
+    const login = async (page: Page, user: string): Promise<void> => {
+      await page.goto(`${h.url}/login`);
+      await page.getByLabel('User name').fill(user);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(`${h.url}/`);
+    };
+    const dropCsv = (name: string, rows: readonly string[]): void => {
+      writeFileSync(join(drop, name), [CSV_HEADER, ...rows, ''].join('\n'));
+    };
     return {
       h,
       browser,
@@ -92,18 +105,24 @@ export async function startSandboxDashboard(): Promise<SandboxDashboard> {
         });
         return replies[0] ?? '';
       },
-      dropCsv(name, rows) {
-        writeFileSync(join(drop, name), [CSV_HEADER, ...rows, ''].join('\n'));
+      dropCsv,
+      async settleCsv(name, rows) {
+        dropCsv(name, rows);
+        return eventually(async () => {
+          const list = await h.store.list({ channel: 'csv-referrals' });
+          const settled = list.filter((m) => m.status === 'SENT' || m.status === 'ERROR');
+          return settled.length === rows.length ? settled : undefined;
+        }, 30_000);
       },
       async waitFor(id, status) {
         await eventually(async () => (await h.store.get(id))?.status === status, 30_000);
       },
-      async login(page, user) {
-        await page.goto(`${h.url}/login`);
-        await page.getByLabel('User name').fill(user);
-        await page.getByLabel('Password').fill(PASSWORD);
-        await page.getByRole('button', { name: 'Log in' }).click();
-        await page.waitForURL(`${h.url}/`);
+      login,
+      async pageAs(user) {
+        const page = await browser.newPage();
+        await browser.clearCookies();
+        await login(page, user);
+        return page;
       },
       async close() {
         for (const step of undo.reverse()) await step();
