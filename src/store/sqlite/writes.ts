@@ -104,7 +104,6 @@ export class SqliteWrites {
 
   /** Fills the free-text index after commits (decision 175). */
   readonly text: TextIndexer;
-
   constructor(private readonly db: SqliteDatabase) {
     this.text = new TextIndexer(db);
     this.stmt = {
