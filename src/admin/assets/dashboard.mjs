@@ -147,6 +147,12 @@ document.addEventListener('submit', (event) => {
     hidden(form, 'confirmed', 'yes');
     // form.submit() drops the pressed button's name=value (the bulk action): carry it over.
     if (submitter?.name) hidden(form, submitter.name, submitter.value);
+    // A live refresh that was under way when the dialog opened may have replaced the part holding
+    // this form: a form out of the document submits nothing, so the confirmation would be lost.
+    if (!form.isConnected) {
+      form.hidden = true;
+      document.body.append(form);
+    }
     form.submit();
   });
 });
