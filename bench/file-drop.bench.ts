@@ -3,6 +3,8 @@
  * source and the SQLite store, and peak RSS, beside csv-parse's bare parse of the same file
  * (targets: RSS < 150 MB whatever the size; ≥ 25% of the bare parse rate). BENCH_ROWS changes size.
  * Also the store alone with the same rows pre-parsed: the most the drop could reach on this store.
+ * BENCH_BASE_REPO (a checkout of main) adds the drop and the store alone built from that checkout,
+ * run in between this checkout's, for before/after ratios from one run.
  */
 import { parse } from 'csv-parse';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './run.js';
 
@@ -40,10 +43,22 @@ interface DropRun {
   readonly rate: number;
   readonly peakMb: number;
   readonly beforeMb: number;
+  /** CPU of every thread of the child per row (absent from older checkouts' child). */
+  readonly cpuUsPerRow?: number;
 }
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const childBuild = join(repo, 'node_modules', '.cache', 'ers-bridge-bench');
+const BASE_REPO = process.env['BENCH_BASE_REPO'];
+
+/** Under node_modules/ so the build's imports resolve; one folder per checkout, because worktrees
+ * share one node_modules and two benches building into one folder would mix their code. */
+const childBuildOf = (checkout: string): string =>
+  join(
+    repo,
+    'node_modules',
+    '.cache',
+    `ers-bridge-bench-${createHash('sha256').update(checkout).digest('hex').slice(0, 12)}`,
+  );
 
 /**
  * The image runs compiled JavaScript with the Dockerfile's NODE_OPTIONS, so the child is compiled
@@ -55,17 +70,18 @@ function imageNodeOptions(): string {
   return /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1] ?? '';
 }
 
-function buildChild(): string {
+function buildChild(checkout: string): string {
+  const out = childBuildOf(checkout);
   execFileSync(
     process.execPath,
     [
       join(repo, 'node_modules/typescript/bin/tsc'),
       '-p',
-      join(repo, 'bench/tsconfig.child.json'),
-    ].concat(['--outDir', childBuild]),
+      join(checkout, 'bench/tsconfig.child.json'),
+    ].concat(['--outDir', out]),
     { stdio: 'inherit' },
   );
-  return join(childBuild, 'bench/support/file-drop-run.js');
+  return join(out, 'bench/support/file-drop-run.js');
 }
 
 type ChildMode = 'drop' | 'store';
@@ -102,58 +118,83 @@ const benchmark: Benchmark = {
     csvFile(source);
     try {
       console.log('compiling the drop child (tsc) …');
-      const built = buildChild();
+      const built = buildChild(repo);
+      const base = BASE_REPO === undefined ? undefined : buildChild(BASE_REPO);
       const options = imageNodeOptions();
       // The best of three: the first pass runs before the JIT has warmed, and the ratio should be
       // against what csv-parse can really do.
       let bare = 0;
       for (let pass = 0; pass < 3; pass++) bare = Math.max(bare, await bareParseRate(source));
-      const runs: [string, DropRun][] = [
-        [
-          `drop, built, NODE_OPTIONS="${options}" (the image)`,
-          runChild(
-            { script: built, nodeArgs: [], nodeOptions: options },
-            source,
-            join(dir, 'w'),
-            'drop',
-          ),
-        ],
-        [
-          'drop, built, V8 defaults',
-          runChild(
-            { script: built, nodeArgs: [], nodeOptions: '' },
-            source,
-            join(dir, 'w'),
-            'drop',
-          ),
-        ],
-        [
-          'drop, tsx (npm start)',
-          runChild(
-            {
-              script: fileURLToPath(new URL('./support/file-drop-run.ts', import.meta.url)),
-              nodeArgs: ['--import', 'tsx'],
-              nodeOptions: '',
-            },
-            source,
-            join(dir, 'w'),
-            'drop',
-          ),
-        ],
-        [
-          'store only, built (rows pre-parsed)',
-          runChild(
-            { script: built, nodeArgs: [], nodeOptions: options },
-            source,
-            join(dir, 'w'),
-            'store',
-          ),
-        ],
-      ];
+      const image = (script: string) => ({ script, nodeArgs: [], nodeOptions: options });
+      const runs: [string, DropRun][] =
+        base === undefined
+          ? [
+              [
+                `drop, built, NODE_OPTIONS="${options}" (the image)`,
+                runChild(
+                  { script: built, nodeArgs: [], nodeOptions: options },
+                  source,
+                  join(dir, 'w'),
+                  'drop',
+                ),
+              ],
+              [
+                'drop, built, V8 defaults',
+                runChild(
+                  { script: built, nodeArgs: [], nodeOptions: '' },
+                  source,
+                  join(dir, 'w'),
+                  'drop',
+                ),
+              ],
+              [
+                'drop, tsx (npm start)',
+                runChild(
+                  {
+                    script: fileURLToPath(new URL('./support/file-drop-run.ts', import.meta.url)),
+                    nodeArgs: ['--import', 'tsx'],
+                    nodeOptions: '',
+                  },
+                  source,
+                  join(dir, 'w'),
+                  'drop',
+                ),
+              ],
+              [
+                'store only, built (rows pre-parsed)',
+                runChild(
+                  { script: built, nodeArgs: [], nodeOptions: options },
+                  source,
+                  join(dir, 'w'),
+                  'store',
+                ),
+              ],
+            ]
+          : [
+              ['drop, built (the image)', runChild(image(built), source, join(dir, 'w'), 'drop')],
+              [
+                'drop, built (the image), BASE',
+                runChild(image(base), source, join(dir, 'w'), 'drop'),
+              ],
+              [
+                'store only (rows pre-parsed)',
+                runChild(image(built), source, join(dir, 'w'), 'store'),
+              ],
+              [
+                'store only (rows pre-parsed), BASE',
+                runChild(image(base), source, join(dir, 'w'), 'store'),
+              ],
+            ];
       console.log(`bare csv-parse (best of 3) ${bare.toFixed(0).padStart(8)} rows/s`);
       for (const [label, r] of runs) {
         console.log(
-          `${label.padEnd(58)} ${r.rate.toFixed(0).padStart(7)} rows/s = ${((r.rate / bare) * 100).toFixed(1).padStart(4)}% of bare parse  peak RSS ${r.peakMb} MB (${r.beforeMb} MB before)`,
+          `${label.padEnd(58)} ${r.rate.toFixed(0).padStart(7)} rows/s = ${((r.rate / bare) * 100).toFixed(1).padStart(4)}% of bare parse  peak RSS ${r.peakMb} MB (${r.beforeMb} MB before)${r.cpuUsPerRow === undefined ? '' : `  ${r.cpuUsPerRow.toFixed(0)} µs CPU/row`}`,
+        );
+      }
+      if (base !== undefined) {
+        const [drop, dropBase, store, storeBase] = runs.map(([, r]) => r.rate);
+        console.log(
+          `this / base: drop ×${((drop ?? 0) / (dropBase ?? 1)).toFixed(2)}, store only ×${((store ?? 0) / (storeBase ?? 1)).toFixed(2)}`,
         );
       }
     } finally {

@@ -65,6 +65,7 @@ function rowMessage(row: number): NewMessage {
 }
 
 const t = performance.now();
+const cpu0 = process.cpuUsage();
 if (mode === 'store') {
   let committing: Promise<unknown> = Promise.resolve();
   for (let start = 1; start <= rows; start += config.batchRows) {
@@ -88,9 +89,17 @@ if (mode === 'store') {
   }
 }
 const seconds = (performance.now() - t) / 1000;
+const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
 await drop.stop();
 await store.close();
 // maxRSS (kB) also catches peaks between samples.
 peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-console.log(JSON.stringify({ rate: rows / seconds, peakMb: mb(peak), beforeMb: mb(before) }));
+console.log(
+  JSON.stringify({
+    rate: rows / seconds,
+    peakMb: mb(peak),
+    beforeMb: mb(before),
+    cpuUsPerRow: (cpu.user + cpu.system) / rows,
+  }),
+);

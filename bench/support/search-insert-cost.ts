@@ -17,7 +17,7 @@ import { batches } from './search-data.js';
 const ROUNDS = Number(process.env['BENCH_SEARCH_INSERT_ROUNDS'] ?? 3);
 const BATCHES = 10;
 
-const SQLITE_DROP = `DROP TRIGGER message_text_add; DROP TRIGGER message_text_prune;
+const SQLITE_DROP = `DROP TRIGGER IF EXISTS message_text_add; DROP TRIGGER message_text_prune;
   DROP INDEX messages_type; DROP INDEX messages_file; DROP INDEX messages_received;`;
 const PG_DROP = `DROP INDEX messages_type; DROP INDEX messages_file; DROP INDEX messages_received;
   DROP INDEX messages_text;`;

@@ -61,6 +61,9 @@ export interface SqliteStoreOptions {
   readonly create?: boolean;
   /** Write through another store's writer thread (`attachWriter`): a processing thread's store. */
   readonly writerPort?: MessagePort;
+  /** Fill the free-text index when the writer is idle (default). False: only when a free-text
+   * query asks (it always catches up first, so results are the same either way). */
+  readonly indexTextWhenIdle?: boolean;
 }
 
 /**
@@ -106,12 +109,13 @@ export class SqliteMessageStore implements MessageStore {
     this.writesOnThread =
       options.writerPort !== undefined ||
       (options.file !== ':memory:' && options.writerThread !== false);
+    const writerOptions = { indexTextWhenIdle: options.indexTextWhenIdle !== false };
     this.writer =
       options.writerPort !== undefined
         ? portWriter(options.writerPort)
         : this.writesOnThread
-          ? threadWriter(options.file)
-          : inlineWriter(this.db);
+          ? threadWriter(options.file, writerOptions)
+          : inlineWriter(this.db, writerOptions);
     this.stmt = {
       byControlId: this.db.prepare(
         'SELECT * FROM messages WHERE channel = ? AND sender = ? AND control_id = ? ORDER BY id LIMIT 1',
@@ -190,10 +194,13 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(row && rowToMessage(row));
   }
 
-  list(filter: MessageFilter): Promise<MessageSummary[]> {
+  async list(filter: MessageFilter): Promise<MessageSummary[]> {
+    // The free-text index is filled after commits (decision 175): every row stored before this
+    // query is indexed first, so a search finds what the store holds, as the trigger did.
+    if (filter.text !== undefined) await this.write({ op: 'indexText' });
     const { sql, params } = messageListSql(filter, 'sqlite', Math.min(filter.limit ?? 50, 1000));
     const rows = this.db.prepare(sql).all(...params) as SummaryRow[];
-    return Promise.resolve(rows.map(rowToSummary));
+    return rows.map(rowToSummary);
   }
 
   countByStatus(channel?: string) {

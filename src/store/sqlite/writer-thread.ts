@@ -3,11 +3,14 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from './open.js';
 import { errorReply, type WriteReply } from './writer.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
+import { idleTextIndexing } from './text-index.js';
 
 const port = parentPort;
 if (port === null) throw new Error('writer-thread runs only as a worker thread');
-const db = openDatabase((workerData as { file: string }).file);
+const data = workerData as { file: string; indexTextWhenIdle: boolean };
+const db = openDatabase(data.file);
 const writes = new SqliteWrites(db);
+const idle = data.indexTextWhenIdle ? idleTextIndexing(writes.text) : undefined;
 
 type Request =
   | { seq: number; op: WriteOp | { op: 'close' } }
@@ -31,6 +34,7 @@ function serve(from: MessagePort, owner: boolean): void {
       // The engine closes last; a port still attached then (its thread died) would keep this
       // thread alive.
       if (owner) {
+        idle?.stop();
         for (const other of attached) other.close();
         db.close();
       } else attached.delete(from);
@@ -44,6 +48,8 @@ function serve(from: MessagePort, owner: boolean): void {
       reply = errorReply(seq, error);
     }
     from.postMessage(reply);
+    // After the answer: the free-text index is filled when nothing else waits (decision 175).
+    idle?.kick();
   });
 }
 

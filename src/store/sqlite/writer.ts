@@ -4,6 +4,13 @@ import type { ErrorCode } from '../../core/error-codes.js';
 import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
+import { idleTextIndexing } from './text-index.js';
+
+/** How the writer fills the free-text index (decision 175). */
+export interface WriterOptions {
+  /** Index new rows when the writer is idle (default); false: only when a free-text query asks. */
+  readonly indexTextWhenIdle?: boolean;
+}
 
 /** Runs the store's writes: on a writer thread for a file store, inline for `:memory:`. */
 export interface WriteExecutor {
@@ -34,12 +41,15 @@ export function errorReply(seq: number, error: unknown): WriteReply {
   return { seq, ok: false, message: error instanceof Error ? error.message : String(error) };
 }
 
-export function inlineWriter(db: SqliteDatabase): WriteExecutor {
+export function inlineWriter(db: SqliteDatabase, options: WriterOptions = {}): WriteExecutor {
   const writes = new SqliteWrites(db);
+  const idle = options.indexTextWhenIdle === false ? undefined : idleTextIndexing(writes.text);
   return {
     run(op) {
       try {
-        return Promise.resolve(writes.execute(op));
+        const value = writes.execute(op);
+        idle?.kick();
+        return Promise.resolve(value);
       } catch (error) {
         // In the same thread an EngineError is passed on as it is, details and all.
         return Promise.reject(
@@ -49,7 +59,10 @@ export function inlineWriter(db: SqliteDatabase): WriteExecutor {
         );
       }
     },
-    close: () => Promise.resolve(),
+    close: () => {
+      idle?.stop();
+      return Promise.resolve();
+    },
   };
 }
 
@@ -58,8 +71,10 @@ export function inlineWriter(db: SqliteDatabase): WriteExecutor {
  * and writing ACKs while SQLite waits for the disk (bench/mllp: the synchronous commit was half of
  * the listener's time). Requests are answered in the order sent; each answer means committed.
  */
-export function threadWriter(file: string): WriteExecutor {
-  const worker = startModuleThread(import.meta.url, 'writer-thread', { workerData: { file } });
+export function threadWriter(file: string, options: WriterOptions = {}): WriteExecutor {
+  const worker = startModuleThread(import.meta.url, 'writer-thread', {
+    workerData: { file, indexTextWhenIdle: options.indexTextWhenIdle !== false },
+  });
   const remote = remoteWriter(worker);
   worker.on('error', (error) => {
     remote.fail(storeWriteError({ message: `writer thread failed: ${error.message}` }));

@@ -19,6 +19,7 @@ import {
 } from '../../core/store-types.js';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.js';
+import { TextIndexer } from './text-index.js';
 
 /**
  * Every write the SQLite store makes, as plain data: so the same code runs on the writer thread
@@ -58,7 +59,9 @@ export type WriteOp =
   | { readonly op: 'prune'; readonly request: PruneRequest }
   | { readonly op: 'saveFilter'; readonly filter: SavedFilter }
   | { readonly op: 'deleteFilter'; readonly name: string }
-  | { readonly op: 'synchronousMode' };
+  | { readonly op: 'synchronousMode' }
+  /** Brings the free-text index up to every row stored (before a free-text query). */
+  | { readonly op: 'indexText' };
 
 /** An append's answer before the row is turned into a StoredMessage by the caller's thread. */
 export interface AppendRowResult {
@@ -99,7 +102,10 @@ export class SqliteWrites {
     (items: readonly NewMessage[], now: number) => AppendRowResult[]
   >;
 
+  /** Fills the free-text index after commits (decision 175). */
+  readonly text: TextIndexer;
   constructor(private readonly db: SqliteDatabase) {
+    this.text = new TextIndexer(db);
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO messages (channel, sender, control_id, content_type, raw, ordering_key,
@@ -217,6 +223,8 @@ export class SqliteWrites {
         return this.db.prepare(DELETE_FILTER_SQL).run(op.name).changes > 0;
       case 'synchronousMode':
         return this.db.pragma('synchronous', { simple: true });
+      case 'indexText':
+        return this.text.catchUp();
     }
   }
 
