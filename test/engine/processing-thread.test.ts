@@ -16,6 +16,7 @@ import {
   type Harness,
 } from '../support/engine-harness.js';
 import { ackValue, adt, exchange } from '../sources/mllp/support.js';
+import { pgCluster } from '../support/pg-cluster.js';
 
 const THREAD = 'workers: { pollIntervalMs: 50, processIn: thread }';
 
@@ -136,5 +137,19 @@ describe('engine: processing on a thread apart from the sources (workers.process
       const again = await running.store.get(m.id);
       return sent.length === 2 && again?.status === 'SENT';
     }, 20_000);
+  });
+
+  it('on PostgreSQL the thread opens a pool of its own and processes to SENT', async function () {
+    this.timeout(120_000);
+    const url = await (await pgCluster()).freshDatabase();
+    h.writeChannel('in.yaml', channel('thr-pg', 'out'));
+    const running = await h.start(`store: '${url}'\n${THREAD}`);
+    const ids = ['P1', 'P2', 'P3'];
+    await exchange(
+      portOf(running, 'thr-pg'),
+      ids.map((id) => frameMllp(adt(id))),
+      { expect: ids.length, timeoutMs: 20_000 },
+    );
+    for (const id of ids) await sentFile(running, 'thr-pg', id);
   });
 });
