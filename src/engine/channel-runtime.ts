@@ -24,6 +24,8 @@ export class ChannelRuntime {
   private state: ChannelState = 'STOPPED';
   private lastError: string | null = null;
   private readonly dispatcher: Dispatcher | undefined;
+  /** The start, stop or replace under way; the next waits for it. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
 
   constructor(
     public definition: ChannelDefinition,
@@ -47,7 +49,22 @@ export class ChannelRuntime {
         : undefined;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Start, stop and replace run one at a time. A Start that came while a Stop waited out its
+   * grace used to start the source and find the dispatcher still running, and the Stop then
+   * halted it: the channel showed STARTED, took messages and never processed them.
+   */
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(step, step);
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  start(): Promise<void> {
+    return this.serially(() => this.startNow());
+  }
+
+  private async startNow(): Promise<void> {
     if (this.state === 'STARTED') return;
     try {
       await this.built.source.start(this.sourceContext());
@@ -78,7 +95,11 @@ export class ChannelRuntime {
   }
 
   /** Stops the source, lets in-flight work finish for up to graceMs, then aborts it. */
-  async stop(graceMs: number): Promise<void> {
+  stop(graceMs: number): Promise<void> {
+    return this.serially(() => this.stopNow(graceMs));
+  }
+
+  private async stopNow(graceMs: number): Promise<void> {
     if (this.state !== 'STARTED') return;
     this.state = 'STOPPED';
     await this.built.source.stop().catch((e: unknown) => {
@@ -96,7 +117,11 @@ export class ChannelRuntime {
    * the running source is kept, so PAS connections are not dropped for a mapping edit; otherwise
    * the new source starts after the old one stops (same port).
    */
-  async replace(
+  replace(definition: ChannelDefinition, built: BuiltChannel, graceMs: number): Promise<void> {
+    return this.serially(() => this.replaceNow(definition, built, graceMs));
+  }
+
+  private async replaceNow(
     definition: ChannelDefinition,
     built: BuiltChannel,
     graceMs: number,
@@ -109,10 +134,10 @@ export class ChannelRuntime {
       if (this.deps.processing !== undefined) await this.startProcessing();
     } else {
       const wasStarted = this.state === 'STARTED';
-      if (wasStarted) await this.stop(graceMs);
+      if (wasStarted) await this.stopNow(graceMs);
       this.definition = definition;
       this.built = built;
-      if (definition.enabled) await this.start();
+      if (definition.enabled) await this.startNow();
     }
     for (const d of old.pipeline.destinations) await d.destination.close?.();
   }

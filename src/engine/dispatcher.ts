@@ -38,7 +38,8 @@ export class Dispatcher {
   private pendingWake = false;
   private loop: Promise<void> | null = null;
   private running = false;
-  private readonly abort = new AbortController();
+  /** One per start: a Stop that ran out of grace aborted the last one's work, not the next's. */
+  private abort = new AbortController();
 
   constructor(
     private readonly work: () => DispatchWork,
@@ -56,6 +57,7 @@ export class Dispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.loop = this.dispatch();
   }
 
@@ -65,8 +67,12 @@ export class Dispatcher {
     this.running = false;
     this.wake();
     await this.loop;
-    const grace = new Promise((r) => setTimeout(r, graceMs).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((r) => {
+      timer = setTimeout(r, graceMs);
+    });
     await Promise.race([Promise.all(this.inFlightWork), grace]);
+    clearTimeout(timer);
     if (this.inFlightWork.size > 0) this.abort.abort();
   }
 

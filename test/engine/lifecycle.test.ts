@@ -10,6 +10,7 @@ import {
   eventually,
   type Harness,
 } from '../support/engine-harness.js';
+import type { RunningEngine } from '../../src/main/run.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = (args: string[]): string =>
@@ -52,6 +53,51 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
     } finally {
       await store.close();
     }
+  });
+
+  /** Posts a body to the channel's HTTP source and waits until a worker holds it. */
+  async function postAndHold(running: RunningEngine, body: string): Promise<number> {
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const res = await fetch(`http://127.0.0.1:${port}/messages`, { method: 'POST', body });
+    const { id } = (await res.json()) as { id: number };
+    await eventually(async () => ((await running.store.get(id))?.leaseOwner ? true : undefined));
+    return id;
+  }
+
+  it('keeps processing when a Start comes while a Stop waits for in-flight work', async () => {
+    h.writeChannel(
+      'held.yaml',
+      'id: held\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, delayMs: 400 }\nworkers: 1\n',
+    );
+    const running = await h.start('workers: { pollIntervalMs: 50, shutdownGraceMs: 5000 }');
+    await postAndHold(running, 'first');
+    // An operator presses Stop, then Start before the first message has finished.
+    const stopping = running.engine.stopChannel('held', 'test');
+    const starting = running.engine.startChannel('held', 'test');
+    await Promise.all([stopping, starting]);
+    expect(running.engine.channels()[0]?.state).to.equal('STARTED');
+    const second = await postAndHold(running, 'second');
+    await eventually(async () =>
+      (await running.store.get(second))?.status === 'SENT' ? true : undefined,
+    );
+    expect(recorded.map((r) => r.body)).to.deep.equal(['first', 'second']);
+  });
+
+  it('does not hand a restarted channel the signal of work a Stop aborted', async () => {
+    h.writeChannel(
+      'held.yaml',
+      'id: held\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, delayMs: 300 }\nworkers: 1\n',
+    );
+    const running = await h.start('workers: { pollIntervalMs: 50, shutdownGraceMs: 20 }');
+    await postAndHold(running, 'cut short');
+    await running.engine.stopChannel('held', 'test'); // grace runs out: its work is aborted
+    await running.engine.startChannel('held', 'test');
+    const id = await postAndHold(running, 'after restart');
+    await eventually(async () =>
+      (await running.store.get(id))?.status === 'SENT' ? true : undefined,
+    );
+    const after = recorded.find((r) => r.body === 'after restart');
+    expect(after?.aborted).to.equal(false);
   });
 
   for (const [setting, onThread] of [

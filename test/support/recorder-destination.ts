@@ -12,6 +12,8 @@ export interface Recorded {
   readonly id: number;
   readonly body: string;
   readonly key: string | null;
+  /** Whether the engine's abort signal was already set when the message reached the destination. */
+  readonly aborted: boolean;
 }
 
 export const recorded: Recorded[] = [];
@@ -27,6 +29,8 @@ const Schema = z
     /** Fail with this error code while the body contains `fail` (the catalogue decides the class). */
     failWith: z.enum(['DEST_UNAVAILABLE', 'DEST_NO_ACK', 'DEST_REJECTED']).optional(),
     maxDelayMs: z.number().int().min(0).default(0),
+    /** A fixed wait before recording, so a test can hold a message in flight. */
+    delayMs: z.number().int().min(0).default(0),
   })
   .strict();
 
@@ -41,8 +45,10 @@ if (destinations.get('test-recorder') === undefined) {
         maxConcurrent = Math.max(maxConcurrent, concurrent);
         try {
           const body = ctx.message.raw?.toString() ?? '';
+          const aborted = ctx.signal.aborted;
           if (config.maxDelayMs > 0)
             await new Promise((r) => setTimeout(r, Math.random() * config.maxDelayMs));
+          if (config.delayMs > 0) await new Promise((r) => setTimeout(r, config.delayMs));
           if (config.failWith && body.includes('fail'))
             throw new EngineError(config.failWith, 'asked to fail');
           recorded.push({
@@ -50,6 +56,7 @@ if (destinations.get('test-recorder') === undefined) {
             id: ctx.message.id,
             body,
             key: ctx.message.orderingKey,
+            aborted,
           });
           return { output: { seen: recorded.length } };
         } finally {
