@@ -47,6 +47,24 @@ describe('SQLite store durability settings', () => {
     await store.close();
   });
 
+  it('claims without an fsync of their own, and goes back to synchronous=FULL for what follows', async () => {
+    const store = new SqliteMessageStore({ file: freshFile() });
+    try {
+      const { id } = await store.append(msg());
+      const claimed = await store.claim({
+        owner: 'w1',
+        channels: ['ch'],
+        limit: 10,
+        leaseMs: 60_000,
+        now: Date.now(),
+      });
+      expect(claimed.map((m) => m.id)).to.deep.equal([id]);
+      expect(await store.synchronousMode()).to.equal(2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to open a store migrated by a newer ers-bridge', async () => {
     const file = freshFile();
     await new SqliteMessageStore({ file }).close();

@@ -247,10 +247,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async claim(request: ClaimRequest): Promise<StoredMessage[]> {
-    const { rows, leaseUntil } = (await this.committer.submit({
-      kind: 'claim',
-      request,
-    })) as ClaimRowsResult;
+    const { rows, leaseUntil } = (await this.write({ op: 'claim', request })) as ClaimRowsResult;
     return rows.map((r) => ({ ...fromThread(r), leaseOwner: request.owner, leaseUntil }));
   }
 

@@ -28,9 +28,6 @@ import { TextIndexer } from './text-index.js';
 export type StoreWrite =
   | { readonly kind: 'append'; readonly message: NewMessage }
   | { readonly kind: 'transition'; readonly id: number; readonly t: Transition }
-  /** A claim rides the group commit too: its lease updates share the appends' and transitions'
-   * transaction (and fsync) instead of a commit of their own. */
-  | { readonly kind: 'claim'; readonly request: ClaimRequest }
   /** Audit rows too: an e-RS call writes one, and 64 calls under way each committing its own
    * row queued every append (every ACK) behind 64 fsyncs (decision 140). */
   | { readonly kind: 'audit'; readonly entry: Omit<AuditEntry, 'id'> }
@@ -39,6 +36,8 @@ export type StoreWrite =
 export type WriteOp =
   | { readonly op: 'commit'; readonly items: readonly StoreWrite[]; readonly now: number }
   | { readonly op: 'appendMany'; readonly items: readonly NewMessage[]; readonly now: number }
+  /** A claim in a transaction of its own, not synced (decision 140, "claims without an fsync"). */
+  | { readonly op: 'claim'; readonly request: ClaimRequest }
   | { readonly op: 'releaseLeases'; readonly owner: string }
   | {
       readonly op: 'reprocess';
@@ -75,7 +74,7 @@ export interface ClaimRowsResult {
   readonly leaseUntil: number;
 }
 
-export type CommitResult = AppendRowResult | boolean | ClaimRowsResult | undefined;
+export type CommitResult = AppendRowResult | boolean | undefined;
 
 const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
 const ACTIVE = inList(CLAIMABLE_STATUSES);
@@ -101,6 +100,7 @@ export class SqliteWrites {
   private readonly appendManyTx: Database.Transaction<
     (items: readonly NewMessage[], now: number) => AppendRowResult[]
   >;
+  private readonly claimTx: Database.Transaction<(request: ClaimRequest) => ClaimRowsResult>;
 
   /** Fills the free-text index after commits (decision 175). */
   readonly text: TextIndexer;
@@ -148,8 +148,6 @@ export class SqliteWrites {
             return this.insertOne(w.message, now);
           case 'transition':
             return this.applyTransition(w.id, w.t, now);
-          case 'claim':
-            return this.claimRows(w.request);
           case 'audit':
             this.stmt.audit.run(
               w.entry.at,
@@ -168,6 +166,7 @@ export class SqliteWrites {
     this.appendManyTx = db.transaction((items: readonly NewMessage[], now: number) =>
       items.map((m) => this.insertOne(m, now)),
     );
+    this.claimTx = db.transaction((request: ClaimRequest) => this.claimRows(request));
   }
 
   private statement(sql: string): Database.Statement {
@@ -185,6 +184,8 @@ export class SqliteWrites {
         return this.commitTx.immediate(op.items, op.now);
       case 'appendMany':
         return this.appendManyTx.immediate(op.items, op.now);
+      case 'claim':
+        return this.claimUnsynced(op.request);
       case 'releaseLeases':
         return this.db
           .prepare(
@@ -315,7 +316,24 @@ export class SqliteWrites {
     return true;
   }
 
-  /** Leases claimable messages inside the current write transaction (the group commit's). */
+  /**
+   * A claim as a transaction of its own with `synchronous = NORMAL`: in WAL mode it commits
+   * without an fsync, and the next FULL commit (the batch's transitions) syncs its frames with
+   * its own. A lease is no promise to anyone: a power cut that loses one only makes the message
+   * claimable again, which is what an expired lease does. Riding the group commit instead, a
+   * claim waited for the commit under way and then for one more fsync of its own.
+   */
+  private claimUnsynced(request: ClaimRequest): ClaimRowsResult {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.claimTx.immediate(request);
+    } finally {
+      // Every other write stays FULL: nothing is acknowledged before it is on disk.
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** Leases claimable messages inside the current write transaction. */
   private claimRows(request: ClaimRequest): ClaimRowsResult {
     const leaseUntil = request.now + request.leaseMs;
     if (request.channels.length === 0 || request.limit <= 0) return { rows: [], leaseUntil };
