@@ -1,23 +1,17 @@
-import type { Logger } from 'pino';
 import type { ChannelDefinition } from '../config/channel-schema.js';
-import type { MessageStore } from '../core/store-types.js';
-import type { EngineServices } from '../core/services.js';
 import { buildPipeline } from './build-pipeline.js';
 import { batchOf } from './channel-runtime.js';
-import { Dispatcher } from './dispatcher.js';
-import type { OutcomeSink } from './outcomes.js';
+import { Dispatcher, type DispatchDeps } from './dispatcher.js';
 import type { ChannelPipeline } from './process-message.js';
 import type { RemoteChannelStatus } from './processing-host.js';
 
-export interface ProcessingChannelsOptions {
+/** A dispatcher's dependencies but the worker settings, which come from the settings. */
+export interface ProcessingChannelsOptions extends Omit<
+  DispatchDeps,
+  'pollIntervalMs' | 'leaseMs'
+> {
   readonly configDir: string;
   readonly dataDir: string;
-  readonly store: MessageStore;
-  readonly services: EngineServices;
-  readonly logger: Logger;
-  readonly owner: string;
-  readonly outcomes: OutcomeSink;
-  readonly clock: () => number;
 }
 
 interface Processing {

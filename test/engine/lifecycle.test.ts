@@ -55,6 +55,14 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
     }
   });
 
+  /** One worker, and a destination that holds each message `delayMs`. */
+  const writeHeldChannel = (delayMs: number): void => {
+    h.writeChannel(
+      'held.yaml',
+      `id: held\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, delayMs: ${delayMs} }\nworkers: 1\n`,
+    );
+  };
+
   /** Posts a body to the channel's HTTP source and waits until a worker holds it. */
   async function postAndHold(running: RunningEngine, body: string): Promise<number> {
     const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
@@ -65,10 +73,7 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
   }
 
   it('keeps processing when a Start comes while a Stop waits for in-flight work', async () => {
-    h.writeChannel(
-      'held.yaml',
-      'id: held\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, delayMs: 400 }\nworkers: 1\n',
-    );
+    writeHeldChannel(400);
     const running = await h.start('workers: { pollIntervalMs: 50, shutdownGraceMs: 5000 }');
     await postAndHold(running, 'first');
     // An operator presses Stop, then Start before the first message has finished.
@@ -84,10 +89,7 @@ describe('engine: lifecycle, hot reload, schedules and the messages CLI', () => 
   });
 
   it('does not hand a restarted channel the signal of work a Stop aborted', async () => {
-    h.writeChannel(
-      'held.yaml',
-      'id: held\nsource: { type: http, port: 0 }\ndestinations:\n  - { name: rec, type: test-recorder, delayMs: 300 }\nworkers: 1\n',
-    );
+    writeHeldChannel(300);
     const running = await h.start('workers: { pollIntervalMs: 50, shutdownGraceMs: 20 }');
     await postAndHold(running, 'cut short');
     await running.engine.stopChannel('held', 'test'); // grace runs out: its work is aborted
