@@ -49,6 +49,21 @@ export function openDatabase(file: string, options: { mustExist?: boolean } = {}
   return db;
 }
 
+/**
+ * Runs `transaction` with `synchronous = NORMAL`: in WAL mode its commit skips the fsync, and the
+ * next FULL commit syncs its frames with its own. Only for writes whose loss in a power cut loses
+ * no promise (a lease, a free-text chunk with its watermark); every other write stays FULL, so
+ * nothing is acknowledged before it is on disk.
+ */
+export function unsynced<T>(db: SqliteDatabase, transaction: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return transaction();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
 export function currentVersion(db: SqliteDatabase): number {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',

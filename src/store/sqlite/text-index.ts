@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from './open.js';
+import { unsynced, type SqliteDatabase } from './open.js';
 
 /**
  * Rows indexed per transaction when the writer is idle. One `INSERT … SELECT` over a range of ids
@@ -66,13 +66,7 @@ export class TextIndexer {
 
   /** Indexes up to `limit` rows in one transaction of its own; true when none are left. */
   step(limit = TEXT_CHUNK_ROWS): boolean {
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return this.chunk.immediate(limit);
-    } finally {
-      // Every other write stays FULL: nothing is acknowledged before it is on disk.
-      this.db.pragma('synchronous = FULL');
-    }
+    return unsynced(this.db, () => this.chunk.immediate(limit));
   }
 
   /** Indexes every row stored so far (a free-text query runs next); returns how many chunks. */

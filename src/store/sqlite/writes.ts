@@ -18,7 +18,7 @@ import {
   type Transition,
 } from '../../core/store-types.js';
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from './open.js';
+import { unsynced, type SqliteDatabase } from './open.js';
 import { TextIndexer } from './text-index.js';
 
 /**
@@ -324,13 +324,7 @@ export class SqliteWrites {
    * claim waited for the commit under way and then for one more fsync of its own.
    */
   private claimUnsynced(request: ClaimRequest): ClaimRowsResult {
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return this.claimTx.immediate(request);
-    } finally {
-      // Every other write stays FULL: nothing is acknowledged before it is on disk.
-      this.db.pragma('synchronous = FULL');
-    }
+    return unsynced(this.db, () => this.claimTx.immediate(request));
   }
 
   /** Leases claimable messages inside the current write transaction. */
