@@ -3,20 +3,14 @@ import type { AuditQuery } from '../service/audit-query.js';
 import { html, type Html } from './html.js';
 import { formatTime } from './layout.js';
 import { detailList } from './message-detail.js';
+import { queryField } from './widgets.js';
 
 function filterForm(q: AuditQuery): Html {
-  const field = (name: keyof AuditQuery, label: string, placeholder: string, type = 'text') =>
-    html`<label
-      >${label}<input
-        name="${name}"
-        value="${q[name] ?? ''}"
-        placeholder="${placeholder}"
-        type="${type}"
-    /></label>`;
   return html`<form method="get" action="/audit" class="filters card">
-    ${field('actor', 'Who', 'user:alice')} ${field('action', 'Action', 'message.reprocess')}
-    ${field('from', 'From', '2026-12-01', 'date')}
-    ${field('to', 'To (inclusive)', '2026-12-06', 'date')}
+    ${queryField('actor', 'Who', q, { placeholder: 'user:alice' })}
+    ${queryField('action', 'Action', q, { placeholder: 'message.reprocess' })}
+    ${queryField('from', 'From', q, { placeholder: '2026-12-01', type: 'date' })}
+    ${queryField('to', 'To (inclusive)', q, { placeholder: '2026-12-06', type: 'date' })}
     <div class="buttons">
       <button type="submit" class="primary">Filter</button>
       <a href="/audit" class="button">Clear</a>

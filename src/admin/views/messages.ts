@@ -4,7 +4,7 @@ import type { MessageQuery } from '../service/message-query.js';
 import type { MessageSummary } from '../../core/store-types.js';
 import { html, type Html } from './html.js';
 import { csrfField, formatTime } from './layout.js';
-import { STATUS_ORDER, statusBadge } from './widgets.js';
+import { STATUS_ORDER, queryField, statusBadge } from './widgets.js';
 import { bulkSummary } from './bulk-summary.js';
 import { livePart } from './live.js';
 import type { BulkSummary } from '../service/bulk-actions.js';
@@ -18,21 +18,6 @@ export interface MessagesView {
   readonly savedFilters?: readonly string[];
   /** What the last bulk action did (shown once, after its redirect). */
   readonly summary?: BulkSummary | undefined;
-}
-
-function field(
-  name: keyof MessageQuery,
-  label: string,
-  query: MessageQuery,
-  extra: { placeholder?: string; type?: string } = {},
-): Html {
-  return html`<label
-    >${label}<input
-      name="${name}"
-      value="${query[name] ?? ''}"
-      placeholder="${extra.placeholder ?? ''}"
-      type="${extra.type ?? 'text'}"
-  /></label>`;
 }
 
 function filterForm(v: MessagesView, canReadBodies: boolean): Html {
@@ -52,14 +37,15 @@ function filterForm(v: MessagesView, canReadBodies: boolean): Html {
         ${STATUS_ORDER.map((s) => html`<option value="${s}" ${q.status === s ? html`selected` : ''}>${s}</option>`)}
       </select></label
     >
-    ${field('type', 'Message type', q, { placeholder: 'ref^i12: any case' })}
-    ${field('controlId', 'MSH-10', q)} ${field('ubrn', 'UBRN', q, { placeholder: '12 digits' })}
-    ${field('nhsNumber', 'NHS number', q, { placeholder: 'searched by hash' })}
-    ${field('file', 'Source file', q, { placeholder: 'referrals.csv' })}
-    ${field('row', 'Row', q, { placeholder: 'in that file', type: 'number' })}
-    ${field('since', 'Received since', q, { placeholder: '24h, 7d or 2026-11-25T06:00' })}
-    ${field('until', 'Received until', q)}
-    ${canReadBodies ? field('text', 'Text in body', q, { placeholder: 'words (audited)' }) : ''}
+    ${queryField('type', 'Message type', q, { placeholder: 'ref^i12: any case' })}
+    ${queryField('controlId', 'MSH-10', q)}
+    ${queryField('ubrn', 'UBRN', q, { placeholder: '12 digits' })}
+    ${queryField('nhsNumber', 'NHS number', q, { placeholder: 'searched by hash' })}
+    ${queryField('file', 'Source file', q, { placeholder: 'referrals.csv' })}
+    ${queryField('row', 'Row', q, { placeholder: 'in that file', type: 'number' })}
+    ${queryField('since', 'Received since', q, { placeholder: '24h, 7d or 2026-11-25T06:00' })}
+    ${queryField('until', 'Received until', q)}
+    ${canReadBodies ? queryField('text', 'Text in body', q, { placeholder: 'words (audited)' }) : ''}
     ${
       (v.savedFilters ?? []).length === 0
         ? ''

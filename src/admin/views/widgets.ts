@@ -54,3 +54,18 @@ export function jsonBlock(value: unknown): Html {
 export function shortHash(hash: string | null): string {
   return hash ? hash.slice(0, 12) : '—';
 }
+
+/** A labelled text input of a search form, holding the value the query already has. */
+export function queryField<
+  K extends keyof Q & string,
+  Q extends Partial<Record<K, string | number | null>>,
+>(name: K, label: string, query: Q, extra: { placeholder?: string; type?: string } = {}): Html {
+  const value = query[name];
+  return html`<label
+    >${label}<input
+      name="${name}"
+      value="${value ?? ''}"
+      placeholder="${extra.placeholder ?? ''}"
+      type="${extra.type ?? 'text'}"
+  /></label>`;
+}
