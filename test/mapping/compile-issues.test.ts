@@ -4,19 +4,11 @@ import { join } from 'node:path';
 import { EngineError } from '../../src/core/errors.js';
 import { compileMappingFile, createMappingTransformer } from '../../src/mapping/index.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
+import { REPLY_CHANNEL } from '../support/mapping-fixtures.js';
 
 // Two problems in one file: an unknown operation (line 3, column 12) and an unknown key (5:1).
 const TWO_PROBLEMS = 'id: twice\ninput: hl7v2\noperation: A999\ninputs: {}\nbogus: 1\n';
 const GOOD = 'id: good\ninput: json\noperation: A005\ninputs:\n  ubrn: ubrn\n';
-
-const channel = `id: api
-source: { type: http, port: 0 }
-transformer:
-  type: mapping
-  mappings: [mappings/m.yaml]
-destinations:
-  - { name: answer, type: reply }
-`;
 
 function thrown(run: () => unknown): EngineError {
   try {
@@ -63,7 +55,7 @@ describe('mapping compile problems travel as structured issues (issue 17)', () =
 
   it('a refused reload lists each compile problem on its own line, with the structured issues', async () => {
     writeFileSync(join(h.configDir, 'mappings', 'm.yaml'), GOOD);
-    h.writeChannel('api.yaml', channel);
+    h.writeChannel('api.yaml', REPLY_CHANNEL);
     const running = await h.start();
     expect(running.failures).to.deep.equal([]);
     writeFileSync(join(h.configDir, 'mappings', 'm.yaml'), TWO_PROBLEMS);

@@ -7,18 +7,10 @@ import {
   eventually,
   type Harness,
 } from '../support/engine-harness.js';
+import { REPLY_CHANNEL } from '../support/mapping-fixtures.js';
 
-// A channel whose reply destination renders the mapping's reply section: after a reload, the
+// REPLY_CHANNEL's reply destination renders the mapping's reply section: after a reload, the
 // next message is answered with the new mapping (no cache of compiled mappings keeps the old).
-const channel = `id: api
-source: { type: http, port: 0 }
-transformer:
-  type: mapping
-  mappings: [mappings/m.yaml]
-destinations:
-  - { name: answer, type: reply }
-`;
-
 const mapping = (label: string): string => `id: m
 input: json
 operation: A005
@@ -38,7 +30,7 @@ describe('mapping hand-off across a hot reload (issue 17)', () => {
 
   it("answers the next message with the reloaded mapping's reply section", async () => {
     writeFileSync(join(h.configDir, 'mappings', 'm.yaml'), mapping('first'));
-    h.writeChannel('api.yaml', channel);
+    h.writeChannel('api.yaml', REPLY_CHANNEL);
     const running = await h.start();
     const reply = async (ubrn: string): Promise<unknown> => {
       const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);

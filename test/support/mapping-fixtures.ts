@@ -32,6 +32,16 @@ retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50, jitterRatio: 0 }
 ${options.workers === undefined ? '' : `workers: ${options.workers}\n`}`;
 }
 
+/** Channel `api`: HTTP source on port 0, the mapping `mappings/m.yaml`, answered by its reply section. */
+export const REPLY_CHANNEL = `id: api
+source: { type: http, port: 0 }
+transformer:
+  type: mapping
+  mappings: [mappings/m.yaml]
+destinations:
+  - { name: answer, type: reply }
+`;
+
 /** Channel `pas-referrals`: HTTP source on port 0, the shipped REF^I12 → A021 mapping, a file destination. */
 export function referralsChannel(options: { readonly name?: string } = {}): string {
   return `id: pas-referrals
