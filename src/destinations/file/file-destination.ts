@@ -1,79 +1,25 @@
-import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { writeFileAtomically as writeAtomically } from '../../core/atomic-write.js';
 import { EngineError } from '../../core/errors.js';
-import type { Destination, DestinationContext, PluginFactoryContext } from '../../core/plugins.js';
+import type { Destination, DestinationResult, PluginFactoryContext } from '../../core/plugins.js';
+import { GroupQueue, type Settled } from './group-queue.js';
+import { FILE_DEFAULTS, type FileDestinationConfig } from './schema.js';
+import { writeFilesTogether, type FileToWrite } from './write-together.js';
+import { createBatchFileSend } from './batch-writer.js';
+import { contentFor, fileNameFor, stringOutputs } from './content.js';
 
-export const FileDestinationSchema = z
-  .object({
-    /** Relative paths are under the data folder. */
-    folder: z.string().min(1),
-    /** `{channel}`, `{id}`, `{controlId}`, `{date}` (yyyy-mm-dd) and any output of an earlier
-     * destination (`{ubrn}`) are replaced; the result is confined to the folder. */
-    fileName: z.string().default('{channel}-{id}.json'),
-    /** raw: the message as received; mapped: the logical inputs; results: every destination result so far. */
-    content: z.enum(['raw', 'mapped', 'results']).default('raw'),
-  })
-  .strict();
-export type FileDestinationConfig = z.infer<typeof FileDestinationSchema>;
+export { FileDestinationSchema, type FileDestinationConfig } from './schema.js';
+export { contentFor, fileNameFor, previousOutputs } from './content.js';
 
-/** Pure: the file name for a message, with anything that could leave the folder replaced. */
-export function fileNameFor(template: string, values: Record<string, string>): string {
-  const name = template.replace(/\{(\w+)\}/g, (_m, k: string) => values[k] ?? '');
-  return name.replace(/[/\\]/g, '_').replace(/^\.+/, '_');
-}
-
-export function contentFor(config: FileDestinationConfig, ctx: DestinationContext): Buffer {
-  switch (config.content) {
-    case 'raw':
-      return ctx.message.raw ?? Buffer.alloc(0);
-    case 'mapped':
-      return Buffer.from(
-        JSON.stringify({ operation: ctx.mapped.operation, input: ctx.mapped.input }, null, 2),
-      );
-    case 'results':
-      return Buffer.from(JSON.stringify(ctx.previous, null, 2));
-    default:
-      return config.content satisfies never;
-  }
-}
-
-/** The outputs of earlier destinations (ubrn, version…), merged, for names and letters. */
-export function previousOutputs(previous: DestinationContext['previous']): Record<string, unknown> {
-  return Object.assign({}, ...Object.values(previous).map((r) => r.output ?? {})) as Record<
-    string,
-    unknown
-  >;
-}
-
-const stringOutputs = (previous: DestinationContext['previous']): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(previousOutputs(previous)).filter(([, v]) => typeof v === 'string'),
-  ) as Record<string, string>;
-
-/** Folders made (or found) by this process: a mkdir per file was 3% of the engine's CPU
- * (decision 140). One deleted since is made again when the write says ENOENT. */
-const madeFolders = new Set<string>();
-
-async function writeInFolder(folder: string, target: string, bytes: Buffer): Promise<void> {
-  if (!madeFolders.has(folder)) {
-    await mkdir(folder, { recursive: true });
-    madeFolders.add(folder);
-  }
-  try {
-    await writeAtomically(target, bytes);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(folder, { recursive: true });
-    await writeAtomically(target, bytes);
-  }
-}
+const unavailable = (folder: string, error: unknown): EngineError =>
+  new EngineError('DEST_UNAVAILABLE', `cannot write to ${folder}: ${(error as Error).message}`, {
+    cause: error,
+  });
 
 /**
  * Writes `bytes` as `folder/name` so that nobody ever sees a partial file: a temp file in the
  * same folder, fsync, then rename. Fails as DEST_UNAVAILABLE (retried) when the folder cannot
- * be written.
+ * be written. (The letter destination's write; the file destination writes in groups.)
  */
 export async function writeFileAtomically(
   folder: string,
@@ -82,16 +28,15 @@ export async function writeFileAtomically(
 ): Promise<string> {
   const target = join(folder, name);
   try {
-    await writeInFolder(folder, target, bytes);
+    await writeAtomically(target, bytes);
   } catch (error) {
-    throw new EngineError(
-      'DEST_UNAVAILABLE',
-      `cannot write to ${folder}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw unavailable(folder, error);
   }
   return target;
 }
+
+/** Files written together: up to a worker's batches of all workers (4 × 16) in one group. */
+const PER_MESSAGE_GROUP = { maxEntries: 64, maxBytes: 64 * 1024 * 1024, concurrency: 2 } as const;
 
 export function createFileDestination(
   config: FileDestinationConfig,
@@ -100,19 +45,35 @@ export function createFileDestination(
   const folder = isAbsolute(config.folder)
     ? config.folder
     : resolve(factory.dataDir, config.folder);
+  if (config.mode === 'batch-file')
+    return {
+      // A send interrupted by a crash is made again: before its file was named, nothing of it
+      // is visible; after, the message is written again in a later file (decision 195).
+      safeToRepeat: true,
+      send: createBatchFileSend(config, { folder, channelId: factory.channelId }),
+    };
+  const template = config.fileName ?? FILE_DEFAULTS.perMessageName;
+  const files = new GroupQueue<FileToWrite, string>(
+    async (group): Promise<Settled<string>[]> => writeFilesTogether(group),
+    { ...PER_MESSAGE_GROUP, sizeOf: (f) => f.bytes.length },
+  );
   return {
     // The same message always writes the same bytes to the same name, atomically.
     safeToRepeat: true,
-    async send(ctx) {
-      const name = fileNameFor(config.fileName, {
+    async send(ctx): Promise<DestinationResult> {
+      const name = fileNameFor(template, {
         ...stringOutputs(ctx.previous),
         channel: ctx.channelId,
         id: String(ctx.message.id),
         controlId: ctx.message.controlId ?? '',
         date: new Date(ctx.now).toISOString().slice(0, 10),
       });
-      const target = await writeFileAtomically(folder, name, contentFor(config, ctx));
-      return { output: { file: target } };
+      try {
+        const file = await files.add({ path: join(folder, name), bytes: contentFor(config, ctx) });
+        return { output: { file } };
+      } catch (error) {
+        throw unavailable(folder, error);
+      }
     },
   };
 }
