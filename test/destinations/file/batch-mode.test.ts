@@ -1,0 +1,130 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { splitHl7Batch } from '../../../src/formats/hl7v2/index.js';
+import {
+  createHarness,
+  endpointPort,
+  eventually,
+  type Harness,
+} from '../../support/engine-harness.js';
+import type { RunningEngine } from '../../../src/main/run.js';
+
+const sample = readFileSync(new URL('../../../samples/hl7/ref-i12.hl7', import.meta.url), 'latin1');
+const hl7 = (n: number): string => sample.replace('PAS0000123', `PAS${String(n).padStart(7, '0')}`);
+
+interface Place {
+  readonly file: string;
+  readonly index: number;
+  readonly count: number;
+}
+
+async function post(port: number, body: string, controlId: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/messages`, {
+    method: 'POST',
+    headers: { 'x-message-id': controlId },
+    body,
+  });
+  expect(res.status).to.equal(202);
+  return ((await res.json()) as { id: number }).id;
+}
+
+async function settled(running: RunningEngine, id: number) {
+  return eventually(async () => {
+    const m = await running.store.get(id);
+    return m !== undefined && ['SENT', 'ERROR', 'DEAD', 'NEEDS_REVIEW'].includes(m.status)
+      ? m
+      : undefined;
+  }, 30_000);
+}
+
+const channel = (extra: string): string => `id: out
+source: { type: http, port: 0 }
+workers: 4
+destinations:
+  - { name: out, type: file, folder: drop/out, mode: batch-file${extra} }
+retry: { maxAttempts: 1, initialDelayMs: 10, maxDelayMs: 10, jitterRatio: 0 }
+`;
+
+describe('destinations/file: mode batch-file through a real channel', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness();
+  });
+  afterEach(() => h.cleanup());
+
+  it('puts every message in an HL7 batch file at the place its result names, each once', async () => {
+    h.writeChannel('out.yaml', channel(''));
+    const running = await h.start();
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const ids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(port, hl7(i), `c${i}`)),
+    );
+    const folder = join(h.dataDir, 'drop', 'out');
+    const seen = new Map<string, number>();
+    for (const id of ids) {
+      const m = await settled(running, id);
+      expect(m.status, `message ${id}`).to.equal('SENT');
+      const place = (m.destinationResults['out'] as { output: Place }).output;
+      const split = splitHl7Batch(readFileSync(place.file));
+      expect(split.issues).to.deep.equal([]);
+      expect(split.messages).to.have.length(place.count);
+      const mine = split.messages[place.index - 1]?.raw.toString('latin1');
+      expect(mine?.replace(/\r$/, '')).to.equal(m.raw?.toString('latin1').replace(/[\r\n]+$/, ''));
+    }
+    // Each message is in exactly one file, and nothing else is in the folder (no temp files).
+    const names = readdirSync(folder);
+    expect(
+      names.every((n) => /^out-\d{8}T\d{9}-\d{6}\.hl7$/.test(n)),
+      names.join(' '),
+    ).to.equal(true);
+    for (const name of names)
+      for (const msg of splitHl7Batch(readFileSync(join(folder, name))).messages) {
+        const controlId =
+          /^MSH(?:\|[^|\r]*){8}\|([^|\r]+)/.exec(msg.raw.toString('latin1'))?.[1] ?? '';
+        seen.set(controlId, (seen.get(controlId) ?? 0) + 1);
+      }
+    expect(seen.size).to.equal(60);
+    expect([...seen.values()].every((n) => n === 1)).to.equal(true);
+  });
+
+  it('writes NDJSON lines, keeps to maxMessages, and names files by its template', async () => {
+    h.writeChannel(
+      'out.yaml',
+      channel(", envelope: ndjson, maxMessages: 4, fileName: 'b-{first}-{count}.ndjson'"),
+    );
+    const running = await h.start();
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const ids = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        post(port, JSON.stringify({ n: i, note: 'a\nb' }), `j${i}`),
+      ),
+    );
+    for (const id of ids) {
+      const m = await settled(running, id);
+      expect(m.status).to.equal('SENT');
+      const place = (m.destinationResults['out'] as { output: Place }).output;
+      expect(place.count).to.be.at.most(4);
+      expect(place.file).to.match(/b-\d+-[1-4]\.ndjson$/);
+      const line = readFileSync(place.file, 'utf8').split('\n')[place.index - 1] ?? '';
+      expect(JSON.parse(line)).to.deep.equal({
+        channel: 'out',
+        id,
+        controlId: m.controlId,
+        content: m.raw?.toString(),
+      });
+    }
+  });
+
+  it('fails a message that is not HL7 for an hl7 batch file as ERROR, and writes the others', async () => {
+    h.writeChannel('out.yaml', channel(''));
+    const running = await h.start();
+    const port = endpointPort(running.engine.channels()[0]?.source?.endpoint);
+    const bad = await post(port, '{"not":"hl7"}', 'bad');
+    const good = await post(port, hl7(1), 'good');
+    const b = await settled(running, bad);
+    expect(b.status).to.equal('ERROR');
+    expect(b.error?.code).to.equal('DEST_REJECTED');
+    expect((await settled(running, good)).status).to.equal('SENT');
+  });
+});
