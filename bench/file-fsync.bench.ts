@@ -3,17 +3,18 @@
  * destination's ways of writing, interleaved in rounds. `pipelines N`: N writes under way at
  * once, each a temp file, fsync, rename and folder fsync (the atomic write every release before
  * decision 195 used, fsyncs overlapping in libuv's threads); `grouped N`: groups of N files with
- * the file destination's `writeFilesTogether` (all fsynced at once, renamed, one folder fsync);
+ * all temp files fsynced at once, then renamed, then one folder fsync (tried, reverted);
  * `batch file of N`: N messages in one new file (`writeNewFile`, mode: batch-file). Settable:
  * BENCH_FILES (2,000 per variant), BENCH_ROUNDS (3), BENCH_DIR (a folder on the disk to measure;
  * default the OS temp folder).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark } from './run.js';
 import { writeFileAtomically } from '../src/core/atomic-write.js';
-import { writeFilesTogether, writeNewFile } from '../src/destinations/file/write-together.js';
+import { writeNewFile } from '../src/destinations/file/new-file.js';
 
 const FILES = Number(process.env['BENCH_FILES'] ?? 2_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -29,14 +30,29 @@ async function pipelines(dir: string, n: number): Promise<void> {
   await Promise.all(Array.from({ length: n }, lane));
 }
 
+/** Tried for the file destination and reverted (decision 195): a group's temp files written and
+ * fsynced together, then renamed, then one folder fsync. */
 async function grouped(dir: string, n: number): Promise<void> {
   for (let s = 0; s < FILES; s += n) {
-    const files = Array.from({ length: Math.min(n, FILES - s) }, (_, k) => ({
-      path: join(dir, `m${s + k}.hl7`),
-      bytes: body,
-    }));
-    const settled = await writeFilesTogether(files);
-    if (!settled.every((x) => x.ok)) throw new Error('a grouped write failed');
+    const names = Array.from({ length: Math.min(n, FILES - s) }, (_, k) => `m${s + k}.hl7`);
+    await Promise.all(
+      names.map(async (name) => {
+        const handle = await open(join(dir, `.${name}.tmp`), 'w');
+        try {
+          await handle.writeFile(body);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
+    await Promise.all(names.map((name) => rename(join(dir, `.${name}.tmp`), join(dir, name))));
+    const folder = await open(dir, 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import {
 } from './batch-file.js';
 import { GroupQueue, type Settled } from './group-queue.js';
 import { envelopeOf, FILE_DEFAULTS, type Envelope, type FileDestinationConfig } from './schema.js';
-import { writeNewFile } from './write-together.js';
+import { writeNewFile } from './new-file.js';
 import { contentFor, fileNameFor } from './content.js';
 
 /** Where one message went: the batch file and its 1-based place in it. */

@@ -1,10 +1,10 @@
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomically as writeAtomically } from '../../core/atomic-write.js';
 import { EngineError } from '../../core/errors.js';
 import type { Destination, DestinationResult, PluginFactoryContext } from '../../core/plugins.js';
-import { GroupQueue, type Settled } from './group-queue.js';
 import { FILE_DEFAULTS, type FileDestinationConfig } from './schema.js';
-import { writeFilesTogether, type FileToWrite } from './write-together.js';
+import { ensureFolder } from './new-file.js';
 import { createBatchFileSend } from './batch-writer.js';
 import { contentFor, fileNameFor, stringOutputs } from './content.js';
 
@@ -16,10 +16,24 @@ const unavailable = (folder: string, error: unknown): EngineError =>
     cause: error,
   });
 
+async function writeInFolder(folder: string, target: string, bytes: Buffer): Promise<void> {
+  await ensureFolder(folder);
+  try {
+    await writeAtomically(target, bytes);
+  } catch (error) {
+    // The folder was deleted since this process made it.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(folder, { recursive: true });
+    await writeAtomically(target, bytes);
+  }
+}
+
 /**
  * Writes `bytes` as `folder/name` so that nobody ever sees a partial file: a temp file in the
- * same folder, fsync, then rename. Fails as DEST_UNAVAILABLE (retried) when the folder cannot
- * be written. (The letter destination's write; the file destination writes in groups.)
+ * same folder, fsync, rename, folder fsync (shared with the renames of the same moment, see
+ * core/folder-sync.ts). Fails as DEST_UNAVAILABLE (retried) when the folder cannot be written.
+ * Each message writes on its own: grouping a batch's files (all fsynced, then renamed, then one
+ * folder fsync) halved processing, each file waiting for the group's slowest (decision 195).
  */
 export async function writeFileAtomically(
   folder: string,
@@ -28,15 +42,12 @@ export async function writeFileAtomically(
 ): Promise<string> {
   const target = join(folder, name);
   try {
-    await writeAtomically(target, bytes);
+    await writeInFolder(folder, target, bytes);
   } catch (error) {
     throw unavailable(folder, error);
   }
   return target;
 }
-
-/** Files written together: up to a worker's batches of all workers (4 × 16) in one group. */
-const PER_MESSAGE_GROUP = { maxEntries: 64, maxBytes: 64 * 1024 * 1024, concurrency: 2 } as const;
 
 export function createFileDestination(
   config: FileDestinationConfig,
@@ -53,10 +64,6 @@ export function createFileDestination(
       send: createBatchFileSend(config, { folder, channelId: factory.channelId }),
     };
   const template = config.fileName ?? FILE_DEFAULTS.perMessageName;
-  const files = new GroupQueue<FileToWrite, string>(
-    async (group): Promise<Settled<string>[]> => writeFilesTogether(group),
-    { ...PER_MESSAGE_GROUP, sizeOf: (f) => f.bytes.length },
-  );
   return {
     // The same message always writes the same bytes to the same name, atomically.
     safeToRepeat: true,
@@ -68,12 +75,8 @@ export function createFileDestination(
         controlId: ctx.message.controlId ?? '',
         date: new Date(ctx.now).toISOString().slice(0, 10),
       });
-      try {
-        const file = await files.add({ path: join(folder, name), bytes: contentFor(config, ctx) });
-        return { output: { file } };
-      } catch (error) {
-        throw unavailable(folder, error);
-      }
+      const file = await writeFileAtomically(folder, name, contentFor(config, ctx));
+      return { output: { file } };
     },
   };
 }

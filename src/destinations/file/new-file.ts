@@ -1,7 +1,6 @@
 import { link, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { folderSyncs } from '../../core/folder-sync.js';
-import type { Settled } from './group-queue.js';
 
 /** Folders made (or found) by this process: a mkdir per file was 3% of the engine's CPU
  * (decision 140). One deleted since is made again when opening a temp file says ENOENT. */
@@ -12,12 +11,16 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
+/** Makes `folder` unless this process already made or found it. */
+export async function ensureFolder(folder: string): Promise<void> {
+  if (madeFolders.has(folder)) return;
+  await mkdir(folder, { recursive: true });
+  madeFolders.add(folder);
+}
+
 async function openTemp(path: string): Promise<FileHandle> {
   const folder = dirname(path);
-  if (!madeFolders.has(folder)) {
-    await mkdir(folder, { recursive: true });
-    madeFolders.add(folder);
-  }
+  await ensureFolder(folder);
   try {
     return await open(path, 'w');
   } catch (error) {
@@ -43,53 +46,6 @@ export async function writeDurableTemp(target: string, bytes: Uint8Array): Promi
     throw error;
   }
   return temp;
-}
-
-export interface FileToWrite {
-  readonly path: string;
-  readonly bytes: Uint8Array;
-}
-
-/**
- * Writes a group of files so that nobody ever sees a partial one and each is durable under its
- * name when its entry resolves: every temp file written and fsynced at once (the fsyncs share the
- * journal's commits), then every rename, then one fsync of each folder for all of them. A file that
- * fails fails alone; its temp file is removed.
- */
-export async function writeFilesTogether(
-  files: readonly FileToWrite[],
-): Promise<Settled<string>[]> {
-  const written = await Promise.allSettled(
-    files.map(async (f) => {
-      const temp = await writeDurableTemp(f.path, f.bytes);
-      try {
-        await rename(temp, f.path);
-      } catch (error) {
-        await rm(temp, { force: true }).catch(() => undefined);
-        throw error;
-      }
-      return f.path;
-    }),
-  );
-  const folders = new Set(
-    files.map((f, i) => (written[i]?.status === 'fulfilled' ? dirname(f.path) : '')),
-  );
-  folders.delete('');
-  const synced = new Map<string, unknown>();
-  await Promise.all(
-    [...folders].map((folder) =>
-      folderSyncs.sync(folder).catch((error: unknown) => {
-        synced.set(folder, error);
-      }),
-    ),
-  );
-  return written.map((w, i): Settled<string> => {
-    if (w.status === 'rejected') return { ok: false, error: w.reason };
-    const folderError = synced.get(dirname(files[i]?.path ?? ''));
-    return folderError === undefined
-      ? { ok: true, value: w.value }
-      : { ok: false, error: folderError };
-  });
 }
 
 /** Errors from `link` that say the file system has no hard links (SMB/CIFS shares, FAT). */

@@ -2,13 +2,9 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  alternativeName,
-  writeFilesTogether,
-  writeNewFile,
-} from '../../../src/destinations/file/write-together.js';
+import { alternativeName, writeNewFile } from '../../../src/destinations/file/new-file.js';
 
-describe('destinations/file: writing files together (real files)', () => {
+describe('destinations/file: a new batch file (real files)', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ers-write-together-'));
@@ -17,28 +13,11 @@ describe('destinations/file: writing files together (real files)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes every file of a group under its name and leaves no temp file', async () => {
-    const files = Array.from({ length: 20 }, (_, i) => ({
-      path: join(dir, 'out', `m${i}.hl7`),
-      bytes: Buffer.from(`message ${i}`),
-    }));
-    const settled = await writeFilesTogether(files);
-    expect(settled.every((s) => s.ok)).to.equal(true);
-    expect(readdirSync(join(dir, 'out')).sort()).to.deep.equal(
-      files.map((_f, i) => `m${i}.hl7`).sort(),
-    );
-    expect(readFileSync(join(dir, 'out', 'm7.hl7'), 'utf8')).to.equal('message 7');
-  });
-
-  it('fails one file alone when its folder cannot be made', async () => {
-    writeFileSync(join(dir, 'blocker'), 'a file where a folder should be');
-    const settled = await writeFilesTogether([
-      { path: join(dir, 'ok', 'a.txt'), bytes: Buffer.from('a') },
-      { path: join(dir, 'blocker', 'b.txt'), bytes: Buffer.from('b') },
-    ]);
-    expect(settled[0]).to.deep.equal({ ok: true, value: join(dir, 'ok', 'a.txt') });
-    expect(settled[1]?.ok).to.equal(false);
-    expect(readdirSync(join(dir, 'ok'))).to.deep.equal(['a.txt']);
+  it('makes the folder, and leaves the new file and no temp file in it', async () => {
+    const used = await writeNewFile(join(dir, 'out', 'b.hl7'), Buffer.from('batch'));
+    expect(used).to.equal(join(dir, 'out', 'b.hl7'));
+    expect(readdirSync(join(dir, 'out'))).to.deep.equal(['b.hl7']);
+    expect(readFileSync(used, 'utf8')).to.equal('batch');
   });
 
   it('never writes a new file over an existing one: it takes the next free name', async () => {
