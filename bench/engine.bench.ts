@@ -17,8 +17,7 @@
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
  * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers`
  * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170), `file-batch`
- * (the file destination in `mode: batch-file` with `batch: 64` unless BENCH_ENGINE_BATCH says,
- * decision 195; not in the default targets),
+ * (the file destination in `mode: batch-file`, decision 195; not in the default targets),
  * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN). While the
  * engine ingests, page 1 of the dashboard's messages (API and HTML) is timed. Decisions 110 (why
  * it is built this way), 140 (batches) and 170 (the processing thread).
@@ -89,7 +88,8 @@ const LABELS: Record<Target, string> = {
   ers: 'ers-bridge start, commit ACK → e-RS sandbox',
   'file-thread': 'the same → file, processing on its own thread (workers.processIn: thread)',
   'ers-thread': 'the same → e-RS, processing on its own thread (workers.processIn: thread)',
-  'file-batch': 'the same → file, mode: batch-file (HL7 batch files), batch 64 (decision 195)',
+  'file-batch':
+    'the same → file, mode: batch-file (HL7 batch files; its default batch 64, decision 195)',
   'file-base': 'the same → file, from BENCH_BASE_REPO',
   'ers-base': 'the same → e-RS, from BENCH_BASE_REPO',
 };
@@ -210,8 +210,7 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'ers':
       return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-batch':
-      // Batch files take the batch docs/destinations-file.md advises (decision 195).
-      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH) ?? 64);
+      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-thread':
       return measureEngine('file', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'ers-thread':

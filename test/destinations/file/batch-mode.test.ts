@@ -9,6 +9,13 @@ import {
   type Harness,
 } from '../../support/engine-harness.js';
 import type { RunningEngine } from '../../../src/main/run.js';
+import type { EngineServices } from '../../../src/core/services.js';
+import { batchOf } from '../../../src/engine/channel-runtime.js';
+import { createLogger } from '../../../src/core/logger.js';
+import {
+  createFileDestination,
+  FileDestinationSchema,
+} from '../../../src/destinations/file/file-destination.js';
 
 const sample = readFileSync(new URL('../../../samples/hl7/ref-i12.hl7', import.meta.url), 'latin1');
 const hl7 = (n: number): string => sample.replace('PAS0000123', `PAS${String(n).padStart(7, '0')}`);
@@ -126,5 +133,25 @@ describe('destinations/file: mode batch-file through a real channel', () => {
     expect(b.status).to.equal('ERROR');
     expect(b.error?.code).to.equal('DEST_REJECTED');
     expect((await settled(running, good)).status).to.equal('SENT');
+  });
+
+  it('asks for 64 messages a worker unless the channel sets a batch; one file per message keeps 16', () => {
+    const build = (c: Record<string, unknown>) => ({
+      destination: createFileDestination(FileDestinationSchema.parse({ folder: 'out', ...c }), {
+        channelId: 'out',
+        configDir: h.configDir,
+        dataDir: h.dataDir,
+        logger: createLogger({ level: 'silent' }),
+        // The file destination never reads the engine's services; building one needs none.
+        services: {} as EngineServices,
+      }),
+    });
+    const batchFile = build({ mode: 'batch-file' });
+    const perMessage = build({});
+    expect(batchOf({ workers: 4, batch: undefined }, [batchFile])).to.equal(64);
+    expect(batchOf({ workers: 4, batch: undefined }, [perMessage, batchFile])).to.equal(64);
+    expect(batchOf({ workers: 4, batch: undefined }, [perMessage])).to.equal(16);
+    expect(batchOf({ workers: 4, batch: 8 }, [batchFile])).to.equal(8);
+    expect(batchOf({ workers: 1, batch: undefined }, [batchFile])).to.equal(1);
   });
 });
