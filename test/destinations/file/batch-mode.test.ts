@@ -154,4 +154,42 @@ describe('destinations/file: mode batch-file through a real channel', () => {
     expect(batchOf({ workers: 4, batch: 8 }, [batchFile])).to.equal(8);
     expect(batchOf({ workers: 1, batch: undefined }, [batchFile])).to.equal(1);
   });
+
+  it("is read back message for message by another channel's HL7 batch file source", async function () {
+    this.timeout(60_000);
+    h.writeChannel('out.yaml', channel(''));
+    // The second channel watches the first one's folder, as a PAS batch import would.
+    h.writeChannel(
+      'back.yaml',
+      `id: back
+source: { type: file, folder: drop/out, format: hl7-batch, pollIntervalMs: 50, stableMs: 100 }
+destinations:
+  - { name: copy, type: file, folder: back, fileName: '{id}.hl7' }
+`,
+    );
+    const running = await h.start();
+    const out = running.engine.channels().find((c) => c.id === 'out');
+    const port = endpointPort(out?.source?.endpoint);
+    const sent = Array.from({ length: 30 }, (_, i) => hl7(100 + i));
+    await Promise.all(sent.map((body, i) => post(port, body, `r${i}`)));
+    const back = join(h.dataDir, 'back');
+    await eventually(() => {
+      try {
+        return readdirSync(back).filter((n) => n.endsWith('.hl7')).length === 30;
+      } catch {
+        return false;
+      }
+    }, 45_000);
+    // Its control ids are the batch file's hash and the record number: match the copies by MSH-10.
+    const copies = new Map(
+      readdirSync(back).map((name) => {
+        const raw = readFileSync(join(back, name), 'latin1').replace(/[\r\n]+$/, '');
+        return [/^MSH(?:\|[^|\r]*){8}\|([^|\r]+)/.exec(raw)?.[1] ?? name, raw] as const;
+      }),
+    );
+    for (let i = 0; i < 30; i++)
+      expect(copies.get(`PAS${String(100 + i).padStart(7, '0')}`)).to.equal(
+        sent[i]?.replace(/[\r\n]+$/, ''),
+      );
+  });
 });
