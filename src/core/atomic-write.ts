@@ -8,9 +8,17 @@ export interface AtomicWriteOptions {
   readonly mode?: number;
 }
 
-/** Same folder as the target, so the rename stays on one file system. */
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+let tempCount = 0;
+
+/**
+ * Same folder as the target, so the rename stays on one file system; a dot keeps consumers off.
+ * Unique per write, not just per process: two writes of one name at once (two messages whose
+ * file names render alike) shared a temp file, and one could rename the other's half-written
+ * bytes into place.
+ */
+export function tempPathFor(path: string): string {
+  tempCount = (tempCount + 1) % Number.MAX_SAFE_INTEGER;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${tempCount}.tmp`);
 }
 
 /**

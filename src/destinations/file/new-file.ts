@@ -1,15 +1,11 @@
 import { link, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { folderSyncs } from '../../core/folder-sync.js';
+import { tempPathFor } from '../../core/atomic-write.js';
 
 /** Folders made (or found) by this process: a mkdir per file was 3% of the engine's CPU
  * (decision 140). One deleted since is made again when opening a temp file says ENOENT. */
 const madeFolders = new Set<string>();
-
-/** Same folder as the target, so the rename stays on one file system; a dot keeps consumers off. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-}
 
 /** Makes `folder` unless this process already made or found it. */
 export async function ensureFolder(folder: string): Promise<void> {
