@@ -51,12 +51,35 @@ export function findNhsNumber(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+const REFERENCE = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
+
+/**
+ * Pure: the first reference in the strings of a JSON value, in the order JSON.stringify writes
+ * them — what the pattern finds in the body's JSON text (it has no character JSON escapes, so a
+ * match never spans a string's quotes), without serialising the body once more per call.
+ */
+function referenceIn(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'string') return REFERENCE.exec(value)?.[1];
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = referenceIn(item, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = REFERENCE.exec(key)?.[1] ?? referenceIn(item, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Pure: the UBRN a request concerns — path, body reference, or upload header. */
 export function findUbrn(request: OperationRequest): string | undefined {
-  const reference = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
-  const inPath = reference.exec(decodeURIComponent(request.path))?.[1];
+  const inPath = REFERENCE.exec(decodeURIComponent(request.path))?.[1];
   if (inPath) return inPath;
-  const inBody = request.body ? reference.exec(JSON.stringify(request.body))?.[1] : undefined;
+  const inBody = request.body ? referenceIn(request.body) : undefined;
   return inBody ?? request.headers?.['NHSD-eRS-Referral-ID'];
 }
 
