@@ -22,6 +22,8 @@ export interface CallFacts {
   readonly authMode: string;
   readonly host: string;
   readonly sentHeaders: Readonly<Record<string, string>>;
+  /** The request body's JSON text as sent (absent for uploads and bodiless calls). */
+  readonly sentBody?: string | undefined;
   readonly transactionId?: string | undefined;
   readonly resource?: Record<string, unknown> | undefined;
   readonly location?: string | undefined;
@@ -54,32 +56,15 @@ export function findNhsNumber(value: unknown, depth = 0): string | undefined {
 const REFERENCE = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
 
 /**
- * Pure: the first reference in the strings of a JSON value, in the order JSON.stringify writes
- * them — what the pattern finds in the body's JSON text (it has no character JSON escapes, so a
- * match never spans a string's quotes), without serialising the body once more per call.
+ * Pure: the UBRN a request concerns — path, body reference, or upload header. `sentBody` is the
+ * body's JSON as sent, when the caller has it (the client does): not serialised a second time.
  */
-function referenceIn(value: unknown, depth = 0): string | undefined {
-  if (typeof value === 'string') return REFERENCE.exec(value)?.[1];
-  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = referenceIn(item, depth + 1);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const found = REFERENCE.exec(key)?.[1] ?? referenceIn(item, depth + 1);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Pure: the UBRN a request concerns — path, body reference, or upload header. */
-export function findUbrn(request: OperationRequest): string | undefined {
+export function findUbrn(request: OperationRequest, sentBody?: string): string | undefined {
   const inPath = REFERENCE.exec(decodeURIComponent(request.path))?.[1];
   if (inPath) return inPath;
-  const inBody = request.body ? referenceIn(request.body) : undefined;
+  const inBody = request.body
+    ? REFERENCE.exec(sentBody ?? JSON.stringify(request.body))?.[1]
+    : undefined;
   return inBody ?? request.headers?.['NHSD-eRS-Referral-ID'];
 }
 
@@ -100,14 +85,15 @@ const definedOnly = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
 
 /** A created UBRN only when the request did not name one (A027 keeps the A&G UBRN). */
-const ubrnCreated = (facts: CallFacts): string | undefined => {
+const ubrnCreated = (facts: CallFacts, named: string | undefined): string | undefined => {
   const created = createdUbrn(facts);
-  return created !== findUbrn(facts.request) ? created : undefined;
+  return created !== named ? created : undefined;
 };
 
 /** Pure: the detail column of the audit row for one call. */
 export function auditDetail(facts: CallFacts): ErsAuditDetail {
   const nhsNumber = findNhsNumber(facts.request.body) ?? findNhsNumber(facts.resource);
+  const ubrn = findUbrn(facts.request, facts.sentBody);
   const a = facts.auth;
   return definedOnly({
     eventType: facts.request.method,
@@ -116,9 +102,9 @@ export function auditDetail(facts: CallFacts): ErsAuditDetail {
     accessMode: a.accessMode,
     httpStatus: facts.status,
     durationMs: facts.ms,
-    ubrn: findUbrn(facts.request),
+    ubrn,
     // Kept apart from `ubrn` (the UBRN the request named): the export's ubrn column is the latter.
-    createdUbrn: ubrnCreated(facts),
+    createdUbrn: ubrnCreated(facts, ubrn),
     nhsNumberHash: nhsNumber === undefined ? undefined : hashSearchValue(nhsNumber),
     userId: a.userId,
     onBehalfOfUserId: a.onBehalfOfUserId,

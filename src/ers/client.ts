@@ -177,12 +177,14 @@ export class ErsClient {
         status: 0,
         ms: this.clock() - started,
         sentHeaders: headers,
+        sentBody: typeof body === 'string' ? body : undefined,
         role,
         auditTo: options.auditTo,
       });
       throw transportError(id, request.method, error);
     }
-    const transactionId = response.header('x-request-id') ?? response.header('x_ers_transaction_id');
+    const transactionId =
+      response.header('x-request-id') ?? response.header('x_ers_transaction_id');
     const isJson = (response.header('content-type') ?? '').includes('json');
     const etag = response.header('etag');
     const location = response.header('location');
@@ -199,6 +201,7 @@ export class ErsClient {
         status: response.status,
         ms: this.clock() - started,
         sentHeaders: headers,
+        sentBody: typeof body === 'string' ? body : undefined,
         transactionId,
         role,
         auditTo: options.auditTo,
@@ -212,6 +215,7 @@ export class ErsClient {
       transactionId,
       ms: this.clock() - started,
       sentHeaders: headers,
+      sentBody: typeof body === 'string' ? body : undefined,
       resource: answer.resource,
       location,
       fileName,
@@ -350,7 +354,11 @@ async function readAnswer(
  * reset after sending may have (invariant 2), unless the call was a read.
  */
 function transportError(id: string, method: string, error: unknown): ErsError {
-  const { cause, code: own, name } = error as {
+  const {
+    cause,
+    code: own,
+    name,
+  } = error as {
     cause?: { code?: string };
     code?: string;
     name?: string;
