@@ -115,8 +115,7 @@ function createAdvice(
 }
 
 /** A043 A&G overview PDF and A044 create an A&G request. */
-export function adviceCreateRoutes(state: SandboxState): Router {
-  const r = Router();
+export function adviceCreateRoutes(state: SandboxState, r: Router = Router()): Router {
   r.post(
     '/CommunicationRequest/\\$ers.createAdviceAndGuidance',
     allow(state, [ROLE.RC, ROLE.RCA]),

@@ -112,8 +112,7 @@ function cancelAppointment(
 }
 
 /** A038 retrieve appointment (and versioned), A034 update (cancel) appointment. */
-export function appointmentRoutes(state: SandboxState): Router {
-  const r = Router();
+export function appointmentRoutes(state: SandboxState, r: Router = Router()): Router {
   r.get(
     ['/Appointment/:id', '/Appointment/:id/_history/:version'],
     allow(state, [...READERS, ROLE.APP]),

@@ -77,8 +77,7 @@ function cancelReferral(
   return booked !== undefined;
 }
 
-export function cancelReferralRoutes(state: SandboxState): Router {
-  const r = Router();
+export function cancelReferralRoutes(state: SandboxState, r: Router = Router()): Router {
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.cancelReferral',
     allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA]),

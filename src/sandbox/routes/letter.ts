@@ -45,8 +45,7 @@ function letterData(state: SandboxState, r: Referral, now: Date): Record<string,
 }
 
 /** A019: the patient letter as a PDF; e-RS refuses it for booked or finished referrals. */
-export function letterRoutes(state: SandboxState): Router {
-  const r = Router();
+export function letterRoutes(state: SandboxState, r: Router = Router()): Router {
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.generatePatientLetter',
     allow(state, [ROLE.RC, ROLE.RCA]),

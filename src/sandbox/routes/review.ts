@@ -111,8 +111,7 @@ const ACTION_DISPLAY: Record<string, string> = {
 };
 
 /** A027 convert A&G to a referral, A028 record review outcome, A029 available actions. */
-export function reviewRoutes(state: SandboxState): Router {
-  const r = Router();
+export function reviewRoutes(state: SandboxState, r: Router = Router()): Router {
   r.post(
     '/ReferralRequest/\\$ers.createFromCommunicationRequestActionLater',
     allow(state, PROVIDER),

@@ -127,8 +127,7 @@ function summary(s: SeedService, requestType: string): Record<string, unknown> {
 }
 
 /** A004 reference data and A010 patient service search. */
-export function serviceSearchRoutes(state: SandboxState): Router {
-  const r = Router();
+export function serviceSearchRoutes(state: SandboxState, r: Router = Router()): Router {
   r.get(
     '/CodeSystem/:type',
     allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA, ROLE.APP]),

@@ -34,8 +34,7 @@ function assertPendingReview(ref: Referral, now: number): void {
 }
 
 /** A013 accept and A014 reject a referral pending the provider's review. */
-export function triageRoutes(state: SandboxState): Router {
-  const r = Router();
+export function triageRoutes(state: SandboxState, r: Router = Router()): Router {
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.acceptReferral',
     allow(state, [...PROVIDER, ROLE.APP]),
