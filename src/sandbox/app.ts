@@ -135,9 +135,7 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
   });
   app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
 
-  // One router per mount with every group's routes in the order they had as routers of their
-  // own: a request no longer enters (and leaves) a dozen routers on its way (decision 200).
-  app.use('/', retiredRoutes(sessionRoutes(state)));
+  app.use('/', sessionRoutes(state), retiredRoutes());
   const flavour =
     (name: 'classic' | 'platform') =>
     (_req: Request, res: Response, next: NextFunction): void => {
@@ -148,34 +146,35 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
     ['/STU3/v1', 'classic'],
     ['/FHIR/STU3', 'platform'],
   ] as const) {
-    const api = express.Router();
-    api.post(
+    const deprecated = express.Router();
+    deprecated.post(
       '/ReferralRequest/\\$ers.createReferralAndSendForTriage',
       deprecatedOnPlatform(
         'A021 is deprecated on the NHS API platform: use A011, then A016 with reason TRIAGE',
       ),
     );
-    api.get(
+    deprecated.get(
       '/Binary/:id',
       deprecatedOnPlatform('A006 is deprecated on the NHS API platform: use A042 (R4)'),
     );
-    for (const routes of [
-      serviceSearchRoutes,
-      reviewRoutes,
-      bookingRoutes,
-      appointmentRoutes,
-      cancelReferralRoutes,
-      shortlistRoutes,
-      worklistRoutes,
-      letterRoutes,
-      referralRoutes,
-      triageRoutes,
-      adviceRoutes,
-      adviceCreateRoutes,
-      binaryRoutes,
-    ])
-      routes(state, api);
-    app.use(prefix, flavour(name), api);
+    app.use(
+      prefix,
+      flavour(name),
+      deprecated,
+      serviceSearchRoutes(state),
+      reviewRoutes(state),
+      bookingRoutes(state),
+      appointmentRoutes(state),
+      cancelReferralRoutes(state),
+      shortlistRoutes(state),
+      worklistRoutes(state),
+      letterRoutes(state),
+      referralRoutes(state),
+      triageRoutes(state),
+      adviceRoutes(state),
+      adviceCreateRoutes(state),
+      binaryRoutes(state),
+    );
   }
 
   app.use((req, res) => {

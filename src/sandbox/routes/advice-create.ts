@@ -115,7 +115,8 @@ function createAdvice(
 }
 
 /** A043 A&G overview PDF and A044 create an A&G request. */
-export function adviceCreateRoutes(state: SandboxState, r: Router = Router()): Router {
+export function adviceCreateRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/CommunicationRequest/\\$ers.createAdviceAndGuidance',
     allow(state, [ROLE.RC, ROLE.RCA]),

@@ -70,7 +70,8 @@ export function advicePriority(
 }
 
 /** A023 worklist, A024 summary, A025 conversation, A026 send response. */
-export function adviceRoutes(state: SandboxState, r: Router = Router()): Router {
+export function adviceRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/CommunicationRequest/\\$ers.fetchworklist',
     allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA]),

@@ -112,7 +112,8 @@ function cancelAppointment(
 }
 
 /** A038 retrieve appointment (and versioned), A034 update (cancel) appointment. */
-export function appointmentRoutes(state: SandboxState, r: Router = Router()): Router {
+export function appointmentRoutes(state: SandboxState): Router {
+  const r = Router();
   r.get(
     ['/Appointment/:id', '/Appointment/:id/_history/:version'],
     allow(state, [...READERS, ROLE.APP]),

@@ -6,7 +6,8 @@ import { SandboxError } from '../outcome.js';
 import type { SandboxState } from '../state.js';
 
 /** A020 upload (raw bytes, 5 MB, mime table, file-name rules) and A006 retrieve. */
-export function binaryRoutes(state: SandboxState, r: Router = Router()): Router {
+export function binaryRoutes(state: SandboxState): Router {
+  const r = Router();
   const roles = [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA];
   r.post(
     '/Binary',

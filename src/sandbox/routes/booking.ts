@@ -178,7 +178,8 @@ function bookOrDefer(
   return { referral, body };
 }
 
-export function bookingRoutes(state: SandboxState, r: Router = Router()): Router {
+export function bookingRoutes(state: SandboxState): Router {
+  const r = Router();
   // A015: free slots of a directly bookable service, paged.
   r.get('/Slot', allow(state, [ROLE.RC, ROLE.RCA]), (req, res) => {
     const serviceId = stringValue(req.query['schedule.actor:HealthcareService']);

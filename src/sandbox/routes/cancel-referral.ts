@@ -77,7 +77,8 @@ function cancelReferral(
   return booked !== undefined;
 }
 
-export function cancelReferralRoutes(state: SandboxState, r: Router = Router()): Router {
+export function cancelReferralRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.cancelReferral',
     allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA]),

@@ -45,7 +45,8 @@ function letterData(state: SandboxState, r: Referral, now: Date): Record<string,
 }
 
 /** A019: the patient letter as a PDF; e-RS refuses it for booked or finished referrals. */
-export function letterRoutes(state: SandboxState, r: Router = Router()): Router {
+export function letterRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.generatePatientLetter',
     allow(state, [ROLE.RC, ROLE.RCA]),

@@ -77,7 +77,8 @@ function createReferral(state: SandboxState, params: Parameter[], triage: boolea
   return referral;
 }
 
-export function referralRoutes(state: SandboxState, r: Router = Router()): Router {
+export function referralRoutes(state: SandboxState): Router {
+  const r = Router();
   const create = (profile: string, triage: boolean) => (req: Request, res: Response) => {
     refuseRemoved(req.body);
     sendReferral(state, res, createReferral(state, parametersOf(req.body, profile), triage), 201);

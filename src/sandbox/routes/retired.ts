@@ -27,7 +27,8 @@ const DSTU2: readonly (readonly [string, string, string, string])[] = [
 export const RETIRED_NOTE =
   'A009 generic service search (retired Oct 2019), A017 defer (alpha, merged into A016 Dec 2020) and A018 re-book (alpha, retired Jun 2020) are no longer available';
 
-export function retiredRoutes(r: Router = Router()): Router {
+export function retiredRoutes(): Router {
+  const r = Router();
   for (const [method, path, id, replacement] of DSTU2) {
     const gone = (_req: Request, _res: Response, next: NextFunction): void => {
       next(

@@ -111,7 +111,8 @@ const ACTION_DISPLAY: Record<string, string> = {
 };
 
 /** A027 convert A&G to a referral, A028 record review outcome, A029 available actions. */
-export function reviewRoutes(state: SandboxState, r: Router = Router()): Router {
+export function reviewRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/ReferralRequest/\\$ers.createFromCommunicationRequestActionLater',
     allow(state, PROVIDER),

@@ -127,7 +127,8 @@ function summary(s: SeedService, requestType: string): Record<string, unknown> {
 }
 
 /** A004 reference data and A010 patient service search. */
-export function serviceSearchRoutes(state: SandboxState, r: Router = Router()): Router {
+export function serviceSearchRoutes(state: SandboxState): Router {
+  const r = Router();
   r.get(
     '/CodeSystem/:type',
     allow(state, [ROLE.RC, ROLE.RCA, ROLE.SPC, ROLE.SPCA, ROLE.APP]),

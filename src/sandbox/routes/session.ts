@@ -21,7 +21,8 @@ const PERMISSIONS = ORGS.flatMap((org) =>
 );
 
 /** A001 create, A002 select role, A003 delete professional session (classic surface only). */
-export function sessionRoutes(state: SandboxState, r: Router = Router()): Router {
+export function sessionRoutes(state: SandboxState): Router {
+  const r = Router();
   const view = (key: string, token: string, permission: unknown) => ({
     typeInfo: TYPE_INFO,
     id: key,

@@ -87,7 +87,8 @@ export function shortlistOf(
 }
 
 /** A031 change shortlist and A032 change shortlist and send for triage: unbooked referrals only. */
-export function shortlistRoutes(state: SandboxState, r: Router = Router()): Router {
+export function shortlistRoutes(state: SandboxState): Router {
+  const r = Router();
   const change = (ref: Referral, params: Parameter[], triage: boolean): void => {
     const { serviceIds, priority, criteria } = shortlistOf(state, params, { triage });
     if (ref.status !== 'active' || ref.state !== 'NOT_BOOKED')

@@ -34,7 +34,8 @@ function assertPendingReview(ref: Referral, now: number): void {
 }
 
 /** A013 accept and A014 reject a referral pending the provider's review. */
-export function triageRoutes(state: SandboxState, r: Router = Router()): Router {
+export function triageRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/ReferralRequest/:ubrn/\\$ers.acceptReferral',
     allow(state, [...PROVIDER, ROLE.APP]),

@@ -247,7 +247,8 @@ export function secondsToLondonMidnight(now: Date): number {
 }
 
 /** A008: the provider worklists (referrals for review; appointment slot issues). */
-export function worklistRoutes(state: SandboxState, r: Router = Router()): Router {
+export function worklistRoutes(state: SandboxState): Router {
+  const r = Router();
   r.post(
     '/ReferralRequest/\\$ers.fetchworklist',
     allow(state, [ROLE.SPC, ROLE.SPA, ROLE.SPCA, ROLE.APP, ...REFERRER_ROLES]),
