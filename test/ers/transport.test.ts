@@ -8,15 +8,21 @@ describe('ers: the HTTP transport of the client', () => {
   let base: string;
   let connections = 0;
   let hang = false;
+  let delayMs = 0;
   beforeEach(async () => {
     connections = 0;
     hang = false;
+    delayMs = 0;
     server = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8');
       req.on('data', (c: string) => (body += c));
       req.on('end', () => {
         if (hang) return;
+        if (delayMs > 0) {
+          setTimeout(() => res.end('{"late":true}'), delayMs);
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json', etag: 'W/"3"' });
         res.end(
           JSON.stringify({
@@ -75,6 +81,24 @@ describe('ers: the HTTP transport of the client', () => {
         await answer.body();
       }
       expect(connections).to.equal(1);
+    } finally {
+      http.close();
+    }
+  });
+
+  it('waits for an answer slower than the idle time after which a pooled socket is closed', async function () {
+    this.timeout(20_000);
+    delayMs = 4500; // IDLE_SOCKET_MS is 4000: that timer must not touch a socket in use
+    const http = new HttpTransport(base);
+    try {
+      const answer = await http.send({
+        method: 'POST',
+        url: `${base}/x`,
+        headers: {},
+        body: '{}',
+        timeoutMs: 10_000,
+      });
+      expect((await answer.body()).toString('utf8')).to.equal('{"late":true}');
     } finally {
       http.close();
     }
