@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { FOLDERS_SYNC, FolderSyncs } from './folder-sync.js';
+import { FOLDERS_SYNC, folderSyncs as folders } from './folder-sync.js';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -12,9 +12,6 @@ export interface AtomicWriteOptions {
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
-
-/** One per process: renames into a folder share its fsyncs (see folder-sync.ts). */
-const folders = new FolderSyncs();
 
 /**
  * Writes `data` to `path` so that nobody ever sees a partial file: a temp file beside it, fsync,
