@@ -101,7 +101,7 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers))
         if (!SENSITIVE.has(k)) headers[k] = String(v);
-      state.requests.push({
+      state.logRequest({
         at: new Date().toISOString(),
         method: req.method,
         // path is relative to the flavour prefix (/STU3/v1, /FHIR/STU3); url is as received.
