@@ -350,21 +350,29 @@ async function readAnswer(
 }
 
 /**
- * A failed exchange: refused or unresolvable before sending surely did not take effect; a timeout or
- * reset after sending may have (invariant 2), unless the call was a read.
+ * A failed exchange: refused, unresolvable, or failed before the connection was up (a refused
+ * certificate) surely did not take effect; a timeout or reset after sending may have (invariant
+ * 2), unless the call was a read.
  */
 function transportError(id: string, method: string, error: unknown): ErsError {
   const {
     cause,
     code: own,
     name,
+    notSent: beforeConnected,
   } = error as {
     cause?: { code?: string };
     code?: string;
     name?: string;
+    /** Set by the transport when the connection (or TLS handshake) never came up. */
+    notSent?: boolean;
   };
   const code = cause?.code ?? own ?? name ?? 'unknown';
-  const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  const notSent =
+    beforeConnected === true ||
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN';
   const ambiguous = !notSent && method !== 'GET';
   return new ErsError(
     ambiguous ? 'ERS_OUTCOME_UNKNOWN' : 'ERS_UNAVAILABLE',

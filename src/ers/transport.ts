@@ -98,9 +98,22 @@ export class HttpTransport {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
+      // Whether a byte of the request can have reached e-RS: not before the connection (and on
+      // HTTPS the handshake, where a certificate is refused) is up. A failure before that took
+      // no effect whatever the method, so the client may retry it (ErsClient's transportError).
+      let connected = false;
+      req.once('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else
+          socket.once(this.secure ? 'secureConnect' : 'connect', () => {
+            connected = true;
+          });
+      });
       req.on('error', (error) => {
         finish();
-        reject(reason ?? error);
+        const failure = reason ?? error;
+        if (!connected) Object.assign(failure, { notSent: true });
+        reject(failure);
       });
       req.once('response', (res) => {
         const read = readBody(res, () => reason);

@@ -77,6 +77,8 @@ describe('ers: the client over HTTPS (the platform is HTTPS)', () => {
     const result = await callFromChild(base, 1);
     expect(result.ubrns).to.equal(undefined);
     expect(result.error?.message).to.match(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
+    // Nothing reached e-RS, so the write is retried, not sent to review as outcome unknown.
+    expect(result.error?.code).to.equal('ERS_UNAVAILABLE');
     expect(sandbox.state.requests).to.have.length(0);
   });
 });
