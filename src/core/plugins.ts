@@ -123,6 +123,8 @@ export interface DestinationContext {
    * Absent (a caller outside the engine): the e-RS client writes each row itself.
    */
   readonly ersAuditTo?: (row: Omit<ErsAuditEntry, 'id'>) => void;
+  /** What this destination's `ready` returned for this send, if it has one (else undefined). */
+  readonly prepared?: unknown;
 }
 
 export interface DestinationResult {
@@ -160,6 +162,15 @@ export interface Destination {
    * engine's 16 (a batch-file destination asks for 64: decision 195).
    */
   readonly batch?: number;
+  /**
+   * Optional: waits until this message's call can really go out (e-RS: the reads safe to repeat
+   * made, then the write's quota slot held). The engine awaits it BEFORE the write that marks the
+   * destination in flight, so a crash while it waits leaves the message to be processed again,
+   * not sent to review (decision 180). It must make no call that may take effect. What it returns
+   * reaches `send` as `context.prepared`; a throw fails the message like a failed send that sent
+   * nothing (retry class `transient` unless an EngineError says otherwise).
+   */
+  ready?(context: DestinationContext): Promise<unknown>;
   /** Throws EngineError with its retry class on failure. */
   send(context: DestinationContext): Promise<DestinationResult>;
   /**

@@ -10,13 +10,13 @@ import { EngineError, toEngineError } from '../core/errors.js';
 import type { OutcomeSink } from './outcomes.js';
 import type {
   Destination,
+  DestinationContext,
   DestinationResult,
   MappedMessage,
   Transformer,
 } from '../core/plugins.js';
-import { decideOnFailure } from './retry-policy.js';
+import { fail, finish, lostLease, successRecord } from './message-outcome.js';
 import { settleAmbiguous } from './settle-step.js';
-import { messagesProcessed } from '../core/metrics.js';
 import type { EngineServices } from '../core/services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
@@ -74,8 +74,81 @@ export async function processMessage(
   }
   const mapped = await transformStep(message, pipeline, deps, log);
   if (mapped === undefined) return;
-  await sendStep(message, mapped, pipeline, deps, log);
+  const run: SendRun = {
+    message,
+    mapped,
+    pipeline,
+    deps,
+    log,
+    results: { ...(message.destinationResults as Record<string, DestinationResult>) },
+    audits: [],
+  };
+  // The first destination to call is marked in flight only once its call can go out (`ready`).
+  const first = nextPending(pipeline, run.results);
+  const prepared = first === null ? undefined : await readyStep(run, first);
+  if (prepared === false) return;
+  if (!(await markTransformed(run, first))) return;
+  await sendStep(run, prepared);
 }
+
+/** One message's pass through its destinations: what they returned and the calls' audit rows. */
+interface SendRun {
+  readonly message: StoredMessage;
+  readonly mapped: MappedMessage;
+  readonly pipeline: ChannelPipeline;
+  readonly deps: ProcessDeps;
+  readonly log: Logger;
+  readonly results: Record<string, DestinationResult>;
+  /**
+   * The e-RS audit rows of the calls made since the last write: they commit with the next
+   * transition (the SENT above all), not each in a commit of its own (decision 180).
+   */
+  readonly audits: Omit<ErsAuditEntry, 'id'>[];
+}
+
+function contextFor(run: SendRun, name: string, prepared?: unknown): DestinationContext {
+  return {
+    channelId: run.pipeline.channelId,
+    logger: run.log,
+    services: run.deps.services,
+    message: run.message,
+    mapped: run.mapped,
+    previous: { ...run.results },
+    now: run.deps.clock(),
+    signal: run.deps.signal,
+    ersAuditTo: (row: Omit<ErsAuditEntry, 'id'>) => {
+      run.audits.push(row);
+    },
+    ...(prepared === undefined ? {} : { prepared }),
+  };
+}
+
+/**
+ * Awaits the destination's `ready` (if it has one), before anything marks it in flight: e-RS waits
+ * there for its quota slot, so a crash while it waits leaves nothing "maybe sent" behind. Returns
+ * what it prepared, or false when it failed (the message is failed here: nothing was sent).
+ */
+async function readyStep(run: SendRun, name: string): Promise<unknown> {
+  const destination = run.pipeline.destinations.find((d) => d.name === name)?.destination;
+  if (destination?.ready === undefined) return undefined;
+  try {
+    return await destination.ready(contextFor(run, name));
+  } catch (caught) {
+    await fail(
+      run.message,
+      run.pipeline,
+      run.deps,
+      toEngineError(caught, 'transient'),
+      `destination:${name}`,
+      run.results,
+      { destination: name, ersAudit: run.audits.splice(0) },
+    );
+    return false;
+  }
+}
+
+const hasReady = (pipeline: ChannelPipeline, name: string): boolean =>
+  pipeline.destinations.find((d) => d.name === name)?.destination.ready !== undefined;
 
 /**
  * A message claimed with a destination still marked in flight was being sent when its engine
@@ -137,7 +210,12 @@ async function transformStep(
     );
     return undefined;
   }
-  // This write also marks the first destination in flight, before it is called.
+  return mapped;
+}
+
+/** The TRANSFORMED write; it also marks `inFlight` (the first destination to call) in flight. */
+async function markTransformed(run: SendRun, inFlight: string | null): Promise<boolean> {
+  const { message, mapped, deps } = run;
   const kept = await deps.store.transition(message.id, {
     to: 'TRANSFORMED',
     stage: 'transform',
@@ -158,47 +236,24 @@ async function transformStep(
         lineage: mapped.lineage ?? {},
       },
       mappingHash: mapped.mappingHash,
-      inFlightDestination: nextPending(pipeline, message.destinationResults),
+      inFlightDestination: inFlight,
       ...(mapped.searchKeys ? { searchKeys: mapped.searchKeys } : {}),
     },
+    // The reads a `ready` made (e-RS pre-reads) commit with it.
+    ...(run.audits.length === 0 ? {} : { ersAudit: run.audits.splice(0) }),
   });
-  if (!kept) {
-    lostLease(log);
-    return undefined;
-  }
-  return mapped;
+  if (!kept) lostLease(run.log);
+  return kept;
 }
 
-async function sendStep(
-  message: StoredMessage,
-  mapped: MappedMessage,
-  pipeline: ChannelPipeline,
-  deps: ProcessDeps,
-  log: Logger,
-): Promise<void> {
-  const results: Record<string, DestinationResult> = {
-    ...(message.destinationResults as Record<string, DestinationResult>),
-  };
+async function sendStep(run: SendRun, firstPrepared: unknown): Promise<void> {
+  const { message, pipeline, deps, log, results, audits } = run;
   const attempt = message.attempts + 1;
   let lastRecord: NewAttemptRecord | undefined;
-  // The e-RS audit rows of the calls made since the last write: they commit with the next
-  // transition (the SENT above all), not each in a commit of its own (decision 180).
-  const audits: Omit<ErsAuditEntry, 'id'>[] = [];
+  let prepared = firstPrepared;
   for (const { name, destination } of pipeline.destinations) {
     if (name in results) continue;
-    const context = {
-      channelId: pipeline.channelId,
-      logger: log,
-      services: deps.services,
-      message,
-      mapped,
-      previous: { ...results },
-      now: deps.clock(),
-      signal: deps.signal,
-      ersAuditTo: (row: Omit<ErsAuditEntry, 'id'>) => {
-        audits.push(row);
-      },
-    };
+    const context = contextFor(run, name, prepared);
     try {
       results[name] = await destination.send(context);
     } catch (caught) {
@@ -216,24 +271,16 @@ async function sendStep(
     lastRecord = successRecord(attempt, name, results[name]);
     const next = nextPending(pipeline, results);
     if (next === null) break;
-    const kept = await deps.store.transition(message.id, {
-      to: 'TRANSFORMED',
-      stage: `destination:${name}`,
-      actor: deps.owner,
-      keepLease: true,
-      leaseOwner: deps.owner,
-      patch: {
-        destinationResults: results,
-        inFlightDestination: next,
-        attemptRecords: [lastRecord],
-      },
-      ersAudit: audits.splice(0),
-    });
+    // A next destination with `ready` is marked in flight only once it is ready: one write more,
+    // for chained destinations only (an e-RS `then` step), and never while its call waits.
+    const waits = hasReady(pipeline, next);
+    if (!(await keepGoing(run, `destination:${name}`, waits ? null : next, [lastRecord]))) return;
     lastRecord = undefined;
-    if (!kept) {
-      lostLease(log);
-      return;
-    }
+    if (waits) {
+      prepared = await readyStep(run, next);
+      if (prepared === false) return;
+      if (!(await keepGoing(run, `ready:${next}`, next, []))) return;
+    } else prepared = undefined;
   }
   const withRequest = Object.values(results)
     .filter((r) => r.request !== undefined)
@@ -258,131 +305,26 @@ async function sendStep(
   log.debug({ stage: 'send' }, 'message sent');
 }
 
-/** Pure: the history row of one destination call that succeeded. */
-function successRecord(
-  attempt: number,
-  destination: string,
-  result: DestinationResult | undefined,
-): NewAttemptRecord {
-  return {
-    attempt,
-    destination,
-    outcome: 'SENT',
-    request: result?.request ?? null,
-    response: result?.response ?? null,
-    error: null,
-  };
-}
-
-async function fail(
-  message: StoredMessage,
-  pipeline: ChannelPipeline,
-  deps: ProcessDeps,
-  error: EngineError,
+/** A TRANSFORMED write between destinations: results so far, and which one is in flight now. */
+async function keepGoing(
+  run: SendRun,
   stage: string,
-  results: Record<string, unknown>,
-  call: {
-    /** The destination whose call failed: its attempt goes into the history. */
-    readonly destination?: string;
-    /** e-RS audit rows of the calls not yet written: they commit with this failure. */
-    readonly ersAudit?: readonly Omit<ErsAuditEntry, 'id'>[];
-  } = {},
-): Promise<void> {
-  const { destination } = call;
-  const attempts = message.attempts + 1;
-  const decision = decideOnFailure({
-    retry: error.retry,
-    attempts,
-    policy: pipeline.retry,
-    now: deps.clock(),
-    retryAfterMs: error.retryAfterMs,
-  });
-  deps.logger.warn(
-    {
-      channel: pipeline.channelId,
-      messageId: message.id,
-      stage,
-      code: error.code,
-      at: error.at,
-      status: decision.status,
-    },
-    'message failed',
-  );
-  const sent = error.attempted;
-  // A mapping that failed still names itself, so the operator knows which version to fix.
-  const mappingHash = error.context['mappingHash'];
-  await finish(message, deps, {
-    to: decision.status,
+  inFlight: string | null,
+  attemptRecords: NewAttemptRecord[],
+): Promise<boolean> {
+  const kept = await run.deps.store.transition(run.message.id, {
+    to: 'TRANSFORMED',
     stage,
-    detail: { code: error.code, retry: error.retry, attempt: attempts },
-    ...(call.ersAudit === undefined ? {} : { ersAudit: call.ersAudit }),
+    actor: run.deps.owner,
+    keepLease: true,
+    leaseOwner: run.deps.owner,
     patch: {
-      error: error.toJSON(),
-      inFlightDestination: null,
-      attempts,
-      destinationResults: results,
-      ...(decision.nextAttemptAt !== undefined ? { nextAttemptAt: decision.nextAttemptAt } : {}),
-      // What was sent stays visible (NEEDS_REVIEW above all: the operator checks e-RS for it).
-      ...(sent?.request === undefined
-        ? {}
-        : { outboundRequest: sent.request, outboundResponse: sent.response ?? null }),
-      ...(typeof mappingHash === 'string' ? { mappingHash } : {}),
-      ...(destination === undefined
-        ? {}
-        : {
-            attemptRecords: [
-              {
-                attempt: attempts,
-                destination,
-                outcome: decision.status,
-                request: sent?.request ?? null,
-                response: sent?.response ?? null,
-                error: error.toJSON(),
-              },
-            ],
-          }),
+      destinationResults: run.results,
+      inFlightDestination: inFlight,
+      ...(attemptRecords.length === 0 ? {} : { attemptRecords }),
     },
+    ersAudit: run.audits.splice(0),
   });
-}
-
-async function finish(
-  message: StoredMessage,
-  deps: ProcessDeps,
-  t: {
-    to: StoredMessage['status'];
-    stage: string;
-    detail?: Record<string, unknown>;
-    patch?: Parameters<MessageStore['transition']>[1]['patch'];
-    ersAudit?: readonly Omit<ErsAuditEntry, 'id'>[];
-  },
-): Promise<void> {
-  const ok = await deps.store.transition(message.id, {
-    ...t,
-    actor: deps.owner,
-    leaseOwner: deps.owner,
-  });
-  if (!ok) {
-    lostLease(deps.logger);
-    return;
-  }
-  messagesProcessed.inc({ channel: message.channel, status: t.to });
-  // Reading the outcome back costs a query per message: only when a source waits for it. QUEUED
-  // is settled too, for waiters that asked for it (an MLLP interim answer).
-  if (!deps.outcomes.isWaitedFor(message.id)) return;
-  const stored = await deps.store.get(message.id);
-  if (stored) {
-    deps.outcomes.settle({
-      id: stored.id,
-      status: stored.status,
-      reply: stored.reply,
-      error: stored.error,
-      outboundResponse: stored.outboundResponse,
-      destinationResults: stored.destinationResults,
-    });
-  }
-}
-
-function lostLease(log: Logger): void {
-  // Another worker took the message over after our lease expired; its run is the one that counts.
-  log.warn({ stage: 'engine' }, 'lease lost; leaving the message to its new owner');
+  if (!kept) lostLease(run.log);
+  return kept;
 }

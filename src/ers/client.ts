@@ -11,7 +11,7 @@ import {
 } from './operations/index.js';
 import { buildContextFor, NHS_SANDBOX_CODE_SYSTEM_BASE } from './environment.js';
 import { fileNameOf } from './readers/standard.js';
-import { QuotaLimiter } from './quota.js';
+import { QuotaLimiter, type QuotaSlot } from './quota.js';
 import { traceErsInput } from './operations/trace.js';
 import { ersCallDuration } from '../core/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
@@ -52,6 +52,11 @@ export interface ExecuteOptions {
    * caller then owns writing it.
    */
   readonly auditTo?: ErsAuditSink | undefined;
+  /**
+   * The quota slot reserved for this call (`reserveQuota`) before the engine marked it in flight:
+   * the call goes out with it instead of queueing for the quota again. Used by one call only.
+   */
+  readonly slot?: QuotaSlot | undefined;
 }
 
 /** Takes the audit row of one call, to be committed with a later store write. */
@@ -88,6 +93,14 @@ export class ErsClient {
     this.host = options.host ?? hostname();
     this.http = new HttpTransport(options.stu3Base);
     this.quota = new QuotaLimiter(options.requestsPerMinute, this.clock);
+  }
+
+  /**
+   * Waits for this application's next quota slot without calling: a caller that must record the
+   * call as in flight first does so once it holds the slot, then passes it as `slot`.
+   */
+  reserveQuota(signal?: AbortSignal): Promise<QuotaSlot> {
+    return this.quota.reserve(signal);
   }
 
   /** Validates `input` for operation `id` and builds the request, without sending anything. */
@@ -145,7 +158,7 @@ export class ErsClient {
   ): Promise<ErsResult> {
     const { signal } = options;
     const role = options.roleOf ?? id;
-    await this.quota.acquire(signal);
+    await this.quota.acquire(signal, options.slot);
     const headers: Record<string, string> = {
       Accept: 'application/fhir+json',
       ...(await this.authHeaders(id, role)),

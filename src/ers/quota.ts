@@ -12,8 +12,20 @@ export function reserve(
   return { at, nextFree: at + intervalMs };
 }
 
+/**
+ * A slot waited for ahead of its call (`QuotaLimiter.reserve`): the engine marks the call in flight
+ * only once it holds one, then the call goes out with it (decision 180, "in flight only when it
+ * can go out"). Used once: a second call of the same send waits for a slot of its own.
+ */
+export interface QuotaSlot {
+  used: boolean;
+}
+
 export class QuotaLimiter {
+  /** The time of the next slot to hand out. */
   private nextFree = 0;
+  /** When the last call was let out: a slot used late never goes closer than the interval to it. */
+  private lastOut = Number.NEGATIVE_INFINITY;
   private readonly intervalMs: number;
 
   constructor(
@@ -23,10 +35,29 @@ export class QuotaLimiter {
     this.intervalMs = 60_000 / requestsPerMinute;
   }
 
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits for the next slot without letting a call out: `acquire(signal, slot)` then does. */
+  async reserve(signal?: AbortSignal): Promise<QuotaSlot> {
     const slot = reserve(this.nextFree, this.clock(), this.intervalMs);
     this.nextFree = slot.nextFree;
-    const wait = slot.at - this.clock();
+    await this.waitUntil(slot.at, signal);
+    return { used: false };
+  }
+
+  /**
+   * Lets one call out: with the slot reserved for it, or after waiting for a new one. A reserved
+   * slot is used a little after its time (the engine's commit comes between), so a call also keeps
+   * the interval after the one before it; that wait is at most the lag of an earlier slot's use.
+   */
+  async acquire(signal?: AbortSignal, reserved?: QuotaSlot): Promise<void> {
+    const slot = reserved === undefined || reserved.used ? await this.reserve(signal) : reserved;
+    slot.used = true;
+    const at = Math.max(this.clock(), this.lastOut + this.intervalMs);
+    this.lastOut = at;
+    await this.waitUntil(at, signal);
+  }
+
+  private async waitUntil(at: number, signal: AbortSignal | undefined): Promise<void> {
+    const wait = at - this.clock();
     // Timers have a 1 ms resolution: a shorter wait (a quota far above the call rate, as the
     // bench's unlimited one) would cost a timer turn per call and wait a whole millisecond
     // (decision 200). The slot is reserved either way, so calls stay spaced on average.

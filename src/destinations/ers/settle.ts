@@ -8,6 +8,7 @@
 import { EngineError } from '../../core/errors.js';
 import type { DestinationResult, Settlement } from '../../core/plugins.js';
 import type { ErsAuditSink, ErsClient, ErsResult } from '../../ers/client.js';
+import type { QuotaSlot } from '../../ers/quota.js';
 
 /** Updates of a known UBRN whose effect A005 shows: the state each leaves the referral in. */
 const EXPECTED: Record<string, (r: ReferralFacts, sent: unknown) => boolean> = {
@@ -101,6 +102,8 @@ export async function callErs(
     readonly signal: AbortSignal;
     readonly validated: boolean;
     readonly auditTo?: ErsAuditSink | undefined;
+    /** The quota slot reserved for this call before it was marked in flight. */
+    readonly slot?: QuotaSlot | undefined;
   },
 ): Promise<ErsResult> {
   try {
