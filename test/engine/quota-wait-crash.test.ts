@@ -26,7 +26,7 @@ describe('engine: a kill while e-RS calls wait for the quota (SIGKILL)', () => {
   });
   after(async () => {
     await sandbox.close();
-    h.cleanup();
+    await h.cleanup();
   });
 
   const a021Calls = (): number =>
