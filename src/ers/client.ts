@@ -158,7 +158,16 @@ export class ErsClient {
   ): Promise<ErsResult> {
     const { signal } = options;
     const role = options.roleOf ?? id;
-    await this.quota.acquire(signal, options.slot);
+    try {
+      await this.quota.acquire(signal, options.slot);
+    } catch (error) {
+      // Stopped while waiting for its slot: nothing was sent, so it is retried, never reviewed.
+      throw new EngineError(
+        'ENGINE_SHUTTING_DOWN',
+        `${id}: not sent, the engine stopped while it waited for the e-RS quota`,
+        { retry: 'transient', cause: error },
+      );
+    }
     const headers: Record<string, string> = {
       Accept: 'application/fhir+json',
       ...(await this.authHeaders(id, role)),

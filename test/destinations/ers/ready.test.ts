@@ -2,6 +2,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageStatus, Transition } from '../../../src/core/store-types.js';
+import { EngineError } from '../../../src/core/errors.js';
+import { platformAuth } from '../../../src/ers/auth.js';
+import { ErsClient } from '../../../src/ers/client.js';
+import { startSandbox } from '../../../src/sandbox/index.js';
 import { createHarness, eventually, type Harness } from '../../support/engine-harness.js';
 import { copyMappings, REPO, sandboxSettings, send, SPC } from '../../mapping/e2e-support.js';
 
@@ -56,5 +60,41 @@ describe('destinations/ers: the reads before a write happen before it is marked 
       { to: 'TRANSFORMED', inFlight: 'ers', audits: ['A005'] },
       { to: 'SENT', inFlight: null, audits: ['A013'] },
     ]);
+  });
+});
+
+describe('ers client: a call stopped while it waits for the quota', () => {
+  it('is not sent and fails as retryable (ENGINE_SHUTTING_DOWN), not as an unknown outcome', async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    const client = new ErsClient({
+      stu3Base: `${sandbox.url}/FHIR/STU3`,
+      auth: platformAuth({
+        mode: 'platform',
+        accessToken: 'sandbox-access-token',
+        businessFunction: 'REFERRING_CLINICIAN',
+        odsCode: 'R69',
+      }),
+      requestsPerMinute: 1, // the second slot is a minute away
+      timeoutMs: 5000,
+    });
+    try {
+      const stop = new AbortController();
+      await client.execute('A005', { ubrn: '000000070001' }, { signal: stop.signal });
+      const waiting = client.execute('A005', { ubrn: '000000070001' }, { signal: stop.signal });
+      stop.abort();
+      const error = await waiting.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(EngineError);
+      expect((error as EngineError).code).to.equal('ENGINE_SHUTTING_DOWN');
+      expect((error as EngineError).retry).to.equal('transient');
+      expect(
+        sandbox.state.requests.filter((r) => r.path.includes('ReferralRequest')),
+      ).to.have.length(1);
+    } finally {
+      await client.close();
+      await sandbox.close();
+    }
   });
 });
