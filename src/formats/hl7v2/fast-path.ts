@@ -2,13 +2,21 @@ import { unescapeHl7 } from './escape.js';
 import { HL7_NULL, type Hl7Message } from './message.js';
 import type { Hl7PathSpec } from './path-syntax.js';
 
-/** Splits without allocating when `n` is 1 or the delimiter is absent. */
+/**
+ * Part `n` (1-based) of `text` split on `sep`, found by scanning: `split` would make an array and
+ * a string for every part, and mappings read one (decision 185). Delimiters are one character.
+ */
 function nth(text: string, sep: string, n: number): string {
-  if (n === 1) {
-    const i = text.indexOf(sep);
-    return i === -1 ? text : text.slice(0, i);
+  if (sep.length !== 1 || n < 1 || !Number.isInteger(n)) return text.split(sep)[n - 1] ?? '';
+  let start = 0;
+  for (let k = 1; k < n; k++) {
+    const at = text.indexOf(sep, start);
+    if (at === -1) return '';
+    start = at + 1;
   }
-  return text.split(sep)[n - 1] ?? '';
+  const end = text.indexOf(sep, start);
+  if (end === -1) return start === 0 ? text : text.slice(start);
+  return text.slice(start, end);
 }
 
 /**
