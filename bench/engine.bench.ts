@@ -16,8 +16,11 @@
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
  * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers`
- * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170),
- * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN). While the
+ * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170), `file-batch`
+ * (the file destination in `mode: batch-file`, decision 195; not in the default targets),
+ * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN),
+ * BENCH_BASE_NODE_OPTIONS (NODE_OPTIONS for the base targets instead of the Dockerfile's; with
+ * BENCH_BASE_REPO set to this checkout it compares heap settings in one run). While the
  * engine ingests, page 1 of the dashboard's messages (API and HTML) is timed. Decisions 110 (why
  * it is built this way), 140 (batches) and 170 (the processing thread).
  */
@@ -59,6 +62,7 @@ const BASE_REPO = process.env['BENCH_BASE_REPO'];
 const PROCESS_IN = process.env['BENCH_ENGINE_PROCESS_IN'] === 'thread' ? 'thread' : 'main';
 const BASE_PROCESS_IN =
   (process.env['BENCH_BASE_PROCESS_IN'] ?? PROCESS_IN) === 'thread' ? 'thread' : 'main';
+const BASE_NODE_OPTIONS = process.env['BENCH_BASE_NODE_OPTIONS'];
 
 const TARGETS = [
   'echo',
@@ -67,6 +71,7 @@ const TARGETS = [
   'ers',
   'file-thread',
   'ers-thread',
+  'file-batch',
   'file-base',
   'ers-base',
 ] as const;
@@ -86,6 +91,8 @@ const LABELS: Record<Target, string> = {
   ers: 'ers-bridge start, commit ACK → e-RS sandbox',
   'file-thread': 'the same → file, processing on its own thread (workers.processIn: thread)',
   'ers-thread': 'the same → e-RS, processing on its own thread (workers.processIn: thread)',
+  'file-batch':
+    'the same → file, mode: batch-file (HL7 batch files; its default batch 64, decision 195)',
   'file-base': 'the same → file, from BENCH_BASE_REPO',
   'ers-base': 'the same → e-RS, from BENCH_BASE_REPO',
 };
@@ -141,6 +148,7 @@ async function measureEngine(
   repo: string | undefined,
   batch: number | undefined,
   processIn: 'main' | 'thread' = PROCESS_IN,
+  nodeOptions?: string,
 ): Promise<Measured> {
   mkdirSync(dir, { recursive: true });
   const engine = await startEngineChild({
@@ -153,6 +161,7 @@ async function measureEngine(
     batch,
     sandboxApart: SANDBOX_APART,
     processIn,
+    nodeOptions,
   });
   try {
     if (destination === 'ers' && !SANDBOX_APART) {
@@ -205,6 +214,8 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'file':
     case 'ers':
       return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
+    case 'file-batch':
+      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-thread':
       return measureEngine('file', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'ers-thread':
@@ -217,6 +228,7 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
         BASE_REPO,
         asBatch(BASE_BATCH),
         BASE_PROCESS_IN,
+        BASE_NODE_OPTIONS,
       );
     case 'ers-base':
       return measureEngine(
@@ -226,6 +238,7 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
         BASE_REPO,
         asBatch(BASE_BATCH),
         BASE_PROCESS_IN,
+        BASE_NODE_OPTIONS,
       );
   }
 }
@@ -292,7 +305,15 @@ function printTable(results: Map<Target, Measured[]>): void {
   const processed = (t: Target, i: number): number => results.get(t)?.[i]?.processing?.rate ?? NaN;
   const p99 = (t: Target, i: number): number => results.get(t)?.[i]?.load.p99 ?? NaN;
   console.log('\nratios (within each round, then the median; goals from issue 20):');
-  for (const d of ['file', 'ers', 'file-thread', 'ers-thread', 'file-base', 'ers-base'] as const) {
+  for (const d of [
+    'file',
+    'ers',
+    'file-thread',
+    'ers-thread',
+    'file-batch',
+    'file-base',
+    'ers-base',
+  ] as const) {
     if (!chosen.includes(d)) continue;
     console.log(
       `  ${d.padEnd(9)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,
@@ -302,6 +323,8 @@ function printTable(results: Map<Target, Measured[]>): void {
     ['file-thread', 'file'],
     ['ers-thread', 'ers'],
     ['file', 'file-base'],
+    ['file-batch', 'file'],
+    ['file-batch', 'file-base'],
     ['ers', 'ers-base'],
   ] as const) {
     if (!chosen.includes(d) || !chosen.includes(base)) continue;
@@ -333,7 +356,10 @@ const benchmark: Benchmark = {
       `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
     );
     console.log(`load average at start (1, 5, 15 min; 2 cores shared): ${load()}`);
-    if (BASE_REPO !== undefined) console.log(`base: ${BASE_REPO}`);
+    if (BASE_REPO !== undefined)
+      console.log(
+        `base: ${BASE_REPO}${BASE_NODE_OPTIONS === undefined ? '' : `, NODE_OPTIONS="${BASE_NODE_OPTIONS}"`}`,
+      );
     try {
       for (let round = 0; round < ROUNDS; round++) {
         console.log(`round ${round + 1}`);

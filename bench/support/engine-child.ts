@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { addToken, addUser } from '../../src/admin/auth/user-admin.js';
 import { UserDirectory, usersFilePath } from '../../src/admin/auth/user-file.js';
 
-export const ENGINE_DESTINATIONS = ['file', 'ers'] as const;
+export const ENGINE_DESTINATIONS = ['file', 'file-batch', 'ers'] as const;
 export type EngineDestination = (typeof ENGINE_DESTINATIONS)[number];
 
 export interface EngineChildOptions {
@@ -42,6 +42,8 @@ export interface EngineChildOptions {
   readonly sandboxApart?: boolean;
   /** settings `workers.processIn` (decision 170); unset: not written (the engine's default). */
   readonly processIn?: 'main' | 'thread' | undefined;
+  /** NODE_OPTIONS for the engine instead of the Dockerfile's (e.g. another semi-space size). */
+  readonly nodeOptions?: string | undefined;
 }
 
 export interface EngineChild {
@@ -96,6 +98,8 @@ export function channelYaml(options: EngineChildOptions): string {
   switch (options.destination) {
     case 'file':
       return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    fileName: '{channel}-{id}.hl7'\n    content: raw\n${tail}`;
+    case 'file-batch':
+      return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    mode: batch-file\n    content: raw\n${tail}`;
     case 'ers':
       return `${head}\n${ordering}transformer:\n  type: mapping\n  mappings: [mappings/ref-i12-a021.yaml]\ndestinations:\n  - name: ers\n    type: ers\n${tail}`;
   }
@@ -190,8 +194,8 @@ function waitForBanner(
 }
 
 /** The bench's environment without ERS_BRIDGE_* overrides, so settings.yaml is what runs. */
-function engineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NODE_OPTIONS: imageNodeOptions() };
+function engineEnv(nodeOptions = imageNodeOptions()): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_OPTIONS: nodeOptions };
   for (const [k, v] of Object.entries(process.env))
     if (!k.startsWith('ERS_BRIDGE_') && k !== 'NODE_OPTIONS') env[k] = v;
   return env;
@@ -263,7 +267,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
     {
       cwd: engineRepo, // where `npm start` runs; every path in the config is absolute
       stdio: ['ignore', log, 'pipe'],
-      env: engineEnv(),
+      env: engineEnv(options.nodeOptions),
     },
   );
   closeSync(log);

@@ -50,8 +50,10 @@ export function liveRoutes(ctx: AdminContext): Router {
     const id = idParam(req);
     const message = await ctx.control.store.get(id);
     if (!message) throw new EngineError('STORE_NOT_FOUND', `There is no message ${id}.`);
+    // Whether there is a body, never its text: the parts do not render it, but its presence
+    // decides the Edit-and-resend button, which a null would remove on the first poll.
     const detail = {
-      message: { ...message, raw: null },
+      message: { ...message, raw: message.raw === null ? null : '' },
       hl7: null,
       events: await ctx.control.store.events(id),
       attempts: [],
