@@ -86,7 +86,7 @@ export async function processMessage(
   // The first destination to call is marked in flight only once its call can go out (`ready`).
   const first = nextPending(pipeline, run.results);
   const prepared = first === null ? undefined : await readyStep(run, first);
-  if (prepared === false) return;
+  if (prepared === NOT_READY) return;
   if (!(await markTransformed(run, first))) return;
   await sendStep(run, prepared);
 }
@@ -126,7 +126,7 @@ function contextFor(run: SendRun, name: string, prepared?: unknown): Destination
 /**
  * Awaits the destination's `ready` (if it has one), before anything marks it in flight: e-RS waits
  * there for its quota slot, so a crash while it waits leaves nothing "maybe sent" behind. Returns
- * what it prepared, or false when it failed (the message is failed here: nothing was sent).
+ * what it prepared, or NOT_READY when it failed (the message is failed here: nothing was sent).
  */
 async function readyStep(run: SendRun, name: string): Promise<unknown> {
   const destination = run.pipeline.destinations.find((d) => d.name === name)?.destination;
@@ -143,9 +143,12 @@ async function readyStep(run: SendRun, name: string): Promise<unknown> {
       run.results,
       { destination: name, ersAudit: run.audits.splice(0) },
     );
-    return false;
+    return NOT_READY;
   }
 }
+
+/** `readyStep` failed the message (any value a destination's `ready` returns is its own). */
+const NOT_READY: unique symbol = Symbol('not ready');
 
 const hasReady = (pipeline: ChannelPipeline, name: string): boolean =>
   pipeline.destinations.find((d) => d.name === name)?.destination.ready !== undefined;
@@ -278,7 +281,7 @@ async function sendStep(run: SendRun, firstPrepared: unknown): Promise<void> {
     lastRecord = undefined;
     if (waits) {
       prepared = await readyStep(run, next);
-      if (prepared === false) return;
+      if (prepared === NOT_READY) return;
       if (!(await keepGoing(run, `ready:${next}`, next, []))) return;
     } else prepared = undefined;
   }
