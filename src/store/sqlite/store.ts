@@ -37,6 +37,7 @@ import type {
   Transition,
 } from '../../core/store-types.js';
 import { type AttemptRow, rowToAttempt } from '../rows.js';
+import { toAppendRow } from './append-row.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
@@ -171,14 +172,17 @@ export class SqliteMessageStore implements MessageStore {
 
   async append(message: NewMessage): Promise<AppendResult> {
     return toAppendResult(
-      (await this.committer.submit({ kind: 'append', message })) as AppendRowResult,
+      (await this.committer.submit({
+        kind: 'append',
+        row: toAppendRow(message),
+      })) as AppendRowResult,
     );
   }
 
   async appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
     const results = (await this.write({
       op: 'appendMany',
-      items: messages,
+      items: messages.map(toAppendRow),
       now: this.clock(),
     })) as AppendRowResult[];
     return results.map(toAppendResult);
