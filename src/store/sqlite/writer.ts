@@ -5,6 +5,7 @@ import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
 import { idleTextIndexing } from './text-index.js';
+import { CHECKPOINT_EVERY_MS, WRITER_AUTOCHECKPOINT_PAGES } from './checkpoint.js';
 
 /** How the writer fills the free-text index (decision 175). */
 export interface WriterOptions {
@@ -73,8 +74,24 @@ export function inlineWriter(db: SqliteDatabase, options: WriterOptions = {}): W
  */
 export function threadWriter(file: string, options: WriterOptions = {}): WriteExecutor {
   const worker = startModuleThread(import.meta.url, 'writer-thread', {
-    workerData: { file, indexTextWhenIdle: options.indexTextWhenIdle !== false },
+    workerData: {
+      file,
+      indexTextWhenIdle: options.indexTextWhenIdle !== false,
+      autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES,
+    },
   });
+  // Checkpoints on a thread of their own, so no commit an ACK waits for copies pages into the
+  // database file (decision 190). Not kept alive by it: the process may exit without it.
+  const checkpoints = startModuleThread(import.meta.url, 'checkpoint-thread', {
+    workerData: { file, everyMs: CHECKPOINT_EVERY_MS },
+  });
+  checkpoints.unref();
+  checkpoints.on('error', () => {
+    // The writer's backstop auto-checkpoint still bounds the WAL.
+  });
+  const checkpointsExited = new Promise<void>((resolve) =>
+    checkpoints.once('exit', () => resolve()),
+  );
   const remote = remoteWriter(worker);
   worker.on('error', (error) => {
     remote.fail(storeWriteError({ message: `writer thread failed: ${error.message}` }));
@@ -85,6 +102,8 @@ export function threadWriter(file: string, options: WriterOptions = {}): WriteEx
   return {
     run: remote.run,
     async close() {
+      checkpoints.postMessage({ op: 'close' });
+      await checkpointsExited;
       if (remote.failed()) return;
       const exited = new Promise<void>((resolve) =>
         worker.once('exit', () => {
