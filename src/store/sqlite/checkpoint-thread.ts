@@ -10,8 +10,8 @@ const data = workerData as { file: string; everyMs: number };
 // database file before the writer may reuse the WAL, so no frame is lost in a power cut.
 const db = openDatabase(data.file);
 const running = checkpointer(db, data.everyMs);
-port.on('message', (message: { op: 'close' }) => {
-  if (message.op !== 'close') return;
+// The only message is `close`.
+port.once('message', () => {
   running.stop();
   db.close();
   port.close();

@@ -89,9 +89,11 @@ export function threadWriter(file: string, options: WriterOptions = {}): WriteEx
   checkpoints.on('error', () => {
     // The writer's backstop auto-checkpoint still bounds the WAL.
   });
-  const checkpointsExited = new Promise<void>((resolve) =>
-    checkpoints.once('exit', () => resolve()),
-  );
+  const checkpointsExited = new Promise<void>((resolve) => {
+    checkpoints.once('exit', () => {
+      resolve();
+    });
+  });
   const remote = remoteWriter(worker);
   worker.on('error', (error) => {
     remote.fail(storeWriteError({ message: `writer thread failed: ${error.message}` }));
