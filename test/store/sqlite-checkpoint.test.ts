@@ -29,12 +29,13 @@ describe('SQLite checkpoints off the writer thread', () => {
 
   it('copies committed messages into the database file while the store stays open', async () => {
     const file = freshFile();
-    const store = new SqliteMessageStore({ file, indexTextWhenIdle: false });
+    const store = new SqliteMessageStore({ file, indexTextWhenIdle: false, checkpointFrames: 10 });
     try {
       const before = statSync(file).size;
       const body = 'x'.repeat(2000);
-      // A few dozen pages: far below the writer's auto-checkpoint, so only the checkpointer
-      // thread can move them from the WAL into the database file while the store is open.
+      // A few dozen pages: past the checkpointer's threshold here (10 frames) and far below the
+      // writer's own auto-checkpoint, so only the checkpointer thread can move them from the WAL
+      // into the database file while the store is open.
       for (let i = 0; i < 40; i++)
         await store.append(msg({ controlId: `c${i}`, raw: Buffer.from(body) }));
       await until(

@@ -1,5 +1,7 @@
 import { contentHashOf, reuseRefused } from '../dedup.js';
-import type { NewMessage } from '../../core/store-types.js';
+import type { AppendResult, NewMessage, StoredMessage } from '../../core/store-types.js';
+import { type MessageRow, rowToMessage } from '../rows.js';
+import { asBuffer, type AppendRowResult } from './writes.js';
 
 /**
  * An append as the writer binds it. Made on the calling thread (`toAppendRow`), so the writer
@@ -47,4 +49,16 @@ export function toAppendRow(m: NewMessage): AppendRow {
     contentHash: contentHashOf(m),
     refuseReuse: reuseRefused(m),
   };
+}
+
+/** Rows from the writer thread carry the body as a Uint8Array; the contract promises a Buffer. */
+export function fromThread(row: MessageRow): StoredMessage {
+  return rowToMessage(row.raw === null ? row : { ...row, raw: asBuffer(row.raw) });
+}
+
+export function toAppendResult(r: AppendRowResult): AppendResult {
+  if (r.duplicateRow !== undefined) return { id: r.id, duplicateOf: fromThread(r.duplicateRow) };
+  return r.controlIdReused === undefined
+    ? { id: r.id }
+    : { id: r.id, controlIdReused: r.controlIdReused };
 }

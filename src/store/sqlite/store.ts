@@ -37,12 +37,11 @@ import type {
   Transition,
 } from '../../core/store-types.js';
 import { type AttemptRow, rowToAttempt } from '../rows.js';
-import { toAppendRow } from './append-row.js';
+import { fromThread, toAppendResult, toAppendRow } from './append-row.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
 import {
-  asBuffer,
   type AppendRowResult,
   type ClaimRowsResult,
   type CommitResult,
@@ -65,6 +64,8 @@ export interface SqliteStoreOptions {
   /** Fill the free-text index when the writer is idle (default). False: only when a free-text
    * query asks (it always catches up first, so results are the same either way). */
   readonly indexTextWhenIdle?: boolean;
+  /** WAL frames that start a checkpoint on the checkpointer thread (default 1,000; decision 190). */
+  readonly checkpointFrames?: number;
 }
 
 /**
@@ -110,7 +111,10 @@ export class SqliteMessageStore implements MessageStore {
     this.writesOnThread =
       options.writerPort !== undefined ||
       (options.file !== ':memory:' && options.writerThread !== false);
-    const writerOptions = { indexTextWhenIdle: options.indexTextWhenIdle !== false };
+    const writerOptions = {
+      indexTextWhenIdle: options.indexTextWhenIdle !== false,
+      checkpointFrames: options.checkpointFrames,
+    };
     this.writer =
       options.writerPort !== undefined
         ? portWriter(options.writerPort)
@@ -377,18 +381,6 @@ export class SqliteMessageStore implements MessageStore {
     this.db.close();
     this.lock?.release();
   }
-}
-
-/** Rows from the writer thread carry the body as a Uint8Array; the contract promises a Buffer. */
-function fromThread(row: MessageRow): StoredMessage {
-  return rowToMessage(row.raw === null ? row : { ...row, raw: asBuffer(row.raw) });
-}
-
-function toAppendResult(r: AppendRowResult): AppendResult {
-  if (r.duplicateRow !== undefined) return { id: r.id, duplicateOf: fromThread(r.duplicateRow) };
-  return r.controlIdReused === undefined
-    ? { id: r.id }
-    : { id: r.id, controlIdReused: r.controlIdReused };
 }
 
 function fileIdentity(file: string): { dev: number; ino: number } | undefined {

@@ -5,12 +5,14 @@ import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
 import { idleTextIndexing } from './text-index.js';
-import { CHECKPOINT_EVERY_MS, WRITER_AUTOCHECKPOINT_PAGES } from './checkpoint.js';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpoint.js';
 
 /** How the writer fills the free-text index (decision 175). */
 export interface WriterOptions {
   /** Index new rows when the writer is idle (default); false: only when a free-text query asks. */
   readonly indexTextWhenIdle?: boolean;
+  /** WAL frames behind that start a checkpoint on the checkpointer thread (default 1,000). */
+  readonly checkpointFrames?: number | undefined;
 }
 
 /** Runs the store's writes: on a writer thread for a file store, inline for `:memory:`. */
@@ -83,7 +85,10 @@ export function threadWriter(file: string, options: WriterOptions = {}): WriteEx
   // Checkpoints on a thread of their own, so no commit an ACK waits for copies pages into the
   // database file (decision 190). Not kept alive by it: the process may exit without it.
   const checkpoints = startModuleThread(import.meta.url, 'checkpoint-thread', {
-    workerData: { file, everyMs: CHECKPOINT_EVERY_MS },
+    workerData: {
+      file,
+      ...(options.checkpointFrames === undefined ? {} : { frames: options.checkpointFrames }),
+    },
   });
   checkpoints.unref();
   checkpoints.on('error', () => {
