@@ -89,6 +89,8 @@ export function threadWriter(file: string, options: WriterOptions = {}): WriteEx
       file,
       ...(options.checkpointFrames === undefined ? {} : { frames: options.checkpointFrames }),
     },
+    // It allocates next to nothing; the isolate is memory the store keeps while it is open.
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 1 },
   });
   checkpoints.unref();
   checkpoints.on('error', () => {
