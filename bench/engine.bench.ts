@@ -16,7 +16,8 @@
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
  * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers`
- * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170),
+ * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170), `file-batch`
+ * (the file destination in `mode: batch-file`, decision 195; not in the default targets),
  * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN). While the
  * engine ingests, page 1 of the dashboard's messages (API and HTML) is timed. Decisions 110 (why
  * it is built this way), 140 (batches) and 170 (the processing thread).
@@ -67,6 +68,7 @@ const TARGETS = [
   'ers',
   'file-thread',
   'ers-thread',
+  'file-batch',
   'file-base',
   'ers-base',
 ] as const;
@@ -86,6 +88,8 @@ const LABELS: Record<Target, string> = {
   ers: 'ers-bridge start, commit ACK → e-RS sandbox',
   'file-thread': 'the same → file, processing on its own thread (workers.processIn: thread)',
   'ers-thread': 'the same → e-RS, processing on its own thread (workers.processIn: thread)',
+  'file-batch':
+    'the same → file, mode: batch-file (HL7 batch files; its default batch 64, decision 195)',
   'file-base': 'the same → file, from BENCH_BASE_REPO',
   'ers-base': 'the same → e-RS, from BENCH_BASE_REPO',
 };
@@ -205,6 +209,8 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'file':
     case 'ers':
       return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
+    case 'file-batch':
+      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-thread':
       return measureEngine('file', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'ers-thread':
@@ -292,7 +298,15 @@ function printTable(results: Map<Target, Measured[]>): void {
   const processed = (t: Target, i: number): number => results.get(t)?.[i]?.processing?.rate ?? NaN;
   const p99 = (t: Target, i: number): number => results.get(t)?.[i]?.load.p99 ?? NaN;
   console.log('\nratios (within each round, then the median; goals from issue 20):');
-  for (const d of ['file', 'ers', 'file-thread', 'ers-thread', 'file-base', 'ers-base'] as const) {
+  for (const d of [
+    'file',
+    'ers',
+    'file-thread',
+    'ers-thread',
+    'file-batch',
+    'file-base',
+    'ers-base',
+  ] as const) {
     if (!chosen.includes(d)) continue;
     console.log(
       `  ${d.padEnd(9)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,
@@ -302,6 +316,8 @@ function printTable(results: Map<Target, Measured[]>): void {
     ['file-thread', 'file'],
     ['ers-thread', 'ers'],
     ['file', 'file-base'],
+    ['file-batch', 'file'],
+    ['file-batch', 'file-base'],
     ['ers', 'ers-base'],
   ] as const) {
     if (!chosen.includes(d) || !chosen.includes(base)) continue;

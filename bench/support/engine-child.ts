@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { addToken, addUser } from '../../src/admin/auth/user-admin.js';
 import { UserDirectory, usersFilePath } from '../../src/admin/auth/user-file.js';
 
-export const ENGINE_DESTINATIONS = ['file', 'ers'] as const;
+export const ENGINE_DESTINATIONS = ['file', 'file-batch', 'ers'] as const;
 export type EngineDestination = (typeof ENGINE_DESTINATIONS)[number];
 
 export interface EngineChildOptions {
@@ -96,6 +96,8 @@ export function channelYaml(options: EngineChildOptions): string {
   switch (options.destination) {
     case 'file':
       return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    fileName: '{channel}-{id}.hl7'\n    content: raw\n${tail}`;
+    case 'file-batch':
+      return `${head}\n${ordering}destinations:\n  - name: file\n    type: file\n    folder: out/bench\n    mode: batch-file\n    content: raw\n${tail}`;
     case 'ers':
       return `${head}\n${ordering}transformer:\n  type: mapping\n  mappings: [mappings/ref-i12-a021.yaml]\ndestinations:\n  - name: ers\n    type: ers\n${tail}`;
   }

@@ -64,7 +64,8 @@ export const ChannelFileSchema = z
      * (decision 140). Destinations see up to workers × batch calls at once. Default with more
      * than one worker: 16 when every destination is safe to repeat (local writes: file, letter),
      * otherwise 2 (network calls: enough to hide their latency without slowing the ACKs much,
-     * decision 180); with one worker, 1.
+     * decision 180); with one worker, 1. A local destination may ask for more (the file
+     * destination's `mode: batch-file`: 64, decision 195).
      */
     batch: z.number().int().min(1).max(256).optional(),
     /** A sender's control id seen before with other content: `process` it as a new message with

@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { FOLDERS_SYNC, FolderSyncs } from './folder-sync.js';
+import { FOLDERS_SYNC, folderSyncs as folders } from './folder-sync.js';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -8,13 +8,18 @@ export interface AtomicWriteOptions {
   readonly mode?: number;
 }
 
-/** Same folder as the target, so the rename stays on one file system. */
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-}
+let tempCount = 0;
 
-/** One per process: renames into a folder share its fsyncs (see folder-sync.ts). */
-const folders = new FolderSyncs();
+/**
+ * Same folder as the target, so the rename stays on one file system; a dot keeps consumers off.
+ * Unique per write, not just per process: two writes of one name at once (two messages whose
+ * file names render alike) shared a temp file, and one could rename the other's half-written
+ * bytes into place.
+ */
+export function tempPathFor(path: string): string {
+  tempCount = (tempCount + 1) % Number.MAX_SAFE_INTEGER;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${tempCount}.tmp`);
+}
 
 /**
  * Writes `data` to `path` so that nobody ever sees a partial file: a temp file beside it, fsync,

@@ -51,3 +51,6 @@ export class FolderSyncs {
     return started;
   }
 }
+
+/** One per process: the file destination's groups and every atomic write share a folder's fsyncs. */
+export const folderSyncs = new FolderSyncs();

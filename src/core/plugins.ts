@@ -154,6 +154,12 @@ export interface Destination {
   /** True when sending the same message twice has no further effect (an atomic file write), so
    * a call interrupted by a crash may simply be made again. Default: false (NEEDS_REVIEW). */
   readonly safeToRepeat?: boolean;
+  /**
+   * Messages a worker should hold for this destination when the channel file sets no `batch` and
+   * every destination is a local write: the largest any destination asks for wins over the
+   * engine's 16 (a batch-file destination asks for 64: decision 195).
+   */
+  readonly batch?: number;
   /** Throws EngineError with its retry class on failure. */
   send(context: DestinationContext): Promise<DestinationResult>;
   /**

@@ -245,17 +245,21 @@ export const DEFAULT_NETWORK_BATCH = 2;
  * Pure: the messages a worker claims at once. Batches pay where the work is waiting on durable
  * commits and fsyncs (local writes, safe to repeat: 16); e-RS and other network calls are also CPU
  * on the event loop the sources share, where a large batch took the ACK rate down by two thirds
- * (decision 140), so they get a small one (2, decision 180). One worker without a batch stays one
- * message at a time.
+ * (decision 140), so they get a small one (2, decision 180). A local destination may ask for more
+ * (batch files: 64, decision 195). One worker without a batch stays one message at a time.
  */
 export function batchOf(
   channel: { readonly workers: number; readonly batch: number | undefined },
-  destinations: readonly { readonly destination: { readonly safeToRepeat?: boolean } }[],
+  destinations: readonly {
+    readonly destination: { readonly safeToRepeat?: boolean; readonly batch?: number };
+  }[],
 ): number {
   if (channel.batch !== undefined) return channel.batch;
   if (channel.workers <= 1) return 1;
   const local = destinations.every((d) => d.destination.safeToRepeat === true);
-  return local ? DEFAULT_BATCH : DEFAULT_NETWORK_BATCH;
+  if (!local) return DEFAULT_NETWORK_BATCH;
+  // A destination whose writes cost little per message (batch files) asks for more in flight.
+  return Math.max(DEFAULT_BATCH, ...destinations.map((d) => d.destination.batch ?? 0));
 }
 
 /** A reused control id is a warning operators must see: a log line (no patient data) and a metric. */

@@ -155,6 +155,19 @@ describe('admin: bulk actions on picked messages, confirmations and edit-and-res
     expect((await h.store.get(error))?.status).to.equal('ERROR');
   });
 
+  it('shows a channel stopped on the very next live poll, though the cards computation is shared for 1.5 s', async () => {
+    // The operator's card holds the one control its state allows: Stop or Start.
+    const cardOf = async (): Promise<string> =>
+      (await api.request('GET', '/live/channels', { headers: { accept: 'text/html' } })).text;
+    expect(await cardOf()).to.include('/channels/alpha/stop');
+    expect((await api.post('/api/channels/alpha/stop')).status).to.equal(200);
+    try {
+      expect(await cardOf()).to.include('/channels/alpha/start');
+    } finally {
+      expect((await api.post('/api/channels/alpha/start')).status).to.equal(200);
+    }
+  });
+
   it('resends an edited copy linked to the original, refusing a SENT original unless allowed', async () => {
     const original = await seedMessage(h.store, { status: 'ERROR' });
     const edited = SAMPLE_HL7.replace('DOE^JANE', 'DOE^JANET').replace(/\r/g, '\n');

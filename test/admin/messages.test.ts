@@ -143,4 +143,20 @@ describe('admin API: messages', function () {
     expect(text).to.include('ers_bridge_messages{channel="bulk",status="RECEIVED"}');
     expect(text).to.include('ers_bridge_ers_call_duration_seconds');
   });
+
+  it("answers a message page's live poll with the very parts the page holds (Edit and resend stays), never the body", async () => {
+    const id = await seedMessage(h.store, { status: 'ERROR' });
+    const operator = new Client(h.url);
+    await operator.login('operator', PASSWORD);
+    const html = { accept: 'text/html' };
+    const page = (await operator.request('GET', `/messages/${id}`, { headers: html })).text;
+    const fragment = (await operator.request('GET', `/live/messages/${id}`, { headers: html }))
+      .text;
+    const cut = fragment.indexOf('<div data-live-part="history">');
+    expect(cut).to.be.greaterThan(0);
+    expect(page).to.include(`/messages/${id}/edit`);
+    // Unchanged data must give unchanged parts, or the page swaps (and loses) them on every poll.
+    expect(page).to.include(fragment.slice(0, cut)).and.include(fragment.slice(cut));
+    expect(fragment).not.to.include('DOE^JANE');
+  });
 });

@@ -19,6 +19,15 @@ describe('core: writeFileAtomically (the one atomic write)', () => {
     expect(readdirSync(dir)).to.deep.equal(['a.csv']);
   });
 
+  it('keeps two writes of one name at once apart: the file is one of them, whole, and no temp is left', async () => {
+    const target = join(dir, 'same.hl7');
+    const bodies = Array.from({ length: 20 }, (_, i) => String(i).repeat(50_000 + i * 1000));
+    const results = await Promise.allSettled(bodies.map((b) => writeFileAtomically(target, b)));
+    expect(results.filter((r) => r.status === 'rejected')).to.deep.equal([]);
+    expect(bodies).to.include(readFileSync(target, 'utf8'));
+    expect(readdirSync(dir)).to.deep.equal(['same.hl7']);
+  });
+
   it('replaces an existing file whole', async () => {
     writeFileSync(join(dir, 'a.pdf'), 'old and longer content');
     await writeFileAtomically(join(dir, 'a.pdf'), Buffer.from('new'));

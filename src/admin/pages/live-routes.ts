@@ -3,7 +3,7 @@ import { EngineError } from '../../core/errors.js';
 import { requirePermission } from '../auth/middleware.js';
 import { principalOf, type AdminContext } from '../context.js';
 import { idParam } from '../api/routes.js';
-import { channelOverviews } from '../service/channel-overview.js';
+import { channelOverviews, withLiveState } from '../service/channel-overview.js';
 import { sharedRecent } from '../service/overview-cache.js';
 import { messageFacts } from '../service/patient-facts.js';
 import { readMessageQuery, toMessageFilter } from '../service/message-query.js';
@@ -32,7 +32,7 @@ export function liveRoutes(ctx: AdminContext): Router {
     minAgeMs: 1500,
   });
   r.get('/live/channels', requirePermission('channels.view'), async (_req, res) => {
-    const channels = await overviews();
+    const channels = withLiveState(await overviews(), ctx.control.channels());
     res.type('html').send(liveFragment([channelGrid(channels, principalOf(res))]));
   });
   r.get('/live/messages', requirePermission('messages.view'), async (req, res) => {
@@ -50,8 +50,10 @@ export function liveRoutes(ctx: AdminContext): Router {
     const id = idParam(req);
     const message = await ctx.control.store.get(id);
     if (!message) throw new EngineError('STORE_NOT_FOUND', `There is no message ${id}.`);
+    // Whether there is a body, never its text: the parts do not render it, but its presence
+    // decides the Edit-and-resend button, which a null would remove on the first poll.
     const detail = {
-      message: { ...message, raw: null },
+      message: { ...message, raw: message.raw === null ? null : '' },
       hl7: null,
       events: await ctx.control.store.events(id),
       attempts: [],

@@ -118,6 +118,27 @@ async function activityOf(store: MessageStore, channel: string, now: number): Pr
   };
 }
 
+/** What a card shows from the engine's memory: cheap, so always read at the moment of the ask. */
+function liveFieldsOf(
+  c: ChannelInfo,
+): Pick<
+  ChannelOverview,
+  'id' | 'name' | 'file' | 'state' | 'source' | 'versionHash' | 'inFlight' | 'lastError'
+> {
+  return {
+    id: c.id,
+    name: c.name,
+    file: c.file,
+    state: c.state,
+    source: c.source
+      ? { type: c.source.type, endpoint: c.source.endpoint, listening: c.source.listening }
+      : null,
+    versionHash: c.versionHash,
+    inFlight: c.inFlight,
+    lastError: c.lastError,
+  };
+}
+
 export async function channelOverviews(options: {
   channels: readonly ChannelInfo[];
   store: MessageStore;
@@ -128,16 +149,7 @@ export async function channelOverviews(options: {
     options.channels.map(async (c) => {
       const own = counts[c.id] ?? {};
       return {
-        id: c.id,
-        name: c.name,
-        file: c.file,
-        state: c.state,
-        source: c.source
-          ? { type: c.source.type, endpoint: c.source.endpoint, listening: c.source.listening }
-          : null,
-        versionHash: c.versionHash,
-        inFlight: c.inFlight,
-        lastError: c.lastError,
+        ...liveFieldsOf(c),
         counts: own,
         queueDepth: queueDepthOf(own),
         ...(await activityOf(options.store, c.id, options.now)),
@@ -145,3 +157,35 @@ export async function channelOverviews(options: {
     }),
   );
 }
+
+/**
+ * Pure: overviews computed a moment ago (the store's part is costly and shared, see
+ * overview-cache.ts) with the engine's state as it is now, so a card never shows STARTED after a
+ * Stop. A channel loaded since the computation shows no activity until the next one.
+ */
+export function withLiveState(
+  computed: readonly ChannelOverview[],
+  channels: readonly ChannelInfo[],
+): ChannelOverview[] {
+  const byId = new Map(computed.map((o) => [o.id, o]));
+  return channels.map((c) => {
+    const earlier = byId.get(c.id);
+    return earlier
+      ? { ...earlier, ...liveFieldsOf(c) }
+      : { ...liveFieldsOf(c), counts: {}, queueDepth: 0, ...NO_ACTIVITY };
+  });
+}
+
+const NO_ACTIVITY: Activity = {
+  throughput: {
+    bucketMs: THROUGHPUT_WINDOW_MS / THROUGHPUT_BUCKETS,
+    received: new Array<number>(THROUGHPUT_BUCKETS).fill(0),
+    sent: new Array<number>(THROUGHPUT_BUCKETS).fill(0),
+    errors: new Array<number>(THROUGHPUT_BUCKETS).fill(0),
+    total: 0,
+    capped: false,
+  },
+  lastReceivedAt: null,
+  lastFailure: null,
+  rates: { received: 0, sent: 0, errors: 0 },
+};
