@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,20 @@ async function until(what: string, done: () => boolean, timeoutMs = 20_000): Pro
     if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+function runChild(script: string, args: string[]): Promise<{ out: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      resolve({ out, code });
+    });
+  });
 }
 
 describe('SQLite checkpoints off the writer thread', () => {
@@ -51,6 +66,21 @@ describe('SQLite checkpoints off the writer thread', () => {
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it('closes the store when nothing else keeps the process alive', async () => {
+    const file = freshFile();
+    const child = join(import.meta.dirname, 'support', 'append-then-close.ts');
+    const { out, code } = await runChild(child, [file]);
+    expect({ out, code }).to.deep.equal({ out: 'closed\n', code: 0 });
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT control_id FROM messages').pluck().all()).to.deep.equal([
+        'close-1',
+      ]);
+    } finally {
+      db.close();
     }
   });
 

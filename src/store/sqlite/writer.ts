@@ -111,6 +111,9 @@ export function threadWriter(file: string, options: WriterOptions = {}): WriteEx
   return {
     run: remote.run,
     async close() {
+      // Held alive until it has exited: unref'd, a process with nothing else to do would exit
+      // here, before the writer closed (exit code 13, an unsettled await).
+      checkpoints.ref();
       checkpoints.postMessage({ op: 'close' });
       await checkpointsExited;
       if (remote.failed()) return;
