@@ -64,8 +64,6 @@ export interface SqliteStoreOptions {
   /** Fill the free-text index when the writer is idle (default). False: only when a free-text
    * query asks (it always catches up first, so results are the same either way). */
   readonly indexTextWhenIdle?: boolean;
-  /** WAL frames that start a checkpoint on the checkpointer thread (default 1,000; decision 190). */
-  readonly checkpointFrames?: number;
 }
 
 /**
@@ -111,10 +109,7 @@ export class SqliteMessageStore implements MessageStore {
     this.writesOnThread =
       options.writerPort !== undefined ||
       (options.file !== ':memory:' && options.writerThread !== false);
-    const writerOptions = {
-      indexTextWhenIdle: options.indexTextWhenIdle !== false,
-      checkpointFrames: options.checkpointFrames,
-    };
+    const writerOptions = { indexTextWhenIdle: options.indexTextWhenIdle !== false };
     this.writer =
       options.writerPort !== undefined
         ? portWriter(options.writerPort)

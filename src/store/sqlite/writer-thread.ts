@@ -7,14 +7,8 @@ import { idleTextIndexing } from './text-index.js';
 
 const port = parentPort;
 if (port === null) throw new Error('writer-thread runs only as a worker thread');
-const data = workerData as {
-  file: string;
-  indexTextWhenIdle: boolean;
-  autocheckpointPages: number;
-};
+const data = workerData as { file: string; indexTextWhenIdle: boolean };
 const db = openDatabase(data.file);
-// The checkpointer thread copies the WAL into the database (decision 190); inline only past this.
-db.pragma(`wal_autocheckpoint = ${data.autocheckpointPages}`);
 const writes = new SqliteWrites(db);
 const idle = data.indexTextWhenIdle ? idleTextIndexing(writes.text) : undefined;
 

@@ -5,14 +5,11 @@ import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
 import { idleTextIndexing } from './text-index.js';
-import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpoint.js';
 
 /** How the writer fills the free-text index (decision 175). */
 export interface WriterOptions {
   /** Index new rows when the writer is idle (default); false: only when a free-text query asks. */
   readonly indexTextWhenIdle?: boolean;
-  /** WAL frames behind that start a checkpoint on the checkpointer thread (default 1,000). */
-  readonly checkpointFrames?: number | undefined;
 }
 
 /** Runs the store's writes: on a writer thread for a file store, inline for `:memory:`. */
@@ -76,30 +73,7 @@ export function inlineWriter(db: SqliteDatabase, options: WriterOptions = {}): W
  */
 export function threadWriter(file: string, options: WriterOptions = {}): WriteExecutor {
   const worker = startModuleThread(import.meta.url, 'writer-thread', {
-    workerData: {
-      file,
-      indexTextWhenIdle: options.indexTextWhenIdle !== false,
-      autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES,
-    },
-  });
-  // Checkpoints on a thread of their own, so no commit an ACK waits for copies pages into the
-  // database file (decision 190). Not kept alive by it: the process may exit without it.
-  const checkpoints = startModuleThread(import.meta.url, 'checkpoint-thread', {
-    workerData: {
-      file,
-      ...(options.checkpointFrames === undefined ? {} : { frames: options.checkpointFrames }),
-    },
-    // It allocates next to nothing; the isolate is memory the store keeps while it is open.
-    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 1 },
-  });
-  checkpoints.unref();
-  checkpoints.on('error', () => {
-    // The writer's backstop auto-checkpoint still bounds the WAL.
-  });
-  const checkpointsExited = new Promise<void>((resolve) => {
-    checkpoints.once('exit', () => {
-      resolve();
-    });
+    workerData: { file, indexTextWhenIdle: options.indexTextWhenIdle !== false },
   });
   const remote = remoteWriter(worker);
   worker.on('error', (error) => {
@@ -111,11 +85,6 @@ export function threadWriter(file: string, options: WriterOptions = {}): WriteEx
   return {
     run: remote.run,
     async close() {
-      // Held alive until it has exited: unref'd, a process with nothing else to do would exit
-      // here, before the writer closed (exit code 13, an unsettled await).
-      checkpoints.ref();
-      checkpoints.postMessage({ op: 'close' });
-      await checkpointsExited;
       if (remote.failed()) return;
       const exited = new Promise<void>((resolve) =>
         worker.once('exit', () => {
