@@ -56,31 +56,12 @@ export function openDatabase(file: string, options: { mustExist?: boolean } = {}
  * nothing is acknowledged before it is on disk.
  */
 export function unsynced<T>(db: SqliteDatabase, transaction: () => T): T {
-  const modes = synchronousModes(db);
-  modes.normal.run();
+  db.pragma('synchronous = NORMAL');
   try {
     return transaction();
   } finally {
-    modes.full.run();
+    db.pragma('synchronous = FULL');
   }
-}
-
-/** Prepared once per connection: `db.pragma()` prepares its statement on every call, and a
- * claim (each worker's, each batch) and a free-text chunk switch the mode twice (decision 190). */
-const modesOf = new WeakMap<
-  SqliteDatabase,
-  { normal: Database.Statement; full: Database.Statement }
->();
-function synchronousModes(db: SqliteDatabase) {
-  let modes = modesOf.get(db);
-  if (modes === undefined) {
-    modes = {
-      normal: db.prepare('PRAGMA synchronous = NORMAL'),
-      full: db.prepare('PRAGMA synchronous = FULL'),
-    };
-    modesOf.set(db, modes);
-  }
-  return modes;
 }
 
 export function currentVersion(db: SqliteDatabase): number {
