@@ -18,7 +18,9 @@
  * process of its own instead of embedded), BENCH_ENGINE_PROCESS_IN=thread (the `file`/`ers`
  * targets process on a thread; `file-thread`/`ers-thread` always do, decision 170), `file-batch`
  * (the file destination in `mode: batch-file`, decision 195; not in the default targets),
- * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN). While the
+ * BENCH_BASE_PROCESS_IN (the same for the base targets; default BENCH_ENGINE_PROCESS_IN),
+ * BENCH_BASE_NODE_OPTIONS (NODE_OPTIONS for the base targets instead of the Dockerfile's; with
+ * BENCH_BASE_REPO set to this checkout it compares heap settings in one run). While the
  * engine ingests, page 1 of the dashboard's messages (API and HTML) is timed. Decisions 110 (why
  * it is built this way), 140 (batches) and 170 (the processing thread).
  */
@@ -60,6 +62,7 @@ const BASE_REPO = process.env['BENCH_BASE_REPO'];
 const PROCESS_IN = process.env['BENCH_ENGINE_PROCESS_IN'] === 'thread' ? 'thread' : 'main';
 const BASE_PROCESS_IN =
   (process.env['BENCH_BASE_PROCESS_IN'] ?? PROCESS_IN) === 'thread' ? 'thread' : 'main';
+const BASE_NODE_OPTIONS = process.env['BENCH_BASE_NODE_OPTIONS'];
 
 const TARGETS = [
   'echo',
@@ -145,6 +148,7 @@ async function measureEngine(
   repo: string | undefined,
   batch: number | undefined,
   processIn: 'main' | 'thread' = PROCESS_IN,
+  nodeOptions?: string,
 ): Promise<Measured> {
   mkdirSync(dir, { recursive: true });
   const engine = await startEngineChild({
@@ -157,6 +161,7 @@ async function measureEngine(
     batch,
     sandboxApart: SANDBOX_APART,
     processIn,
+    nodeOptions,
   });
   try {
     if (destination === 'ers' && !SANDBOX_APART) {
@@ -223,6 +228,7 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
         BASE_REPO,
         asBatch(BASE_BATCH),
         BASE_PROCESS_IN,
+        BASE_NODE_OPTIONS,
       );
     case 'ers-base':
       return measureEngine(
@@ -232,6 +238,7 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
         BASE_REPO,
         asBatch(BASE_BATCH),
         BASE_PROCESS_IN,
+        BASE_NODE_OPTIONS,
       );
   }
 }
@@ -349,7 +356,10 @@ const benchmark: Benchmark = {
       `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
     );
     console.log(`load average at start (1, 5, 15 min; 2 cores shared): ${load()}`);
-    if (BASE_REPO !== undefined) console.log(`base: ${BASE_REPO}`);
+    if (BASE_REPO !== undefined)
+      console.log(
+        `base: ${BASE_REPO}${BASE_NODE_OPTIONS === undefined ? '' : `, NODE_OPTIONS="${BASE_NODE_OPTIONS}"`}`,
+      );
     try {
       for (let round = 0; round < ROUNDS; round++) {
         console.log(`round ${round + 1}`);

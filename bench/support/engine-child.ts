@@ -42,6 +42,8 @@ export interface EngineChildOptions {
   readonly sandboxApart?: boolean;
   /** settings `workers.processIn` (decision 170); unset: not written (the engine's default). */
   readonly processIn?: 'main' | 'thread' | undefined;
+  /** NODE_OPTIONS for the engine instead of the Dockerfile's (e.g. another semi-space size). */
+  readonly nodeOptions?: string | undefined;
 }
 
 export interface EngineChild {
@@ -192,8 +194,8 @@ function waitForBanner(
 }
 
 /** The bench's environment without ERS_BRIDGE_* overrides, so settings.yaml is what runs. */
-function engineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NODE_OPTIONS: imageNodeOptions() };
+function engineEnv(nodeOptions = imageNodeOptions()): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_OPTIONS: nodeOptions };
   for (const [k, v] of Object.entries(process.env))
     if (!k.startsWith('ERS_BRIDGE_') && k !== 'NODE_OPTIONS') env[k] = v;
   return env;
@@ -265,7 +267,7 @@ export async function startEngineChild(options: EngineChildOptions): Promise<Eng
     {
       cwd: engineRepo, // where `npm start` runs; every path in the config is absolute
       stdio: ['ignore', log, 'pipe'],
-      env: engineEnv(),
+      env: engineEnv(options.nodeOptions),
     },
   );
   closeSync(log);

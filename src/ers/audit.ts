@@ -22,6 +22,8 @@ export interface CallFacts {
   readonly authMode: string;
   readonly host: string;
   readonly sentHeaders: Readonly<Record<string, string>>;
+  /** The request body's JSON text as sent (absent for uploads and bodiless calls). */
+  readonly sentBody?: string | undefined;
   readonly transactionId?: string | undefined;
   readonly resource?: Record<string, unknown> | undefined;
   readonly location?: string | undefined;
@@ -51,12 +53,18 @@ export function findNhsNumber(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-/** Pure: the UBRN a request concerns — path, body reference, or upload header. */
-export function findUbrn(request: OperationRequest): string | undefined {
-  const reference = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
-  const inPath = reference.exec(decodeURIComponent(request.path))?.[1];
+const REFERENCE = /(?:ReferralRequest|CommunicationRequest)\/(\d{12})/;
+
+/**
+ * Pure: the UBRN a request concerns — path, body reference, or upload header. `sentBody` is the
+ * body's JSON as sent, when the caller has it (the client does): not serialised a second time.
+ */
+export function findUbrn(request: OperationRequest, sentBody?: string): string | undefined {
+  const inPath = REFERENCE.exec(decodeURIComponent(request.path))?.[1];
   if (inPath) return inPath;
-  const inBody = request.body ? reference.exec(JSON.stringify(request.body))?.[1] : undefined;
+  const inBody = request.body
+    ? REFERENCE.exec(sentBody ?? JSON.stringify(request.body))?.[1]
+    : undefined;
   return inBody ?? request.headers?.['NHSD-eRS-Referral-ID'];
 }
 
@@ -77,14 +85,15 @@ const definedOnly = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
 
 /** A created UBRN only when the request did not name one (A027 keeps the A&G UBRN). */
-const ubrnCreated = (facts: CallFacts): string | undefined => {
+const ubrnCreated = (facts: CallFacts, named: string | undefined): string | undefined => {
   const created = createdUbrn(facts);
-  return created !== findUbrn(facts.request) ? created : undefined;
+  return created !== named ? created : undefined;
 };
 
 /** Pure: the detail column of the audit row for one call. */
 export function auditDetail(facts: CallFacts): ErsAuditDetail {
   const nhsNumber = findNhsNumber(facts.request.body) ?? findNhsNumber(facts.resource);
+  const ubrn = findUbrn(facts.request, facts.sentBody);
   const a = facts.auth;
   return definedOnly({
     eventType: facts.request.method,
@@ -93,9 +102,9 @@ export function auditDetail(facts: CallFacts): ErsAuditDetail {
     accessMode: a.accessMode,
     httpStatus: facts.status,
     durationMs: facts.ms,
-    ubrn: findUbrn(facts.request),
+    ubrn,
     // Kept apart from `ubrn` (the UBRN the request named): the export's ubrn column is the latter.
-    createdUbrn: ubrnCreated(facts),
+    createdUbrn: ubrnCreated(facts, ubrn),
     nhsNumberHash: nhsNumber === undefined ? undefined : hashSearchValue(nhsNumber),
     userId: a.userId,
     onBehalfOfUserId: a.onBehalfOfUserId,

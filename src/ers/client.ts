@@ -15,6 +15,7 @@ import { QuotaLimiter } from './quota.js';
 import { traceErsInput } from './operations/trace.js';
 import { ersCallDuration } from '../core/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
+import { HttpTransport, type HttpAnswer } from './transport.js';
 
 export interface ErsClientOptions {
   /** The STU3 base, e.g. `http://127.0.0.1:8090/FHIR/STU3` or `https://…/ers-api/STU3/v1`. */
@@ -70,9 +71,6 @@ export interface ErsResult {
   readonly output: Record<string, string>;
 }
 
-const transactionIdOf = (h: Headers): string | undefined =>
-  h.get('x-request-id') ?? h.get('x_ers_transaction_id') ?? undefined;
-
 /**
  * The engine's only way to talk to e-RS (or the sandbox): validates logical inputs, builds the
  * request, spaces calls under the quota, classifies failures, and writes one audit row per call
@@ -82,10 +80,13 @@ export class ErsClient {
   private readonly quota: QuotaLimiter;
   private readonly clock: () => number;
   private readonly host: string;
+  /** Keep-alive connections to e-RS (or the sandbox), reused call after call. */
+  private readonly http: HttpTransport;
 
   constructor(private readonly options: ErsClientOptions) {
     this.clock = options.clock ?? Date.now;
     this.host = options.host ?? hostname();
+    this.http = new HttpTransport(options.stu3Base);
     this.quota = new QuotaLimiter(options.requestsPerMinute, this.clock);
   }
 
@@ -158,15 +159,16 @@ export class ErsClient {
       headers['Content-Type'] = 'application/fhir+json';
       body = JSON.stringify(request.body);
     }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const started = this.clock();
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(`${this.options.stu3Base}${request.path}`, {
+      response = await this.http.send({
         method: request.method,
+        url: `${this.options.stu3Base}${request.path}`,
         headers,
-        ...(body === undefined ? {} : { body }),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        body,
+        timeoutMs: this.options.timeoutMs,
+        signal,
       });
     } catch (error) {
       await this.audit({
@@ -175,16 +177,18 @@ export class ErsClient {
         status: 0,
         ms: this.clock() - started,
         sentHeaders: headers,
+        sentBody: typeof body === 'string' ? body : undefined,
         role,
         auditTo: options.auditTo,
       });
       throw transportError(id, request.method, error);
     }
-    const transactionId = transactionIdOf(response.headers);
-    const isJson = (response.headers.get('content-type') ?? '').includes('json');
-    const etag = response.headers.get('etag') ?? undefined;
-    const location = response.headers.get('location') ?? undefined;
-    const fileName = fileNameOf(response.headers.get('content-disposition'));
+    const transactionId =
+      response.header('x-request-id') ?? response.header('x_ers_transaction_id');
+    const isJson = (response.header('content-type') ?? '').includes('json');
+    const etag = response.header('etag');
+    const location = response.header('location');
+    const fileName = fileNameOf(response.header('content-disposition'));
     const fileNameFact: Record<string, string> = fileName === undefined ? {} : { fileName };
     let answer: Awaited<ReturnType<typeof readAnswer>>;
     try {
@@ -197,6 +201,7 @@ export class ErsClient {
         status: response.status,
         ms: this.clock() - started,
         sentHeaders: headers,
+        sentBody: typeof body === 'string' ? body : undefined,
         transactionId,
         role,
         auditTo: options.auditTo,
@@ -210,6 +215,7 @@ export class ErsClient {
       transactionId,
       ms: this.clock() - started,
       sentHeaders: headers,
+      sentBody: typeof body === 'string' ? body : undefined,
       resource: answer.resource,
       location,
       fileName,
@@ -235,7 +241,7 @@ export class ErsClient {
           ...(response.status === 429
             ? {
                 retryAfterMs:
-                  retryAfterAt(response.headers.get('retry-after'), this.clock()) ??
+                  retryAfterAt(response.header('retry-after') ?? null, this.clock()) ??
                   this.clock() + 1000,
               }
             : {}),
@@ -317,39 +323,56 @@ export class ErsClient {
   }
 
   async close(): Promise<void> {
+    this.http.close();
     await this.options.auth.close();
   }
 }
 
 /** The body of an answer, read once: FHIR JSON, the bytes of a binary answer, or error text. */
 async function readAnswer(
-  response: Response,
+  response: HttpAnswer,
   isJson: boolean,
   expect: OperationRequest['expect'],
 ): Promise<{ resource?: Record<string, unknown>; bytes?: Buffer; text?: string }> {
+  // Read whole first: a body cut off mid-way throws here (a lost answer), while a complete body
+  // that is not JSON is only unparseable.
+  const bytes = await response.body();
   if (isJson) {
-    // Read as text first: a body cut off mid-way throws here (a lost answer), while a complete
-    // body that is not JSON is only unparseable.
-    const text = await response.text();
+    const text = bytes.toString('utf8');
     try {
       return { resource: JSON.parse(text) as Record<string, unknown> };
     } catch {
       return { text };
     }
   }
-  if (response.ok && expect === 'binary')
-    return { bytes: Buffer.from(await response.arrayBuffer()) };
-  return { text: await response.text() };
+  if (response.ok && expect === 'binary') return { bytes };
+  return { text: bytes.toString('utf8') };
 }
 
 /**
- * A failed fetch: refused or unresolvable before sending surely did not take effect; a timeout or
- * reset after sending may have (invariant 2), unless the call was a read.
+ * A failed exchange: refused, unresolvable, or failed before the connection was up (a refused
+ * certificate) surely did not take effect; a timeout or reset after sending may have (invariant
+ * 2), unless the call was a read.
  */
 function transportError(id: string, method: string, error: unknown): ErsError {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  const code = cause?.code ?? (error as { name?: string }).name ?? 'unknown';
-  const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  const {
+    cause,
+    code: own,
+    name,
+    notSent: beforeConnected,
+  } = error as {
+    cause?: { code?: string };
+    code?: string;
+    name?: string;
+    /** Set by the transport when the connection (or TLS handshake) never came up. */
+    notSent?: boolean;
+  };
+  const code = cause?.code ?? own ?? name ?? 'unknown';
+  const notSent =
+    beforeConnected === true ||
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN';
   const ambiguous = !notSent && method !== 'GET';
   return new ErsError(
     ambiguous ? 'ERS_OUTCOME_UNKNOWN' : 'ERS_UNAVAILABLE',

@@ -119,7 +119,11 @@ export function compileCondition(
       parts.push(atom());
     }
     const [only] = parts;
-    return parts.length === 1 && only ? only : (s) => parts.every((p) => p(s));
+    if (parts.length === 1 && only) return only;
+    return (s) => {
+      for (const p of parts) if (!p(s)) return false;
+      return true;
+    };
   };
   const or = (): Condition => {
     const parts = [and()];
@@ -128,7 +132,11 @@ export function compileCondition(
       parts.push(and());
     }
     const [only] = parts;
-    return parts.length === 1 && only ? only : (s) => parts.some((p) => p(s));
+    if (parts.length === 1 && only) return only;
+    return (s) => {
+      for (const p of parts) if (p(s)) return true;
+      return false;
+    };
   };
 
   const result = or();

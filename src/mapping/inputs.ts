@@ -215,31 +215,64 @@ function fieldIdOf(read: string): string {
   return id;
 }
 
-const fieldIds = new Map<string, string[]>();
-/** `PID-5` for (PID, 5), the strings made once per segment name. */
-function fieldId(segment: string, field: number): string {
-  let ids = fieldIds.get(segment);
-  if (ids === undefined) {
-    ids = [];
-    if (fieldIds.size < 1000) fieldIds.set(segment, ids);
+/**
+ * Per segment name, made once: the field ids (`PID-5`) by field number, and two marks by field
+ * number that hold the number of the call that last set them (`pass`), so that a call marks the
+ * fields read and the ones already reported without a Set per message (decision 185).
+ */
+interface SegmentFields {
+  readonly ids: string[];
+  readonly read: number[];
+  readonly listed: number[];
+}
+
+const segmentFields = new Map<string, SegmentFields>();
+let pass = 0;
+
+function fieldsOf(segment: string): SegmentFields {
+  let f = segmentFields.get(segment);
+  if (f === undefined) {
+    // Not capped: segment ids are three of [A-Z0-9] (SEGMENT_ID in the parser), so at most
+    // 33,696 names, and the marks must outlive the call that set them.
+    segmentFields.set(segment, (f = { ids: [], read: [], listed: [] }));
   }
-  return (ids[field] ??= `${segment}-${field}`);
+  return f;
+}
+
+/** A field id as unreadHl7Fields names fields (`PID-5`); other read keys match no field. */
+const FIELD_ID = /^([A-Z][A-Z0-9]{2})-([1-9]\d*)$/;
+
+/** The field a read key marks (segment state and field number), once per distinct key. */
+const fieldOfRead = new Map<string, { segment: string; field: number } | null>();
+function readField(read: string): { segment: string; field: number } | null {
+  let at = fieldOfRead.get(read);
+  if (at === undefined) {
+    const m = FIELD_ID.exec(fieldIdOf(read));
+    at = m ? { segment: m[1] as string, field: Number(m[2]) } : null;
+    if (fieldOfRead.size < 10_000) fieldOfRead.set(read, at);
+  }
+  return at;
 }
 
 /**
  * Unread HL7 fields, one entry per field (`PID-5`, not `PID-5.1`…): a field of which a rule read
  * any part counts as read, so the warning list names what a person should look at. Runs on every
- * message (decision 040), so it skips ignored segments whole and finds populated fields by
- * scanning the segment text, without splitting it.
+ * message (decision 040), so it skips ignored segments whole, finds populated fields by scanning
+ * the segment text without splitting it, and marks reads by field number (decision 185).
  */
 function unreadHl7Fields(msg: Hl7Message, ignored: ReadonlySet<string>): string[] {
-  const read = new Set<string>();
-  for (const r of msg.reads) read.add(fieldIdOf(r));
+  const mark = ++pass;
+  for (const r of msg.reads) {
+    const at = readField(r);
+    if (at !== null) fieldsOf(at.segment).read[at.field] = mark;
+  }
   const fs = msg.delimiters.field;
   const out: string[] = [];
-  let seen: Set<string> | undefined;
+  let last = '';
+  let fields: SegmentFields | undefined;
   for (const seg of msg.segments) {
     if (seg.isHeader || ignored.has(seg.name)) continue;
+    if (seg.name !== last || fields === undefined) fields = fieldsOf((last = seg.name));
     const text = seg.text;
     let start = seg.name.length + 1;
     for (let f = 1; start <= text.length; f++) {
@@ -247,12 +280,11 @@ function unreadHl7Fields(msg: Hl7Message, ignored: ReadonlySet<string>): string[
       if (end === -1) end = text.length;
       const empty = end === start || (end - start === 2 && text.startsWith('""', start));
       start = end + 1;
-      if (empty) continue;
-      const id = fieldId(seg.name, f);
-      if (read.has(id) || ignored.has(id)) continue;
-      // Repeated segments (OBX) would name the same field twice.
-      if (seg.occurrence > 1 && (seen ??= new Set(out)).has(id)) continue;
-      seen?.add(id);
+      // Read, or named already (a repeated segment, OBX, would name the same field twice).
+      if (empty || fields.read[f] === mark || fields.listed[f] === mark) continue;
+      const id = (fields.ids[f] ??= `${seg.name}-${f}`);
+      if (ignored.has(id)) continue;
+      fields.listed[f] = mark;
       out.push(id);
     }
   }

@@ -77,6 +77,11 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
   });
   // '$' in an operation name may arrive percent-encoded (%24), as the platform accepts.
   app.use((req, _res, next) => {
+    // Most requests have none: skip the split (decision 200).
+    if (!/%24/i.test(req.url)) {
+      next();
+      return;
+    }
     const [path = '', query] = req.url.split(/\?(.*)/s, 2);
     if (/%24/i.test(path))
       req.url = path.replace(/%24/gi, '$') + (query === undefined ? '' : `?${query}`);
@@ -93,12 +98,10 @@ export function createSandboxApp(options: { seed?: Seed; faults?: unknown } = {}
     const log = (): void => {
       if (logged) return;
       logged = true;
-      const headers = Object.fromEntries(
-        Object.entries(req.headers)
-          .filter(([k]) => !SENSITIVE.has(k))
-          .map(([k, v]) => [k, String(v)]),
-      );
-      state.requests.push({
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (!SENSITIVE.has(k)) headers[k] = String(v);
+      state.logRequest({
         at: new Date().toISOString(),
         method: req.method,
         // path is relative to the flavour prefix (/STU3/v1, /FHIR/STU3); url is as received.

@@ -183,6 +183,12 @@ const adviceStatus = (category: SeedAdvice['category']): AdviceRequest['status']
       ? 'completed'
       : 'active';
 
+/**
+ * The request log keeps the newest this many: the sandbox embedded in an engine that runs for
+ * weeks would otherwise hold every request body it ever received.
+ */
+export const REQUEST_LOG_LIMIT = 10_000;
+
 /** The sandbox's in-memory world, reset from its seed. */
 export class SandboxState {
   readonly patients = new Set<string>();
@@ -211,6 +217,13 @@ export class SandboxState {
   /** The world's today (ms): the seed's, or the real one — what its date rules compare with. */
   today(): number {
     return this.seed.today === undefined ? Date.now() : Date.parse(this.seed.today);
+  }
+
+  /** Appends to the request log, dropping the oldest past REQUEST_LOG_LIMIT (in steps of a tenth). */
+  logRequest(entry: LoggedRequest): void {
+    this.requests.push(entry);
+    if (this.requests.length > REQUEST_LOG_LIMIT * 1.1)
+      this.requests.splice(0, this.requests.length - REQUEST_LOG_LIMIT);
   }
 
   reset(): void {

@@ -117,6 +117,23 @@ describe('mapping: evaluation', () => {
     expect(ignoring.warnings).to.deep.equal([]);
   });
 
+  it('names each unread field once in message order, from the reads made for this message only', async () => {
+    const raw = `${ref()}\rZRF|2||SVC-1|301|CT2|X`;
+    const readsZrf4 = compile(
+      BASE.replace('inputs:\n', 'inputs:\n  specialty: { from: ZRF-4, table: specialty }\n'),
+    );
+    const all = ['RF1-1', 'PID-1', 'PID-5', 'ZRF-1', 'ZRF-4', 'ZRF-5', 'ZRF-6'];
+    // Alternating, so a field one mapping read on the last message must show up again.
+    for (let i = 0; i < 2; i++) {
+      const narrow = await mapped(readsZrf4, raw);
+      expect(narrow.warnings).to.deep.equal(
+        all.filter((f) => f !== 'ZRF-4').map((f) => `unread: ${f}`),
+      );
+      const wide = await mapped(compile(BASE), raw);
+      expect(wide.warnings).to.deep.equal(all.map((f) => `unread: ${f}`));
+    }
+  });
+
   it('reports a missing required value with the path it was read from', async () => {
     const e = await failure(compile(BASE), ref({ pid3: 'RXX0012345^^^RXX01^MR' }));
     expect(e.code).to.equal('MAP_REQUIRED_FIELD_MISSING');

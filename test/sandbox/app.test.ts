@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { officialExample } from '../support/fhir-shape.js';
 import { PLATFORM, ersCode, failure, useSandbox } from './support.js';
+import { REQUEST_LOG_LIMIT, SandboxState } from '../../src/sandbox/state.js';
+import { DEFAULT_SEED } from '../../src/sandbox/seed.js';
 
 describe('sandbox: transport, faults, inspection and retired endpoints', () => {
   const h = useSandbox();
@@ -143,5 +145,30 @@ describe('sandbox: transport, faults, inspection and retired endpoints', () => {
       body: '{"resourceType": Parameters',
     });
     expect([res.status, await ersCode(res)]).to.deep.equal([400, 'INVALID_FHIR_STRUCTURE']);
+  });
+
+  it('keeps the newest requests in its log, never more than REQUEST_LOG_LIMIT and a tenth', () => {
+    const state = new SandboxState(DEFAULT_SEED);
+    const entry = (n: number) => ({
+      at: '',
+      method: 'GET',
+      path: `/${n}`,
+      url: `/${n}`,
+      status: 200,
+      headers: {},
+      body: {},
+    });
+    const total = REQUEST_LOG_LIMIT * 2 + 7;
+    let longest = 0;
+    for (let n = 1; n <= total; n++) {
+      state.logRequest(entry(n));
+      longest = Math.max(longest, state.requests.length);
+    }
+    expect(longest).to.be.at.most(REQUEST_LOG_LIMIT * 1.1);
+    expect(state.requests.at(-1)?.path).to.equal(`/${total}`);
+    const first = Number(state.requests[0]?.path.slice(1));
+    expect(state.requests.map((r) => Number(r.path.slice(1)))).to.deep.equal(
+      Array.from({ length: total - first + 1 }, (_, i) => first + i),
+    );
   });
 });

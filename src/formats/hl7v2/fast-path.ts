@@ -2,13 +2,21 @@ import { unescapeHl7 } from './escape.js';
 import { HL7_NULL, type Hl7Message } from './message.js';
 import type { Hl7PathSpec } from './path-syntax.js';
 
-/** Splits without allocating when `n` is 1 or the delimiter is absent. */
+/**
+ * Part `n` (1-based) of `text` split on `sep`, found by scanning: `split` would make an array and
+ * a string for every part, and mappings read one (decision 185). Delimiters are one character.
+ */
 function nth(text: string, sep: string, n: number): string {
-  if (n === 1) {
-    const i = text.indexOf(sep);
-    return i === -1 ? text : text.slice(0, i);
+  if (sep.length !== 1 || n < 1 || !Number.isInteger(n)) return text.split(sep)[n - 1] ?? '';
+  let start = 0;
+  for (let k = 1; k < n; k++) {
+    const at = text.indexOf(sep, start);
+    if (at === -1) return '';
+    start = at + 1;
   }
-  return text.split(sep)[n - 1] ?? '';
+  const end = text.indexOf(sep, start);
+  if (end === -1) return start === 0 ? text : text.slice(start);
+  return text.slice(start, end);
 }
 
 /**
@@ -63,20 +71,38 @@ export function fastHl7Values(spec: Hl7PathSpec): ((msg: Hl7Message) => string[]
       const v = leafValue(nth(raw, d.repetition, repetition), msg, component, subcomponent);
       return v === undefined ? [] : [v];
     }
-    // A filter (`PID-3[CX.5=NH]`): every repetition whose filter component has that value.
+    // A filter (`PID-3[CX.5=NH]`): every repetition whose filter component has that value,
+    // found by scanning (split would make an array of them first; decision 185).
     const out: string[] = [];
-    for (const rep of raw.split(d.repetition)) {
-      const key = nth(
-        nth(rep, d.component, repetition.component),
-        d.subcomponent,
-        repetition.subcomponent ?? 1,
+    const sep = d.repetition;
+    if (sep.length !== 1) return raw.split(sep).flatMap((rep) => filtered(rep, msg, spec) ?? []);
+    for (let start = 0; ;) {
+      const end = raw.indexOf(sep, start);
+      const v = filtered(
+        end === -1 ? (start === 0 ? raw : raw.slice(start)) : raw.slice(start, end),
+        msg,
+        spec,
       );
-      if (unescapeHl7(key, d, msg.encoding) !== repetition.value) continue;
-      const v = leafValue(rep, msg, component, subcomponent);
       if (v !== undefined) out.push(v);
+      if (end === -1) break;
+      start = end + 1;
     }
     return out;
   };
+}
+
+/** The leaf of a repetition that passes the path's filter (`[CX.5=NH]`), else undefined. */
+function filtered(rep: string, msg: Hl7Message, spec: Hl7PathSpec): string | undefined {
+  const { repetition, component, subcomponent } = spec;
+  if (typeof repetition !== 'object') return undefined;
+  const d = msg.delimiters;
+  const key = nth(
+    nth(rep, d.component, repetition.component),
+    d.subcomponent,
+    repetition.subcomponent ?? 1,
+  );
+  if (unescapeHl7(key, d, msg.encoding) !== repetition.value) return undefined;
+  return leafValue(rep, msg, component, subcomponent);
 }
 
 /** The decoded leaf of one repetition, or undefined when empty or HL7 null. */

@@ -59,6 +59,9 @@ export interface Hl7ParseOptions {
   readonly defaultCharset?: CharsetDefault;
 }
 
+/** Up to this many segments, `segment()` scans instead of building the by-name index. */
+const SCAN_LIMIT = 40;
+
 /** A parsed HL7 v2 message. Values are read with paths (`compileHl7Path`) or `segment().field()`. */
 export class Hl7Message {
   private byName: Map<string, Hl7Segment[]> | undefined;
@@ -92,6 +95,12 @@ export class Hl7Message {
 
   /** The `occurrence`-th (1-based) segment of that name. */
   segment(name: string, occurrence = 1): Hl7Segment | undefined {
+    // A mapping reads a handful of fields: for a message of a few dozen segments, a scan is
+    // cheaper than the by-name index, which costs a Map and an array per segment name.
+    if (this.byName === undefined && this.segments.length <= SCAN_LIMIT) {
+      for (const s of this.segments) if (s.occurrence === occurrence && s.name === name) return s;
+      return undefined;
+    }
     return this.all(name)[occurrence - 1];
   }
 

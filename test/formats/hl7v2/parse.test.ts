@@ -26,6 +26,24 @@ describe('parseHl7', () => {
     expect(msg.segments.map((s) => s.name)).to.include.members(['MSH', 'RF1', 'PID', 'ZRF']);
   });
 
+  it('finds the n-th segment of a name in short messages and in ones past the scan limit', () => {
+    // segment() scans up to 40 segments and uses the by-name index beyond (decision 185).
+    for (const count of [3, 40, 41, 60]) {
+      const obx = Array.from({ length: count }, (_, i) => `OBX|${i + 1}|TX|||v${i + 1}`);
+      const msg = parseHl7(
+        ['MSH|^~\\&|A|B|C|D|20261125||ORU^R01|1|P|2.4', ...obx, 'ZRF|1'].join('\r'),
+      );
+      for (const n of [1, 2, count, count + 1])
+        expect(msg.segment('OBX', n)?.field(5), `${count} OBX, #${n}`).to.equal(
+          n <= count ? `v${n}` : undefined,
+        );
+      expect(msg.segment('ZRF')?.field(1)).to.equal('1');
+      expect(msg.segment('ZRF', 2)).to.equal(undefined);
+      expect(msg.segment('PID')).to.equal(undefined);
+      expect(msg.segment('MSH')).to.equal(msg.header);
+    }
+  });
+
   it('takes delimiters from MSH-1 and MSH-2 instead of assuming them', () => {
     const raw =
       'MSH#@*!%#PAS#RXX01#ERS#RXX01#20261125##REF@I12#C1#P#2.4\rPID#1##111@@@NHS@NH*222@@@RXX01@MR##Smith@Jane';
