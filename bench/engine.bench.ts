@@ -305,15 +305,7 @@ function printTable(results: Map<Target, Measured[]>): void {
   const processed = (t: Target, i: number): number => results.get(t)?.[i]?.processing?.rate ?? NaN;
   const p99 = (t: Target, i: number): number => results.get(t)?.[i]?.load.p99 ?? NaN;
   console.log('\nratios (within each round, then the median; goals from issue 20):');
-  for (const d of [
-    'file',
-    'ers',
-    'file-thread',
-    'ers-thread',
-    'file-batch',
-    'file-base',
-    'ers-base',
-  ] as const) {
+  for (const d of TARGETS.filter((t) => t !== 'echo' && t !== 'medplum')) {
     if (!chosen.includes(d)) continue;
     console.log(
       `  ${d.padEnd(9)} engine ingest / Medplum ${pct(perRound((i) => rate(d, i) / rate('medplum', i))).padStart(5)} (goal ≥ 50%)   processing / ingest ${pct(perRound((i) => processed(d, i) / rate(d, i))).padStart(5)} (goal ≥ 90%)   ingest / bare echo ${pct(perRound((i) => rate(d, i) / rate('echo', i))).padStart(5)}`,

@@ -3,11 +3,10 @@
  * the client's limiter: achieved rate vs the quota, and how many 429s came back (target: ≥ 98% of
  * quota, zero 429s). BENCH_ERS_CALLS / BENCH_ERS_QUOTA shorten or lengthen the run.
  */
-import { ErsClient } from '../src/ers/client.js';
-import { platformAuth } from '../src/ers/auth.js';
 import { ErsError } from '../src/ers/ers-error.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import type { Benchmark } from './run.js';
+import { benchErsClient } from './support/ers-client.js';
 
 const CALLS = Number(process.env['BENCH_ERS_CALLS'] ?? 6000);
 const QUOTA = Number(process.env['BENCH_ERS_QUOTA'] ?? 6000);
@@ -21,17 +20,7 @@ const benchmark: Benchmark = {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ quotaPerMinute: QUOTA }),
     });
-    const client = new ErsClient({
-      stu3Base: `${sandbox.url}/FHIR/STU3`,
-      auth: platformAuth({
-        mode: 'platform',
-        accessToken: 'bench',
-        businessFunction: 'REFERRING_CLINICIAN',
-        odsCode: 'R69',
-      }),
-      requestsPerMinute: QUOTA,
-      timeoutMs: 30_000,
-    });
+    const client = benchErsClient(sandbox.url, { requestsPerMinute: QUOTA });
     let throttled = 0;
     let failed = 0;
     const started = performance.now();

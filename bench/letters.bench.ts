@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { FONT_DIR, loadLetterTemplate, renderTemplate } from '../src/letters/index.js';
 import { buildLetterMdm } from '../src/destinations/letter/index.js';
 import { LetterMdmSchema } from '../src/destinations/letter/schema.js';
-import { platformAuth } from '../src/ers/auth.js';
-import { ErsClient } from '../src/ers/client.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import type { Benchmark } from './run.js';
+import { benchErsClient } from './support/ers-client.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -92,17 +91,7 @@ const benchmark: Benchmark = {
     }
     const sandbox = await startSandbox({ port: 0 });
     try {
-      const ers = new ErsClient({
-        stu3Base: `${sandbox.url}/FHIR/STU3`,
-        auth: platformAuth({
-          mode: 'platform',
-          accessToken: 't',
-          businessFunction: 'REFERRING_CLINICIAN',
-          odsCode: 'R69',
-        }),
-        requestsPerMinute: 1_000_000,
-        timeoutMs: 10_000,
-      });
+      const ers = benchErsClient(sandbox.url, { requestsPerMinute: 1_000_000, timeoutMs: 10_000 });
       const created = await ers.execute('A011', {
         nhsNumber: '9912003888',
         priority: 'ROUTINE',

@@ -3,7 +3,8 @@
  * (SqliteWrites directly, `synchronous=OFF`, so the disk is out of it), 1,000-row `appendMany`
  * batches of CSV-row messages shaped as the file drop stores them. One variant per secondary
  * index dropped, one with migration 4's per-row FTS5 trigger put back, and the free-text catch-up
- * (decision 175) in chunks of CHUNK rows. ROWS (default 20,000), ROUNDS (3), ONLY=a,b, CHUNK.
+ * (decision 175) in chunks of CHUNK rows. The rows are made ready (`toAppendRow`) first, timed
+ * apart: that work runs on the calling thread, not the writer's (decision 190). ROWS (default 20,000), ROUNDS (3), ONLY=a,b, CHUNK.
  * CPU time, not wall time: on the shared 2-core machine the rate moves with the load, CPU far less.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/store/sqlite/open.js';
 import { SqliteWrites } from '../../src/store/sqlite/writes.js';
+import { toAppendRow } from '../../src/store/sqlite/append-row.js';
 import type { NewMessage } from '../../src/core/store-types.js';
 import { hashSearchValue, orderingKeyFromHash } from '../../src/store/search-keys.js';
 
@@ -58,8 +60,14 @@ const cpuUs = (from: NodeJS.CpuUsage): number => {
   const c = process.cpuUsage(from);
   return (c.user + c.system) / ROWS;
 };
-const batches = Array.from({ length: Math.ceil(ROWS / 1000) }, (_, b) =>
+const messages = Array.from({ length: Math.ceil(ROWS / 1000) }, (_, b) =>
   Array.from({ length: 1000 }, (_, k) => rowMessage(b * 1000 + k + 1)),
+);
+// What the calling thread does before a row crosses to the writer (decision 190): timed apart.
+const prepStart = process.cpuUsage();
+const batches = messages.map((batch) => batch.map(toAppendRow));
+console.log(
+  `rows made ready on the calling thread (toAppendRow): ${cpuUs(prepStart).toFixed(1)} µs CPU/row`,
 );
 for (let round = 1; round <= ROUNDS; round++) {
   for (const [name, sql] of Object.entries(variants)) {

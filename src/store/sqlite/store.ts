@@ -37,11 +37,11 @@ import type {
   Transition,
 } from '../../core/store-types.js';
 import { type AttemptRow, rowToAttempt } from '../rows.js';
+import { fromThread, toAppendResult, toAppendRow } from './append-row.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
 import {
-  asBuffer,
   type AppendRowResult,
   type ClaimRowsResult,
   type CommitResult,
@@ -171,14 +171,17 @@ export class SqliteMessageStore implements MessageStore {
 
   async append(message: NewMessage): Promise<AppendResult> {
     return toAppendResult(
-      (await this.committer.submit({ kind: 'append', message })) as AppendRowResult,
+      (await this.committer.submit({
+        kind: 'append',
+        row: toAppendRow(message),
+      })) as AppendRowResult,
     );
   }
 
   async appendMany(messages: readonly NewMessage[]): Promise<AppendResult[]> {
     const results = (await this.write({
       op: 'appendMany',
-      items: messages,
+      items: messages.map(toAppendRow),
       now: this.clock(),
     })) as AppendRowResult[];
     return results.map(toAppendResult);
@@ -373,18 +376,6 @@ export class SqliteMessageStore implements MessageStore {
     this.db.close();
     this.lock?.release();
   }
-}
-
-/** Rows from the writer thread carry the body as a Uint8Array; the contract promises a Buffer. */
-function fromThread(row: MessageRow): StoredMessage {
-  return rowToMessage(row.raw === null ? row : { ...row, raw: asBuffer(row.raw) });
-}
-
-function toAppendResult(r: AppendRowResult): AppendResult {
-  if (r.duplicateRow !== undefined) return { id: r.id, duplicateOf: fromThread(r.duplicateRow) };
-  return r.controlIdReused === undefined
-    ? { id: r.id }
-    : { id: r.id, controlIdReused: r.controlIdReused };
 }
 
 function fileIdentity(file: string): { dev: number; ino: number } | undefined {

@@ -173,16 +173,16 @@ function remoteWriter(endpoint: WriterEndpoint): {
 function packBodies(op: WriteOp): { op: WriteOp; transfer: ArrayBuffer[] } {
   const raws =
     op.op === 'commit'
-      ? op.items.flatMap((w) => (w.kind === 'append' ? [w.message.raw] : []))
+      ? op.items.flatMap((w) => (w.kind === 'append' ? [w.row.raw] : []))
       : op.op === 'appendMany'
         ? op.items.map((m) => m.raw)
         : [];
   if (raws.length === 0) return { op, transfer: [] };
   const packed = new ArrayBuffer(raws.reduce((n, raw) => n + raw.byteLength, 0));
   let offset = 0;
-  const repack = (raw: Buffer): Buffer => {
+  const repack = (raw: Uint8Array): Buffer => {
     const view = Buffer.from(packed, offset, raw.byteLength);
-    raw.copy(view);
+    view.set(raw);
     offset += raw.byteLength;
     return view;
   };
@@ -191,9 +191,7 @@ function packBodies(op: WriteOp): { op: WriteOp; transfer: ArrayBuffer[] } {
       ? {
           ...op,
           items: op.items.map((w) =>
-            w.kind === 'append'
-              ? { ...w, message: { ...w.message, raw: repack(w.message.raw) } }
-              : w,
+            w.kind === 'append' ? { ...w, row: { ...w.row, raw: repack(w.row.raw) } } : w,
           ),
         }
       : op.op === 'appendMany'

@@ -1,4 +1,4 @@
-import { contentHashOf, reuseError, reuseEventDetail, reuseRefused } from '../dedup.js';
+import { reuseError, reuseEventDetail } from '../dedup.js';
 import { decideReprocess } from '../reprocess-rules.js';
 import { DELETE_FILTER_SQL, SAVE_FILTER_SQL, saveFilterParams } from '../saved-filters.js';
 import { learnedSearchKeys } from '../search-keys.js';
@@ -11,7 +11,6 @@ import {
   type ErsAuditEntry,
   type MappingVersion,
   type NewAttemptRecord,
-  type NewMessage,
   type ReprocessResult,
   type PruneRequest,
   type SavedFilter,
@@ -20,13 +19,14 @@ import {
 import type Database from 'better-sqlite3';
 import { unsynced, type SqliteDatabase } from './open.js';
 import { TextIndexer } from './text-index.js';
+import type { AppendRow } from './append-row.js';
 
 /**
  * Every write the SQLite store makes, as plain data: so the same code runs on the writer thread
  * (a file store: commits and their fsyncs off the event loop) or inline (`:memory:`).
  */
 export type StoreWrite =
-  | { readonly kind: 'append'; readonly message: NewMessage }
+  | { readonly kind: 'append'; readonly row: AppendRow }
   | { readonly kind: 'transition'; readonly id: number; readonly t: Transition }
   /** Audit rows too: an e-RS call writes one, and 64 calls under way each committing its own
    * row queued every append (every ACK) behind 64 fsyncs (decision 140). */
@@ -35,7 +35,7 @@ export type StoreWrite =
 
 export type WriteOp =
   | { readonly op: 'commit'; readonly items: readonly StoreWrite[]; readonly now: number }
-  | { readonly op: 'appendMany'; readonly items: readonly NewMessage[]; readonly now: number }
+  | { readonly op: 'appendMany'; readonly items: readonly AppendRow[]; readonly now: number }
   /** A claim in a transaction of its own, not synced (decision 140, "claims without an fsync"). */
   | { readonly op: 'claim'; readonly request: ClaimRequest }
   | { readonly op: 'releaseLeases'; readonly owner: string }
@@ -98,7 +98,7 @@ export class SqliteWrites {
     (items: readonly StoreWrite[], now: number) => CommitResult[]
   >;
   private readonly appendManyTx: Database.Transaction<
-    (items: readonly NewMessage[], now: number) => AppendRowResult[]
+    (items: readonly AppendRow[], now: number) => AppendRowResult[]
   >;
   private readonly claimTx: Database.Transaction<(request: ClaimRequest) => ClaimRowsResult>;
 
@@ -145,7 +145,7 @@ export class SqliteWrites {
       items.map((w): CommitResult => {
         switch (w.kind) {
           case 'append':
-            return this.insertOne(w.message, now);
+            return this.insertOne(w.row, now);
           case 'transition':
             return this.applyTransition(w.id, w.t, now);
           case 'audit':
@@ -163,7 +163,7 @@ export class SqliteWrites {
         }
       }),
     );
-    this.appendManyTx = db.transaction((items: readonly NewMessage[], now: number) =>
+    this.appendManyTx = db.transaction((items: readonly AppendRow[], now: number) =>
       items.map((m) => this.insertOne(m, now)),
     );
     this.claimTx = db.transaction((request: ClaimRequest) => this.claimRows(request));
@@ -229,43 +229,46 @@ export class SqliteWrites {
     }
   }
 
-  private insertOne(m: NewMessage, now: number): AppendRowResult {
-    const hash = contentHashOf(m);
+  private insertOne(m: AppendRow, now: number): AppendRowResult {
     // Positional parameters: binding an object by name cost ~9% of an insert (1,000-row
     // transactions alone: 15.1 µs of CPU a row by name, 13.8 µs by position).
     const row = this.stmt.insert.get(
       m.channel,
       m.sender,
-      m.controlId ?? null,
+      m.controlId,
       m.contentType,
       asBuffer(m.raw),
-      m.orderingKey ?? null,
-      m.messageType ?? null,
-      JSON.stringify(m.sourceMeta ?? {}),
-      JSON.stringify(m.searchKeys ?? {}),
+      m.orderingKey,
+      m.messageType,
+      m.sourceMeta,
+      m.searchKeys,
       now,
       now,
-      hash,
+      m.contentHash,
     ) as { id: number } | undefined;
     if (row === undefined) {
-      const first = this.stmt.byDedupKey.get(m.channel, m.sender, m.controlId, hash) as MessageRow;
+      const first = this.stmt.byDedupKey.get(
+        m.channel,
+        m.sender,
+        m.controlId,
+        m.contentHash,
+      ) as MessageRow;
       return { id: Number(first.id), duplicateRow: first };
     }
-    for (const [name, value] of Object.entries(m.searchKeys ?? {})) {
-      this.stmt.searchKey.run(name, value, row.id);
-    }
-    const reused = m.controlId == null ? undefined : this.reuseOf(m, row.id, now);
+    for (let k = 0; k < m.keys.length; k += 2)
+      this.stmt.searchKey.run(m.keys[k], m.keys[k + 1], row.id);
+    const reused = m.controlId === null ? undefined : this.reuseOf(m, row.id, now);
     return reused === undefined ? { id: row.id } : { id: row.id, controlIdReused: reused };
   }
 
   /** A control id stored before with other content: a CONTROL_ID_REUSED event, and ERROR when
    * the channel refuses reuse. Both in the append's transaction. */
-  private reuseOf(m: NewMessage, id: number, now: number) {
+  private reuseOf(m: AppendRow, id: number, now: number) {
     const first = this.stmt.firstOther.get(m.channel, m.sender, m.controlId, id) as {
       id: number | null;
     };
     if (first.id === null) return undefined;
-    const refused = reuseRefused(m);
+    const refused = m.refuseReuse;
     if (refused) this.stmt.refuse.run(JSON.stringify(reuseError(first.id)), id);
     this.stmt.event.run(
       id,
