@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
-import { createHarness, type Harness } from '../support/engine-harness.js';
+import { createHarness, type Harness, eventually } from '../support/engine-harness.js';
 import { freePort, startEngineProcess } from '../support/engine-process.js';
 
 // Also with processing on its own thread (decision 170): the kill takes every thread at once.
@@ -87,14 +87,14 @@ for (const processIn of ['main', 'thread'] as const)
       const again = await startEngineProcess(h.configDir, {});
       const reopened = new SqliteMessageStore({ file });
       try {
-        await waitFor(async () => {
+        await eventually(async () => {
           const left = await reopened.list({
             channel: 'crash',
             status: ['RECEIVED', 'TRANSFORMED', 'QUEUED'],
             limit: 1,
           });
           return left.length === 0;
-        });
+        }, 30_000);
         for (const r of await reopened.list({ channel: 'crash', limit: 1000 })) {
           const m = await reopened.get(r.id);
           expect(m?.status, `message ${r.id}`).to.equal('SENT');
@@ -108,11 +108,3 @@ for (const processIn of ['main', 'thread'] as const)
       }
     });
   });
-
-async function waitFor(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting for the restarted engine');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { createHarness, type Harness } from '../support/engine-harness.js';
+import { createHarness, type Harness, eventually } from '../support/engine-harness.js';
 import { freePort, startEngineProcess } from '../support/engine-process.js';
 
 /**
@@ -76,7 +76,7 @@ for (const processIn of ['main', 'thread'] as const)
         }
         // Kill just after the first call's SENT commits: its next slot is a second away, so the
         // other messages in hand are waiting for the quota, none is being sent.
-        await waitFor(() => countStatus(file, 'SENT') >= 1);
+        await eventually(() => countStatus(file, 'SENT') >= 1, 30_000);
       } finally {
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
@@ -86,7 +86,7 @@ for (const processIn of ['main', 'thread'] as const)
 
       const again = await startEngineProcess(h.configDir, {});
       try {
-        await waitFor(
+        await eventually(
           () => countStatus(file, 'SENT') + countStatus(file, 'NEEDS_REVIEW') === MESSAGES,
           90_000,
         );
@@ -133,13 +133,5 @@ function countStatus(file: string, status: string): number {
     return row.n;
   } finally {
     db.close();
-  }
-}
-
-async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting for the engine');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

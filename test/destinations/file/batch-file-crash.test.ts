@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteMessageStore } from '../../../src/store/sqlite/index.js';
 import { splitHl7Batch } from '../../../src/formats/hl7v2/index.js';
-import { createHarness, type Harness } from '../../support/engine-harness.js';
+import { createHarness, type Harness, eventually } from '../../support/engine-harness.js';
 import { freePort, startEngineProcess } from '../../support/engine-process.js';
 
 const sample = readFileSync(new URL('../../../samples/hl7/ref-i12.hl7', import.meta.url), 'latin1');
@@ -78,14 +78,14 @@ describe('destinations/file: batch files survive a SIGKILL mid-stream', () => {
     const again = await startEngineProcess(h.configDir, {});
     const store = new SqliteMessageStore({ file: join(h.dataDir, 'ers-bridge.db') });
     try {
-      await waitFor(async () => {
+      await eventually(async () => {
         const left = await store.list({
           channel: 'crash',
           status: ['RECEIVED', 'TRANSFORMED', 'QUEUED'],
           limit: 1,
         });
         return left.length === 0;
-      });
+      }, 30_000);
       const seen = readWholeBatches(folder);
       for (const id of acked)
         expect(seen.get(id) ?? 0, `message ${id} in no batch file`).to.be.greaterThan(0);
@@ -104,11 +104,3 @@ describe('destinations/file: batch files survive a SIGKILL mid-stream', () => {
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting for the restarted engine');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
