@@ -11,7 +11,7 @@ import {
 } from './operations/index.js';
 import { buildContextFor, NHS_SANDBOX_CODE_SYSTEM_BASE } from './environment.js';
 import { fileNameOf } from './readers/standard.js';
-import { QuotaLimiter, type QuotaSlot } from './quota.js';
+import { QuotaLimiter, type QuotaLimiterOptions, type QuotaSlot } from './quota.js';
 import { traceErsInput } from './operations/trace.js';
 import { ersCallDuration } from '../core/metrics.js';
 import { auditDetail, type CallFacts } from './audit.js';
@@ -32,6 +32,8 @@ export interface ErsClientOptions {
    * default NHS's sandbox placeholder `_baseUrl_` (environment defaults: provider.ts).
    */
   readonly codeSystemBase?: string;
+  /** A quota line shared with the application's other instances (PostgreSQL, decision 205). */
+  readonly quota?: QuotaLimiterOptions;
 }
 
 export interface ExecuteOptions {
@@ -92,7 +94,7 @@ export class ErsClient {
     this.clock = options.clock ?? Date.now;
     this.host = options.host ?? hostname();
     this.http = new HttpTransport(options.stu3Base);
-    this.quota = new QuotaLimiter(options.requestsPerMinute, this.clock);
+    this.quota = new QuotaLimiter(options.requestsPerMinute, this.clock, options.quota);
   }
 
   /**

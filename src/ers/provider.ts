@@ -4,6 +4,8 @@ import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
 import { ErsClient } from './client.js';
 import { defaultCodeSystemBase, environmentOf, stu3Base } from './environment.js';
 import { PROVIDER_OPERATIONS } from './operations/index.js';
+import { PostgresMessageStore } from '../store/postgres/index.js';
+import type { QuotaLimiterOptions } from './quota.js';
 
 export { PROVIDER_OPERATIONS } from './operations/index.js';
 export { stu3Base } from './environment.js';
@@ -52,7 +54,27 @@ export function createErsClient(services: EngineServices): ErsClient | string {
     timeoutMs: ers.timeoutMs,
     store: services.store,
     clock: services.clock,
+    quota: sharedQuota(services),
   });
+}
+
+/**
+ * On PostgreSQL every instance takes its slots from the store's one line, so together they keep
+ * the quota of the application they share (decision 205); SQLite has one instance, its own line.
+ */
+function sharedQuota({ store, logger }: EngineServices): QuotaLimiterOptions {
+  if (!(store instanceof PostgresMessageStore)) return {};
+  return {
+    shared: store,
+    onSharedLine(state, error) {
+      if (state === 'down')
+        logger.warn(
+          { stage: 'ers', err: error },
+          'e-RS quota: the shared slot line in PostgreSQL failed; this instance spaces its own calls until it answers',
+        );
+      else logger.info({ stage: 'ers' }, 'e-RS quota: the shared slot line answers again');
+    },
+  };
 }
 
 registerServiceProvider({

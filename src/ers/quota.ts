@@ -21,6 +21,25 @@ export interface QuotaSlot {
   used: boolean;
 }
 
+/**
+ * A slot line shared by every process of the application: the PostgreSQL store's `ers_quota` row
+ * (decision 205), so N engine instances together keep one quota instead of N.
+ */
+export interface SharedQuotaLine {
+  /** Takes the line's next slot, `intervalMs` after the one before; resolves to ms from now. */
+  takeErsQuotaSlot(intervalMs: number): Promise<number>;
+}
+
+export interface QuotaLimiterOptions {
+  /** Take slots from this line instead of this process's own (undefined: SQLite, one process). */
+  readonly shared?: SharedQuotaLine | undefined;
+  /**
+   * Told once when the shared line fails (slots then come from this process's line) and once
+   * when it answers again, so an outage logs two lines, not one per call.
+   */
+  readonly onSharedLine?: ((state: 'down' | 'up', error?: unknown) => void) | undefined;
+}
+
 export class QuotaLimiter {
   /** The time of the next slot to hand out. */
   private nextFree = 0;
@@ -28,19 +47,55 @@ export class QuotaLimiter {
   private lastOut = Number.NEGATIVE_INFINITY;
   private readonly intervalMs: number;
 
+  /** The shared line failed at its last use: the next success says it is back. */
+  private sharedDown = false;
+
   constructor(
     requestsPerMinute: number,
     private readonly clock: () => number = Date.now,
+    private readonly options: QuotaLimiterOptions = {},
   ) {
     this.intervalMs = 60_000 / requestsPerMinute;
   }
 
   /** Waits for the next slot without letting a call out: `acquire(signal, slot)` then does. */
   async reserve(signal?: AbortSignal): Promise<QuotaSlot> {
+    const at =
+      this.options.shared === undefined
+        ? this.localSlot()
+        : await this.sharedSlot(this.options.shared);
+    await this.waitUntil(at, signal);
+    return { used: false };
+  }
+
+  private localSlot(): number {
     const slot = reserve(this.nextFree, this.clock(), this.intervalMs);
     this.nextFree = slot.nextFree;
-    await this.waitUntil(slot.at, signal);
-    return { used: false };
+    return slot.at;
+  }
+
+  /**
+   * A slot of the shared line, in this process's clock (the line answers a wait, not a time, so
+   * clocks that differ between machines do not matter). When the database cannot answer, the
+   * slot comes from this process's line: the engine cannot mark a call in flight without the
+   * database either, so only calls already past that point go out at this process's rate, and
+   * failing them instead would turn a database blip into failed e-RS calls (decision 205).
+   */
+  private async sharedSlot(shared: SharedQuotaLine): Promise<number> {
+    try {
+      const wait = await shared.takeErsQuotaSlot(this.intervalMs);
+      if (this.sharedDown) {
+        this.sharedDown = false;
+        this.options.onSharedLine?.('up');
+      }
+      return this.clock() + wait;
+    } catch (error) {
+      if (!this.sharedDown) {
+        this.sharedDown = true;
+        this.options.onSharedLine?.('down', error);
+      }
+      return this.localSlot();
+    }
   }
 
   /**

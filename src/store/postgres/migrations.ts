@@ -160,6 +160,18 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       saved_at BIGINT NOT NULL
     );`,
   },
+  {
+    // The e-RS quota's slot line, shared by every instance of the application
+    // (decision 205). One row per line; `next_at` is the next free slot in the database's clock,
+    // epoch milliseconds with a fraction (600/min is 100 ms apart, 720/min 83.3 ms).
+    version: 5,
+    sql: `
+    CREATE TABLE ers_quota (
+      name TEXT PRIMARY KEY,
+      next_at DOUBLE PRECISION NOT NULL
+    );
+    INSERT INTO ers_quota (name, next_at) VALUES ('ers', 0);`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = Math.max(...PG_MIGRATIONS.map((m) => m.version));

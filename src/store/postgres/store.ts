@@ -41,6 +41,7 @@ import {
 } from '../../core/store-types.js';
 import { LOCK_NAMESPACE, lockKey } from './lock-key.js';
 import { currentVersion } from './migrate.js';
+import { takeQuotaSlot } from './quota-line.js';
 import { inTransaction } from './transaction.js';
 import { applyTransitions, insertErsAudit, insertMessages } from './writes.js';
 
@@ -411,6 +412,11 @@ export class PostgresMessageStore implements MessageStore {
       "SELECT current_setting('synchronous_commit') AS s",
     );
     return rows[0]?.s ?? '';
+  }
+
+  /** The shared e-RS quota line (decision 205): ms from now until this instance's next slot. */
+  takeErsQuotaSlot(intervalMs: number): Promise<number> {
+    return takeQuotaSlot(this.pool, 'ers', intervalMs);
   }
 
   async schemaVersion(): Promise<number> {
