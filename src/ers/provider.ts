@@ -4,8 +4,7 @@ import { platformAuth, sessionAuth, type ErsAuth } from './auth.js';
 import { ErsClient } from './client.js';
 import { defaultCodeSystemBase, environmentOf, stu3Base } from './environment.js';
 import { PROVIDER_OPERATIONS } from './operations/index.js';
-import { PostgresMessageStore } from '../store/postgres/index.js';
-import type { QuotaLimiterOptions } from './quota.js';
+import type { QuotaLimiterOptions, SharedQuotaLine } from './quota.js';
 
 export { PROVIDER_OPERATIONS } from './operations/index.js';
 export { stu3Base } from './environment.js';
@@ -63,7 +62,8 @@ export function createErsClient(services: EngineServices): ErsClient | string {
  * the quota of the application they share (decision 205); SQLite has one instance, its own line.
  */
 function sharedQuota({ store, logger }: EngineServices): QuotaLimiterOptions {
-  if (!(store instanceof PostgresMessageStore)) return {};
+  // Asked of the store, not of its class: the e-RS floor never loads the PostgreSQL driver.
+  if (!hasQuotaLine(store)) return {};
   return {
     shared: store,
     onSharedLine(state, error) {
@@ -75,6 +75,10 @@ function sharedQuota({ store, logger }: EngineServices): QuotaLimiterOptions {
       else logger.info({ stage: 'ers' }, 'e-RS quota: the shared slot line answers again');
     },
   };
+}
+
+function hasQuotaLine(store: object): store is SharedQuotaLine {
+  return typeof (store as Partial<SharedQuotaLine>).takeErsQuotaSlot === 'function';
 }
 
 registerServiceProvider({
