@@ -45,23 +45,28 @@ describe('ers: the client-side quota limiter', () => {
   });
 
   /** Whether `p` settles before the event loop turns (no timer was needed). */
-  async function settlesAtOnce(p: Promise<unknown>): Promise<boolean> {
-    let turned = false;
-    setImmediate(() => {
-      turned = true;
-    });
-    await p;
-    return !turned;
+  /**
+   * Whether a call goes out without waiting, told without a race against the timer: the signal
+   * aborts at once, so a call that waits rejects and one that went out has resolved already.
+   */
+  async function goesOutAtOnce(start: (signal: AbortSignal) => Promise<unknown>): Promise<boolean> {
+    const abort = new AbortController();
+    const call = start(abort.signal);
+    abort.abort();
+    return call.then(
+      () => true,
+      () => false,
+    );
   }
 
   it('lets a call out with the slot reserved for it, taking no second slot (decision 180)', async () => {
     let now = 5_000;
     const quota = new QuotaLimiter(60_000, () => now); // one call a millisecond
     const slot = await quota.reserve();
-    expect(await settlesAtOnce(quota.acquire(undefined, slot))).to.equal(true);
+    expect(await goesOutAtOnce((signal) => quota.acquire(signal, slot))).to.equal(true);
     now = 5_001;
     // The next slot is 5,001, not 5,002: the reserved slot was not counted twice.
-    expect(await settlesAtOnce(quota.reserve())).to.equal(true);
+    expect(await goesOutAtOnce((signal) => quota.reserve(signal))).to.equal(true);
   });
 
   it('keeps a slot used late an interval after the call before it', async () => {
@@ -70,9 +75,9 @@ describe('ers: the client-side quota limiter', () => {
     const early = await quota.reserve();
     now = 5_001;
     const late = await quota.reserve();
-    expect(await settlesAtOnce(quota.acquire(undefined, late))).to.equal(true);
+    expect(await goesOutAtOnce((signal) => quota.acquire(signal, late))).to.equal(true);
     // `early` is used after `late` went out at 5,001: it waits for 5,002, not out at once.
-    expect(await settlesAtOnce(quota.acquire(undefined, early))).to.equal(false);
+    expect(await goesOutAtOnce((signal) => quota.acquire(signal, early))).to.equal(false);
     // A used slot is not used again: the call after it waits for a slot of its own.
     expect(early.used).to.equal(true);
   });
