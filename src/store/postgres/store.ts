@@ -18,7 +18,6 @@ import {
 import { reprocessMessage } from './reprocess.js';
 import {
   CLAIMABLE_STATUSES,
-  UNRESOLVED_STATUSES,
   type AppendResult,
   type AuditEntry,
   type ClaimRequest,
@@ -39,7 +38,8 @@ import {
   type StoredMessage,
   type Transition,
 } from '../../core/store-types.js';
-import { LOCK_NAMESPACE, lockKey } from './lock-key.js';
+import { runExclusive } from './lock-key.js';
+import { pruneBodies } from './prune.js';
 import { currentVersion } from './migrate.js';
 import { takeQuotaSlot } from './quota-line.js';
 import { inTransaction } from './transaction.js';
@@ -355,55 +355,13 @@ export class PostgresMessageStore implements MessageStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  async prune(request: PruneRequest): Promise<number> {
-    const keepUnresolved =
-      request.includeUnresolved === true
-        ? ''
-        : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
-    return inTransaction(this.pool, async (c) => {
-      const result = await c.query(
-        `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
-           outbound_response = NULL, destination_results = '{}', pruned_at = $1
-         WHERE received_at < $2 AND pruned_at IS NULL ${keepUnresolved}`,
-        [request.now, request.olderThan],
-      );
-      // The attempt history holds request and response bodies too.
-      await c.query(
-        `UPDATE message_attempts SET request = NULL, response = NULL WHERE message_id IN
-           (SELECT id FROM messages WHERE pruned_at = $1)
-           AND (request IS NOT NULL OR response IS NOT NULL)`,
-        [request.now],
-      );
-      return result.rowCount ?? 0;
-    });
+  prune(request: PruneRequest): Promise<number> {
+    return pruneBodies(this.pool, request);
   }
 
-  /**
-   * Runs `fn` only if no other instance is running the same `lockName` (a session advisory lock,
-   * held on one pooled connection for the duration); resolves false when another holds it.
-   * The lock dies with its connection, so a killed instance never leaves it held.
-   */
-  async runExclusive(lockName: string, fn: () => Promise<void>): Promise<boolean> {
-    const client = await this.pool.connect();
-    const keys = [LOCK_NAMESPACE, lockKey(lockName)];
-    let broken: Error | undefined;
-    try {
-      const { rows } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1, $2) AS ok',
-        keys,
-      );
-      if (rows[0]?.ok !== true) return false;
-      try {
-        await fn();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1, $2)', keys).catch((e: unknown) => {
-          broken = e as Error; // a connection that may still hold the lock must not be reused
-        });
-      }
-      return true;
-    } finally {
-      client.release(broken);
-    }
+  /** Runs `fn` only if no other instance runs the same `lockName` (lock-key.ts). */
+  runExclusive(lockName: string, fn: () => Promise<void>): Promise<boolean> {
+    return runExclusive(this.pool, lockName, fn);
   }
 
   /** The synchronous_commit in force on this store's connections, for the durability test. */
