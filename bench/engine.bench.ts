@@ -215,7 +215,6 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
       return medplumServer().then((s) => measureServer(s, tag));
     case 'file':
     case 'ers':
-      return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-batch':
       return measureEngine(target, join(dir, tag), tag, undefined, asBatch(BATCH));
     case 'file-thread':
@@ -223,18 +222,9 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
     case 'ers-thread':
       return measureEngine('ers', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'file-base':
-      return measureEngine(
-        'file',
-        join(dir, tag),
-        tag,
-        BASE_REPO,
-        asBatch(BASE_BATCH),
-        BASE_PROCESS_IN,
-        BASE_NODE_OPTIONS,
-      );
     case 'ers-base':
       return measureEngine(
-        'ers',
+        target === 'file-base' ? 'file' : 'ers',
         join(dir, tag),
         tag,
         BASE_REPO,
