@@ -16,9 +16,36 @@ let tempCount = 0;
  * file names render alike) shared a temp file, and one could rename the other's half-written
  * bytes into place.
  */
-export function tempPathFor(path: string): string {
+function tempPathFor(path: string): string {
   tempCount = (tempCount + 1) % Number.MAX_SAFE_INTEGER;
   return join(dirname(path), `.${basename(path)}.${process.pid}.${tempCount}.tmp`);
+}
+
+/**
+ * Writes and fsyncs `data` as a fresh temp file beside `path` (tempPathFor) and returns its name;
+ * a failed write removes it and throws the file-system error. What the caller then does with the
+ * durable temp file (rename over `path`, hard-link to a new name) is its own.
+ */
+export async function writeDurableTemp(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<string> {
+  const temp = tempPathFor(path);
+  try {
+    const handle = await open(temp, 'w', options.mode);
+    try {
+      if (options.mode !== undefined) await handle.chmod(options.mode);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  return temp;
 }
 
 /**
@@ -33,16 +60,8 @@ export async function writeFileAtomically(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const temp = tempPathFor(path);
+  const temp = await writeDurableTemp(path, data, options);
   try {
-    const handle = await open(temp, 'w', options.mode);
-    try {
-      if (options.mode !== undefined) await handle.chmod(options.mode);
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { EngineError } from '../../core/errors.js';
 import type { DestinationContext, DestinationResult } from '../../core/plugins.js';
 import {
   batchFileBytes,
@@ -11,7 +10,7 @@ import {
 } from './batch-file.js';
 import { GroupQueue, type Settled } from './group-queue.js';
 import { envelopeOf, FILE_DEFAULTS, type Envelope, type FileDestinationConfig } from './schema.js';
-import { writeNewFile } from './new-file.js';
+import { folderUnavailable, writeNewFile } from './new-file.js';
 import { contentFor, fileNameFor } from './content.js';
 
 /** Where one message went: the batch file and its 1-based place in it. */
@@ -83,11 +82,7 @@ export function createBatchFileSend(
         value: { file, index: i + 1, count: records.length },
       }));
     } catch (error) {
-      const failed = new EngineError(
-        'DEST_UNAVAILABLE',
-        `cannot write to ${where.folder}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      const failed = folderUnavailable(where.folder, error);
       return records.map(() => ({ ok: false, error: failed }));
     }
   };

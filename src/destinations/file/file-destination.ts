@@ -1,32 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomically as writeAtomically } from '../../core/atomic-write.js';
-import { EngineError } from '../../core/errors.js';
 import type { Destination, DestinationResult, PluginFactoryContext } from '../../core/plugins.js';
 import { FILE_DEFAULTS, type FileDestinationConfig } from './schema.js';
-import { ensureFolder } from './new-file.js';
+import { folderUnavailable, inFolder } from './new-file.js';
 import { createBatchFileSend } from './batch-writer.js';
 import { contentFor, fileNameFor, stringOutputs } from './content.js';
 
 export { FileDestinationSchema, type FileDestinationConfig } from './schema.js';
 export { contentFor, fileNameFor, previousOutputs } from './content.js';
-
-const unavailable = (folder: string, error: unknown): EngineError =>
-  new EngineError('DEST_UNAVAILABLE', `cannot write to ${folder}: ${(error as Error).message}`, {
-    cause: error,
-  });
-
-async function writeInFolder(folder: string, target: string, bytes: Buffer): Promise<void> {
-  await ensureFolder(folder);
-  try {
-    await writeAtomically(target, bytes);
-  } catch (error) {
-    // The folder was deleted since this process made it.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(folder, { recursive: true });
-    await writeAtomically(target, bytes);
-  }
-}
 
 /**
  * Writes `bytes` as `folder/name` so that nobody ever sees a partial file: a temp file in the
@@ -42,9 +23,9 @@ export async function writeFileAtomically(
 ): Promise<string> {
   const target = join(folder, name);
   try {
-    await writeInFolder(folder, target, bytes);
+    await inFolder(folder, () => writeAtomically(target, bytes));
   } catch (error) {
-    throw unavailable(folder, error);
+    throw folderUnavailable(folder, error);
   }
   return target;
 }

@@ -1,48 +1,36 @@
-import { link, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { folderSyncs } from '../../core/folder-sync.js';
-import { tempPathFor } from '../../core/atomic-write.js';
+import { writeDurableTemp } from '../../core/atomic-write.js';
+import { EngineError } from '../../core/errors.js';
 
 /** Folders made (or found) by this process: a mkdir per file was 3% of the engine's CPU
- * (decision 140). One deleted since is made again when opening a temp file says ENOENT. */
+ * (decision 140). One deleted since is made again when the write says ENOENT. */
 const madeFolders = new Set<string>();
 
-/** Makes `folder` unless this process already made or found it. */
-export async function ensureFolder(folder: string): Promise<void> {
-  if (madeFolders.has(folder)) return;
-  await mkdir(folder, { recursive: true });
-  madeFolders.add(folder);
-}
-
-async function openTemp(path: string): Promise<FileHandle> {
-  const folder = dirname(path);
-  await ensureFolder(folder);
+/**
+ * Runs `write` of a file in `folder`, making the folder first unless this process already made
+ * or found it, and once more if the write says ENOENT (the folder was deleted since).
+ */
+export async function inFolder<T>(folder: string, write: () => Promise<T>): Promise<T> {
+  if (!madeFolders.has(folder)) {
+    await mkdir(folder, { recursive: true });
+    madeFolders.add(folder);
+  }
   try {
-    return await open(path, 'w');
+    return await write();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(folder, { recursive: true });
-    return await open(path, 'w');
+    return await write();
   }
 }
 
-/** Writes and fsyncs `bytes` as a temp file beside `target`; removes it again on failure. */
-export async function writeDurableTemp(target: string, bytes: Uint8Array): Promise<string> {
-  const temp = tempPathFor(target);
-  try {
-    const handle = await openTemp(temp);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  return temp;
-}
+/** Why a write into `folder` failed, as the retried destination error. */
+export const folderUnavailable = (folder: string, error: unknown): EngineError =>
+  new EngineError('DEST_UNAVAILABLE', `cannot write to ${folder}: ${(error as Error).message}`, {
+    cause: error,
+  });
 
 /** Errors from `link` that say the file system has no hard links (SMB/CIFS shares, FAT). */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
@@ -62,7 +50,7 @@ export function alternativeName(path: string, n: number): string {
  * Returns the name used, durable (file and folder fsynced) when it resolves.
  */
 export async function writeNewFile(path: string, bytes: Uint8Array): Promise<string> {
-  const temp = await writeDurableTemp(path, bytes);
+  const temp = await inFolder(dirname(path), () => writeDurableTemp(path, bytes));
   try {
     const used = await placeWithoutReplacing(temp, path);
     await folderSyncs.sync(dirname(used));
