@@ -129,7 +129,7 @@ function contextFor(run: SendRun, name: string, prepared?: unknown): Destination
  * what it prepared, or NOT_READY when it failed (the message is failed here: nothing was sent).
  */
 async function readyStep(run: SendRun, name: string): Promise<unknown> {
-  const destination = run.pipeline.destinations.find((d) => d.name === name)?.destination;
+  const destination = destinationNamed(run.pipeline, name);
   if (destination?.ready === undefined) return undefined;
   try {
     return await destination.ready(contextFor(run, name));
@@ -150,8 +150,11 @@ async function readyStep(run: SendRun, name: string): Promise<unknown> {
 /** `readyStep` failed the message (any value a destination's `ready` returns is its own). */
 const NOT_READY: unique symbol = Symbol('not ready');
 
+const destinationNamed = (pipeline: ChannelPipeline, name: string): Destination | undefined =>
+  pipeline.destinations.find((d) => d.name === name)?.destination;
+
 const hasReady = (pipeline: ChannelPipeline, name: string): boolean =>
-  pipeline.destinations.find((d) => d.name === name)?.destination.ready !== undefined;
+  destinationNamed(pipeline, name)?.ready !== undefined;
 
 /**
  * A message claimed with a destination still marked in flight was being sent when its engine
@@ -164,8 +167,7 @@ function interruptedSend(
 ): EngineError | undefined {
   const name = message.inFlightDestination;
   if (name === null || name in message.destinationResults) return undefined;
-  const destination = pipeline.destinations.find((d) => d.name === name)?.destination;
-  if (destination?.safeToRepeat === true) return undefined;
+  if (destinationNamed(pipeline, name)?.safeToRepeat === true) return undefined;
   return new EngineError(
     'ENGINE_INTERRUPTED_SEND',
     `the engine stopped while sending to "${name}"; it may have taken effect — check, then reprocess or resolve`,
