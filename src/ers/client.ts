@@ -183,6 +183,8 @@ export class ErsClient {
       headers['Content-Type'] = 'application/fhir+json';
       body = JSON.stringify(request.body);
     }
+    // The JSON as sent, for the audit row (findUbrn reads it instead of serialising again).
+    const sentBody = typeof body === 'string' ? body : undefined;
     const started = this.clock();
     let response: HttpAnswer;
     try {
@@ -201,7 +203,7 @@ export class ErsClient {
         status: 0,
         ms: this.clock() - started,
         sentHeaders: headers,
-        sentBody: typeof body === 'string' ? body : undefined,
+        sentBody,
         role,
         auditTo: options.auditTo,
       });
@@ -225,7 +227,7 @@ export class ErsClient {
         status: response.status,
         ms: this.clock() - started,
         sentHeaders: headers,
-        sentBody: typeof body === 'string' ? body : undefined,
+        sentBody,
         transactionId,
         role,
         auditTo: options.auditTo,
@@ -239,7 +241,7 @@ export class ErsClient {
       transactionId,
       ms: this.clock() - started,
       sentHeaders: headers,
-      sentBody: typeof body === 'string' ? body : undefined,
+      sentBody,
       resource: answer.resource,
       location,
       fileName,
