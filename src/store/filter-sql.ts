@@ -4,6 +4,12 @@ import type { MessageFilter } from '../core/store-types.js';
 export type SqlDialect = 'sqlite' | 'postgres';
 
 /**
+ * Pure: our own constants (statuses) as an SQL list, `'A','B'`, written into a statement: they
+ * are fixed words, never user input, and a literal list lets the planner use the partial indexes.
+ */
+export const sqlList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
+
+/**
  * The indexed expressions of migration 3 (docs/decisions/150-message-search.md). A query must
  * spell them exactly as the index does, or the planner will not use the index.
  */

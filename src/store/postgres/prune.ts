@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { UNRESOLVED_STATUSES, type PruneRequest } from '../../core/store-types.js';
+import { sqlList } from '../filter-sql.js';
 import { inTransaction } from './transaction.js';
 
 /**
@@ -9,9 +10,7 @@ import { inTransaction } from './transaction.js';
  */
 export function pruneBodies(pool: pg.Pool, request: PruneRequest): Promise<number> {
   const keepUnresolved =
-    request.includeUnresolved === true
-      ? ''
-      : `AND status NOT IN (${UNRESOLVED_STATUSES.map((s) => `'${s}'`).join(',')})`;
+    request.includeUnresolved === true ? '' : `AND status NOT IN (${sqlList(UNRESOLVED_STATUSES)})`;
   return inTransaction(pool, async (c) => {
     const result = await c.query(
       `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { GroupCommitter } from '../group-commit.js';
-import { messageListSql } from '../filter-sql.js';
+import { messageListSql, sqlList } from '../filter-sql.js';
 import * as saved from '../saved-filters.js';
 import {
   type MessageRow,
@@ -45,8 +45,7 @@ import { takeQuotaSlot } from './quota-line.js';
 import { inTransaction } from './transaction.js';
 import { applyTransitions, insertErsAudit, insertMessages } from './writes.js';
 
-const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
-const ACTIVE = inList(CLAIMABLE_STATUSES);
+const ACTIVE = sqlList(CLAIMABLE_STATUSES);
 
 /**
  * Leases the first claimable messages. A message waits while an earlier message of its ordering

@@ -1,4 +1,5 @@
 import { reuseError, reuseEventDetail } from '../dedup.js';
+import { sqlList } from '../filter-sql.js';
 import { decideReprocess } from '../reprocess-rules.js';
 import { DELETE_FILTER_SQL, SAVE_FILTER_SQL, saveFilterParams } from '../saved-filters.js';
 import { learnedSearchKeys } from '../search-keys.js';
@@ -76,8 +77,7 @@ export interface ClaimRowsResult {
 
 export type CommitResult = AppendRowResult | boolean | undefined;
 
-const inList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
-const ACTIVE = inList(CLAIMABLE_STATUSES);
+const ACTIVE = sqlList(CLAIMABLE_STATUSES);
 
 /** A Buffer that crossed a thread boundary arrives as a plain Uint8Array; SQLite binds Buffers. */
 export const asBuffer = (bytes: Uint8Array): Buffer =>
@@ -394,7 +394,7 @@ export class SqliteWrites {
     const keepUnresolved =
       request.includeUnresolved === true
         ? ''
-        : `AND status NOT IN (${inList(UNRESOLVED_STATUSES)})`;
+        : `AND status NOT IN (${sqlList(UNRESOLVED_STATUSES)})`;
     const pruned = this.db
       .prepare(
         `UPDATE messages SET raw = NULL, mapped_input = NULL, outbound_request = NULL,
