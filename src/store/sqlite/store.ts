@@ -39,7 +39,14 @@ import type {
 import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { fromThread, toAppendResult, toAppendRow } from './append-row.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
-import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
+import {
+  currentVersion,
+  migrate,
+  openDatabase,
+  syncWalFile,
+  type SqliteDatabase,
+} from './open.js';
+import type { SyncLogEntry, SyncTestHooks } from './wal-sync.js';
 import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
 import {
   type AppendRowResult,
@@ -48,7 +55,8 @@ import {
   type StoreWrite,
 } from './writes.js';
 
-/** The embedded default store: one SQLite file in WAL mode with FULL synchronous commits. */
+/** The embedded default store: one SQLite file in WAL mode. Its writer thread commits with
+ * NORMAL and answers after its own sync of the WAL (decision 210); inline writes commit FULL. */
 export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock?: () => number;
@@ -64,7 +72,13 @@ export interface SqliteStoreOptions {
   /** Fill the free-text index when the writer is idle (default). False: only when a free-text
    * query asks (it always catches up first, so results are the same either way). */
   readonly indexTextWhenIdle?: boolean;
+  /** Test only: delay the writer thread's WAL syncs and log its commits, syncs and replies. */
+  readonly syncTestHooks?: SyncTestHooks;
 }
+
+/** Batches of appends and transitions in flight to the writer thread at once: it commits the
+ * next while a sync runs, and answers each once a sync covers it (decision 210). */
+const COMMITS_IN_FLIGHT = 4;
 
 /**
  * Reads run on this thread's connection; every write goes to one writer (a thread for a file
@@ -106,10 +120,16 @@ export class SqliteMessageStore implements MessageStore {
       );
     }
     this.identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
+    // Commits a crashed process left unsynced in the page cache are visible to this one: sync
+    // them before anything here reads and acts on them (decision 210).
+    if (options.file !== ':memory:') syncWalFile(options.file);
     this.writesOnThread =
       options.writerPort !== undefined ||
       (options.file !== ':memory:' && options.writerThread !== false);
-    const writerOptions = { indexTextWhenIdle: options.indexTextWhenIdle !== false };
+    const writerOptions = {
+      indexTextWhenIdle: options.indexTextWhenIdle !== false,
+      ...(options.syncTestHooks === undefined ? {} : { syncHooks: options.syncTestHooks }),
+    };
     this.writer =
       options.writerPort !== undefined
         ? portWriter(options.writerPort)
@@ -124,6 +144,7 @@ export class SqliteMessageStore implements MessageStore {
     };
     this.committer = new GroupCommitter(
       (items) => this.write({ op: 'commit', items, now: this.clock() }) as Promise<CommitResult[]>,
+      { maxInFlight: this.writesOnThread ? COMMITS_IN_FLIGHT : 1 },
     );
   }
 
@@ -192,9 +213,14 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(row && rowToMessage(row));
   }
 
-  findByControlId(channel: string, sender: string, controlId: string) {
+  /** An earlier copy found here may be answered for (a duplicate's ACK): on the writer thread
+   * rows are visible at commit, before their sync, so a hit waits for a sync covering every
+   * commit so far (decision 210). */
+  async findByControlId(channel: string, sender: string, controlId: string) {
     const row = this.stmt.byControlId.get(channel, sender, controlId) as MessageRow | undefined;
-    return Promise.resolve(row && rowToMessage(row));
+    if (row === undefined) return undefined;
+    if (this.writesOnThread) await this.write({ op: 'barrier' });
+    return rowToMessage(row);
   }
 
   async list(filter: MessageFilter): Promise<MessageSummary[]> {
@@ -359,9 +385,15 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(currentVersion(this.db));
   }
 
-  /** The synchronous mode of the writing connection, for the durability test (2 = FULL). */
+  /** The synchronous mode of the writing connection, for the durability test: 2 (FULL) inline,
+   * 1 (NORMAL) on the writer thread, whose replies wait for its own WAL sync (decision 210). */
   synchronousMode(): Promise<number> {
     return this.writer.run({ op: 'synchronousMode' }) as Promise<number>;
+  }
+
+  /** The writer thread's log of commits, syncs and replies (`syncTestHooks.log`), for tests. */
+  syncLogForTest(): Promise<readonly SyncLogEntry[]> {
+    return this.writer.run({ op: 'syncLog' }) as Promise<readonly SyncLogEntry[]>;
   }
 
   /** A port to this store's writer thread, for a store opened on another thread (`writerPort`),
