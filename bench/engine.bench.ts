@@ -341,7 +341,7 @@ const benchmark: Benchmark = {
       `message: ${Buffer.byteLength(template)} bytes REF^I12 (MSH-10 unique per message), ${CONNECTIONS} connections, one outstanding each, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
     );
     console.log(
-      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
+      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (writer thread: NORMAL commits + its own WAL fdatasync, decision 210), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
     );
     console.log(`load average at start (1, 5, 15 min; 2 cores shared): ${load()}`);
     if (BASE_REPO !== undefined)

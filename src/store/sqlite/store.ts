@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
@@ -39,13 +38,8 @@ import type {
 import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { fromThread, toAppendResult, toAppendRow } from './append-row.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
-import {
-  currentVersion,
-  migrate,
-  openDatabase,
-  syncWalFile,
-  type SqliteDatabase,
-} from './open.js';
+import { StoreFileGuard } from './file-guard.js';
+import { currentVersion, migrate, openDatabase, syncWalFile, type SqliteDatabase } from './open.js';
 import type { SyncLogEntry, SyncTestHooks } from './wal-sync.js';
 import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
 import {
@@ -95,17 +89,13 @@ export class SqliteMessageStore implements MessageStore {
   /** Appends and status changes that arrive together share one transaction (one fsync). */
   private readonly committer: GroupCommitter<StoreWrite, CommitResult>;
   private readonly stmt;
-  private readonly file: string;
-  /** The file opened: a write is refused once the path no longer leads to it (data dir deleted
-   * or replaced), because commits to an unlinked file are lost at the next restart. */
-  private readonly identity: { dev: number; ino: number } | undefined;
+  private readonly fileGuard: StoreFileGuard;
   /** Set by a failed write, cleared by the next one that commits: `/readyz` shows it. */
   private lastWriteError: string | undefined;
   private readonly lock: EngineLock | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? Date.now;
-    this.file = options.file;
     this.lock = options.engineLock === true ? acquireEngineLock(options.file) : undefined;
     try {
       this.db = openDatabase(options.file, { mustExist: options.create === false });
@@ -119,7 +109,7 @@ export class SqliteMessageStore implements MessageStore {
         { cause: error },
       );
     }
-    this.identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
+    this.fileGuard = new StoreFileGuard(options.file);
     // Commits a crashed process left unsynced in the page cache are visible to this one: sync
     // them before anything here reads and acts on them (decision 210).
     if (options.file !== ':memory:') syncWalFile(options.file);
@@ -151,7 +141,7 @@ export class SqliteMessageStore implements MessageStore {
   /** Every write goes through here: refused when the file is gone, and failures remembered. */
   private async write(op: Parameters<WriteExecutor['run']>[0]): Promise<unknown> {
     try {
-      const gone = this.fileProblem();
+      const gone = this.fileGuard.problem();
       if (gone !== undefined) throw new EngineError('STORE_UNAVAILABLE', gone);
       const value = await this.writer.run(op);
       this.lastWriteError = undefined;
@@ -162,18 +152,8 @@ export class SqliteMessageStore implements MessageStore {
     }
   }
 
-  /** Why the store file can no longer take durable writes, if it cannot. */
-  private fileProblem(): string | undefined {
-    if (this.identity === undefined) return undefined;
-    const now = fileIdentity(this.file);
-    if (now === undefined) return `the store file ${this.file} is gone (data folder deleted?)`;
-    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino)
-      return `the store file ${this.file} was replaced while open`;
-    return undefined;
-  }
-
   health(): Promise<StoreHealth> {
-    const problem = this.fileProblem();
+    const problem = this.fileGuard.problem();
     if (problem !== undefined) return Promise.resolve({ ok: false, reason: problem });
     if (this.lastWriteError !== undefined)
       return Promise.resolve({
@@ -407,14 +387,5 @@ export class SqliteMessageStore implements MessageStore {
     await this.writer.close();
     this.db.close();
     this.lock?.release();
-  }
-}
-
-function fileIdentity(file: string): { dev: number; ino: number } | undefined {
-  try {
-    const { dev, ino } = statSync(file);
-    return { dev, ino };
-  } catch {
-    return undefined;
   }
 }

@@ -180,5 +180,8 @@ function fdIdentity(fd: number): { dev: number; ino: number } {
 /** Test hook: calls `then` once `file` exists (polled; only tests set a gate). */
 function waitForFile(file: string, then: () => void): void {
   if (existsSync(file)) then();
-  else setTimeout(() => waitForFile(file, then), 5);
+  else
+    setTimeout(() => {
+      waitForFile(file, then);
+    }, 5);
 }
