@@ -10,8 +10,9 @@
  * (`message`: MSH-10 orders, as for many patients; `patient`: the source's default key, one patient
  * so one lane), BENCH_DRAIN_SECONDS (3: how long the engine runs on with no load, to see how fast
  * it drains), BENCH_TARGETS (e.g. `echo,medplum,file,ers`), BENCH_KEEP=1 keeps the temp folder,
- * BENCH_BASE_REPO (another checkout, e.g. of main: adds `file-base` and `ers-base`, the same
- * engine targets run from there, so a change gets its before/after ratio from one run),
+ * BENCH_BASE_REPO (another checkout, e.g. of main: adds `file-base` and `ers-base`, and
+ * `file-batch-base` when named in BENCH_TARGETS; the same engine targets run from there, so a
+ * change gets its before/after ratio from one run),
  * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
@@ -341,7 +342,7 @@ const benchmark: Benchmark = {
       `message: ${Buffer.byteLength(template)} bytes REF^I12 (MSH-10 unique per message), ${CONNECTIONS} connections, one outstanding each, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
     );
     console.log(
-      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (writer thread: NORMAL commits + its own WAL fdatasync, decision 210), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
+      `engine: tsx src/cli/main.ts start, NODE_OPTIONS="${imageNodeOptions()}", SQLite (synchronous=FULL, writer thread), a fresh store per round, ${WORKERS} workers, batch ${BATCH ?? 'default'}${BASE_REPO === undefined ? '' : ` (base: ${BASE_BATCH ?? 'default'})`}, e-RS sandbox ${SANDBOX_APART ? 'apart (its own process)' : 'embedded'}, ordering key ${ORDERING === 'message' ? 'MSH-10 (every message its own lane)' : "the source's default (one patient: one lane)"}`,
     );
     console.log(`load average at start (1, 5, 15 min; 2 cores shared): ${load()}`);
     if (BASE_REPO !== undefined)

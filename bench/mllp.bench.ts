@@ -1,6 +1,6 @@
 /**
- * MLLP listener throughput: our source ACKing after a durable SQLite commit (the writer thread,
- * WAL fdatasync, group commit) vs a bare node:net MLLP server that answers a fixed ACK with no parse and no
+ * MLLP listener throughput: our source ACKing after a durable SQLite commit (synchronous=FULL,
+ * group commit) vs a bare node:net MLLP server that answers a fixed ACK with no parse and no
  * store, for 1, 8 and 32 concurrent connections of ~1.4 KB REF^I12 messages. Also the source with
  * no store behind it (parse, ACK, socket): the most any store could let the listener reach here.
  * The load comes from a worker thread (plain JS) so the client does not share the listener's
@@ -147,7 +147,7 @@ const benchmark: Benchmark = {
       const mode =
         process.env.BENCH_MEM === '1'
           ? 'in-memory SQLite (no fsync: the CPU ceiling)'
-          : 'SQLite file (writer thread: WAL fdatasync before each ACK, decision 210)';
+          : 'SQLite file, synchronous=FULL';
       console.log(
         `message: ${Buffer.byteLength(template)} bytes REF^I12, ${DURATION_MS / 1000} s per run, store: ${mode}`,
       );

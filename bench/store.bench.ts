@@ -87,7 +87,7 @@ async function storeRate(
 }
 
 const benchmark: Benchmark = {
-  name: 'store: durable commits (SQLite, writer thread: WAL fdatasync before each answer)',
+  name: 'store: durable commits (SQLite, synchronous=FULL)',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'ers-bench-store-'));
     try {

@@ -7,7 +7,6 @@ import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
 import { storeContract, msg, type StoreHarness } from './contract.js';
 import { storeReliabilityContract } from './contract-reliability.js';
 import { storeSearchContract } from './contract-search.js';
-import { earlyReplies } from './sqlite/sync-log.js';
 
 const dirs: string[] = [];
 let n = 0;
@@ -35,32 +34,21 @@ storeReliabilityContract('SQLite', harness);
 storeSearchContract('SQLite', harness);
 
 describe('SQLite store durability settings', () => {
-  it('answers only after its own WAL sync (NORMAL on the writer thread), also when reopened', async () => {
+  it('runs with synchronous=FULL even when an existing WAL database is reopened', async () => {
     const file = freshFile();
     await new SqliteMessageStore({ file }).close();
-    // A plain reopen falls back to NORMAL (1) with nothing syncing the WAL: the store must not.
+    // A plain reopen falls back to NORMAL (1): the store must not.
     const plain = new Database(file);
     expect(plain.pragma('synchronous', { simple: true })).to.equal(1);
     plain.close();
-    const store = new SqliteMessageStore({ file, syncTestHooks: { log: true } });
-    try {
-      // Decision 210: NORMAL commits, and no reply before a sync that covers its commit.
-      expect(await store.synchronousMode()).to.equal(1);
-      await Promise.all([store.append(msg()), store.append(msg({ controlId: 'B' }))]);
-      const { early, checked } = earlyReplies(await store.syncLogForTest());
-      expect(checked).to.be.greaterThan(0);
-      expect(early).to.deep.equal([]);
-    } finally {
-      await store.close();
-    }
-    // Writes inline (no writer thread): every commit is FULL.
-    const inline = new SqliteMessageStore({ file, writerThread: false });
-    expect(await inline.synchronousMode()).to.equal(2);
-    await inline.close();
+    const store = new SqliteMessageStore({ file });
+    expect(await store.synchronousMode()).to.equal(2);
+    await store.append(msg());
+    await store.close();
   });
 
-  it('answers a claim only after a sync covering the rows it returns', async () => {
-    const store = new SqliteMessageStore({ file: freshFile(), syncTestHooks: { log: true } });
+  it('claims without an fsync of their own, and goes back to synchronous=FULL for what follows', async () => {
+    const store = new SqliteMessageStore({ file: freshFile() });
     try {
       const { id } = await store.append(msg());
       const claimed = await store.claim({
@@ -71,9 +59,7 @@ describe('SQLite store durability settings', () => {
         now: Date.now(),
       });
       expect(claimed.map((m) => m.id)).to.deep.equal([id]);
-      const { early, checked } = earlyReplies(await store.syncLogForTest());
-      expect(checked).to.be.at.least(2);
-      expect(early).to.deep.equal([]);
+      expect(await store.synchronousMode()).to.equal(2);
     } finally {
       await store.close();
     }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fdatasyncSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EngineError } from '../../core/errors.js';
 import { ensureDir } from '../ensure-dir.js';
@@ -8,20 +8,12 @@ import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
 
-/** Connections whose commits are made durable by the caller's own sync of the WAL. */
-const walSyncedOutside = new WeakSet<SqliteDatabase>();
-
 /**
  * Opens the database with the pragmas durability depends on. `synchronous=FULL` is set on every
  * open: better-sqlite3 reports FULL for a new WAL database but an existing one reopens with
- * NORMAL, and NORMAL alone can lose acknowledged commits on power loss. `walSyncedByCaller`:
- * NORMAL, for the writer thread, which answers nothing before its own fdatasync of the WAL
- * covers the commit (decision 210).
+ * NORMAL, and NORMAL can lose acknowledged commits on power loss.
  */
-export function openDatabase(
-  file: string,
-  options: { mustExist?: boolean; walSyncedByCaller?: boolean } = {},
-): SqliteDatabase {
+export function openDatabase(file: string, options: { mustExist?: boolean } = {}): SqliteDatabase {
   if (file !== ':memory:') {
     if (options.mustExist === true && !existsSync(file))
       throw new EngineError(
@@ -41,10 +33,7 @@ export function openDatabase(
       { cause: error },
     );
   }
-  if (options.walSyncedByCaller === true) {
-    db.pragma('synchronous = NORMAL');
-    walSyncedOutside.add(db);
-  } else db.pragma('synchronous = FULL');
+  db.pragma('synchronous = FULL');
   // The CLI and a running engine share the file: each waits for the other's write to finish.
   db.pragma('busy_timeout = 15000');
   // SQLite's own default (1,000 pages, ~4 MB of WAL). Checkpoints run inside a commit and hold
@@ -67,33 +56,11 @@ export function openDatabase(
  * nothing is acknowledged before it is on disk.
  */
 export function unsynced<T>(db: SqliteDatabase, transaction: () => T): T {
-  // Already NORMAL; its commits are synced (or not) by the caller.
-  if (walSyncedOutside.has(db)) return transaction();
   db.pragma('synchronous = NORMAL');
   try {
     return transaction();
   } finally {
     db.pragma('synchronous = FULL');
-  }
-}
-
-/**
- * Syncs the store's WAL, if there is one: a process that crashed may have left commits in the
- * page cache that were never synced (never acknowledged either), and this process must not act
- * on them (send, ACK a duplicate of them) before they are durable (decision 210).
- */
-export function syncWalFile(file: string): void {
-  let fd: number;
-  try {
-    fd = openSync(`${file}-wal`, 'r+');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import { EngineError } from '../../core/errors.js';
 import { GroupCommitter } from '../group-commit.js';
@@ -38,9 +39,7 @@ import type {
 import { type AttemptRow, rowToAttempt } from '../rows.js';
 import { fromThread, toAppendResult, toAppendRow } from './append-row.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
-import { StoreFileGuard } from './file-guard.js';
-import { currentVersion, migrate, openDatabase, syncWalFile, type SqliteDatabase } from './open.js';
-import type { SyncLogEntry, SyncTestHooks } from './wal-sync.js';
+import { currentVersion, migrate, openDatabase, type SqliteDatabase } from './open.js';
 import { inlineWriter, portWriter, threadWriter, type WriteExecutor } from './writer.js';
 import {
   type AppendRowResult,
@@ -49,8 +48,7 @@ import {
   type StoreWrite,
 } from './writes.js';
 
-/** The embedded default store: one SQLite file in WAL mode. Its writer thread commits with
- * NORMAL and answers after its own sync of the WAL (decision 210); inline writes commit FULL. */
+/** The embedded default store: one SQLite file in WAL mode with FULL synchronous commits. */
 export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock?: () => number;
@@ -66,13 +64,7 @@ export interface SqliteStoreOptions {
   /** Fill the free-text index when the writer is idle (default). False: only when a free-text
    * query asks (it always catches up first, so results are the same either way). */
   readonly indexTextWhenIdle?: boolean;
-  /** Test only: delay the writer thread's WAL syncs and log its commits, syncs and replies. */
-  readonly syncTestHooks?: SyncTestHooks;
 }
-
-/** Batches of appends and transitions in flight to the writer thread at once: it commits the
- * next while a sync runs, and answers each once a sync covers it (decision 210). */
-const COMMITS_IN_FLIGHT = 4;
 
 /**
  * Reads run on this thread's connection; every write goes to one writer (a thread for a file
@@ -89,13 +81,17 @@ export class SqliteMessageStore implements MessageStore {
   /** Appends and status changes that arrive together share one transaction (one fsync). */
   private readonly committer: GroupCommitter<StoreWrite, CommitResult>;
   private readonly stmt;
-  private readonly fileGuard: StoreFileGuard;
+  private readonly file: string;
+  /** The file opened: a write is refused once the path no longer leads to it (data dir deleted
+   * or replaced), because commits to an unlinked file are lost at the next restart. */
+  private readonly identity: { dev: number; ino: number } | undefined;
   /** Set by a failed write, cleared by the next one that commits: `/readyz` shows it. */
   private lastWriteError: string | undefined;
   private readonly lock: EngineLock | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? Date.now;
+    this.file = options.file;
     this.lock = options.engineLock === true ? acquireEngineLock(options.file) : undefined;
     try {
       this.db = openDatabase(options.file, { mustExist: options.create === false });
@@ -109,17 +105,11 @@ export class SqliteMessageStore implements MessageStore {
         { cause: error },
       );
     }
-    this.fileGuard = new StoreFileGuard(options.file);
-    // Commits a crashed process left unsynced in the page cache are visible to this one: sync
-    // them before anything here reads and acts on them (decision 210).
-    if (options.file !== ':memory:') syncWalFile(options.file);
+    this.identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
     this.writesOnThread =
       options.writerPort !== undefined ||
       (options.file !== ':memory:' && options.writerThread !== false);
-    const writerOptions = {
-      indexTextWhenIdle: options.indexTextWhenIdle !== false,
-      ...(options.syncTestHooks === undefined ? {} : { syncHooks: options.syncTestHooks }),
-    };
+    const writerOptions = { indexTextWhenIdle: options.indexTextWhenIdle !== false };
     this.writer =
       options.writerPort !== undefined
         ? portWriter(options.writerPort)
@@ -134,14 +124,13 @@ export class SqliteMessageStore implements MessageStore {
     };
     this.committer = new GroupCommitter(
       (items) => this.write({ op: 'commit', items, now: this.clock() }) as Promise<CommitResult[]>,
-      { maxInFlight: this.writesOnThread ? COMMITS_IN_FLIGHT : 1 },
     );
   }
 
   /** Every write goes through here: refused when the file is gone, and failures remembered. */
   private async write(op: Parameters<WriteExecutor['run']>[0]): Promise<unknown> {
     try {
-      const gone = this.fileGuard.problem();
+      const gone = this.fileProblem();
       if (gone !== undefined) throw new EngineError('STORE_UNAVAILABLE', gone);
       const value = await this.writer.run(op);
       this.lastWriteError = undefined;
@@ -152,8 +141,18 @@ export class SqliteMessageStore implements MessageStore {
     }
   }
 
+  /** Why the store file can no longer take durable writes, if it cannot. */
+  private fileProblem(): string | undefined {
+    if (this.identity === undefined) return undefined;
+    const now = fileIdentity(this.file);
+    if (now === undefined) return `the store file ${this.file} is gone (data folder deleted?)`;
+    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino)
+      return `the store file ${this.file} was replaced while open`;
+    return undefined;
+  }
+
   health(): Promise<StoreHealth> {
-    const problem = this.fileGuard.problem();
+    const problem = this.fileProblem();
     if (problem !== undefined) return Promise.resolve({ ok: false, reason: problem });
     if (this.lastWriteError !== undefined)
       return Promise.resolve({
@@ -193,14 +192,9 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(row && rowToMessage(row));
   }
 
-  /** An earlier copy found here may be answered for (a duplicate's ACK): on the writer thread
-   * rows are visible at commit, before their sync, so a hit waits for a sync covering every
-   * commit so far (decision 210). */
-  async findByControlId(channel: string, sender: string, controlId: string) {
+  findByControlId(channel: string, sender: string, controlId: string) {
     const row = this.stmt.byControlId.get(channel, sender, controlId) as MessageRow | undefined;
-    if (row === undefined) return undefined;
-    if (this.writesOnThread) await this.write({ op: 'barrier' });
-    return rowToMessage(row);
+    return Promise.resolve(row && rowToMessage(row));
   }
 
   async list(filter: MessageFilter): Promise<MessageSummary[]> {
@@ -365,15 +359,9 @@ export class SqliteMessageStore implements MessageStore {
     return Promise.resolve(currentVersion(this.db));
   }
 
-  /** The synchronous mode of the writing connection, for the durability test: 2 (FULL) inline,
-   * 1 (NORMAL) on the writer thread, whose replies wait for its own WAL sync (decision 210). */
+  /** The synchronous mode of the writing connection, for the durability test (2 = FULL). */
   synchronousMode(): Promise<number> {
     return this.writer.run({ op: 'synchronousMode' }) as Promise<number>;
-  }
-
-  /** The writer thread's log of commits, syncs and replies (`syncTestHooks.log`), for tests. */
-  syncLogForTest(): Promise<readonly SyncLogEntry[]> {
-    return this.writer.run({ op: 'syncLog' }) as Promise<readonly SyncLogEntry[]>;
   }
 
   /** A port to this store's writer thread, for a store opened on another thread (`writerPort`),
@@ -387,5 +375,14 @@ export class SqliteMessageStore implements MessageStore {
     await this.writer.close();
     this.db.close();
     this.lock?.release();
+  }
+}
+
+function fileIdentity(file: string): { dev: number; ino: number } | undefined {
+  try {
+    const { dev, ino } = statSync(file);
+    return { dev, ino };
+  } catch {
+    return undefined;
   }
 }

@@ -5,14 +5,11 @@ import { EngineError } from '../../core/errors.js';
 import type { SqliteDatabase } from './open.js';
 import { SqliteWrites, type WriteOp } from './writes.js';
 import { idleTextIndexing } from './text-index.js';
-import type { SyncTestHooks } from './wal-sync.js';
 
 /** How the writer fills the free-text index (decision 175). */
 export interface WriterOptions {
   /** Index new rows when the writer is idle (default); false: only when a free-text query asks. */
   readonly indexTextWhenIdle?: boolean;
-  /** Test only: delay each WAL sync, log the writer's commits, syncs and replies. */
-  readonly syncHooks?: SyncTestHooks;
 }
 
 /** Runs the store's writes: on a writer thread for a file store, inline for `:memory:`. */
@@ -72,17 +69,11 @@ export function inlineWriter(db: SqliteDatabase, options: WriterOptions = {}): W
 /**
  * Commits and their fsyncs run on a thread of their own, so the event loop keeps reading frames
  * and writing ACKs while SQLite waits for the disk (bench/mllp: the synchronous commit was half of
- * the listener's time). Requests are answered in the order sent; each answer means committed and
- * synced: the thread commits with NORMAL and answers after its own fdatasync of the WAL covers
- * the commit, committing the next requests meanwhile (decision 210).
+ * the listener's time). Requests are answered in the order sent; each answer means committed.
  */
 export function threadWriter(file: string, options: WriterOptions = {}): WriteExecutor {
   const worker = startModuleThread(import.meta.url, 'writer-thread', {
-    workerData: {
-      file,
-      indexTextWhenIdle: options.indexTextWhenIdle !== false,
-      syncHooks: options.syncHooks ?? {},
-    },
+    workerData: { file, indexTextWhenIdle: options.indexTextWhenIdle !== false },
   });
   const remote = remoteWriter(worker);
   worker.on('error', (error) => {

@@ -60,10 +60,6 @@ export type WriteOp =
   | { readonly op: 'saveFilter'; readonly filter: SavedFilter }
   | { readonly op: 'deleteFilter'; readonly name: string }
   | { readonly op: 'synchronousMode' }
-  /** Changes nothing: answered once every commit before it is durable (decision 210). */
-  | { readonly op: 'barrier' }
-  /** The writer thread's sync log (test hook `syncHooks.log`); empty elsewhere. */
-  | { readonly op: 'syncLog' }
   /** Brings the free-text index up to every row stored (before a free-text query). */
   | { readonly op: 'indexText' };
 
@@ -228,10 +224,6 @@ export class SqliteWrites {
         return this.db.prepare(DELETE_FILTER_SQL).run(op.name).changes > 0;
       case 'synchronousMode':
         return this.db.pragma('synchronous', { simple: true });
-      case 'barrier':
-        return undefined;
-      case 'syncLog':
-        return [];
       case 'indexText':
         return this.text.catchUp();
     }
@@ -332,9 +324,7 @@ export class SqliteWrites {
    * without an fsync, and the next FULL commit (the batch's transitions) syncs its frames with
    * its own. A lease is no promise to anyone: a power cut that loses one only makes the message
    * claimable again, which is what an expired lease does. Riding the group commit instead, a
-   * claim waited for the commit under way and then for one more fsync of its own. On the writer
-   * thread every commit is NORMAL and the claim's answer waits for the WAL sync (decision 210):
-   * the rows it returns may have been committed by requests whose sync is still running.
+   * claim waited for the commit under way and then for one more fsync of its own.
    */
   private claimUnsynced(request: ClaimRequest): ClaimRowsResult {
     return unsynced(this.db, () => this.claimTx.immediate(request));
