@@ -40,10 +40,3 @@ export function sqliteOrderingIdSql(key: string): string {
   const hex = `CASE WHEN ${hashed} THEN ${key} ELSE ers_sha256_hex(CAST(${key} AS BLOB)) END`;
   return `(SELECT ${sqliteHexToInt64('value')} FROM json_each(json_array(${hex})))`;
 }
-
-/** PostgreSQL: the same as an IMMUTABLE function, for a generated column (the server computes it). */
-export const PG_ORDERING_ID_FUNCTION = `
-  CREATE FUNCTION ers_ordering_id(k text) RETURNS bigint
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$ SELECT ('x' || substr(CASE WHEN k ~ '^[0-9a-f]{32}$' THEN k
-      ELSE encode(sha256(convert_to(k, 'UTF8')), 'hex') END, 1, 16))::bit(64)::bigint $$;`;

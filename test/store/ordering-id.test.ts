@@ -3,16 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { MessageStore, NewMessage } from '../../src/core/store-types.js';
 import { orderingIdOf, sqliteOrderingIdSql } from '../../src/store/ordering-id.js';
-import { openPostgresStore, PG_SCHEMA_VERSION } from '../../src/store/postgres/index.js';
-import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { orderingKeyOf } from '../../src/store/search-keys.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/index.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
-import { pgCluster } from '../support/pg-cluster.js';
 import { msg } from './contract.js';
 
 /** The claim's per-key index holds an integer (docs/decisions/220-ordering-id.md). */
@@ -80,7 +76,7 @@ const oldParams = (r: OldRow): unknown[] => [
   r.status,
 ];
 
-/** What every store must show after the upgrade; ids are 1..6 in OLD_ROWS order. */
+/** What the upgraded store must show; ids are 1..6 in OLD_ROWS order. */
 async function checkUpgraded(store: MessageStore): Promise<void> {
   const claim = async (): Promise<string[]> =>
     (await store.claim({ owner: 'w', channels: ['ch'], limit: 10, leaseMs: 60_000, now: 1 })).map(
@@ -173,48 +169,6 @@ describe('store: upgrading to the integer ordering id', () => {
       );
     } finally {
       db.close();
-    }
-  });
-
-  it('PostgreSQL: keeps messages, their order per key and file lookups across migration 6', async () => {
-    const url = await (await pgCluster()).freshSchemaUrl();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(
-        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
-      );
-      for (const m of PG_MIGRATIONS.filter((m) => m.version < 6)) {
-        await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)', [
-          m.version,
-        ]);
-      }
-      for (const r of OLD_ROWS) {
-        await client.query(
-          `INSERT INTO messages (channel, sender, control_id, content_type, raw, ordering_key,
-             source_meta, status, received_at, updated_at)
-           VALUES ('ch', 'PAS', $1, 'text/plain', $2, $3, $4, $5, 1, 1)`,
-          oldParams(r),
-        );
-      }
-      const store = await openPostgresStore({ url, poolSize: 2 });
-      try {
-        expect(await store.schemaVersion()).to.equal(PG_SCHEMA_VERSION);
-        // The server's function gives the same ids as the appending thread.
-        for (const key of KEYS) {
-          const { rows } = await client.query<{ id: string }>(
-            'SELECT ers_ordering_id($1)::text AS id',
-            [key],
-          );
-          expect(rows[0]?.id, key).to.equal(orderingIdOf(key).toString());
-        }
-        await checkUpgraded(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await client.end();
     }
   });
 });

@@ -6,7 +6,6 @@
  * `events` and `audit` refuse UPDATE, DELETE and TRUNCATE; `ers_audit` refuses UPDATE.
  */
 import { CLAIMABLE_STATUSES } from '../../core/store-types.js';
-import { PG_ORDERING_ID_FUNCTION } from '../ordering-id.js';
 
 const ACTIVE = `(${CLAIMABLE_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
@@ -172,20 +171,6 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       next_at DOUBLE PRECISION NOT NULL
     );
     INSERT INTO ers_quota (name, next_at) VALUES ('ers', 0);`,
-  },
-  {
-    // Issue 20 (docs/decisions/220-ordering-id.md): the claim's per-key index holds the ordering
-    // key as a 64-bit integer, as on SQLite. A generated column: the server computes it for every
-    // row stored before (this rewrites the table once) and for every insert or changed key, so
-    // no statement of ours writes it.
-    version: 6,
-    sql: `
-    ${PG_ORDERING_ID_FUNCTION}
-    ALTER TABLE messages ADD COLUMN ordering_id BIGINT
-      GENERATED ALWAYS AS (ers_ordering_id(ordering_key)) STORED;
-    DROP INDEX messages_key_active;
-    CREATE INDEX messages_key_active ON messages(ordering_id, id)
-      WHERE status IN ${ACTIVE} AND ordering_id IS NOT NULL;`,
   },
 ];
 

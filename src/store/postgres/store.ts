@@ -62,8 +62,8 @@ const claimSql = (channelMatch: string): string => `
     SELECT m.id FROM messages m
     WHERE m.status IN (${ACTIVE}) AND ${channelMatch}
       AND m.next_attempt_at <= $4 AND (m.lease_until IS NULL OR m.lease_until < $4)
-      AND (m.ordering_id IS NULL OR NOT EXISTS (
-        SELECT 1 FROM messages p WHERE p.ordering_id = m.ordering_id AND p.id < m.id
+      AND (m.ordering_key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM messages p WHERE p.ordering_key = m.ordering_key AND p.id < m.id
           AND p.status IN (${ACTIVE})))
     ORDER BY m.id LIMIT $5
     FOR UPDATE SKIP LOCKED)
