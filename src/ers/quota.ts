@@ -117,6 +117,9 @@ export class QuotaLimiter {
     // bench's unlimited one) would cost a timer turn per call and wait a whole millisecond
     // (decision 200). The slot is reserved either way, so calls stay spaced on average.
     if (wait < 1) return;
+    // A signal aborted before the wait began (a call that reached its slot after shutdown began)
+    // fires no event: without this check it would hold the stop for its whole interval.
+    if (signal?.aborted === true) throw new Error('aborted while waiting for the e-RS quota');
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         clearTimeout(timer);

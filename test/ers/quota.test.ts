@@ -44,7 +44,26 @@ describe('ers: the client-side quota limiter', () => {
     expect(error?.message).to.match(/aborted while waiting/);
   });
 
-  /** Whether `p` settles before the event loop turns (no timer was needed). */
+  it('rejects at once a wait whose signal was aborted before the wait began', async () => {
+    const quota = new QuotaLimiter(1, () => 0); // one call a minute
+    await quota.acquire();
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await Promise.race([
+      quota.acquire(controller.signal).then(
+        () => 'went out',
+        (e: unknown) => (e as Error).message,
+      ),
+      // Not a speed check: the answer is due before any timer; the old code waited a minute.
+      new Promise<string>((resolve) => {
+        setTimeout(() => {
+          resolve('still waiting');
+        }, 200);
+      }),
+    ]);
+    expect(outcome).to.match(/aborted while waiting/);
+  });
+
   /**
    * Whether a call goes out without waiting, told without a race against the timer: the signal
    * aborts at once, so a call that waits rejects and one that went out has resolved already.
