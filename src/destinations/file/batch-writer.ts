@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeDurableTemp } from '../../core/atomic-write.js';
-import { EngineError } from '../../core/errors.js';
+import { EngineError, toEngineError } from '../../core/errors.js';
 import { folderSyncs } from '../../core/folder-sync.js';
 import type { DestinationContext, DestinationResult } from '../../core/plugins.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from './batch-file.js';
 import { GroupQueue, type Settled } from './group-queue.js';
 import { envelopeOf, FILE_DEFAULTS, type Envelope, type FileDestinationConfig } from './schema.js';
-import { folderUnavailable, freeName, inFolder, placeNew } from './new-file.js';
+import { alternativeName, firstFree, folderUnavailable, inFolder, placeNew } from './new-file.js';
 import { alreadyWritten, asBatchIntent, type BatchIntent } from './batch-recovery.js';
 import { crashPoint, CrashPoint } from './crash-point.js';
 import { contentFor, fileNameFor } from './content.js';
@@ -73,8 +73,16 @@ export function createBatchFileSend(
   let seq = 0;
   // A control id unique to this engine's run, then the file's number in it (≤ 20 characters).
   const run = Date.now().toString(36);
-  /** One try at one file for `entries`: what it settled, and who must go round again. */
-  const attempt = async (entries: readonly Entry[]): Promise<FileTry> => {
+  // The alternative (`-1`, `-2`…) taken last for the last name the template gave, so a template
+  // that gives the same name each time (no {seq} or {time}) goes on from it without a look.
+  let last = { base: '', next: 0 };
+  /**
+   * One try at one file for `entries`: what it settled, and who must go round again. The name is
+   * the template's as it comes, not looked up in the folder first: the intents then reach the
+   * store in the same turn as the previous file's SENTs and share their commit. Only after a
+   * name was found taken at the link are the names looked up (`firstFree`).
+   */
+  const attempt = async (entries: readonly Entry[], lookFirst: boolean): Promise<FileTry> => {
     seq++;
     const now = Date.now();
     const name = fileNameFor(template, {
@@ -86,7 +94,11 @@ export function createBatchFileSend(
       last: String(entries.at(-1)?.record.id ?? ''),
       count: String(entries.length),
     });
-    const file = await inFolder(where.folder, () => freeName(join(where.folder, name)));
+    const base = join(where.folder, name);
+    const from = last.base === base ? last.next : 0;
+    const n = lookFirst ? await inFolder(where.folder, () => firstFree(base, from)) : from;
+    last = { base, next: n + 1 };
+    const file = alternativeName(base, n);
     const records = entries.map((e) => e.record);
     const { bytes, offsets } = batchFileLayout(
       envelope,
@@ -100,28 +112,28 @@ export function createBatchFileSend(
       offset: offsets[i] ?? 0,
       length: e.record.bytes.length,
     }));
-    // The intents commit while the temp file is written and fsynced: the extra commit costs
-    // time only when it is slower than the file's own fsync.
+    // The intents commit while the temp file is written and fsynced (and with the SENTs of the
+    // file before, when they are submitted in the same turn): the extra commit costs time only
+    // when it is slower than the file's own fsync.
     const [temp, kept] = await Promise.allSettled([
       inFolder(where.folder, () => writeDurableTemp(file, bytes)),
-      Promise.all(entries.map((e, i) => e.recordIntent?.({ ...intents[i] }) ?? true)),
+      Promise.all(
+        entries.map((e, i) => e.recordIntent?.({ ...intents[i] }) ?? Promise.resolve(true)),
+      ),
     ]);
     try {
       if (temp.status === 'rejected') throw folderUnavailable(where.folder, temp.reason);
-      if (kept.status === 'rejected') throw kept.reason;
+      // The store could not record the intents: nothing is named, so a retry is safe.
+      if (kept.status === 'rejected') throw toEngineError(kept.reason, 'transient');
       // A message whose lease was lost belongs to its new owner: it must not be in this file.
       if (kept.value.includes(false))
         return {
           again: entries.filter((_e, i) => kept.value[i]),
           lost: entries.filter((_e, i) => !kept.value[i]),
         };
-      // Taken since freeName looked (another writer in the folder): a new name, recorded again.
-      if (
-        !(await placeNew(temp.value, file).catch((e: unknown) => {
-          throw folderUnavailable(where.folder, e);
-        }))
-      )
-        return { again: entries, lost: [] };
+      // Taken (a file from before this run, or another writer in the folder): a free name,
+      // recorded again before the link.
+      if (!(await placeNew(temp.value, file))) return { again: entries, lost: [], taken: true };
       await folderSyncs.sync(where.folder);
       crashPoint(CrashPoint.batchFileNamed);
       return {
@@ -136,14 +148,18 @@ export function createBatchFileSend(
   const flush = async (entries: readonly Entry[]): Promise<Settled<BatchPlace>[]> => {
     const settled = new Map<Entry, Settled<BatchPlace>>();
     let pending = entries;
+    let taken = false;
     try {
-      while (pending.length > 0) {
-        const tried = await attempt(pending);
+      for (let tries = 0; pending.length > 0; tries++) {
+        if (tries === MAX_TRIES) throw new Error(`no name stayed free for ${MAX_TRIES} tries`);
+        const tried = await attempt(pending, taken);
+        taken = tried.taken === true;
         for (const e of tried.lost) settled.set(e, { ok: false, error: leaseLost() });
         tried.placed?.forEach((value, i) => settled.set(pending[i] as Entry, { ok: true, value }));
         pending = tried.again;
       }
     } catch (error) {
+      // File-system errors (freeName, the temp file, the link, the folder fsync) are the folder's.
       const failed = error instanceof EngineError ? error : folderUnavailable(where.folder, error);
       for (const e of pending) settled.set(e, { ok: false, error: failed });
     }
@@ -177,6 +193,9 @@ export function createBatchFileSend(
   };
 }
 
+/** Tries at one group's file (each a new name) before its messages fail and are retried. */
+const MAX_TRIES = 100;
+
 /** What one try at a file did with its entries. */
 interface FileTry {
   /** Entries to try again in a new file (the name was taken, or others of the group lost their lease). */
@@ -185,6 +204,8 @@ interface FileTry {
   readonly lost: readonly Entry[];
   /** Each entry's place, in order, when the file was named. */
   readonly placed?: readonly BatchPlace[];
+  /** The name was taken at the link: the next try looks for a free one first. */
+  readonly taken?: boolean;
 }
 
 const leaseLost = (): EngineError =>

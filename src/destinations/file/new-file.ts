@@ -69,14 +69,13 @@ const noFreeName = (path: string): Error =>
   new Error(`no free name beside ${basename(path)} after ${MAX_TRIES.toLocaleString('en')} tries`);
 
 /**
- * The first `alternativeName` of `path` that no file has now, for a name that must be known (and
- * recorded) before the file is written under it; `placeNew` still refuses it if it is taken since.
+ * The first n from `from` whose `alternativeName` of `path` no file has now, for a name that must
+ * be known (and recorded) before the file is written under it; `placeNew` still refuses it if it
+ * is taken since.
  */
-export async function freeName(path: string): Promise<string> {
-  for (let n = 0; n < MAX_TRIES; n++) {
-    const candidate = alternativeName(path, n);
-    if (!(await exists(candidate))) return candidate;
-  }
+export async function firstFree(path: string, from = 0): Promise<number> {
+  for (let n = from; n < from + MAX_TRIES; n++)
+    if (!(await exists(alternativeName(path, n)))) return n;
   throw noFreeName(path);
 }
 

@@ -32,7 +32,14 @@ function runUntilItKillsItself(configDir: string, crashAt: string): Promise<stri
     ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'start', '--config', configDir],
     { cwd: repoRoot, env: { ...process.env, ERS_BRIDGE_TEST_CRASH_AT: crashAt }, stdio: 'ignore' },
   );
-  return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  // A kill point never reached must fail the test, not hang it: stopped with SIGTERM, not SIGKILL.
+  const guard = setTimeout(() => child.kill('SIGTERM'), 60_000);
+  return new Promise((resolve) => {
+    child.once('exit', (_code, signal) => {
+      clearTimeout(guard);
+      resolve(signal);
+    });
+  });
 }
 
 /** The stored messages of the channel, appended before the engine starts (so all are there). */

@@ -207,6 +207,26 @@ describe('destinations/file: a batch file send records its file before naming it
     expect(readFileSync(files[0] ?? '', 'utf8')).to.equal('not ours');
     expect(controlIdsIn(files[1] ?? '')).to.deep.equal(['C1']);
   });
+
+  it('a template that gives one name: takes the next alternative, recording a name again only once it was taken', async () => {
+    const d = destination({ fileName: 'fixed.hl7' });
+    writeFileSync(join(dir, 'fixed.hl7'), 'from an earlier run');
+    const recorded: string[] = [];
+    const sendOne = (id: number) =>
+      d.send(
+        context(id, {
+          recordIntent: (i) => (recorded.push(i['file'] as string), Promise.resolve(true)),
+        }),
+      );
+    const first = await sendOne(1);
+    const second = await sendOne(2);
+    expect(recorded).to.deep.equal([
+      join(dir, 'fixed.hl7'),
+      join(dir, 'fixed-1.hl7'),
+      join(dir, 'fixed-2.hl7'),
+    ]);
+    expect([placeOf(first).file, placeOf(second).file]).to.deep.equal(recorded.slice(1));
+  });
 });
 
 describe('engine/send-intent: which recorded intent a resumed send sees (pure)', () => {
