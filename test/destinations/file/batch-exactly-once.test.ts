@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteMessageStore } from '../../../src/store/sqlite/index.js';
+import { openStore } from '../../../src/store/index.js';
+import type { MessageStore } from '../../../src/core/store-types.js';
 import { splitHl7Batch } from '../../../src/formats/hl7v2/index.js';
 import { createHarness, type Harness, eventually } from '../../support/engine-harness.js';
 import { freePort, repoRoot, startEngineProcess } from '../../support/engine-process.js';
+import { pgCluster } from '../../support/pg-cluster.js';
 
 /**
  * Decision 215: the engine, as a child process, kills itself (SIGKILL, ERS_BRIDGE_TEST_CRASH_AT)
@@ -43,21 +45,16 @@ function runUntilItKillsItself(configDir: string, crashAt: string): Promise<stri
 }
 
 /** The stored messages of the channel, appended before the engine starts (so all are there). */
-async function appendAll(dataDir: string): Promise<void> {
-  const store = new SqliteMessageStore({ file: join(dataDir, 'ers-bridge.db') });
-  try {
-    await store.appendMany(
-      Array.from({ length: N }, (_, n) => ({
-        channel: 'crash',
-        sender: 'test',
-        controlId: controlId(n),
-        contentType: 'application/hl7-v2',
-        raw: Buffer.from(sample.replace('PAS0000123', controlId(n)), 'latin1'),
-      })),
-    );
-  } finally {
-    await store.close();
-  }
+async function appendAll(store: MessageStore): Promise<void> {
+  await store.appendMany(
+    Array.from({ length: N }, (_, n) => ({
+      channel: 'crash',
+      sender: 'test',
+      controlId: controlId(n),
+      contentType: 'application/hl7-v2',
+      raw: Buffer.from(sample.replace('PAS0000123', controlId(n)), 'latin1'),
+    })),
+  );
 }
 
 /** How many times each control id is in the folder's batch files (all of them whole). */
@@ -75,29 +72,38 @@ function countInBatches(folder: string): Map<string, number> {
   return seen;
 }
 
-async function allFinished(store: SqliteMessageStore): Promise<boolean> {
+async function allFinished(store: MessageStore): Promise<boolean> {
   const left = await store.list({ channel: 'crash', status: [...UNFINISHED], limit: 1 });
   return left.length === 0;
 }
 
-function setUp(h: Harness, processIn: string, destination: string): Promise<void> {
-  return freePort().then(async (port) => {
-    h.writeChannel(
-      'in.yaml',
-      `id: crash\nsource: { type: http, port: ${port} }\nworkers: 4\nbatch: 16\ndestinations:\n  - ${destination}\n`,
-    );
-    writeFileSync(
-      join(h.configDir, 'settings.yaml'),
-      `dataDir: ${h.dataDir}\nhttp: { port: 0 }\nsandbox: { enabled: false }\nhotReload: false\nlogging: { level: silent }\n` +
-        // Short leases: the restarted engine takes over the killed one's messages soon.
-        `workers: { leaseMs: 3000, processIn: ${processIn} }\n`,
-    );
-    await appendAll(h.dataDir);
-  });
+/** Where the engine and the test keep messages: SQLite in the data folder, or a PostgreSQL database. */
+type StoreKind = 'sqlite' | 'postgres';
+
+async function setUp(
+  h: Harness,
+  variant: { readonly processIn: string; readonly store: string },
+  destination: string,
+): Promise<MessageStore> {
+  const { processIn } = variant;
+  const port = await freePort();
+  h.writeChannel(
+    'in.yaml',
+    `id: crash\nsource: { type: http, port: ${port} }\nworkers: 4\nbatch: 16\ndestinations:\n  - ${destination}\n`,
+  );
+  writeFileSync(
+    join(h.configDir, 'settings.yaml'),
+    `dataDir: ${h.dataDir}\nhttp: { port: 0 }\nsandbox: { enabled: false }\nhotReload: false\nlogging: { level: silent }\n` +
+      // Short leases: the restarted engine takes over the killed one's messages soon.
+      `workers: { leaseMs: 3000, processIn: ${processIn} }\nstore: "${variant.store}"\n`,
+  );
+  const store = await openStore({ url: variant.store, dataDir: h.dataDir });
+  await appendAll(store);
+  return store;
 }
 
 /** Restarts the engine without the kill point and waits until every message is finished. */
-async function restartAndFinish(h: Harness, store: SqliteMessageStore): Promise<void> {
+async function restartAndFinish(h: Harness, store: MessageStore): Promise<void> {
   const again = await startEngineProcess(h.configDir, {});
   try {
     await eventually(() => allFinished(store), 60_000);
@@ -107,26 +113,38 @@ async function restartAndFinish(h: Harness, store: SqliteMessageStore): Promise<
   }
 }
 
-for (const processIn of ['main', 'thread'] as const)
-  describe(`destinations/file: a kill between a file's name and its SENT${processIn === 'thread' ? ', processing on a thread' : ''}`, () => {
+// Both processing modes (decision 170), and the intent read back from PostgreSQL's events too.
+for (const [processIn, kind] of [
+  ['main', 'sqlite'],
+  ['thread', 'sqlite'],
+  ['main', 'postgres'],
+] as const satisfies readonly (readonly [string, StoreKind])[])
+  describe(`destinations/file: a kill between a file's name and its SENT${processIn === 'thread' ? ', processing on a thread' : ''}${kind === 'postgres' ? ', PostgreSQL store' : ''}`, () => {
     let h: Harness;
-    beforeEach(() => {
+    let variant: { readonly processIn: string; readonly store: string };
+    beforeEach(async function () {
+      this.timeout(60_000);
       h = createHarness();
+      const store = kind === 'postgres' ? await (await pgCluster()).freshDatabase() : 'sqlite';
+      variant = { processIn, store };
     });
     afterEach(() => h.cleanup());
 
     it('batch-file: after the restart every message is in exactly one batch file, and SENT', async function () {
       this.timeout(120_000);
-      await setUp(h, processIn, '{ name: out, type: file, folder: out, mode: batch-file }');
+      const store = await setUp(
+        h,
+        variant,
+        '{ name: out, type: file, folder: out, mode: batch-file }',
+      );
       const folder = join(h.dataDir, 'out');
-      expect(await runUntilItKillsItself(h.configDir, 'batch-file-named:1')).to.equal('SIGKILL');
-      // The kill came in the window: one file named, none of its messages SENT yet.
-      const first = readdirSync(folder).filter((n) => !n.startsWith('.'));
-      expect(first, 'files at the kill').to.have.length(1);
-      const inFirst = countInBatches(folder);
-      expect(inFirst.size).to.be.greaterThan(0);
-      const store = new SqliteMessageStore({ file: join(h.dataDir, 'ers-bridge.db') });
       try {
+        expect(await runUntilItKillsItself(h.configDir, 'batch-file-named:1')).to.equal('SIGKILL');
+        // The kill came in the window: one file named, none of its messages SENT yet.
+        const first = readdirSync(folder).filter((n) => !n.startsWith('.'));
+        expect(first, 'files at the kill').to.have.length(1);
+        const inFirst = countInBatches(folder);
+        expect(inFirst.size).to.be.greaterThan(0);
         for (const r of await store.list({ channel: 'crash', limit: N }))
           if (inFirst.has(r.controlId ?? ''))
             expect(r.status, r.controlId ?? '').to.not.equal('SENT');
@@ -155,11 +173,10 @@ for (const processIn of ['main', 'thread'] as const)
 
     it('one file per message: the message is written again under the same name, never a second file', async function () {
       this.timeout(120_000);
-      await setUp(h, processIn, '{ name: out, type: file, folder: out }');
+      const store = await setUp(h, variant, '{ name: out, type: file, folder: out }');
       const folder = join(h.dataDir, 'out');
-      expect(await runUntilItKillsItself(h.configDir, 'file-named:1')).to.equal('SIGKILL');
-      const store = new SqliteMessageStore({ file: join(h.dataDir, 'ers-bridge.db') });
       try {
+        expect(await runUntilItKillsItself(h.configDir, 'file-named:1')).to.equal('SIGKILL');
         // Files named at the kill whose message is not SENT: each is written again after it.
         const before = new Map<string, number>();
         for (const r of await store.list({ channel: 'crash', limit: N })) {
