@@ -6,8 +6,12 @@
  * (decision 175) in chunks of CHUNK rows. The rows are made ready (`toAppendRow`) first, timed
  * apart: that work runs on the calling thread, not the writer's (decision 190). ROWS (default 20,000), ROUNDS (3), ONLY=a,b, CHUNK.
  * CPU time, not wall time: on the shared 2-core machine the rate moves with the load, CPU far less.
+ * Then WAL bytes per row as shipped (decision 220): the `-wal` file's growth over WAL_ROWS rows
+ * (default 50,000) in WAL_COMMIT-row commits (1,000: the file drop's batch) with checkpoints
+ * off, one ordering key per row (KEYS distinct keys, default WAL_ROWS: a patient each) —
+ * bytes, not time, so one pass is exact.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/store/sqlite/open.js';
@@ -20,10 +24,13 @@ const ROWS = Number(process.env['ROWS'] ?? 20_000);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 const CHUNK = Number(process.env['CHUNK'] ?? 1024);
 const only = process.env['ONLY']?.split(',');
+const WAL_ROWS = Number(process.env['WAL_ROWS'] ?? 50_000);
+const WAL_COMMIT = Number(process.env['WAL_COMMIT'] ?? 1000);
+const KEYS = Number(process.env['KEYS'] ?? WAL_ROWS);
 
-function rowMessage(row: number): NewMessage {
+function rowMessage(row: number, keys = 100): NewMessage {
   const i = row - 1;
-  const nhs = `99120038${String(i % 100).padStart(2, '0')}`;
+  const nhs = `9${String(i % keys).padStart(9, '0')}`;
   const columns = { nhs_number: nhs, priority: 'ROUTINE', service: String(12000 + (i % 50)) };
   const hash = 'f'.repeat(64);
   const nhsHash = hashSearchValue(nhs);
@@ -95,3 +102,29 @@ for (let round = 1; round <= ROUNDS; round++) {
     }
   }
 }
+
+/** WAL bytes per committed row as shipped, checkpoints off: what each commit writes and syncs. */
+function walBytesPerRow(): number {
+  const rows = Array.from({ length: WAL_ROWS }, (_, i) => toAppendRow(rowMessage(i + 1, KEYS)));
+  const dir = mkdtempSync(join(tmpdir(), 'ers-insert-wal-'));
+  const file = join(dir, 's.db');
+  const db = openDatabase(file);
+  try {
+    migrate(db, Date.now());
+    const writes = new SqliteWrites(db);
+    db.pragma('synchronous = OFF');
+    db.pragma('wal_autocheckpoint = 0');
+    const before = statSync(`${file}-wal`).size;
+    for (let k = 0; k < rows.length; k += WAL_COMMIT)
+      writes.execute({ op: 'appendMany', items: rows.slice(k, k + WAL_COMMIT), now: Date.now() });
+    return (statSync(`${file}-wal`).size - before) / rows.length;
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (WAL_ROWS > 0)
+  console.log(
+    `WAL as shipped: ${walBytesPerRow().toFixed(0)} bytes/row (${WAL_ROWS} rows, ${KEYS} ordering keys, ` +
+      `${WAL_COMMIT}-row commits, checkpoints off)`,
+  );

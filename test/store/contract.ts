@@ -97,6 +97,27 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(second.map((m) => m.controlId)).to.deep.equal(['2']);
     });
 
+    it('orders a message by its new key once a transition changes its ordering key', async () => {
+      const a = await store.append(msg({ controlId: '1', orderingKey: 'K' }));
+      const b = await store.append(msg({ controlId: '2', orderingKey: 'K' }));
+      const c = await store.append(msg({ controlId: '3', orderingKey: 'M' }));
+      const claim = async (): Promise<number[]> =>
+        (
+          await store.claim({ owner: 'w', channels: ['ch'], limit: 10, leaseMs: 60_000, now: 1 })
+        ).map((m) => m.id);
+      expect(await claim()).to.deep.equal([a.id, c.id]);
+      await store.transition(a.id, {
+        to: 'TRANSFORMED',
+        stage: 'test',
+        actor: 'test',
+        keepLease: true,
+        patch: { orderingKey: 'M' },
+      });
+      expect((await store.get(a.id))?.orderingKey).to.equal('M');
+      // No earlier K is unfinished now; `a` is ahead of `c` in M, which is leased already.
+      expect(await claim()).to.deep.equal([b.id]);
+    });
+
     it('keeps a later message waiting while an earlier one of its key is queued for retry', async () => {
       const a = await store.append(msg({ controlId: '1', orderingKey: 'K' }));
       await store.append(msg({ controlId: '2', orderingKey: 'K' }));

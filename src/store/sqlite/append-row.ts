@@ -1,4 +1,5 @@
 import { contentHashOf, reuseRefused } from '../dedup.js';
+import { orderingIdOf } from '../ordering-id.js';
 import type { AppendResult, NewMessage, StoredMessage } from '../../core/store-types.js';
 import { type MessageRow, rowToMessage } from '../rows.js';
 import { asBuffer, type AppendRowResult } from './writes.js';
@@ -18,6 +19,8 @@ export interface AppendRow {
   /** A Buffer here; a Uint8Array view after crossing to the writer thread (`asBuffer`). */
   readonly raw: Uint8Array;
   readonly orderingKey: string | null;
+  /** `orderingIdOf(orderingKey)`: what the claim's per-key index holds (decision 220). */
+  readonly orderingId: bigint | null;
   readonly messageType: string | null;
   /** `JSON.stringify(sourceMeta ?? {})`. */
   readonly sourceMeta: string;
@@ -42,6 +45,7 @@ export function toAppendRow(m: NewMessage): AppendRow {
     contentType: m.contentType,
     raw: m.raw,
     orderingKey: m.orderingKey ?? null,
+    orderingId: m.orderingKey === undefined ? null : orderingIdOf(m.orderingKey),
     messageType: m.messageType ?? null,
     sourceMeta: JSON.stringify(m.sourceMeta ?? {}),
     searchKeys: JSON.stringify(m.searchKeys ?? {}),

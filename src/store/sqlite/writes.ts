@@ -110,8 +110,8 @@ export class SqliteWrites {
       insert: db.prepare(
         `INSERT INTO messages (channel, sender, control_id, content_type, raw, ordering_key,
            message_type, source_meta, search_keys, status, received_at, updated_at, next_attempt_at,
-           content_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, 0, ?)
+           content_hash, ordering_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, 0, ?, ?)
          ON CONFLICT DO NOTHING RETURNING id`,
       ),
       byDedupKey: db.prepare(
@@ -245,6 +245,7 @@ export class SqliteWrites {
       now,
       now,
       m.contentHash,
+      m.orderingId,
     ) as { id: number } | undefined;
     if (row === undefined) {
       const first = this.stmt.byDedupKey.get(
@@ -340,8 +341,8 @@ export class SqliteWrites {
       `SELECT * FROM messages m
        WHERE m.status IN (${ACTIVE}) AND m.channel IN (${channels})
          AND m.next_attempt_at <= ? AND (m.lease_until IS NULL OR m.lease_until < ?)
-         AND (m.ordering_key IS NULL OR NOT EXISTS (
-           SELECT 1 FROM messages p WHERE p.ordering_key = m.ordering_key AND p.id < m.id
+         AND (m.ordering_id IS NULL OR NOT EXISTS (
+           SELECT 1 FROM messages p WHERE p.ordering_id = m.ordering_id AND p.id < m.id
              AND p.status IN (${ACTIVE})))
        ORDER BY m.id LIMIT ?`,
     );
