@@ -74,6 +74,7 @@ const TARGETS = [
   'file-batch',
   'file-base',
   'ers-base',
+  'file-batch-base',
 ] as const;
 type Target = (typeof TARGETS)[number];
 // batch-file is the file output that keeps up with the MLLP source (decision 195): shown by default
@@ -97,6 +98,7 @@ const LABELS: Record<Target, string> = {
     'the same → file, mode: batch-file (HL7 batch files; its default batch 64, decision 195)',
   'file-base': 'the same → file, from BENCH_BASE_REPO',
   'ers-base': 'the same → e-RS, from BENCH_BASE_REPO',
+  'file-batch-base': 'the same → file, mode: batch-file, from BENCH_BASE_REPO',
 };
 
 const templatePath = new URL('../samples/hl7/ref-i12.hl7', import.meta.url);
@@ -223,8 +225,9 @@ function measure(target: Target, dir: string, tag: string): Promise<Measured> {
       return measureEngine('ers', join(dir, tag), tag, undefined, asBatch(BATCH), 'thread');
     case 'file-base':
     case 'ers-base':
+    case 'file-batch-base':
       return measureEngine(
-        target === 'file-base' ? 'file' : 'ers',
+        target === 'file-base' ? 'file' : target === 'ers-base' ? 'ers' : 'file-batch',
         join(dir, tag),
         tag,
         BASE_REPO,
@@ -309,6 +312,7 @@ function printTable(results: Map<Target, Measured[]>): void {
     ['file', 'file-base'],
     ['file-batch', 'file'],
     ['file-batch', 'file-base'],
+    ['file-batch', 'file-batch-base'],
     ['ers', 'ers-base'],
   ] as const) {
     if (!chosen.includes(d) || !chosen.includes(base)) continue;
