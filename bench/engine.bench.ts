@@ -313,6 +313,7 @@ function printTable(results: Map<Target, Measured[]>): void {
     ['file', 'file-base'],
     ['file-batch', 'file'],
     ['file-batch', 'file-base'],
+    ['file-batch', 'file-batch-base'],
     ['ers', 'ers-base'],
     ['file-batch', 'file-batch-base'],
   ] as const) {

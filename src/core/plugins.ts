@@ -125,6 +125,19 @@ export interface DestinationContext {
   readonly ersAuditTo?: (row: Omit<ErsAuditEntry, 'id'>) => void;
   /** What this destination's `ready` returned for this send, if it has one (else undefined). */
   readonly prepared?: unknown;
+  /**
+   * Records durably, with this message, what this send is about to do (a batch file's name and
+   * the message's place in it), in a transition of its own that keeps the message in flight for
+   * this destination; concurrent calls share the store's group commit. Resolves false when the
+   * lease was lost: the send must then leave the message alone. Absent outside the engine.
+   */
+  readonly recordIntent?: (intent: Record<string, unknown>) => Promise<boolean>;
+  /**
+   * The intent this destination recorded for this message when the engine stopped before the
+   * send's outcome was written (the message's last event): the send may check whether it took
+   * effect instead of doing it again (a batch file: decision 215).
+   */
+  readonly interruptedIntent?: Readonly<Record<string, unknown>>;
 }
 
 export interface DestinationResult {

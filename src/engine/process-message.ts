@@ -17,6 +17,7 @@ import type {
 } from '../core/plugins.js';
 import { fail, finish, lostLease, successRecord } from './message-outcome.js';
 import { settleAmbiguous } from './settle-step.js';
+import { intentOfInterrupted, recordIntent } from './send-intent.js';
 import type { EngineServices } from '../core/services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
@@ -72,6 +73,8 @@ export async function processMessage(
     );
     return;
   }
+  // Read before this pass writes anything: its own TRANSFORMED would end the record (send-intent).
+  const resumed = await intentOfInterrupted(message, deps.store);
   const mapped = await transformStep(message, pipeline, deps, log);
   if (mapped === undefined) return;
   const run: SendRun = {
@@ -82,6 +85,7 @@ export async function processMessage(
     log,
     results: { ...(message.destinationResults as Record<string, DestinationResult>) },
     audits: [],
+    resumed,
   };
   // The first destination to call is marked in flight only once its call can go out (`ready`).
   const first = nextPending(pipeline, run.results);
@@ -104,6 +108,9 @@ interface SendRun {
    * transition (the SENT above all), not each in a commit of its own (decision 180).
    */
   readonly audits: Omit<ErsAuditEntry, 'id'>[];
+  /** What the destination in flight at a crash recorded it was doing (decision 215). */
+  readonly resumed:
+    { readonly destination: string; readonly intent: Record<string, unknown> } | undefined;
 }
 
 function contextFor(run: SendRun, name: string, prepared?: unknown): DestinationContext {
@@ -120,6 +127,19 @@ function contextFor(run: SendRun, name: string, prepared?: unknown): Destination
       run.audits.push(row);
     },
     ...(prepared === undefined ? {} : { prepared }),
+    recordIntent: (intent) =>
+      recordIntent(
+        {
+          message: run.message,
+          store: run.deps.store,
+          owner: run.deps.owner,
+          log: run.log,
+          audits: run.audits,
+        },
+        name,
+        intent,
+      ),
+    ...(run.resumed?.destination === name ? { interruptedIntent: run.resumed.intent } : {}),
   };
 }
 

@@ -63,29 +63,53 @@ export function ndjsonRecord(fields: {
 /** Values going into the envelope's fields may not hold its delimiters. */
 const field = (value: string): string => value.replace(/[|^~\\&\r\n]/g, '_');
 
+/** A batch file's bytes and where each record starts in them (what a crash check reads back). */
+export interface BatchLayout {
+  readonly bytes: Buffer;
+  readonly offsets: readonly number[];
+}
+
 /**
  * Pure: a whole batch file. `hl7`: FHS and BHS (sending application ERS-BRIDGE, facility the
  * channel, the time, the file's name and control id), the messages, BTS-1 the message count,
  * FTS-1 one batch. `ndjson`: the lines as they are.
  */
-export function batchFileBytes(
+export function batchFileLayout(
   envelope: Envelope,
   header: BatchHeader,
   records: readonly BatchRecord[],
-): Buffer {
+): BatchLayout {
+  const [head, tail] = envelopeParts(envelope, header, records.length);
+  const offsets: number[] = [];
+  let at = head.length;
+  for (const r of records) {
+    offsets.push(at);
+    at += r.bytes.length;
+  }
+  return { bytes: Buffer.concat([head, ...records.map((r) => r.bytes), tail]), offsets };
+}
+
+export const batchFileBytes = (
+  envelope: Envelope,
+  header: BatchHeader,
+  records: readonly BatchRecord[],
+): Buffer => batchFileLayout(envelope, header, records).bytes;
+
+/** Pure: what goes before and after the records. */
+function envelopeParts(envelope: Envelope, header: BatchHeader, count: number): [Buffer, Buffer] {
   switch (envelope) {
     case 'ndjson':
-      return Buffer.concat(records.map((r) => r.bytes));
+      return [Buffer.alloc(0), Buffer.alloc(0)];
     case 'hl7': {
       const time = hl7Time(header.now);
       const from = `ERS-BRIDGE|${field(header.channel)}|||${time}||`;
       const control = field(header.controlId);
-      return Buffer.concat([
-        Buffer.from(`FHS|^~\\&|${from}${field(header.fileName)}||${control}\r`),
-        Buffer.from(`BHS|^~\\&|${from}||${control}\r`),
-        ...records.map((r) => r.bytes),
-        Buffer.from(`BTS|${records.length}\rFTS|1\r`),
-      ]);
+      return [
+        Buffer.from(
+          `FHS|^~\\&|${from}${field(header.fileName)}||${control}\rBHS|^~\\&|${from}||${control}\r`,
+        ),
+        Buffer.from(`BTS|${count}\rFTS|1\r`),
+      ];
     }
     default:
       return envelope satisfies never;

@@ -5,6 +5,7 @@ import { FILE_DEFAULTS, type FileDestinationConfig } from './schema.js';
 import { folderUnavailable, inFolder } from './new-file.js';
 import { createBatchFileSend } from './batch-writer.js';
 import { contentFor, fileNameFor, stringOutputs } from './content.js';
+import { crashPoint, CrashPoint } from './crash-point.js';
 
 export { FileDestinationSchema, type FileDestinationConfig } from './schema.js';
 export { contentFor, fileNameFor, previousOutputs } from './content.js';
@@ -27,6 +28,7 @@ export async function writeFileAtomically(
   } catch (error) {
     throw folderUnavailable(folder, error);
   }
+  crashPoint(CrashPoint.fileNamed);
   return target;
 }
 
@@ -42,8 +44,9 @@ export function createFileDestination(
     : resolve(factory.dataDir, config.folder);
   if (config.mode === 'batch-file')
     return {
-      // A send interrupted by a crash is made again: before its file was named, nothing of it
-      // is visible; after, the message is written again in a later file (decision 195).
+      // A send interrupted by a crash runs again: before its file was named nothing of it is
+      // visible; after, the send finds its message in the file it recorded and does not write
+      // it again (decision 215).
       safeToRepeat: true,
       // Its writes cost one fsync per file, not per message: processing kept up with the MLLP
       // source at 64 a worker and reached half of it at the default 16 (decision 195).

@@ -45,41 +45,57 @@ export function alternativeName(path: string, n: number): string {
 /**
  * Writes `bytes` as a new file under `path`, or the first free `alternativeName`, never over an
  * existing file (a batch file's name says nothing of what is in it, so replacing one could drop
- * messages a consumer has not read yet). The temp file is hard-linked to the name, which fails
- * when the name exists; where the file system has no hard links, a name found free is renamed to.
- * Returns the name used, durable (file and folder fsynced) when it resolves.
+ * messages a consumer has not read yet). Returns the name used, durable (file and folder fsynced)
+ * when it resolves.
  */
 export async function writeNewFile(path: string, bytes: Uint8Array): Promise<string> {
   const temp = await inFolder(dirname(path), () => writeDurableTemp(path, bytes));
   try {
-    const used = await placeWithoutReplacing(temp, path);
-    await folderSyncs.sync(dirname(used));
-    return used;
+    for (let n = 0; n < MAX_TRIES; n++) {
+      const candidate = alternativeName(path, n);
+      if (!(await placeNew(temp, candidate))) continue;
+      await folderSyncs.sync(dirname(candidate));
+      return candidate;
+    }
+    throw noFreeName(path);
   } finally {
     await rm(temp, { force: true }).catch(() => undefined);
   }
 }
 
-async function placeWithoutReplacing(temp: string, path: string): Promise<string> {
-  let links = true;
-  for (let n = 0; n < 10_000; n++) {
-    const candidate = alternativeName(path, n);
-    if (links) {
-      try {
-        await link(temp, candidate);
-        return candidate;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (code === 'EEXIST') continue;
-        if (!NO_LINKS.has(code)) throw error;
-        links = false;
-      }
-    }
-    if (await exists(candidate)) continue;
-    await rename(temp, candidate);
-    return candidate;
+const MAX_TRIES = 10_000;
+
+const noFreeName = (path: string): Error =>
+  new Error(`no free name beside ${basename(path)} after ${MAX_TRIES.toLocaleString('en')} tries`);
+
+/**
+ * The first n from `from` whose `alternativeName` of `path` no file has now, for a name that must
+ * be known (and recorded) before the file is written under it; `placeNew` still refuses it if it
+ * is taken since.
+ */
+export async function firstFree(path: string, from = 0): Promise<number> {
+  for (let n = from; n < from + MAX_TRIES; n++)
+    if (!(await exists(alternativeName(path, n)))) return n;
+  throw noFreeName(path);
+}
+
+/**
+ * Gives the durable `temp` file the name `path` unless a file has it: a hard link, which fails
+ * when the name exists; where the file system has no hard links, a name found free is renamed to.
+ * False when the name was taken. The folder is not fsynced here.
+ */
+export async function placeNew(temp: string, path: string): Promise<boolean> {
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_LINKS.has(code)) throw error;
   }
-  throw new Error(`no free name beside ${basename(path)} after 10,000 tries`);
+  if (await exists(path)) return false;
+  await rename(temp, path);
+  return true;
 }
 
 async function exists(path: string): Promise<boolean> {
