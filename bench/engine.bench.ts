@@ -10,9 +10,8 @@
  * (`message`: MSH-10 orders, as for many patients; `patient`: the source's default key, one patient
  * so one lane), BENCH_DRAIN_SECONDS (3: how long the engine runs on with no load, to see how fast
  * it drains), BENCH_TARGETS (e.g. `echo,medplum,file,ers`), BENCH_KEEP=1 keeps the temp folder,
- * BENCH_BASE_REPO (another checkout, e.g. of main: adds `file-base` and `ers-base`, and
- * `file-batch-base` when named in BENCH_TARGETS; the same engine targets run from there, so a
- * change gets its before/after ratio from one run),
+ * BENCH_BASE_REPO (another checkout, e.g. of main: adds `file-base` and `ers-base`, the same
+ * engine targets run from there, so a change gets its before/after ratio from one run),
  * BENCH_ENGINE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; bench/support/profile-top.ts
  * reads the profiles), BENCH_ENGINE_BATCH / BENCH_BASE_BATCH (the channel's `batch` for this
  * engine / the base one; unset: the engine's default), BENCH_SANDBOX=apart (the e-RS sandbox as a
@@ -315,7 +314,6 @@ function printTable(results: Map<Target, Measured[]>): void {
     ['file-batch', 'file-base'],
     ['file-batch', 'file-batch-base'],
     ['ers', 'ers-base'],
-    ['file-batch', 'file-batch-base'],
   ] as const) {
     if (!chosen.includes(d) || !chosen.includes(base)) continue;
     console.log(
