@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { SettingsSchema } from '../../../src/core/settings.js';
 import type { DestinationContext, DestinationResult } from '../../../src/core/plugins.js';
-import type { MessageEvent, MessageStore, StoredMessage } from '../../../src/core/store-types.js';
+import type { MessageEvent, StoredMessage } from '../../../src/core/store-types.js';
 import {
   createFileDestination,
   FileDestinationSchema,
@@ -13,6 +12,7 @@ import {
 import type { BatchIntent } from '../../../src/destinations/file/batch-recovery.js';
 import { splitHl7Batch } from '../../../src/formats/hl7v2/index.js';
 import { interruptedIntent, intentStage } from '../../../src/engine/send-intent.js';
+import { storelessServices } from '../../support/destination-services.js';
 
 const sample = readFileSync(new URL('../../../samples/hl7/ref-i12.hl7', import.meta.url), 'latin1');
 const CONTROL_ID = /^MSH(?:\|[^|\r]*){8}\|([^|\r]+)/;
@@ -32,12 +32,7 @@ function context(id: number, extra: Partial<DestinationContext> = {}): Destinati
   return {
     channelId: 'out',
     logger,
-    services: {
-      store: {} as MessageStore,
-      settings: SettingsSchema.parse({}),
-      logger,
-      clock: Date.now,
-    },
+    services: storelessServices(logger),
     message: message(id),
     mapped: {
       kind: 'mapped',

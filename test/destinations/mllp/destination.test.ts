@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import hl7 from 'simple-hl7';
-import { SettingsSchema } from '../../../src/core/settings.js';
 import { EngineError } from '../../../src/core/errors.js';
 import type { DestinationContext } from '../../../src/core/plugins.js';
 import { MllpDestination, MllpDestinationSchema } from '../../../src/destinations/mllp/index.js';
 import { buildAck, parseHl7 } from '../../../src/formats/hl7v2/index.js';
 import { frameMllp, MllpDecoder } from '../../../src/sources/mllp/index.js';
-import type { MessageStore, StoredMessage } from '../../../src/core/store-types.js';
+import type { StoredMessage } from '../../../src/core/store-types.js';
 import { sample } from '../../formats/hl7v2/samples.js';
+import { storelessServices } from '../../support/destination-services.js';
 
 const RRI = sample('rri-i12.hl7').toString('utf8');
 
@@ -20,12 +20,7 @@ function context(outbound: unknown, raw: Buffer | null = null): DestinationConte
   return {
     channelId: 'c',
     logger,
-    services: {
-      store: {} as MessageStore,
-      settings: SettingsSchema.parse({}),
-      logger,
-      clock: Date.now,
-    },
+    services: storelessServices(logger),
     message,
     mapped: {
       kind: 'mapped',

@@ -3,7 +3,6 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { SettingsSchema } from '../../../src/core/settings.js';
 import { EngineError } from '../../../src/core/errors.js';
 import type { DestinationContext, MappedMessage } from '../../../src/core/plugins.js';
 import {
@@ -11,7 +10,8 @@ import {
   ReplyDestinationSchema,
 } from '../../../src/destinations/reply/index.js';
 import { createMappingTransformer } from '../../../src/mapping/index.js';
-import type { MessageStore, StoredMessage } from '../../../src/core/store-types.js';
+import type { StoredMessage } from '../../../src/core/store-types.js';
+import { storelessServices } from '../../support/destination-services.js';
 
 const MAPPING = `id: reply-test
 input: hl7v2
@@ -50,12 +50,7 @@ function context(m: MappedMessage, previous: DestinationContext['previous']): De
   return {
     channelId: 'c',
     logger,
-    services: {
-      store: {} as MessageStore,
-      settings: SettingsSchema.parse({}),
-      logger,
-      clock: Date.now,
-    },
+    services: storelessServices(logger),
     message: { id: 1, raw: null, status: 'TRANSFORMED' } as unknown as StoredMessage,
     mapped: m,
     previous,
