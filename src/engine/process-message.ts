@@ -17,7 +17,7 @@ import type {
 } from '../core/plugins.js';
 import { fail, finish, lostLease, successRecord } from './message-outcome.js';
 import { settleAmbiguous } from './settle-step.js';
-import { intentOfInterrupted, recordIntent } from './send-intent.js';
+import { interruptedDestination, intentOfInterrupted, recordIntent } from './send-intent.js';
 import type { EngineServices } from '../core/services.js';
 
 /** The parts of a channel one message passes through; swapped whole on hot reload. */
@@ -61,20 +61,26 @@ export async function processMessage(
     messageId: message.id,
     controlId: message.controlId,
   });
-  const interrupted = interruptedSend(message, pipeline);
-  if (interrupted !== undefined) {
-    await fail(
-      message,
-      pipeline,
-      deps,
-      interrupted,
-      `destination:${message.inFlightDestination ?? ''}`,
-      message.destinationResults,
-    );
-    return;
+  const interruptedAt = interruptedDestination(message);
+  if (interruptedAt !== undefined) {
+    const interrupted = interruptedSend(interruptedAt, pipeline);
+    if (interrupted !== undefined) {
+      await fail(
+        message,
+        pipeline,
+        deps,
+        interrupted,
+        `destination:${interruptedAt}`,
+        message.destinationResults,
+      );
+      return;
+    }
   }
   // Read before this pass writes anything: its own TRANSFORMED would end the record (send-intent).
-  const resumed = await intentOfInterrupted(message, deps.store);
+  const resumed =
+    interruptedAt === undefined
+      ? undefined
+      : await intentOfInterrupted(message.id, interruptedAt, deps.store);
   const mapped = await transformStep(message, pipeline, deps, log);
   if (mapped === undefined) return;
   const run: SendRun = {
@@ -181,12 +187,7 @@ const hasReady = (pipeline: ChannelPipeline, name: string): boolean =>
  * stopped (crash or kill): the call may have taken effect, so it is not made again unless that
  * destination is safe to repeat (invariant 2).
  */
-function interruptedSend(
-  message: StoredMessage,
-  pipeline: ChannelPipeline,
-): EngineError | undefined {
-  const name = message.inFlightDestination;
-  if (name === null || name in message.destinationResults) return undefined;
+function interruptedSend(name: string, pipeline: ChannelPipeline): EngineError | undefined {
   if (destinationNamed(pipeline, name)?.safeToRepeat === true) return undefined;
   return new EngineError(
     'ENGINE_INTERRUPTED_SEND',

@@ -27,16 +27,25 @@ export function interruptedIntent(
 }
 
 /**
- * The intent the destination in flight at a crash recorded, read only for a message claimed with
- * a destination still marked in flight (the rare path: one events read per interrupted message).
+ * Pure: the destination a message was being sent to when its engine stopped (crash or kill): still
+ * marked in flight, with no result. Undefined for a message whose last pass finished its sends.
  */
-export async function intentOfInterrupted(
-  message: StoredMessage,
-  store: MessageStore,
-): Promise<{ readonly destination: string; readonly intent: Record<string, unknown> } | undefined> {
+export function interruptedDestination(message: StoredMessage): string | undefined {
   const destination = message.inFlightDestination;
   if (destination === null || destination in message.destinationResults) return undefined;
-  const intent = interruptedIntent(await store.events(message.id), destination);
+  return destination;
+}
+
+/**
+ * The intent `destination`, in flight at a crash, recorded for message `id`, read only for a
+ * message with an interrupted send (the rare path: one events read per interrupted message).
+ */
+export async function intentOfInterrupted(
+  id: number,
+  destination: string,
+  store: MessageStore,
+): Promise<{ readonly destination: string; readonly intent: Record<string, unknown> } | undefined> {
+  const intent = interruptedIntent(await store.events(id), destination);
   return intent === undefined ? undefined : { destination, intent };
 }
 
